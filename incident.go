@@ -1,0 +1,115 @@
+package hindsight
+
+import (
+	"strings"
+	"time"
+)
+
+// Incident is one outage or degradation, opened by an alert or by a person.
+type Incident struct {
+	// ID is stable and unique: INCIDENT-20250930-0024-highapierrorrate.
+	ID string `json:"id"`
+	// Title names the incident; for alerts it is the alert name.
+	Title string `json:"title"`
+	// AlertName is the alertname label of the alert that opened it, if any.
+	AlertName string         `json:"alert_name,omitempty"`
+	Severity  Severity       `json:"severity"`
+	Status    IncidentStatus `json:"status"`
+	// Summary is the one-line "What" of the executive summary.
+	Summary string `json:"summary,omitempty"`
+	// Description is the alert's longer description.
+	Description string            `json:"description,omitempty"`
+	Services    []string          `json:"services"`
+	Regions     []string          `json:"regions"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	Links       []Link            `json:"links,omitempty"`
+	// GroupKey is the Alertmanager group that opened the incident, if any.
+	GroupKey string `json:"group_key,omitempty"`
+	Author   string `json:"author,omitempty"`
+	// StartedAt is when the alert first fired (or the start a person gave).
+	StartedAt time.Time `json:"started_at"`
+	// ResolvedAt is set once the incident is resolved.
+	ResolvedAt *time.Time `json:"resolved_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	// Version counts changes; updates must carry the version they read.
+	Version int `json:"version"`
+}
+
+// Link is a named URL shown under "Supporting Information".
+type Link struct {
+	// Kind says what the link is: alert, alertmanager, runbook, dashboard, or other.
+	Kind string `json:"kind"`
+	URL  string `json:"url"`
+}
+
+// Link kinds known to the document.
+const (
+	LinkAlert        = "alert"
+	LinkAlertmanager = "alertmanager"
+	LinkRunbook      = "runbook"
+	LinkDashboard    = "dashboard"
+)
+
+// Link returns the URL of the first link of the given kind, or "".
+func (i *Incident) Link(kind string) string {
+	for _, l := range i.Links {
+		if l.Kind == kind {
+			return l.URL
+		}
+	}
+	return ""
+}
+
+// Duration returns how long the incident lasted, and false while it is not resolved.
+func (i *Incident) Duration() (time.Duration, bool) {
+	if i.ResolvedAt == nil {
+		return 0, false
+	}
+	return i.ResolvedAt.Sub(i.StartedAt), true
+}
+
+// Validate returns an EINVALID error that lists every invalid field.
+func (i *Incident) Validate() error {
+	var v Validation
+	if strings.TrimSpace(i.ID) == "" {
+		v.Add("id", "is required")
+	}
+	if strings.TrimSpace(i.Title) == "" {
+		v.Add("title", "is required")
+	}
+	if !i.Severity.Valid() {
+		v.Add("severity", "must be one of SEV1 to SEV5, got %q", i.Severity)
+	}
+	if !i.Status.Valid() {
+		v.Add("status", "must be UNDER INVESTIGATION, MITIGATED or RESOLVED, got %q", i.Status)
+	}
+	if i.StartedAt.IsZero() {
+		v.Add("started_at", "is required")
+	}
+	if i.ResolvedAt != nil && i.ResolvedAt.Before(i.StartedAt) {
+		v.Add("resolved_at", "is before started_at")
+	}
+	if i.Status == IncidentResolved && i.ResolvedAt == nil {
+		v.Add("resolved_at", "is required when the incident is RESOLVED")
+	}
+	return v.Err("incident")
+}
+
+// SplitList turns repeated and comma-separated values into one clean list:
+// ["api,database", " load-balancer"] becomes [api database load-balancer];
+// empty items and duplicates are dropped, order kept.
+func SplitList(values ...string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, v := range values {
+		for _, item := range strings.Split(v, ",") {
+			item = strings.TrimSpace(item)
+			if item != "" && !seen[item] {
+				seen[item] = true
+				out = append(out, item)
+			}
+		}
+	}
+	return out
+}

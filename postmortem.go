@@ -1,0 +1,90 @@
+package hindsight
+
+import "time"
+
+// Document is the post-mortem of one incident: its review status and the
+// narrative people write. Facts that Hindsight knows (dates, timeline, actions,
+// figures) live on the incident and its related records and are rendered into
+// the document, never typed twice.
+type Document struct {
+	IncidentID string         `json:"incident_id"`
+	Status     DocumentStatus `json:"status"`
+	Author     string         `json:"author"`
+	// Generator names the program that first generated the document.
+	Generator   string    `json:"generator"`
+	GeneratedAt time.Time `json:"generated_at"`
+	Narrative   Narrative `json:"narrative"`
+	// NextReviewDate is six calendar months after the incident started.
+	NextReviewDate time.Time `json:"next_review_date"`
+	// TimelineEdited and SummaryEdited are set when a person edits those parts;
+	// from then on they no longer follow the incident automatically.
+	TimelineEdited bool      `json:"timeline_edited"`
+	SummaryEdited  bool      `json:"summary_edited"`
+	Version        int       `json:"version"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	UpdatedBy      string    `json:"updated_by"`
+}
+
+// Narrative is what people write. Each labelled list is one bullet list of the
+// seed (such as "Contributing Factors"); its labels and placeholder values
+// come from the template and are kept so that a linter can find what is left.
+type Narrative struct {
+	// Executive summary bullets besides What and When.
+	Impact     string `json:"impact"`
+	RootCause  string `json:"root_cause"`
+	Resolution string `json:"resolution"`
+	// BusinessImpact holds Users Affected, Revenue Impact, Feature Availability, SLA Breaches.
+	BusinessImpact []Field `json:"business_impact"`
+	DataSources    string  `json:"data_sources"`
+	// Whys is the 5 whys of the root cause analysis.
+	Whys                  []Why   `json:"whys"`
+	ContributingFactors   []Field `json:"contributing_factors"`
+	WentWell              []Field `json:"went_well"`
+	CouldImprove          []Field `json:"could_improve"`
+	TechnicalLessons      []Field `json:"technical_lessons"`
+	ProcessLessons        []Field `json:"process_lessons"`
+	OrganizationalLessons []Field `json:"organizational_lessons"`
+	RelevantLinks         []Field `json:"relevant_links"`
+	Evidence              []Field `json:"evidence"`
+	ExternalCommunication []Field `json:"external_communication"`
+	Distribution          []Check `json:"distribution"`
+	// Extra keeps sections of an imported document that the model does not
+	// know, verbatim, so that nothing in a source document is lost.
+	Extra []Section `json:"extra,omitempty"`
+}
+
+// Field is one "- **Label**: value" bullet.
+type Field struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Why is one step of the 5 whys.
+type Why struct {
+	Question string `json:"question"`
+	// Prompt is the bracketed hint after the question, such as "[Immediate symptom]".
+	Prompt string `json:"prompt"`
+	Answer string `json:"answer"`
+}
+
+// Check is one "- [ ] item" of a checklist.
+type Check struct {
+	Label   string `json:"label"`
+	Checked bool   `json:"checked"`
+}
+
+// Section is a Markdown section kept verbatim.
+type Section struct {
+	Heading string `json:"heading"`
+	Body    string `json:"body"`
+}
+
+// Postmortem gathers everything one document shows.
+type Postmortem struct {
+	Incident Incident        `json:"incident"`
+	Document Document        `json:"document"`
+	Timeline []TimelineEvent `json:"timeline"`
+	Actions  []ActionItem    `json:"actions"`
+	SignOffs []SignOff       `json:"sign_offs"`
+	SLO      SLOTargets      `json:"slo"`
+}
