@@ -1,0 +1,77 @@
+// Command hindsight generates, lints, imports and exports incident
+// post-mortems, and serves the Hindsight web UI, JSON API and Alertmanager
+// webhook.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Exit codes: 1 for findings (lint), 2 for usage, input and runtime errors.
+const (
+	exitFindings = 1
+	exitError    = 2
+)
+
+// exitError carries an exit code out of a command.
+type exitCodeError struct {
+	code int
+	err  error
+}
+
+func (e *exitCodeError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+func (e *exitCodeError) Unwrap() error { return e.err }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes the command line and returns the process exit code. Errors
+// are printed as one line on stderr: "hindsight: <what was wrong>".
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCmd(stdin, stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var ce *exitCodeError
+	if errors.As(err, &ce) {
+		if ce.err != nil {
+			fmt.Fprintln(stderr, "hindsight: "+hindsight.ErrorMessage(ce.err))
+		}
+		return ce.code
+	}
+	fmt.Fprintln(stderr, "hindsight: "+userMessage(err))
+	return exitError
+}
+
+// userMessage returns err's text: domain errors by their message, others
+// (flag parsing, I/O) as they are, since they already name the problem.
+func userMessage(err error) string {
+	var e *hindsight.Error
+	if errors.As(err, &e) {
+		return e.Error()
+	}
+	return err.Error()
+}
