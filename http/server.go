@@ -1,0 +1,113 @@
+// Package http serves Hindsight over HTTP: the Alertmanager webhook, the JSON
+// API, the web UI, health checks and /metrics. It talks to the store through
+// the root package's service interfaces only.
+package http
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// ShutdownTimeout bounds how long Close waits for in-flight requests.
+const ShutdownTimeout = 30 * time.Second
+
+// Pinger reports whether a dependency, such as the store, is reachable.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Server is the HTTP server. Set its fields, then call Open.
+type Server struct {
+	ln     net.Listener
+	server *http.Server
+	mux    *http.ServeMux
+
+	// Addr is the address to listen on, such as 127.0.0.1:8080 or 127.0.0.1:0.
+	Addr string
+	// Store is checked by /readyz.
+	Store Pinger
+	// Registry holds the metrics served at /metrics.
+	Registry *prometheus.Registry
+	// Now is the clock; tests inject their own.
+	Now func() time.Time
+}
+
+// NewServer returns a server with its routes registered.
+func NewServer() *Server {
+	s := &Server{
+		mux:      http.NewServeMux(),
+		Registry: prometheus.NewRegistry(),
+		Now:      func() time.Time { return time.Now().UTC() },
+	}
+	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.server = &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
+	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
+	return s
+}
+
+// Handler returns the server's root handler, for tests that use httptest.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Open starts listening on Addr and serving in the background.
+func (s *Server) Open() (err error) {
+	if s.ln, err = net.Listen("tcp", s.Addr); err != nil {
+		return err
+	}
+	go func() {
+		if err := s.server.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			slog.Error("http server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL returns the base URL the server listens on, such as http://127.0.0.1:8080.
+func (s *Server) URL() string {
+	if s.ln == nil {
+		return ""
+	}
+	return "http://" + s.ln.Addr().String()
+}
+
+// Close stops accepting connections and waits for in-flight requests to
+// finish, up to ShutdownTimeout.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	return s.server.Shutdown(ctx)
+}
+
+// handleHealthz answers while the process is alive.
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// handleReadyz answers 200 when the store is reachable, else 503.
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	if s.Store != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		if err := s.Store.Ping(ctx); err != nil {
+			slog.Warn("store not ready", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "store unreachable"})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
