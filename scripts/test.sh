@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# Hindsight's test command: the one the README names and .ci/run executes.
+#
+# It installs what the suite needs when it is missing (Debian packages, npm
+# packages), starts PostgreSQL 15 with a test role and database, exports the
+# HINDSIGHT_TEST_* variables that internal/testenv reads, and runs gofmt,
+# go vet, staticcheck, go test -race and the fuzz targets listed below.
+#
+# Run it as root on Debian 12. It is idempotent: a second run installs nothing
+# and starts nothing that already runs. With CI=true every missing component
+# is a failure; without it, a component that cannot be installed is reported
+# and the tests that need it skip.
+#
+# docs/testing.md explains each step.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+# ---------------------------------------------------------------------------
+# Settings.
+
+PG_VERSION=15
+PG_CLUSTER=main
+PG_PORT=5432
+PG_ROLE=hindsight
+PG_PASSWORD=hindsight
+PG_DATABASE=hindsight_test
+
+PROMETHEUS_BIN=/usr/bin/prometheus
+ALERTMANAGER_BIN=/usr/bin/prometheus-alertmanager
+CHROMIUM_BIN=/usr/bin/chromium
+
+STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+# Go's own limit per test binary; CI gives the whole run 90 minutes and the
+# suite should stay well under 15.
+GO_TEST_TIMEOUT=20m
+
+# Fuzz targets run briefly after the test suite, one line per target:
+#   "<package> <FuzzName> <duration>", for example
+#   "./postmortem FuzzParse 20s"
+# Add a line here when a package gains a fuzz target worth running in CI.
+FUZZ_TARGETS=(
+)
+
+# ---------------------------------------------------------------------------
+# Helpers.
+
+is_ci() { [[ "${CI:-}" == "true" || "${CI:-}" == "1" ]]; }
+
+log() { printf '%s\n' "$*"; }
+warn() { printf 'WARNING: %s\n' "$*" >&2; }
+die() {
+	printf 'ERROR: %s\n' "$*" >&2
+	exit 1
+}
+
+# missing_component reports a component that is not available: a failure
+# under CI, a warning (the tests that need it skip) elsewhere.
+missing_component() {
+	if is_ci; then
+		die "$1 (CI=true: every component the tests need must be present)"
+	fi
+	warn "$1; the tests that need it will skip"
+}
+
+now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
+elapsed_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+CURRENT_STEP=""
+STEP_STARTED=""
+RUN_STARTED="$(now)"
+STEP_TIMES=()
+GO_TEST_LOG=""
+
+# step NAME COMMAND... runs one step with a header and its duration. It does
+# not catch failures: set -e stops the script and the EXIT trap names the step.
+step() {
+	CURRENT_STEP="$1"
+	shift
+	STEP_STARTED="$(now)"
+	log ""
+	log "==> ${CURRENT_STEP}"
+	"$@"
+	local took
+	took="$(elapsed_since "${STEP_STARTED}")"
+	log "<== ${CURRENT_STEP}: ok (${took})"
+	STEP_TIMES+=("$(printf '%-28s %s' "${CURRENT_STEP}" "${took}")")
+	CURRENT_STEP=""
+}
+
+# print_go_test_summary repeats go test's per-package result lines so that
+# the output of the whole command ends with them.
+print_go_test_summary() {
+	[[ -n "${GO_TEST_LOG}" && -s "${GO_TEST_LOG}" ]] || return 0
+	log ""
+	log "go test results:"
+	grep -E '^(ok|FAIL|\?|---) |^(PASS|FAIL)$|^panic: ' "${GO_TEST_LOG}" || true
+}
+
+on_exit() {
+	local rc=$?
+	if [[ ${rc} -ne 0 ]]; then
+		log ""
+		if [[ -n "${CURRENT_STEP}" ]]; then
+			printf 'FAILED: step "%s" exited with status %d after %s\n' \
+				"${CURRENT_STEP}" "${rc}" "$(elapsed_since "${STEP_STARTED}")" >&2
+		else
+			printf 'FAILED with status %d\n' "${rc}" >&2
+		fi
+		print_go_test_summary
+	fi
+	[[ -z "${GO_TEST_LOG}" ]] || rm -f "${GO_TEST_LOG}"
+	exit "${rc}"
+}
+trap on_exit EXIT
+
+pkg_installed() {
+	[[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" == "installed" ]]
+}
+
+# ---------------------------------------------------------------------------
+# Steps.
+
+APT_UPDATED=""
+
+# apt_install installs the given Debian packages, running apt-get update
+# once per run first. It returns non-zero instead of exiting so that the
+# caller decides whether a failed install is fatal.
+apt_install() {
+	if [[ ${EUID} -ne 0 ]]; then
+		warn "not root: cannot apt-get install $*"
+		return 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	if [[ -z "${APT_UPDATED}" ]]; then
+		log "apt-get update"
+		apt-get update -qq || return 1
+		APT_UPDATED=1
+	fi
+	log "apt-get install -y $*"
+	apt-get install -y -qq --no-install-recommends "$@" || return 1
+}
+
+install_system_packages() {
+	# fonts-liberation is only a recommendation of chromium, which is
+	# installed without recommendations; screenshots need readable text.
+	local -a want=(postgresql prometheus prometheus-alertmanager chromium fonts-liberation)
+	local -a missing=()
+	local pkg
+	for pkg in "${want[@]}"; do
+		pkg_installed "${pkg}" || missing+=("${pkg}")
+	done
+	if [[ ${#missing[@]} -eq 0 ]]; then
+		log "already installed: ${want[*]}"
+		return 0
+	fi
+	log "missing Debian packages: ${missing[*]}"
+	if ! apt_install "${missing[@]}"; then
+		missing_component "could not install Debian packages: ${missing[*]}"
+	fi
+}
+
+install_npm_packages() {
+	if [[ ! -f package.json ]]; then
+		log "no package.json: nothing to install"
+		return 0
+	fi
+	if ! command -v npm >/dev/null 2>&1; then
+		missing_component "package.json exists but npm is not installed (apt-get install -y npm)"
+		return 0
+	fi
+	# node_modules is stale when package.json or the lock file changed since
+	# the last install; the stamp records their checksum.
+	local stamp=node_modules/.hindsight-npm-stamp sum
+	sum="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
+	if [[ -d node_modules && -f "${stamp}" && "$(cat "${stamp}")" == "${sum}" ]]; then
+		log "node_modules is up to date"
+		return 0
+	fi
+	if [[ -f package-lock.json ]]; then
+		npm ci --no-audit --no-fund
+	else
+		warn "package.json has no package-lock.json: running npm install"
+		npm install --no-audit --no-fund
+	fi
+	printf '%s\n' "${sum}" >"${stamp}"
+}
+
+# as_postgres runs a command as the postgres OS user from a directory it can
+# read, so psql does not warn about the caller's working directory.
+as_postgres() {
+	(cd / && runuser -u postgres -- "$@")
+}
+
+psql_admin() {
+	as_postgres psql -X -q -t -A -v ON_ERROR_STOP=1 -p "${PG_PORT}" -d postgres "$@"
+}
+
+start_postgres() {
+	if ! command -v pg_ctlcluster >/dev/null 2>&1 ||
+		[[ ! -x "/usr/lib/postgresql/${PG_VERSION}/bin/postgres" ]]; then
+		missing_component "PostgreSQL ${PG_VERSION} is not installed (apt-get install -y postgresql)"
+		return 0
+	fi
+	if ! pg_lsclusters -h | awk -v v="${PG_VERSION}" -v c="${PG_CLUSTER}" \
+		'$1 == v && $2 == c { found = 1 } END { exit !found }'; then
+		log "creating cluster ${PG_VERSION}/${PG_CLUSTER}"
+		pg_createcluster --port="${PG_PORT}" --locale=C.UTF-8 "${PG_VERSION}" "${PG_CLUSTER}"
+	fi
+	local status
+	status="$(pg_lsclusters -h | awk -v v="${PG_VERSION}" -v c="${PG_CLUSTER}" '$1 == v && $2 == c { print $4 }')"
+	if [[ "${status}" == online* ]]; then
+		log "cluster ${PG_VERSION}/${PG_CLUSTER} already running"
+	else
+		log "pg_ctlcluster ${PG_VERSION} ${PG_CLUSTER} start"
+		pg_ctlcluster "${PG_VERSION}" "${PG_CLUSTER}" start
+	fi
+
+	local deadline=$((SECONDS + 60))
+	until pg_isready -q -h 127.0.0.1 -p "${PG_PORT}"; do
+		if ((SECONDS >= deadline)); then
+			tail -n 20 "/var/log/postgresql/postgresql-${PG_VERSION}-${PG_CLUSTER}.log" >&2 || true
+			die "PostgreSQL did not accept connections on 127.0.0.1:${PG_PORT} within 60s"
+		fi
+		sleep 0.5
+	done
+	log "pg_isready: 127.0.0.1:${PG_PORT} accepts connections"
+
+	# The role is (re)set every run so that a role left by hand with another
+	# password still works; CREATEDB lets tests create scratch databases.
+	if [[ "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '${PG_ROLE}'")" != "1" ]]; then
+		log "creating role ${PG_ROLE}"
+		psql_admin -c "CREATE ROLE ${PG_ROLE} LOGIN CREATEDB PASSWORD '${PG_PASSWORD}'"
+	else
+		psql_admin -c "ALTER ROLE ${PG_ROLE} LOGIN CREATEDB PASSWORD '${PG_PASSWORD}'"
+	fi
+	if [[ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '${PG_DATABASE}'")" != "1" ]]; then
+		log "creating database ${PG_DATABASE}"
+		psql_admin -c "CREATE DATABASE ${PG_DATABASE} OWNER ${PG_ROLE} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+	fi
+
+	export HINDSIGHT_TEST_POSTGRES_DSN="postgres://${PG_ROLE}:${PG_PASSWORD}@127.0.0.1:${PG_PORT}/${PG_DATABASE}?sslmode=disable"
+	# Prove that password authentication over TCP works before any test runs.
+	if ! PGPASSWORD="${PG_PASSWORD}" psql -X -q -t -A -h 127.0.0.1 -p "${PG_PORT}" \
+		-U "${PG_ROLE}" -d "${PG_DATABASE}" -c 'SELECT 1' >/dev/null; then
+		die "cannot log in to ${PG_DATABASE} as ${PG_ROLE} over 127.0.0.1:${PG_PORT} (check pg_hba.conf)"
+	fi
+	log "export HINDSIGHT_TEST_POSTGRES_DSN=postgres://${PG_ROLE}:***@127.0.0.1:${PG_PORT}/${PG_DATABASE}?sslmode=disable"
+}
+
+# export_binary NAME VAR PATH exports VAR=PATH when PATH is executable.
+export_binary() {
+	local name="$1" var="$2" path="$3"
+	if [[ -x "${path}" ]]; then
+		export "${var}=${path}"
+		log "export ${var}=${path}"
+	else
+		missing_component "${name} not found at ${path}"
+	fi
+}
+
+export_components() {
+	export_binary Prometheus HINDSIGHT_TEST_PROMETHEUS "${PROMETHEUS_BIN}"
+	export_binary Alertmanager HINDSIGHT_TEST_ALERTMANAGER "${ALERTMANAGER_BIN}"
+	export_binary Chromium HINDSIGHT_TEST_CHROMIUM "${CHROMIUM_BIN}"
+	if [[ -x "${PROMETHEUS_BIN}" ]]; then log "  $("${PROMETHEUS_BIN}" --version 2>&1 | head -n 1)"; fi
+	if [[ -x "${ALERTMANAGER_BIN}" ]]; then log "  $("${ALERTMANAGER_BIN}" --version 2>&1 | head -n 1)"; fi
+	if [[ -x "${CHROMIUM_BIN}" ]]; then log "  $("${CHROMIUM_BIN}" --version 2>/dev/null | head -n 1)"; fi
+	log "  $(go version)"
+}
+
+go_files() {
+	find . \( -path ./node_modules -o -path ./.git -o -path ./.tmp -o -path ./.artifacts \) -prune \
+		-o -type f -name '*.go' -print0
+}
+
+check_gofmt() {
+	local unformatted
+	unformatted="$(go_files | xargs -0 -r gofmt -l)"
+	if [[ -n "${unformatted}" ]]; then
+		log "these files are not gofmt-formatted (run gofmt -w on them):"
+		log "${unformatted}"
+		return 1
+	fi
+	log "gofmt: all files formatted"
+}
+
+run_vet() { go vet ./...; }
+
+run_staticcheck() { go run "${STATICCHECK}" ./...; }
+
+run_go_test() {
+	GO_TEST_LOG="$(mktemp)"
+	go test -race -count=1 -p 2 -timeout "${GO_TEST_TIMEOUT}" ./... 2>&1 | tee "${GO_TEST_LOG}"
+}
+
+# run_fuzz runs each target of FUZZ_TARGETS for its short duration.
+run_fuzz() {
+	if [[ ${#FUZZ_TARGETS[@]} -eq 0 ]]; then
+		log "no fuzz targets listed in scripts/test.sh"
+		return 0
+	fi
+	local entry pkg name duration
+	for entry in "${FUZZ_TARGETS[@]}"; do
+		read -r pkg name duration <<<"${entry}"
+		log "go test -run '^\$' -fuzz '^${name}\$' -fuzztime ${duration} ${pkg}"
+		go test -run '^$' -fuzz "^${name}\$" -fuzztime "${duration}" "${pkg}"
+	done
+}
+
+# ---------------------------------------------------------------------------
+# Main.
+
+log "Hindsight test command (CI=${CI:-unset})"
+
+step "install Debian packages" install_system_packages
+step "install npm packages" install_npm_packages
+step "start PostgreSQL" start_postgres
+step "locate components" export_components
+step "gofmt" check_gofmt
+step "go vet" run_vet
+step "staticcheck" run_staticcheck
+step "go test -race" run_go_test
+step "fuzz (short)" run_fuzz
+
+log ""
+log "step times:"
+printf '  %s\n' "${STEP_TIMES[@]}"
+log "  total                        $(elapsed_since "${RUN_STARTED}")"
+print_go_test_summary
