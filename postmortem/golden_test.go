@@ -3,8 +3,10 @@ package postmortem_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -46,6 +48,9 @@ func MustRender(tb testing.TB, pm hindsight.Postmortem) string {
 	return buf.String()
 }
 
+// splitLines splits a document into its lines.
+func splitLines(s string) []string { return strings.Split(s, "\n") }
+
 // assertGolden compares got with testdata/golden/name.md, rewriting it
 // under -update.
 func assertGolden(tb testing.TB, name, got string) {
@@ -77,12 +82,11 @@ func firstDiff(want, got string) string {
 			gl = g[i]
 		}
 		if wl != gl {
-			return "line " + itoa(i+1) + ":\n want: " + quote(wl) + "\n  got: " + quote(gl)
+			return fmt.Sprintf("line %d:\n want: %q\n  got: %q", i+1, wl, gl)
 		}
 	}
 	return "(no line differs)"
 }
-
 
 // at is a time on the seed incident's timeline.
 func at(hhmm string) time.Time {
