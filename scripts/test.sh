@@ -173,7 +173,9 @@ install_npm_packages() {
 	# node_modules is stale when package.json or the lock file changed since
 	# the last install; the stamp records their checksum.
 	local stamp=node_modules/.hindsight-npm-stamp sum
-	sum="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
+	local -a inputs=(package.json)
+	[[ ! -f package-lock.json ]] || inputs+=(package-lock.json)
+	sum="$(cat "${inputs[@]}" | sha256sum | cut -d' ' -f1)"
 	if [[ -d node_modules && -f "${stamp}" && "$(cat "${stamp}")" == "${sum}" ]]; then
 		log "node_modules is up to date"
 		return 0
