@@ -217,3 +217,23 @@ func TestRender_Golden(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkRender(b *testing.B) {
+	pm := resolvedPostmortem()
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := postmortem.Render(&buf, pm, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParseTemplate(b *testing.B) {
+	text := postmortem.DefaultTemplateText()
+	for b.Loop() {
+		if _, err := postmortem.ParseTemplate("default", text); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
