@@ -1,0 +1,114 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+const documentCols = "incident_id, status, author, generator, generated_at, narrative, next_review_date, timeline_edited, summary_edited, version, updated_at, updated_by"
+
+func documentArgs(d *hindsight.Document) []any {
+	return []any{d.IncidentID, string(d.Status), d.Author, d.Generator, ts(d.GeneratedAt), jsonText(d.Narrative),
+		ts(d.NextReviewDate), d.TimelineEdited, d.SummaryEdited, d.Version, ts(d.UpdatedAt), d.UpdatedBy}
+}
+
+func scanDocument(sc scanner) (*hindsight.Document, error) {
+	var d hindsight.Document
+	var narrative string
+	var generated, review, updated sql.NullInt64
+	if err := sc.Scan(&d.IncidentID, &d.Status, &d.Author, &d.Generator, &generated, &narrative, &review,
+		&d.TimelineEdited, &d.SummaryEdited, &d.Version, &updated, &d.UpdatedBy); err != nil {
+		return nil, err
+	}
+	d.GeneratedAt, d.NextReviewDate, d.UpdatedAt = fromTS(generated), fromTS(review), fromTS(updated)
+	return &d, fromJSON(narrative, &d.Narrative)
+}
+
+// validateDocument returns an EINVALID error listing every bad field.
+func validateDocument(d *hindsight.Document) error {
+	var v hindsight.Validation
+	if strings.TrimSpace(d.IncidentID) == "" {
+		v.Add("incident_id", "is required")
+	}
+	if !d.Status.Valid() {
+		v.Add("status", "must be DRAFT, UNDER REVIEW, APPROVED or ARCHIVED, got %q", d.Status)
+	}
+	return v.Err("document")
+}
+
+// FindDocument returns the document of an incident.
+func (tx *Tx) FindDocument(ctx context.Context, incidentID string) (*hindsight.Document, error) {
+	d, err := scanDocument(tx.queryRow(ctx, "SELECT "+documentCols+" FROM documents WHERE incident_id = ?", incidentID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("post-mortem of incident", incidentID)
+	}
+	return d, tx.d.mapError(err)
+}
+
+// CreateDocument stores the first document of an incident at version 1.
+func (tx *Tx) CreateDocument(ctx context.Context, d *hindsight.Document) error {
+	if err := validateDocument(d); err != nil {
+		return err
+	}
+	if _, _, err := tx.lockIncident(ctx, d.IncidentID); err != nil {
+		return err
+	}
+	d.GeneratedAt, d.NextReviewDate = normalize(d.GeneratedAt), normalize(d.NextReviewDate)
+	d.Version, d.UpdatedAt, d.UpdatedBy = 1, tx.now, hindsight.ActorFromContext(ctx)
+	if err := tx.insertDocument(ctx, d); err != nil {
+		if hindsight.ErrorCode(err) == hindsight.ECONFLICT {
+			return hindsight.Errorf(hindsight.ECONFLICT, "incident %s already has a post-mortem", d.IncidentID)
+		}
+		return err
+	}
+	if err := tx.record(ctx, d.IncidentID, hindsight.EntityDocument, d.IncidentID, d.Version, nil, d); err != nil {
+		return err
+	}
+	return tx.reindex(ctx, d.IncidentID)
+}
+
+func (tx *Tx) insertDocument(ctx context.Context, d *hindsight.Document) error {
+	_, err := tx.exec(ctx, "INSERT INTO documents ("+documentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documentArgs(d)...)
+	return err
+}
+
+// UpdateDocument replaces a document still at expectedVersion.
+func (tx *Tx) UpdateDocument(ctx context.Context, d *hindsight.Document, expectedVersion int) error {
+	if err := validateDocument(d); err != nil {
+		return err
+	}
+	if _, _, err := tx.lockIncident(ctx, d.IncidentID); err != nil {
+		return err
+	}
+	before, err := tx.FindDocument(ctx, d.IncidentID)
+	if err != nil {
+		return err
+	}
+	if before.Version != expectedVersion {
+		return tx.staleError(ctx, "post-mortem of incident", hindsight.EntityDocument, d.IncidentID, expectedVersion, before.Version)
+	}
+	if before.Status == hindsight.DocArchived {
+		return hindsight.Errorf(hindsight.ECONFLICT, "the post-mortem of %s is ARCHIVED and read-only", d.IncidentID)
+	}
+	if before.Status != d.Status {
+		if err := before.Status.CanTransition(d.Status); err != nil {
+			return err
+		}
+	}
+	d.GeneratedAt, d.NextReviewDate = normalize(d.GeneratedAt), normalize(d.NextReviewDate)
+	d.Version, d.UpdatedAt, d.UpdatedBy = before.Version+1, tx.now, hindsight.ActorFromContext(ctx)
+	args := append(documentArgs(d)[1:], d.IncidentID)
+	if _, err := tx.exec(ctx, `UPDATE documents SET status = ?, author = ?, generator = ?, generated_at = ?, narrative = ?,
+		next_review_date = ?, timeline_edited = ?, summary_edited = ?, version = ?, updated_at = ?, updated_by = ?
+		WHERE incident_id = ?`, args...); err != nil {
+		return err
+	}
+	if err := tx.record(ctx, d.IncidentID, hindsight.EntityDocument, d.IncidentID, d.Version, before, d); err != nil {
+		return err
+	}
+	return tx.reindex(ctx, d.IncidentID)
+}

@@ -1,0 +1,254 @@
+// Package sqlstore is Hindsight's store on SQLite (the default, a file) and
+// PostgreSQL (for several instances sharing one store). The logic is written
+// once; what differs between the engines lives in a small dialect.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// DefaultDSN is the store used when none is configured: a SQLite file in the
+// working directory.
+const DefaultDSN = "./hindsight.db"
+
+// busyTimeout is how long a SQLite writer waits for another process's write
+// lock before giving up with EUNAVAILABLE.
+const busyTimeout = 10 * time.Second
+
+// Store implements hindsight.Store over database/sql.
+type Store struct {
+	// Now is the clock stamped on every record and revision; tests replace
+	// it. Times are kept to the microsecond.
+	Now func() time.Time
+
+	d *dialect
+	// write takes write transactions; read takes read-only ones. On SQLite
+	// write has a single connection whose transactions begin IMMEDIATE, so
+	// writers queue in Go instead of failing on upgrade; on PostgreSQL both
+	// are the same pool.
+	write *sql.DB
+	read  *sql.DB
+	dsn   string
+	path  string // the SQLite file, "" on PostgreSQL
+}
+
+var _ hindsight.Store = (*Store)(nil)
+
+// Open opens the store named by dsn and migrates it: "postgres://…" or
+// "postgresql://…" is PostgreSQL, anything else a SQLite file path ("" is
+// DefaultDSN; "file:…" is accepted). Errors carry the DSN with its password
+// redacted: EUNAVAILABLE when the database cannot be reached, opened or
+// written, or was migrated by a newer Hindsight.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	var s *Store
+	var err error
+	if isPostgres(dsn) {
+		s, err = openPostgres(ctx, dsn)
+	} else {
+		s, err = openSQLite(ctx, dsn)
+	}
+	if err != nil {
+		return nil, openError(dsn, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, openError(dsn, err)
+	}
+	return s, nil
+}
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Engine returns "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.d.name }
+
+func newStore(d *dialect, write, read *sql.DB, dsn string) *Store {
+	return &Store{
+		Now:   func() time.Time { return time.Now() },
+		d:     d,
+		write: write,
+		read:  read,
+		dsn:   dsn,
+	}
+}
+
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("invalid PostgreSQL DSN: %s", scrub(err.Error()))
+	}
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, mapPostgresError(err)
+	}
+	return newStore(postgresDialect, db, db, dsn), nil
+}
+
+// sqlitePath returns the file named by dsn.
+func sqlitePath(dsn string) string {
+	if dsn == "" {
+		dsn = DefaultDSN
+	}
+	p := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+// sqliteDSN builds the driver DSN. synchronous=FULL makes every commit reach
+// the disk before it returns: a 2xx to a webhook means the data is durable,
+// even across a power loss (NORMAL in WAL mode may lose the last commits).
+func sqliteDSN(path string, txlock string, queryOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	if queryOnly {
+		q.Add("_pragma", "query_only(1)")
+	}
+	q.Set("_txlock", txlock)
+	return "file:" + path + "?" + q.Encode()
+}
+
+func openSQLite(ctx context.Context, dsn string) (*Store, error) {
+	path := sqlitePath(dsn)
+	if dir := filepath.Dir(path); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, hindsight.Errorf(hindsight.EUNAVAILABLE, "directory %s does not exist", dir)
+		}
+	}
+	write, err := sql.Open("sqlite", sqliteDSN(path, "immediate", false))
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, mapSQLiteError(err)
+	}
+	read, err := sql.Open("sqlite", sqliteDSN(path, "deferred", true))
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	s := newStore(sqliteDialect, write, read, dsn)
+	s.path = path
+	return s, nil
+}
+
+// Close releases the database.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		if rerr := s.read.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// Ping reports whether the database answers and can be written.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.write.PingContext(ctx); err != nil {
+		return s.mapErr(err)
+	}
+	var one int
+	if err := s.write.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return s.mapErr(err)
+	}
+	return nil
+}
+
+// mapErr maps a driver error onto the domain's codes.
+func (s *Store) mapErr(err error) error { return s.d.mapError(err) }
+
+// now returns the store's clock in UTC, to the microsecond.
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// WithTx runs fn in one write transaction.
+func (s *Store) WithTx(ctx context.Context, fn func(tx hindsight.Services) error) error {
+	return s.update(ctx, func(tx *Tx) error { return fn(tx) })
+}
+
+// update runs fn in a write transaction and commits it when fn succeeds.
+func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.run(ctx, s.write, false, fn)
+}
+
+// view runs fn in a read-only transaction: one consistent snapshot.
+func (s *Store) view(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.run(ctx, s.read, true, fn)
+}
+
+func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: readOnly && s.d.dollar}
+	sqlTx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return s.mapErr(err)
+	}
+	tx := &Tx{tx: sqlTx, s: s, d: s.d, now: s.now()}
+	if err := fn(tx); err != nil {
+		if rerr := sqlTx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
+			return errors.Join(s.mapErr(err), rerr)
+		}
+		return s.mapErr(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return s.mapErr(err)
+	}
+	return nil
+}
+
+// Tx is one transaction; it offers every service. Obtain one through
+// Store.WithTx.
+type Tx struct {
+	tx  *sql.Tx
+	s   *Store
+	d   *dialect
+	now time.Time
+}
+
+var _ hindsight.Services = (*Tx)(nil)
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	r, err := tx.tx.ExecContext(ctx, tx.d.rebind(q), args...)
+	return r, tx.d.mapError(err)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.tx.QueryContext(ctx, tx.d.rebind(q), args...)
+	return rows, tx.d.mapError(err)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.d.rebind(q), args...)
+}
+
+// count runs a SELECT COUNT(*) query.
+func (tx *Tx) count(ctx context.Context, q string, args ...any) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, q, args...).Scan(&n)
+	return n, tx.d.mapError(err)
+}

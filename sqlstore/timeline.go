@@ -1,0 +1,138 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+const eventCols = "incident_id, time, type, phase, event, actor, action, source, created_by, created_at"
+
+func eventArgs(e *hindsight.TimelineEvent) []any {
+	return []any{e.IncidentID, ts(e.Time), string(e.Type), string(e.Phase), e.Event, e.Actor, e.Action, e.Source, e.CreatedBy, ts(e.CreatedAt)}
+}
+
+func scanEvent(sc scanner) (*hindsight.TimelineEvent, error) {
+	var e hindsight.TimelineEvent
+	var at, created sql.NullInt64
+	if err := sc.Scan(&e.ID, &e.IncidentID, &at, &e.Type, &e.Phase, &e.Event, &e.Actor, &e.Action, &e.Source, &e.CreatedBy, &created); err != nil {
+		return nil, err
+	}
+	e.Time, e.CreatedAt = fromTS(at), fromTS(created)
+	return &e, nil
+}
+
+// FindTimeline returns an incident's events ordered by time, then ID.
+func (tx *Tx) FindTimeline(ctx context.Context, incidentID string) ([]*hindsight.TimelineEvent, error) {
+	if _, err := tx.FindIncidentByID(ctx, incidentID); err != nil {
+		return nil, err
+	}
+	return tx.findTimeline(ctx, incidentID)
+}
+
+func (tx *Tx) findTimeline(ctx context.Context, incidentID string) ([]*hindsight.TimelineEvent, error) {
+	rows, err := tx.query(ctx, "SELECT id, "+eventCols+" FROM timeline_events WHERE incident_id = ? ORDER BY time, id", incidentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*hindsight.TimelineEvent{}
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, tx.d.mapError(rows.Err())
+}
+
+func (tx *Tx) findEvent(ctx context.Context, id int64) (*hindsight.TimelineEvent, error) {
+	e, err := scanEvent(tx.queryRow(ctx, "SELECT id, "+eventCols+" FROM timeline_events WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("timeline event", id)
+	}
+	return e, tx.d.mapError(err)
+}
+
+// AddTimelineEvent appends an event to an incident's timeline.
+func (tx *Tx) AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if _, _, err := tx.lockIncident(ctx, e.IncidentID); err != nil {
+		return err
+	}
+	e.Time = normalize(e.Time)
+	e.CreatedAt, e.CreatedBy = tx.now, hindsight.ActorFromContext(ctx)
+	if err := tx.insertEvent(ctx, e); err != nil {
+		return err
+	}
+	if err := tx.record(ctx, e.IncidentID, hindsight.EntityTimeline, strconv.FormatInt(e.ID, 10), 0, nil, e); err != nil {
+		return err
+	}
+	return tx.reindex(ctx, e.IncidentID)
+}
+
+// insertEvent writes an event as it is; a zero ID is assigned by the store.
+func (tx *Tx) insertEvent(ctx context.Context, e *hindsight.TimelineEvent) error {
+	if e.ID != 0 {
+		_, err := tx.exec(ctx, "INSERT INTO timeline_events (id, "+eventCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			append([]any{e.ID}, eventArgs(e)...)...)
+		return err
+	}
+	err := tx.queryRow(ctx, "INSERT INTO timeline_events ("+eventCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		eventArgs(e)...).Scan(&e.ID)
+	return tx.d.mapError(err)
+}
+
+// UpdateTimelineEvent replaces an event; it stays on its incident.
+func (tx *Tx) UpdateTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	before, err := tx.findEvent(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	if _, _, err := tx.lockIncident(ctx, before.IncidentID); err != nil {
+		return err
+	}
+	if before, err = tx.findEvent(ctx, e.ID); err != nil { // as committed before the lock
+		return err
+	}
+	e.IncidentID, e.CreatedAt, e.CreatedBy = before.IncidentID, before.CreatedAt, before.CreatedBy
+	e.Time = normalize(e.Time)
+	if _, err := tx.exec(ctx, `UPDATE timeline_events SET time = ?, type = ?, phase = ?, event = ?, actor = ?, action = ?, source = ?
+		WHERE id = ?`, ts(e.Time), string(e.Type), string(e.Phase), e.Event, e.Actor, e.Action, e.Source, e.ID); err != nil {
+		return err
+	}
+	if err := tx.record(ctx, e.IncidentID, hindsight.EntityTimeline, strconv.FormatInt(e.ID, 10), 0, before, e); err != nil {
+		return err
+	}
+	return tx.reindex(ctx, e.IncidentID)
+}
+
+// DeleteTimelineEvent removes an event.
+func (tx *Tx) DeleteTimelineEvent(ctx context.Context, id int64) error {
+	before, err := tx.findEvent(ctx, id)
+	if err != nil {
+		return err
+	}
+	if _, _, err := tx.lockIncident(ctx, before.IncidentID); err != nil {
+		return err
+	}
+	if before, err = tx.findEvent(ctx, id); err != nil { // as committed before the lock
+		return err
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM timeline_events WHERE id = ?", id); err != nil {
+		return err
+	}
+	if err := tx.record(ctx, before.IncidentID, hindsight.EntityTimeline, strconv.FormatInt(id, 10), 0, before, nil); err != nil {
+		return err
+	}
+	return tx.reindex(ctx, before.IncidentID)
+}

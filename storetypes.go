@@ -1,0 +1,129 @@
+package hindsight
+
+import (
+	"encoding/json"
+	"strings"
+	"time"
+)
+
+// Revision entities: the kinds of record whose changes history keeps.
+const (
+	EntityIncident = "incident"
+	EntityDocument = "document"
+	EntityTimeline = "timeline_event"
+	EntityAction   = "action_item"
+	EntitySignOff  = "sign_off"
+)
+
+// Revision is one change in history: who changed which fields of which
+// record, when, and their values before and after.
+type Revision struct {
+	ID         int64  `json:"id"`
+	IncidentID string `json:"incident_id"`
+	// Entity is one of the Entity constants; EntityID is the record's ID.
+	Entity   string `json:"entity"`
+	EntityID string `json:"entity_id"`
+	// Version is the record's version after the change (0 for records that
+	// carry no version).
+	Version int       `json:"version"`
+	Actor   string    `json:"actor"`
+	At      time.Time `json:"at"`
+	// Fields lists the JSON names of the fields that changed, sorted.
+	Fields []string `json:"fields"`
+	// Before and After hold those fields' values as a JSON object; Before is
+	// null for a creation, After is null for a deletion.
+	Before json.RawMessage `json:"before"`
+	After  json.RawMessage `json:"after"`
+}
+
+// AlertNotification is one webhook notification as received, kept for
+// deduplication and as evidence, up to a retention bound.
+type AlertNotification struct {
+	ID int64 `json:"id"`
+	// Fingerprint identifies the notification's content: the same
+	// notification delivered twice has the same fingerprint.
+	Fingerprint string    `json:"fingerprint"`
+	GroupKey    string    `json:"group_key"`
+	Body        []byte    `json:"body"`
+	ReceivedAt  time.Time `json:"received_at"`
+	// IncidentID is the incident it opened or updated, once known.
+	IncidentID string `json:"incident_id,omitempty"`
+}
+
+// Validate returns an EINVALID error that lists every invalid field.
+func (n *AlertNotification) Validate() error {
+	var v Validation
+	if strings.TrimSpace(n.Fingerprint) == "" {
+		v.Add("fingerprint", "is required")
+	}
+	if n.ReceivedAt.IsZero() {
+		v.Add("received_at", "is required")
+	}
+	return v.Err("alert notification")
+}
+
+// AlertStatus is whether an alert fires.
+type AlertStatus string
+
+// Alert statuses, as Alertmanager spells them.
+const (
+	AlertFiring   AlertStatus = "firing"
+	AlertResolved AlertStatus = "resolved"
+)
+
+// AlertState is the last known state of one alert of an incident.
+type AlertState struct {
+	IncidentID string `json:"incident_id"`
+	// AlertKey identifies the alert within the incident (its fingerprint).
+	AlertKey string            `json:"alert_key"`
+	Labels   map[string]string `json:"labels"`
+	Status   AlertStatus       `json:"status"`
+	StartsAt time.Time         `json:"starts_at"`
+	// EndsAt is set once the alert is resolved.
+	EndsAt    *time.Time `json:"ends_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// Validate returns an EINVALID error that lists every invalid field.
+func (a *AlertState) Validate() error {
+	var v Validation
+	if strings.TrimSpace(a.IncidentID) == "" {
+		v.Add("incident_id", "is required")
+	}
+	if strings.TrimSpace(a.AlertKey) == "" {
+		v.Add("alert_key", "is required")
+	}
+	if a.Status != AlertFiring && a.Status != AlertResolved {
+		v.Add("status", "must be firing or resolved, got %q", a.Status)
+	}
+	if a.StartsAt.IsZero() {
+		v.Add("starts_at", "is required")
+	}
+	return v.Err("alert state")
+}
+
+// APIToken is an API credential. The secret itself is shown once at creation
+// and never stored: Hash is what the store keeps and looks up.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	Role       string     `json:"role"`
+	Hash       string     `json:"hash"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+// Validate returns an EINVALID error that lists every invalid field.
+func (t *APIToken) Validate() error {
+	var v Validation
+	if strings.TrimSpace(t.Name) == "" {
+		v.Add("name", "is required")
+	}
+	if strings.TrimSpace(t.Role) == "" {
+		v.Add("role", "is required")
+	}
+	if strings.TrimSpace(t.Hash) == "" {
+		v.Add("hash", "is required")
+	}
+	return v.Err("API token")
+}
