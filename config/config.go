@@ -81,6 +81,18 @@ type ServiceSLO struct {
 	Queries      Queries   `yaml:"queries,omitempty" json:"queries,omitempty"`
 }
 
+// setKeys reports which objectives the override sets, by key.
+func (s ServiceSLO) setKeys() map[string]bool {
+	return map[string]bool{
+		"availability": s.Availability != nil,
+		"error_rate":   s.ErrorRate != nil,
+		"latency_p95":  s.LatencyP95 != nil,
+		"latency_p99":  s.LatencyP99 != nil,
+		"freshness":    s.Freshness != nil,
+		"window":       s.Window != nil,
+	}
+}
+
 // over returns the default objectives with the override's fields in place.
 func (s ServiceSLO) over(o Objectives) Objectives {
 	if s.Availability != nil {
@@ -112,8 +124,8 @@ type SeverityConfig struct {
 // ServerConfig is where "hindsight serve" listens and stores.
 type ServerConfig struct {
 	Addr string `yaml:"addr" json:"addr"`
-	// DB is the SQLite file, or a postgres:// URL.
-	DB string `yaml:"db" json:"db"`
+	// DB is the SQLite file, or a postgres:// URL that may hold a password.
+	DB DSN `yaml:"db" json:"db"`
 	// BaseURL is the public URL of the web UI, used in links that leave the
 	// server (notifications); "" means links are relative.
 	BaseURL string `yaml:"base_url" json:"base_url"`

@@ -64,7 +64,7 @@ func (c *Config) applyEnv(getenv func(string) string) {
 		env, field string
 		set        func(string)
 	}{
-		{EnvDB, "server.db", func(v string) { c.Server.DB = v }},
+		{EnvDB, "server.db", func(v string) { c.Server.DB = DSN(v) }},
 		{EnvAddr, "server.addr", func(v string) { c.Server.Addr = v }},
 		{EnvWebhookToken, "webhook.token", func(v string) { c.Webhook.Token = Secret(v) }},
 		{EnvPrometheusURL, "prometheus.url", func(v string) { c.Prometheus.URL = v }},
@@ -95,8 +95,8 @@ func load(path string) (*Config, error) {
 	c.source = path
 	dir := filepath.Dir(path)
 	c.Template = relativeTo(dir, c.Template)
-	if !strings.Contains(c.Server.DB, "://") {
-		c.Server.DB = relativeTo(dir, c.Server.DB)
+	if db := string(c.Server.DB); !strings.Contains(db, "://") && !strings.Contains(db, "=") {
+		c.Server.DB = DSN(relativeTo(dir, db))
 	}
 	return c, nil
 }

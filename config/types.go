@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -185,6 +187,52 @@ func (s *Secret) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*s = Secret(n.Value)
 	return nil
+}
+
+// DSN is a database location: a SQLite file path or a PostgreSQL connection
+// string. Its printed forms hide the password ("postgres://u:xxxxx@host/db",
+// "password=<secret>"); convert with string(d) to open the database.
+type DSN string
+
+// String returns the DSN with its password hidden.
+func (d DSN) String() string { return redactURL(string(d)) }
+
+// GoString keeps %#v from printing the password.
+func (d DSN) GoString() string { return strconv.Quote(d.String()) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (d DSN) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// MarshalJSON implements json.Marshaler.
+func (d DSN) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// MarshalYAML implements yaml.Marshaler.
+func (d DSN) MarshalYAML() (any, error) { return d.String(), nil }
+
+// LogValue implements slog.LogValuer.
+func (d DSN) LogValue() slog.Value { return slog.StringValue(d.String()) }
+
+// passwordKV matches the password of a key/value connection string.
+var passwordKV = regexp.MustCompile(`(?i)(\bpassword\s*=\s*)('[^']*'|\S+)`)
+
+// redactURL hides the password of a URL such as postgres://u:p@host/db, or
+// of a key/value connection string such as "host=db password=p".
+func redactURL(s string) string {
+	s = passwordKV.ReplaceAllString(s, "${1}"+redacted)
+	u, err := url.Parse(s)
+	if err != nil {
+		if strings.Contains(s, "@") {
+			return redacted
+		}
+		return s
+	}
+	if u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); !ok {
+		return s
+	}
+	return u.Redacted()
 }
 
 // lineError returns a yaml.TypeError so that the decoder carries on and

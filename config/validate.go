@@ -4,16 +4,12 @@ import (
 	"errors"
 	"net"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
 	"gopkg.in/yaml.v3"
 )
-
-// passwordKV matches the password of a key/value connection string.
-var passwordKV = regexp.MustCompile(`(?i)(\bpassword\s*=\s*)('[^']*'|\S+)`)
 
 // Validate returns an EINVALID error listing every bad field by its
 // configuration key, or nil.
@@ -32,7 +28,17 @@ func (c *Config) Validate() error {
 		if strings.TrimSpace(name) == "" {
 			v.add("slo.services", "a service name is empty")
 		}
-		v.nested(prefix, s.over(c.SLO.Objectives).Targets().Validate())
+		// Only what the service sets is reported under its name: a bad
+		// default is reported once, as slo.<key>.
+		set := s.setKeys()
+		var e *hindsight.Error
+		if errors.As(s.over(c.SLO.Objectives).Targets().Validate(), &e) {
+			for _, f := range e.Fields {
+				if set[f.Field] {
+					v.add(prefix+f.Field, "%s", f.Message)
+				}
+			}
+		}
 		v.queries(prefix+"queries.", s.Queries)
 	}
 
@@ -103,7 +109,7 @@ func (v *fieldErrors) server(s ServerConfig) {
 	if _, _, err := net.SplitHostPort(s.Addr); err != nil {
 		v.add("server.addr", "must be host:port, such as 127.0.0.1:8080 or :8080, got %q", s.Addr)
 	}
-	if strings.TrimSpace(s.DB) == "" {
+	if strings.TrimSpace(string(s.DB)) == "" {
 		v.add("server.db", "is required: a SQLite file path or a postgres:// URL")
 	}
 	if s.BaseURL != "" {
@@ -127,6 +133,9 @@ func (v *fieldErrors) webhook(w WebhookConfig) {
 func (v *fieldErrors) prometheus(p PrometheusConfig) {
 	if p.URL != "" {
 		v.webURL("prometheus.url", p.URL)
+		if u, err := url.Parse(p.URL); err == nil && u.User != nil {
+			v.add("prometheus.url", "must not hold credentials: use prometheus.basic_auth or prometheus.bearer_token")
+		}
 	}
 	if p.Timeout <= 0 {
 		v.add("prometheus.timeout", "must be positive, such as 10s")
@@ -147,7 +156,7 @@ func (v *fieldErrors) basicAuth(field string, b BasicAuth) {
 func (v *fieldErrors) webURL(field, s string) {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		v.add(field, "must be an absolute http or https URL, such as http://127.0.0.1:9090, got %q", s)
+		v.add(field, "must be an absolute http or https URL, such as http://127.0.0.1:9090, got %q", redactURL(s))
 	}
 }
 
@@ -156,7 +165,6 @@ func (v *fieldErrors) webURL(field, s string) {
 // database or Prometheus URL: the output of "hindsight config check --print".
 func (c *Config) Redacted() string {
 	cp := *c
-	cp.Server.DB = redactURL(cp.Server.DB)
 	cp.Prometheus.URL = redactURL(cp.Prometheus.URL)
 	var b strings.Builder
 	enc := yaml.NewEncoder(&b)
@@ -170,23 +178,3 @@ func (c *Config) Redacted() string {
 
 // String returns Redacted, so that printing a *Config never shows a secret.
 func (c *Config) String() string { return c.Redacted() }
-
-// redactURL hides the password of a URL such as postgres://u:p@host/db, or
-// of a key/value connection string such as "host=db password=p".
-func redactURL(s string) string {
-	s = passwordKV.ReplaceAllString(s, "${1}"+redacted)
-	u, err := url.Parse(s)
-	if err != nil {
-		if strings.Contains(s, "@") {
-			return redacted
-		}
-		return s
-	}
-	if u.User == nil {
-		return s
-	}
-	if _, ok := u.User.Password(); !ok {
-		return s
-	}
-	return u.Redacted()
-}
