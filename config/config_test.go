@@ -63,6 +63,22 @@ func TestLoad(t *testing.T) {
 		}
 	})
 
+	t.Run("DocumentedExample", func(t *testing.T) {
+		doc, err := os.ReadFile(filepath.Join("..", "docs", "configuration.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, example, ok := strings.Cut(string(doc), "## Complete example\n\n```yaml\n")
+		example, _, closed := strings.Cut(example, "```")
+		if !ok || !closed {
+			t.Fatal("docs/configuration.md has no complete example")
+		}
+		c := MustLoad(t, MustWriteConfig(t, example))
+		if c.SLOFor("checkout").Availability != 99.95 || c.Author != "parallels" {
+			t.Fatalf("example not read:\n%s", c.Redacted())
+		}
+	})
+
 	t.Run("FullFile", func(t *testing.T) {
 		c := MustLoad(t, "testdata/full.yaml")
 		for _, tt := range []struct {
