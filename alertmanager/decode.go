@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
@@ -41,16 +42,27 @@ func ReadBody(r io.Reader, limit int64) ([]byte, error) {
 		limit = DefaultLimit
 	}
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		// The HTTP layer may bound the body itself with http.MaxBytesReader;
+		// that is the same refusal, not a read fault to retry.
+		return nil, tooLarge(mb.Limit)
+	}
 	if err != nil {
 		// A body that cannot be read is most likely a dropped connection: not
 		// the sender's data at fault, so not EINVALID.
 		return nil, fmt.Errorf("alertmanager: read body: %w", err)
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%w: %w", ErrTooLarge, hindsight.Errorf(hindsight.EINVALID,
-			"payload is larger than the %d-byte limit: lower max_alerts in Alertmanager's webhook_config or raise webhook.body_limit", limit))
+		return nil, tooLarge(limit)
 	}
 	return b, nil
+}
+
+// tooLarge returns the error for a body over limit bytes.
+func tooLarge(limit int64) error {
+	return fmt.Errorf("%w: %w", ErrTooLarge, hindsight.Errorf(hindsight.EINVALID,
+		"payload is larger than the %d-byte limit: lower max_alerts in Alertmanager's webhook_config or raise webhook.body_limit", limit))
 }
 
 // Decode reads at most limit bytes from r and decodes and validates one

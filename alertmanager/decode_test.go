@@ -3,6 +3,9 @@ package alertmanager_test
 import (
 	"bytes"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,6 +140,15 @@ func TestDecode(t *testing.T) {
 		}
 		if hindsight.ErrorCode(err) != hindsight.EINVALID || !strings.Contains(hindsight.ErrorMessage(err), "webhook.body_limit") {
 			t.Fatalf("user message: %q", hindsight.ErrorMessage(err))
+		}
+	})
+
+	t.Run("ErrTooLargeFromMaxBytesReader", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		body := http.MaxBytesReader(rec, io.NopCloser(strings.NewReader(valid)), 100)
+		_, err := alertmanager.Decode(body, 0)
+		if !errors.Is(err, alertmanager.ErrTooLarge) || hindsight.ErrorCode(err) != hindsight.EINVALID {
+			t.Fatalf("got %v, want ErrTooLarge", err)
 		}
 	})
 
