@@ -11,8 +11,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-
-	"github.com/hindsight-sre/hindsight"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -58,7 +56,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var ce *exitCodeError
 	if errors.As(err, &ce) {
 		if ce.err != nil {
-			fmt.Fprintln(stderr, "hindsight: "+hindsight.ErrorMessage(ce.err))
+			fmt.Fprintln(stderr, "hindsight: "+userMessage(ce.err))
 		}
 		return ce.code
 	}
@@ -66,12 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return exitError
 }
 
-// userMessage returns err's text: domain errors by their message, others
-// (flag parsing, I/O) as they are, since they already name the problem.
+// userMessage returns err's text with its wrapping prefixes ("--start: …"):
+// on the command line every error is the user's to read.
 func userMessage(err error) string {
-	var e *hindsight.Error
-	if errors.As(err, &e) {
-		return e.Error()
-	}
 	return err.Error()
 }
