@@ -110,11 +110,11 @@ func line(b *strings.Builder, parts ...string) {
 // first, with a highlighted snippet of safe HTML.
 func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight.SearchResult, int, error) {
 	text := strings.TrimSpace(q.Text)
-	match := text
-	if !tx.d.dollar {
-		match = fts5Query(text)
+	match := fts5Query(text)
+	if tx.d.dollar {
+		match = text
 	}
-	if match == "" {
+	if fts5Query(text) == "" {
 		return nil, 0, &hindsight.Error{Code: hindsight.EINVALID, Message: "invalid search",
 			Fields: []hindsight.FieldError{{Field: "text", Message: "is required: give at least one word"}}}
 	}

@@ -1,0 +1,187 @@
+package sqlstore_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/storetest"
+)
+
+// MustOpenDB opens a fresh SQLite store in a temporary directory.
+func MustOpenDB(tb testing.TB) *sqlstore.Store {
+	tb.Helper()
+	return mustOpen(tb, filepath.Join(tb.TempDir(), "hindsight.db"))
+}
+
+func mustOpen(tb testing.TB, dsn string) *sqlstore.Store {
+	tb.Helper()
+	s, err := sqlstore.Open(context.Background(), dsn)
+	if err != nil {
+		tb.Fatalf("open %s: %v", sqlstore.RedactDSN(dsn), err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// postgresDSN returns the test server's DSN, or skips (fails under CI=true)
+// when there is none.
+func postgresDSN(tb testing.TB) string {
+	tb.Helper()
+	dsn := os.Getenv("HINDSIGHT_TEST_POSTGRES_DSN")
+	if dsn != "" {
+		return dsn
+	}
+	msg := "HINDSIGHT_TEST_POSTGRES_DSN is not set: start PostgreSQL (pg_ctlcluster 15 main start), create a role " +
+		"and database, and set it, e.g. postgres://hindsight:hindsight@127.0.0.1:5432/hindsight_test?sslmode=disable"
+	if os.Getenv("CI") == "true" {
+		tb.Fatal(msg)
+	}
+	tb.Skip(msg)
+	return ""
+}
+
+var schemaSeq atomic.Int64
+
+// MustOpenPostgres opens a store in a fresh schema of the test database, so
+// that tests do not see each other's data and may run in parallel; the
+// schema is dropped at cleanup.
+func MustOpenPostgres(tb testing.TB) *sqlstore.Store {
+	tb.Helper()
+	return mustOpen(tb, freshSchemaDSN(tb))
+}
+
+// freshSchemaDSN creates an empty schema and returns a DSN that uses it.
+func freshSchemaDSN(tb testing.TB) string {
+	tb.Helper()
+	dsn := postgresDSN(tb)
+	schema := fmt.Sprintf("t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, schemaSeq.Add(1))
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { admin.Close() })
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		tb.Fatalf("create schema on %s: %v", sqlstore.RedactDSN(dsn), err)
+	}
+	tb.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func TestSQLite(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) hindsight.Store { return MustOpenDB(t) })
+}
+
+func TestPostgres(t *testing.T) {
+	postgresDSN(t)
+	storetest.Run(t, func(t *testing.T) hindsight.Store { return MustOpenPostgres(t) })
+}
+
+// TestBackup_CrossEngine moves a backup SQLite → PostgreSQL → SQLite and
+// requires the exports to be byte for byte equal.
+func TestBackup_CrossEngine(t *testing.T) {
+	ctx := context.Background()
+	a := MustOpenDB(t)
+	storetest.Populate(t, a)
+	var first, second, third bytes.Buffer
+	if err := a.Export(ctx, &first); err != nil {
+		t.Fatal(err)
+	}
+	pg := MustOpenPostgres(t)
+	if err := pg.Import(ctx, bytes.NewReader(first.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	if err := pg.Export(ctx, &second); err != nil {
+		t.Fatal(err)
+	}
+	b := MustOpenDB(t)
+	if err := b.Import(ctx, bytes.NewReader(second.Bytes())); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Export(ctx, &third); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first.Bytes(), second.Bytes()) || !bytes.Equal(first.Bytes(), third.Bytes()) {
+		t.Fatalf("exports differ:\nsqlite:   %s\npostgres: %s\nsqlite:   %s", first.String(), second.String(), third.String())
+	}
+}
+
+func TestOpen(t *testing.T) {
+	ctx := context.Background()
+	t.Run("ErrMissingDirectory", func(t *testing.T) {
+		_, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "no", "such", "dir", "h.db"))
+		if hindsight.ErrorCode(err) != hindsight.EUNAVAILABLE || !strings.Contains(err.Error(), "does not exist") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ErrNotADatabase", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "junk.db")
+		os.WriteFile(path, bytes.Repeat([]byte("not sqlite "), 1000), 0o600)
+		if _, err := sqlstore.Open(ctx, path); err == nil {
+			t.Fatal("opened a junk file")
+		}
+	})
+	t.Run("ErrNewerSchema", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "h.db")
+		s := mustOpen(t, path)
+		db, _ := sql.Open("sqlite", path)
+		if _, err := db.Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (9999, 1)"); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		s.Close()
+		_, err := sqlstore.Open(ctx, path)
+		if err == nil || !strings.Contains(err.Error(), "newer") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ErrPostgresDown", func(t *testing.T) {
+		_, err := sqlstore.Open(ctx, "postgres://u:secret@127.0.0.1:1/db?sslmode=disable&connect_timeout=2")
+		if hindsight.ErrorCode(err) != hindsight.EUNAVAILABLE || strings.Contains(err.Error(), "secret") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ErrPostgresPassword", func(t *testing.T) {
+		u, _ := url.Parse(postgresDSN(t))
+		u.User = url.UserPassword(u.User.Username(), "wrong-password")
+		_, err := sqlstore.Open(ctx, u.String())
+		if hindsight.ErrorCode(err) != hindsight.EUNAVAILABLE || strings.Contains(err.Error(), "wrong-password") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("TwoInstancesMigrateTogether", func(t *testing.T) {
+		dsn := freshSchemaDSN(t)
+		errs := make(chan error, 2)
+		for i := 0; i < 2; i++ {
+			go func() {
+				s, err := sqlstore.Open(ctx, dsn)
+				if err == nil {
+					s.Close()
+				}
+				errs <- err
+			}()
+		}
+		for i := 0; i < 2; i++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

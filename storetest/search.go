@@ -1,0 +1,193 @@
+package storetest
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+func testSearch(t *testing.T, open OpenFunc) {
+	ctx := context.Background()
+	s := open(t)
+	pool := NewIncident(0, "Database pool exhausted", "db")
+	pool.Summary = "Connection pool exhausted on the primary database"
+	MustCreateIncident(t, s, pool)
+	other := NewIncident(1, "HighLatency", "api")
+	other.Summary = "Slow responses"
+	MustCreateIncident(t, s, other)
+	ok(t, s.AddTimelineEvent(ctx, NewEvent(other.ID, other.StartedAt, "<script>alert(1)</script> checked the database pool <img src=x onerror=alert(2)>")))
+	narr := NewIncident(2, "DiskFull", "storage")
+	MustCreateIncident(t, s, narr)
+	doc := newDocument(narr.ID)
+	doc.Narrative.RootCause = "Log rotation stopped after the kernel upgrade"
+	ok(t, s.CreateDocument(ctx, doc))
+	act := NewIncident(3, "CertExpired", "edge")
+	MustCreateIncident(t, s, act)
+	ok(t, s.CreateActionItem(ctx, NewAction(act.ID, "Automate certificate renewal", "@sec", act.StartedAt)))
+
+	t.Run("RankedTitleFirst", func(t *testing.T) {
+		got, n, err := s.Search(ctx, hindsight.SearchQuery{Text: "database pool"})
+		ok(t, err)
+		if n != 2 || len(got) != 2 || got[0].IncidentID != pool.ID || got[0].Rank < got[1].Rank {
+			t.Fatalf("results = %s (total %d)", jsonOf(t, got), n)
+		}
+		if !strings.Contains(got[0].Snippet, "<mark>") {
+			t.Fatalf("snippet %q has no <mark>", got[0].Snippet)
+		}
+	})
+	t.Run("SnippetEscaped", func(t *testing.T) {
+		got, _, err := s.Search(ctx, hindsight.SearchQuery{Text: "checked"})
+		ok(t, err)
+		bare := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(got[0].Snippet)
+		if len(got) != 1 || strings.ContainsAny(bare, "<>") || !strings.Contains(got[0].Snippet, "<mark>") {
+			t.Fatalf("snippet not escaped: %s", jsonOf(t, got))
+		}
+	})
+	for _, tt := range []struct{ name, text, want string }{
+		{"Narrative", "rotation kernel", narr.ID},
+		{"ActionItem", "renewal", act.ID},
+		{"Stemmed", "exhausting", pool.ID},
+		{"OperatorsInert", `"pool*" -( ^:`, pool.ID},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, err := s.Search(ctx, hindsight.SearchQuery{Text: tt.text})
+			ok(t, err)
+			if len(got) == 0 || got[0].IncidentID != tt.want {
+				t.Fatalf("search %q = %s, want %s first", tt.text, jsonOf(t, got), tt.want)
+			}
+		})
+	}
+	t.Run("Filters", func(t *testing.T) {
+		for _, f := range []hindsight.IncidentFilter{
+			{Service: "api"},
+			{StartedFrom: T0.Add(30 * time.Minute)},
+		} {
+			got, n, err := s.Search(ctx, hindsight.SearchQuery{Text: "database", IncidentFilter: f})
+			ok(t, err)
+			if n != 1 || got[0].IncidentID != other.ID {
+				t.Fatalf("filter %+v: %+v", f, got)
+			}
+		}
+		got, n, err := s.Search(ctx, hindsight.SearchQuery{Text: "database", IncidentFilter: hindsight.IncidentFilter{Severity: hindsight.SEV5}})
+		ok(t, err)
+		if n != 0 || len(got) != 0 {
+			t.Fatalf("severity filter: %+v", got)
+		}
+	})
+	t.Run("Paginated", func(t *testing.T) {
+		got, n, err := s.Search(ctx, hindsight.SearchQuery{Text: "database", IncidentFilter: hindsight.IncidentFilter{Page: hindsight.Page{Offset: 1, Limit: 1}}})
+		ok(t, err)
+		if n != 2 || len(got) != 1 || got[0].IncidentID != other.ID {
+			t.Fatalf("page 2: %s (total %d)", jsonOf(t, got), n)
+		}
+	})
+	t.Run("IndexFollowsUpdates", func(t *testing.T) {
+		other.Title = "Zeppelin outage"
+		ok(t, s.UpdateIncident(ctx, other, other.Version))
+		got, _, err := s.Search(ctx, hindsight.SearchQuery{Text: "zeppelin"})
+		ok(t, err)
+		if len(got) != 1 || got[0].IncidentID != other.ID {
+			t.Fatalf("after update: %+v", got)
+		}
+	})
+	t.Run("ErrEmpty", func(t *testing.T) {
+		_, _, err := s.Search(ctx, hindsight.SearchQuery{Text: "  \"  "})
+		wantFields(t, err, "text")
+	})
+}
+
+func testAlerts(t *testing.T, open OpenFunc) {
+	ctx := context.Background()
+	s := open(t)
+	n := &hindsight.AlertNotification{Fingerprint: "fp-1", GroupKey: "{}:{alertname=\"X\"}", Body: []byte(`{"status":"firing"}`), ReceivedAt: T0}
+	ok(t, s.RecordNotification(ctx, n))
+	t.Run("ErrDuplicate", func(t *testing.T) {
+		e := wantCode(t, s.RecordNotification(ctx, &hindsight.AlertNotification{Fingerprint: "fp-1", ReceivedAt: T0}), hindsight.ECONFLICT)
+		if !strings.Contains(e.Message, "duplicate") {
+			t.Fatalf("message %q", e.Message)
+		}
+	})
+	t.Run("DuplicateRollsBackTx", func(t *testing.T) {
+		err := s.WithTx(ctx, func(tx hindsight.Services) error {
+			if err := tx.CreateIncident(ctx, NewIncident(9, "ShouldNotExist")); err != nil {
+				return err
+			}
+			return tx.RecordNotification(ctx, &hindsight.AlertNotification{Fingerprint: "fp-1", ReceivedAt: T0})
+		})
+		wantCode(t, err, hindsight.ECONFLICT)
+		_, err = s.FindIncidentByID(ctx, NewIncident(9, "ShouldNotExist").ID)
+		wantCode(t, err, hindsight.ENOTFOUND)
+	})
+	inc := NewIncident(0, "X")
+	inc.GroupKey = n.GroupKey
+	MustCreateIncident(t, s, inc)
+	ok(t, s.AttachNotification(ctx, n.ID, inc.ID))
+	t.Run("FindOpenByGroupKey", func(t *testing.T) {
+		got, err := s.FindOpenIncidentByGroupKey(ctx, n.GroupKey, time.Time{})
+		ok(t, err)
+		if got.ID != inc.ID {
+			t.Fatalf("got %s", got.ID)
+		}
+		resolved := T0.Add(time.Hour)
+		inc.Status, inc.ResolvedAt = hindsight.IncidentResolved, &resolved
+		ok(t, s.UpdateIncident(ctx, inc, inc.Version))
+		_, err = s.FindOpenIncidentByGroupKey(ctx, n.GroupKey, time.Time{})
+		wantCode(t, err, hindsight.ENOTFOUND)
+		got, err = s.FindOpenIncidentByGroupKey(ctx, n.GroupKey, resolved.Add(-time.Minute))
+		ok(t, err)
+		if got.ID != inc.ID {
+			t.Fatalf("reopen window: got %s", got.ID)
+		}
+	})
+	t.Run("UpsertAlertState", func(t *testing.T) {
+		a := &hindsight.AlertState{IncidentID: inc.ID, AlertKey: "abc", Labels: map[string]string{"job": "api"}, Status: hindsight.AlertFiring, StartsAt: T0}
+		for i, want := range []bool{true, false} {
+			changed, err := s.UpsertAlertState(ctx, a)
+			ok(t, err)
+			if changed != want {
+				t.Fatalf("upsert %d: changed %v, want %v", i, changed, want)
+			}
+		}
+		end := T0.Add(time.Hour)
+		a.Status, a.EndsAt = hindsight.AlertResolved, &end
+		changed, err := s.UpsertAlertState(ctx, a)
+		ok(t, err)
+		states, err := s.FindAlertStates(ctx, inc.ID)
+		ok(t, err)
+		if !changed || len(states) != 1 || states[0].Status != hindsight.AlertResolved || !states[0].EndsAt.Equal(end) {
+			t.Fatalf("changed %v, states %+v", changed, states)
+		}
+		_, err = s.UpsertAlertState(ctx, &hindsight.AlertState{IncidentID: inc.ID})
+		wantFields(t, err, "alert_key", "starts_at", "status")
+	})
+	t.Run("Prune", func(t *testing.T) {
+		ok(t, s.RecordNotification(ctx, &hindsight.AlertNotification{Fingerprint: "fp-2", ReceivedAt: T0.Add(48 * time.Hour)}))
+		n, err := s.PruneNotifications(ctx, T0.Add(24*time.Hour))
+		ok(t, err)
+		if n != 1 {
+			t.Fatalf("pruned %d, want 1", n)
+		}
+		ok(t, s.RecordNotification(ctx, &hindsight.AlertNotification{Fingerprint: "fp-1", ReceivedAt: T0}))
+	})
+}
+
+func testTokens(t *testing.T, open OpenFunc) {
+	ctx := context.Background()
+	s := open(t)
+	tok := &hindsight.APIToken{Name: "ci", Role: "editor", Hash: "sha256:abc"}
+	ok(t, s.CreateToken(ctx, tok))
+	wantCode(t, s.CreateToken(ctx, &hindsight.APIToken{Name: "ci", Role: "viewer", Hash: "sha256:def"}), hindsight.ECONFLICT)
+	wantFields(t, s.CreateToken(ctx, &hindsight.APIToken{}), "hash", "name", "role")
+	got, err := s.FindTokenByHash(ctx, "sha256:abc")
+	ok(t, err)
+	if got.ID != tok.ID || got.LastUsedAt == nil {
+		t.Fatalf("token = %+v", got)
+	}
+	_, err = s.FindTokenByHash(ctx, "sha256:nope")
+	wantCode(t, err, hindsight.ENOTFOUND)
+	ok(t, s.DeleteToken(ctx, tok.ID))
+	wantCode(t, s.DeleteToken(ctx, tok.ID), hindsight.ENOTFOUND)
+}
