@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/sqlstore"
+)
+
+// dbFlagUsage documents --db for every command that opens the store.
+const dbFlagUsage = `store: a SQLite file path or postgres://user:pass@host/db (default $HINDSIGHT_DB, else the config's server.db, else ./hindsight.db)`
+
+// addDBFlag registers --db on cmd and stores its value in dsn.
+func addDBFlag(cmd *cobra.Command, dsn *string) {
+	cmd.Flags().StringVar(dsn, "db", "", dbFlagUsage)
+}
+
+// resolveDSN returns the store to open: --db, else $HINDSIGHT_DB, else the
+// configuration's server.db, else ./hindsight.db.
+func resolveDSN(g *globals, flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if env := os.Getenv("HINDSIGHT_DB"); env != "" {
+		return env, nil
+	}
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return "", err
+	}
+	if db := string(cfg.Server.DB); db != "" {
+		return db, nil
+	}
+	return sqlstore.DefaultDSN, nil
+}
+
+// openStore opens and migrates the store. Its errors name the DSN with the
+// password redacted and say what went wrong; commands exit 2 on them.
+func openStore(ctx context.Context, dsn string) (*sqlstore.Store, error) {
+	s, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return nil, storeFailure("", err)
+	}
+	return s, nil
+}
+
+// storeFailure makes err a one-line failure with exit code 2, its message
+// prefixed by what was being done; non-domain errors keep their text.
+func storeFailure(doing string, err error) error {
+	var e *hindsight.Error
+	if !errors.As(err, &e) {
+		e = &hindsight.Error{Code: hindsight.EINTERNAL, Message: err.Error()}
+	}
+	if doing != "" {
+		e = &hindsight.Error{Code: e.Code, Message: fmt.Sprintf("%s: %s", doing, e.Error())}
+	}
+	return &exitCodeError{code: exitError, err: e}
+}
