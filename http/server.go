@@ -6,6 +6,7 @@ package http
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/hindsight-sre/hindsight"
 )
 
 // ShutdownTimeout bounds how long Close waits for in-flight requests.
@@ -38,6 +41,19 @@ type Server struct {
 	Registry *prometheus.Registry
 	// Now is the clock; tests inject their own.
 	Now func() time.Time
+
+	// Intake stores Alertmanager notifications.
+	Intake AlertIntake
+	// WebhookAuth are the webhook's credentials.
+	WebhookAuth WebhookAuth
+	// WebhookBodyLimit bounds a notification's size; 0 means 5 MiB.
+	WebhookBodyLimit int64
+	// Incidents and Postmortems serve the JSON API and documents.
+	Incidents hindsight.IncidentService
+	// Render writes a post-mortem as Markdown.
+	Render func(w io.Writer, pm hindsight.Postmortem) error
+
+	webhook *webhookMetrics
 }
 
 // NewServer returns a server with its routes registered.
@@ -48,6 +64,7 @@ func NewServer() *Server {
 		Now:      func() time.Time { return time.Now().UTC() },
 	}
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.webhook = newWebhookMetrics(s.Registry)
 	s.server = &http.Server{
 		Handler:           s.mux,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -58,6 +75,10 @@ func NewServer() *Server {
 	s.mux.HandleFunc("GET /healthz", s.handleHealthz)
 	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("POST /api/v1/alerts/alertmanager", s.handleAlertmanagerWebhook)
+	s.mux.HandleFunc("GET /api/v1/incidents", s.handleIncidentList)
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}", s.handleIncidentGet)
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.md", s.handlePostmortemMarkdown)
 	return s
 }
 

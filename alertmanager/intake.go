@@ -1,0 +1,363 @@
+package alertmanager
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+// DefaultReopenWindow is how long after resolution a group that fires again
+// reopens its incident instead of opening a new one.
+const DefaultReopenWindow = time.Hour
+
+// Intake turns notifications into incidents and timeline events. Each
+// notification is processed in one transaction that holds its group's lock,
+// so that two Hindsight processes sharing one PostgreSQL store, receiving the
+// same notifications (both members of an Alertmanager HA pair, or retries),
+// produce exactly one incident and one timeline event per alert transition.
+type Intake struct {
+	Store   hindsight.Store
+	Mapping Mapping
+	// ReopenWindow: a group that fires again within it after its incident
+	// resolved reopens that incident.
+	ReopenWindow time.Duration
+	// Draft, when set, is called in the same transaction for a newly opened
+	// incident; it returns the draft document to store with it, or nil when
+	// the incident gets none (below the configured severity).
+	Draft func(inc hindsight.Incident) *hindsight.Document
+	// Now is the clock.
+	Now func() time.Time
+}
+
+// Result says what one notification did.
+type Result struct {
+	// Duplicate is true when the same notification had already been received
+	// (a retry, the other member of an HA pair, or a repeat notification
+	// that carries no new fact); nothing changed.
+	Duplicate  bool   `json:"duplicate"`
+	IncidentID string `json:"incident_id,omitempty"`
+	Opened     bool   `json:"opened"`
+	Reopened   bool   `json:"reopened"`
+	Resolved   bool   `json:"resolved"`
+	// Events is the number of timeline events written.
+	Events int `json:"events"`
+}
+
+// errDuplicate ends the transaction of a notification already received.
+var errDuplicate = errors.New("duplicate notification")
+
+// Ingest stores a decoded notification and its raw body durably: when it
+// returns nil, the incident, its timeline and the notification are committed.
+// Errors: EINVALID (the notification is unusable), EUNAVAILABLE (the store is
+// unreachable: the sender should retry), EINTERNAL.
+func (in *Intake) Ingest(ctx context.Context, raw []byte, msg *Message) (Result, error) {
+	if err := msg.Validate(); err != nil {
+		return Result{}, err
+	}
+	if strings.TrimSpace(msg.GroupKey) == "" {
+		// Grafana and hand-made senders may omit the group key: group by
+		// the alert name so that one alert still makes one incident.
+		msg.GroupKey = "{}:{alertname=" + fmt.Sprintf("%q", AlertName(msg)) + "}"
+	}
+	now := in.now()
+	ctx = hindsight.NewContextWithActor(ctx, "alertmanager")
+	var res Result
+	err := in.Store.WithTx(ctx, func(tx hindsight.Services) error {
+		res = Result{}
+		return in.apply(ctx, tx, raw, msg, now, &res)
+	})
+	if errors.Is(err, errDuplicate) {
+		return Result{Duplicate: true}, nil
+	}
+	return res, err
+}
+
+func (in *Intake) apply(ctx context.Context, tx hindsight.Services, raw []byte, msg *Message, now time.Time, res *Result) error {
+	if err := tx.LockAlertGroup(ctx, msg.GroupKey); err != nil {
+		return err
+	}
+	n := &hindsight.AlertNotification{Fingerprint: msg.Fingerprint(), GroupKey: msg.GroupKey, Body: raw, ReceivedAt: now}
+	if err := tx.RecordNotification(ctx, n); err != nil {
+		if hindsight.ErrorCode(err) == hindsight.ECONFLICT {
+			return errDuplicate
+		}
+		return err
+	}
+	inc, err := in.incidentFor(ctx, tx, msg, now, res)
+	if err != nil || inc == nil {
+		return err
+	}
+	res.IncidentID = inc.ID
+	if err := in.applyAlerts(ctx, tx, inc, msg, res); err != nil {
+		return err
+	}
+	if err := in.resolveIfDone(ctx, tx, inc, res); err != nil {
+		return err
+	}
+	return tx.AttachNotification(ctx, n.ID, inc.ID)
+}
+
+// incidentFor finds the group's open incident, reopens a recently resolved
+// one, or opens a new one. It returns nil for a resolved notification of a
+// group with no incident: there is nothing to open or close.
+func (in *Intake) incidentFor(ctx context.Context, tx hindsight.Services, msg *Message, now time.Time, res *Result) (*hindsight.Incident, error) {
+	window := in.ReopenWindow
+	if window <= 0 {
+		window = DefaultReopenWindow
+	}
+	inc, err := tx.FindOpenIncidentByGroupKey(ctx, msg.GroupKey, now.Add(-window))
+	switch {
+	case err == nil && inc.Status == hindsight.IncidentResolved:
+		if !hasNewFiring(ctx, tx, inc.ID, msg) {
+			return inc, nil
+		}
+		return inc, in.reopen(ctx, tx, inc, msg, res)
+	case err == nil:
+		return inc, nil
+	case hindsight.ErrorCode(err) != hindsight.ENOTFOUND:
+		return nil, err
+	}
+	if !hasFiring(msg) {
+		return nil, nil
+	}
+	return in.open(ctx, tx, msg, res)
+}
+
+// open creates the incident a firing notification describes, with its draft.
+func (in *Intake) open(ctx context.Context, tx hindsight.Services, msg *Message, res *Result) (*hindsight.Incident, error) {
+	inc := in.Mapping.Incident(msg)
+	inc.Status, inc.ResolvedAt = hindsight.IncidentInvestigating, nil
+	inc.Author = "alertmanager"
+	inc.ID = uniqueID(ctx, tx, inc.ID)
+	if err := tx.CreateIncident(ctx, &inc); err != nil {
+		return nil, err
+	}
+	res.Opened = true
+	if in.Draft != nil {
+		if doc := in.Draft(inc); doc != nil {
+			doc.IncidentID = inc.ID
+			if err := tx.CreateDocument(ctx, doc); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &inc, nil
+}
+
+// uniqueID returns id, or id with a numeric suffix when an incident of the
+// same alert started in the same minute already exists (another group).
+func uniqueID(ctx context.Context, tx hindsight.Services, id string) string {
+	candidate := id
+	for i := 2; i < 100; i++ {
+		if _, err := tx.FindIncidentByID(ctx, candidate); hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
+			return candidate
+		}
+		candidate = fmt.Sprintf("%s-%d", id, i)
+	}
+	return candidate
+}
+
+// reopen moves a resolved incident back under investigation.
+func (in *Intake) reopen(ctx context.Context, tx hindsight.Services, inc *hindsight.Incident, msg *Message, res *Result) error {
+	version := inc.Version
+	inc.Status, inc.ResolvedAt = hindsight.IncidentInvestigating, nil
+	if err := tx.UpdateIncident(ctx, inc, version); err != nil {
+		return err
+	}
+	res.Reopened = true
+	return in.addEvent(ctx, tx, res, &hindsight.TimelineEvent{
+		IncidentID: inc.ID, Time: StartedAt(firingOnly(msg)), Type: hindsight.EventStatusChange,
+		Event: "Incident reopened", Actor: "System", Action: "Alert group fired again within the reopen window",
+	})
+}
+
+// applyAlerts stores each alert's state and writes one timeline event for
+// each alert that started firing or resolved.
+func (in *Intake) applyAlerts(ctx context.Context, tx hindsight.Services, inc *hindsight.Incident, msg *Message, res *Result) error {
+	known, err := knownStates(ctx, tx, inc.ID)
+	if err != nil {
+		return err
+	}
+	alerts := append([]Alert(nil), msg.Alerts...)
+	sort.SliceStable(alerts, func(i, j int) bool { return alerts[i].StartsAt.Before(alerts[j].StartsAt) })
+	for _, a := range alerts {
+		if stale(known[a.Key()], a) {
+			continue
+		}
+		st := alertState(inc.ID, a)
+		changed, err := tx.UpsertAlertState(ctx, st)
+		if err != nil {
+			return err
+		}
+		if !changed {
+			continue
+		}
+		e := in.alertEvent(inc, msg, a, res)
+		if err := in.addEvent(ctx, tx, res, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func knownStates(ctx context.Context, tx hindsight.Services, incidentID string) (map[string]*hindsight.AlertState, error) {
+	states, err := tx.FindAlertStates(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	known := make(map[string]*hindsight.AlertState, len(states))
+	for _, st := range states {
+		known[st.AlertKey] = st
+	}
+	return known, nil
+}
+
+// stale reports whether a is older news than the stored state: a firing
+// alert delivered late (a retry that lost the race with its resolution) must
+// not undo the resolution. An alert that fires again has a later startsAt.
+func stale(st *hindsight.AlertState, a Alert) bool {
+	return st != nil && st.Status == hindsight.AlertResolved && !a.Resolved() && !a.StartsAt.After(st.StartsAt)
+}
+
+func alertState(incidentID string, a Alert) *hindsight.AlertState {
+	st := &hindsight.AlertState{
+		IncidentID: incidentID, AlertKey: a.Key(), Labels: a.Labels,
+		Status: hindsight.AlertFiring, StartsAt: a.StartsAt.UTC(),
+	}
+	if a.Resolved() {
+		end := a.EndsAt.UTC()
+		st.Status, st.EndsAt = hindsight.AlertResolved, &end
+	}
+	return st
+}
+
+// alertEvent describes one alert transition. The first alert of a new
+// incident is the seed's "Initial trigger" row.
+func (in *Intake) alertEvent(inc *hindsight.Incident, msg *Message, a Alert, res *Result) *hindsight.TimelineEvent {
+	who := distinguishing(a.Labels, msg.CommonLabels)
+	name := a.Name()
+	if who != "" {
+		name += " (" + who + ")"
+	}
+	e := &hindsight.TimelineEvent{IncidentID: inc.ID, Actor: "System", Source: "alertmanager"}
+	switch {
+	case a.Resolved():
+		e.Time, e.Type, e.Event, e.Action = a.EndsAt.UTC(), hindsight.EventAlertResolved, "Alert resolved", "Alert resolved: "+name
+	case res.Opened && res.Events == 0:
+		e.Time, e.Type, e.Event, e.Action = a.StartsAt.UTC(), hindsight.EventAlertFired, "Initial trigger", "Alert fired: "+name
+	default:
+		e.Time, e.Type, e.Event, e.Action = a.StartsAt.UTC(), hindsight.EventAlertAdded, "Alert firing", "Alert fired: "+name
+	}
+	return e
+}
+
+// resolveIfDone resolves the incident once every alert it has seen is
+// resolved, at the latest endsAt. A notification saying "resolved" is not
+// enough: Alertmanager's last notification of a group carries only the
+// alerts resolved since the previous one.
+func (in *Intake) resolveIfDone(ctx context.Context, tx hindsight.Services, inc *hindsight.Incident, res *Result) error {
+	if inc.Status == hindsight.IncidentResolved {
+		return nil
+	}
+	states, err := tx.FindAlertStates(ctx, inc.ID)
+	if err != nil || len(states) == 0 {
+		return err
+	}
+	end := inc.StartedAt
+	for _, st := range states {
+		if st.Status != hindsight.AlertResolved || st.EndsAt == nil {
+			return nil
+		}
+		if st.EndsAt.After(end) {
+			end = *st.EndsAt
+		}
+	}
+	fresh, err := tx.FindIncidentByID(ctx, inc.ID)
+	if err != nil {
+		return err
+	}
+	version := fresh.Version
+	fresh.Status, fresh.ResolvedAt = hindsight.IncidentResolved, &end
+	if err := tx.UpdateIncident(ctx, fresh, version); err != nil {
+		return err
+	}
+	*inc = *fresh
+	res.Resolved = true
+	return in.addEvent(ctx, tx, res, &hindsight.TimelineEvent{
+		IncidentID: inc.ID, Time: end, Type: hindsight.EventResolved, Event: "Incident resolved",
+		Actor: "System", Action: "All alerts resolved", Source: "alertmanager",
+	})
+}
+
+func (in *Intake) addEvent(ctx context.Context, tx hindsight.Services, res *Result, e *hindsight.TimelineEvent) error {
+	if e.Source == "" {
+		e.Source = "alertmanager"
+	}
+	if err := tx.AddTimelineEvent(ctx, e); err != nil {
+		return err
+	}
+	res.Events++
+	return nil
+}
+
+func (in *Intake) now() time.Time {
+	if in.Now != nil {
+		return in.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// distinguishing returns the labels that tell one alert of a group from the
+// others ("instance=10.0.1.1:8080"), sorted.
+func distinguishing(labels, common map[string]string) string {
+	var parts []string
+	for k, v := range labels {
+		if _, ok := common[k]; !ok {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}
+
+func hasFiring(msg *Message) bool {
+	for _, a := range msg.Alerts {
+		if !a.Resolved() {
+			return true
+		}
+	}
+	return false
+}
+
+// hasNewFiring reports whether msg carries a firing alert that the resolved
+// incident has not seen firing: a late resolved notification or a retry of
+// an old one must not reopen it.
+func hasNewFiring(ctx context.Context, tx hindsight.Services, incidentID string, msg *Message) bool {
+	known, err := knownStates(ctx, tx, incidentID)
+	if err != nil {
+		return hasFiring(msg)
+	}
+	for _, a := range msg.Alerts {
+		if !a.Resolved() && !stale(known[a.Key()], a) && (known[a.Key()] == nil || known[a.Key()].Status == hindsight.AlertResolved) {
+			return true
+		}
+	}
+	return false
+}
+
+// firingOnly returns a copy of msg with only its firing alerts.
+func firingOnly(msg *Message) *Message {
+	out := *msg
+	out.Alerts = nil
+	for _, a := range msg.Alerts {
+		if !a.Resolved() {
+			out.Alerts = append(out.Alerts, a)
+		}
+	}
+	return &out
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/alertmanager"
+	"github.com/hindsight-sre/hindsight/config"
+	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/postmortem"
+	"github.com/hindsight-sre/hindsight/sqlstore"
+)
+
+func init() { register(newServeCmd) }
+
+func newServeCmd(g *globals) *cobra.Command {
+	var addr, dsn string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the server: Alertmanager webhook, JSON API, health checks and /metrics",
+		Long: `Run the server. It opens the store (a SQLite file by default, or PostgreSQL),
+applies migrations, and serves until SIGTERM or Ctrl-C, then finishes the
+requests in flight before it exits.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := g.loadConfig()
+			if err != nil {
+				return err
+			}
+			if addr != "" {
+				cfg.Server.Addr = addr
+			}
+			if dsn, err = resolveDSN(g, dsn); err != nil {
+				return err
+			}
+			m := &Main{Config: cfg, DSN: dsn, Log: slog.New(slog.NewTextHandler(g.stderr, nil))}
+			if err := m.Run(cmd.Context()); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stderr, "hindsight: listening on %s (store %s)\n", m.URL(), sqlstore.RedactDSN(dsn))
+			<-cmd.Context().Done()
+			return m.Close()
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "", "listen address (default $HINDSIGHT_ADDR, else server.addr, else 127.0.0.1:8080)")
+	addDBFlag(cmd, &dsn)
+	return cmd
+}
+
+// Main is the running server program: its store and HTTP server. Tests start
+// it on 127.0.0.1:0 with a store in a temporary directory.
+type Main struct {
+	Config *config.Config
+	DSN    string
+	Log    *slog.Logger
+	// Now is the clock; nil means the system clock.
+	Now func() time.Time
+
+	Store  *sqlstore.Store
+	Server *hhttp.Server
+}
+
+// Run opens the store, applies migrations and starts serving.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Log != nil {
+		slog.SetDefault(m.Log)
+	}
+	store, err := openStore(ctx, m.DSN)
+	if err != nil {
+		return err
+	}
+	m.Store = store
+	if m.Now != nil {
+		store.Now = m.Now
+	}
+	tmpl, err := m.template()
+	if err != nil {
+		store.Close()
+		return err
+	}
+	s := hhttp.NewServer()
+	s.Addr = m.Config.Server.Addr
+	s.Store = store
+	s.Incidents = store
+	s.Intake = m.intake(store)
+	s.WebhookAuth = hhttp.WebhookAuth{
+		Token:    string(m.Config.Webhook.Token),
+		Username: m.Config.Webhook.BasicAuth.Username,
+		Password: string(m.Config.Webhook.BasicAuth.Password),
+	}
+	s.WebhookBodyLimit = int64(m.Config.Webhook.BodyLimit)
+	s.Render = func(w io.Writer, pm hindsight.Postmortem) error {
+		pm.SLO = m.Config.SLOFor(first(pm.Incident.Services))
+		return postmortem.Render(w, pm, tmpl)
+	}
+	if !s.WebhookAuth.Configured() {
+		slog.Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
+	}
+	if err := s.Open(); err != nil {
+		store.Close()
+		return fmt.Errorf("cannot listen on %s: %w (choose another with --addr)", s.Addr, err)
+	}
+	m.Server = s
+	return nil
+}
+
+// intake wires the Alertmanager intake to the store and the draft generator.
+func (m *Main) intake(store hindsight.Store) *alertmanager.Intake {
+	return &alertmanager.Intake{
+		Store:        store,
+		Mapping:      mapping(m.Config),
+		ReopenWindow: m.Config.Webhook.ReopenWindow.Std(),
+		Now:          m.Now,
+		Draft: func(inc hindsight.Incident) *hindsight.Document {
+			if !m.Config.DraftFor(inc.Severity) {
+				return nil
+			}
+			pm := postmortem.NewDraft(inc, postmortem.DraftOptions{
+				Author: firstNonEmpty(m.Config.Author, "alertmanager"), Version: version,
+				Now: inc.CreatedAt, SLO: m.Config.SLOFor(first(inc.Services)),
+			})
+			return &pm.Document
+		},
+	}
+}
+
+func (m *Main) template() (*postmortem.Template, error) {
+	if m.Config.Template == "" {
+		return nil, nil
+	}
+	return postmortem.LoadTemplate(m.Config.Template)
+}
+
+// URL returns the server's base URL once it runs.
+func (m *Main) URL() string { return m.Server.URL() }
+
+// Close stops the server, finishing in-flight requests, then closes the store.
+func (m *Main) Close() error {
+	var err error
+	if m.Server != nil {
+		err = m.Server.Close()
+	}
+	if m.Store != nil {
+		if cerr := m.Store.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}

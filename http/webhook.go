@@ -1,0 +1,141 @@
+package http
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/alertmanager"
+)
+
+// AlertIntake stores Alertmanager notifications; alertmanager.Intake is the
+// implementation.
+type AlertIntake interface {
+	Ingest(ctx context.Context, raw []byte, msg *alertmanager.Message) (alertmanager.Result, error)
+}
+
+// WebhookAuth holds the credentials Alertmanager's http_config sends: a
+// bearer token, or basic auth. With neither set the webhook refuses every
+// request: anonymous writes are never accepted.
+type WebhookAuth struct {
+	Token    string
+	Username string
+	Password string
+}
+
+// Configured reports whether any credential is set.
+func (a WebhookAuth) Configured() bool {
+	return a.Token != "" || a.Username != "" || a.Password != ""
+}
+
+// allows checks the request's credentials in constant time.
+func (a WebhookAuth) allows(r *http.Request) bool {
+	h := r.Header.Get("Authorization")
+	if a.Token != "" {
+		if tok, ok := strings.CutPrefix(h, "Bearer "); ok && equal(strings.TrimSpace(tok), a.Token) {
+			return true
+		}
+	}
+	if a.Username != "" || a.Password != "" {
+		if u, p, ok := r.BasicAuth(); ok {
+			// Both comparisons always run, so timing does not tell which failed.
+			uok, pok := equal(u, a.Username), equal(p, a.Password)
+			return uok && pok
+		}
+	}
+	return false
+}
+
+// equal compares two secrets in constant time, whatever their lengths.
+func equal(a, b string) bool {
+	ha, hb := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
+	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
+}
+
+// handleAlertmanagerWebhook takes Alertmanager's webhook (payload version 4)
+// and Grafana's compatible payload. It answers 200 only once the data is
+// durable, 4xx for what a retry cannot fix, and 5xx for transient faults,
+// which Alertmanager retries.
+func (s *Server) handleAlertmanagerWebhook(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	defer func() { s.webhook.latency.Observe(time.Since(start).Seconds()) }()
+	if !s.WebhookAuth.Configured() || !s.WebhookAuth.allows(r) {
+		s.reject(w, r, "unauthorized", s.webhookAuthError())
+		return
+	}
+	limit := s.WebhookBodyLimit
+	if limit <= 0 {
+		limit = alertmanager.DefaultLimit
+	}
+	body, err := alertmanager.ReadBody(http.MaxBytesReader(w, r.Body, limit), limit)
+	if errors.Is(err, alertmanager.ErrTooLarge) {
+		s.reject(w, r, "too_large", &hindsight.Error{Code: ETOOLARGE, Message: hindsight.ErrorMessage(err)})
+		return
+	} else if err != nil {
+		s.reject(w, r, "malformed", hindsight.Errorf(hindsight.EINVALID, "cannot read the request body: %v", err))
+		return
+	}
+	msg, err := alertmanager.DecodeBytes(body)
+	if err != nil {
+		s.reject(w, r, reasonFor(err), err)
+		return
+	}
+	res, err := s.Intake.Ingest(r.Context(), body, msg)
+	if err != nil {
+		s.reject(w, r, reasonFor(err), err)
+		return
+	}
+	s.countIngest(msg, res)
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) webhookAuthError() error {
+	if !s.WebhookAuth.Configured() {
+		return hindsight.Errorf(hindsight.EUNAUTHORIZED, "webhook authentication is not configured on this server: set webhook.token or HINDSIGHT_WEBHOOK_TOKEN, and the same credentials in Alertmanager's http_config")
+	}
+	return hindsight.Errorf(hindsight.EUNAUTHORIZED, "missing or wrong credentials: send the configured bearer token or basic auth")
+}
+
+// reject answers an error and counts it by reason.
+func (s *Server) reject(w http.ResponseWriter, r *http.Request, reason string, err error) {
+	s.webhook.rejections.WithLabelValues(reason).Inc()
+	if reason == "unauthorized" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="hindsight"`)
+	}
+	Error(w, r, err)
+}
+
+// reasonFor names the rejection metric's reason for an error.
+func reasonFor(err error) string {
+	switch hindsight.ErrorCode(err) {
+	case hindsight.EINVALID:
+		if strings.HasPrefix(hindsight.ErrorMessage(err), "malformed JSON") {
+			return "malformed"
+		}
+		return "invalid"
+	case hindsight.EUNAVAILABLE:
+		return "unavailable"
+	default:
+		return "internal"
+	}
+}
+
+func (s *Server) countIngest(msg *alertmanager.Message, res alertmanager.Result) {
+	s.webhook.notifications.WithLabelValues(msg.Status).Inc()
+	if res.Duplicate {
+		s.webhook.duplicates.Inc()
+		return
+	}
+	s.webhook.alerts.Add(float64(len(msg.Alerts)))
+	if res.Opened || res.Reopened {
+		s.webhook.incidentsOpened.Inc()
+	}
+	if res.Resolved {
+		s.webhook.incidentsResolve.Inc()
+	}
+}
