@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/hindsight-sre/hindsight"
 )
@@ -161,17 +162,24 @@ func (tx *Tx) UpdateIncident(ctx context.Context, inc *hindsight.Incident, expec
 
 // FindIncidents returns one page of incidents and the total that match.
 func (tx *Tx) FindIncidents(ctx context.Context, f hindsight.IncidentFilter) ([]*hindsight.Incident, int, error) {
-	cond, args, err := incidentConditions(f)
+	cond, args, err := incidentConditions(f, f.Service != "")
 	if err != nil {
 		return nil, 0, err
 	}
-	n, err := tx.count(ctx, "SELECT COUNT(*) FROM incidents i"+cond, args...)
+	// A service filter walks that service's index rows in time order and
+	// joins the incidents, rather than scanning every incident.
+	from, order := " FROM incidents i", " ORDER BY i.started_at DESC, i.seq DESC"
+	if f.Service != "" {
+		from = " FROM incident_services sv JOIN incidents i ON i.seq = sv.incident_seq"
+		order = " ORDER BY sv.started_at DESC, sv.incident_seq DESC"
+	}
+	n, err := tx.count(ctx, "SELECT COUNT(*)"+from+cond, args...)
 	if err != nil {
 		return nil, 0, err
 	}
 	p := f.Page.Normalize()
-	rows, err := tx.query(ctx, incidentSelect+cond+" ORDER BY i.started_at DESC, i.id LIMIT ? OFFSET ?",
-		append(args, p.Limit, p.Offset)...)
+	sel := strings.TrimSuffix(incidentSelect, " FROM incidents i")
+	rows, err := tx.query(ctx, sel+from+cond+order+" LIMIT ? OFFSET ?", append(args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -187,8 +195,9 @@ func (tx *Tx) FindIncidents(ctx context.Context, f hindsight.IncidentFilter) ([]
 	return out, n, tx.d.mapError(rows.Err())
 }
 
-// incidentConditions turns a filter into a WHERE clause over incidents i.
-func incidentConditions(f hindsight.IncidentFilter) (string, []any, error) {
+// incidentConditions turns a filter into a WHERE clause over incidents i;
+// with joined, the service is matched on incident_services sv joined to i.
+func incidentConditions(f hindsight.IncidentFilter, joined bool) (string, []any, error) {
 	var v hindsight.Validation
 	var where []string
 	var args []any
@@ -204,7 +213,9 @@ func incidentConditions(f hindsight.IncidentFilter) (string, []any, error) {
 		}
 		where, args = append(where, "i.severity = ?"), append(args, string(f.Severity))
 	}
-	if f.Service != "" {
+	if f.Service != "" && joined {
+		where, args = append(where, "sv.service = ?"), append(args, f.Service)
+	} else if f.Service != "" {
 		where = append(where, "i.seq IN (SELECT incident_seq FROM incident_services WHERE service = ?)")
 		args = append(args, f.Service)
 	}

@@ -118,7 +118,7 @@ func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight
 		return nil, 0, &hindsight.Error{Code: hindsight.EINVALID, Message: "invalid search",
 			Fields: []hindsight.FieldError{{Field: "text", Message: "is required: give at least one word"}}}
 	}
-	cond, args, err := incidentConditions(q.IncidentFilter)
+	cond, args, err := incidentConditions(q.IncidentFilter, false)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -132,8 +132,8 @@ func (g *generator) incident(seq int64) *hindsight.Incident {
 		Summary:     fmt.Sprintf("%s on %s: %s", alert, strings.Join(svcs, ", "), g.pick(seedPhrases)),
 		Description: "Alert fired because " + g.pick(seedPhrases) + " while " + g.pick(seedPhrases) + ".",
 		Services:    svcs, Regions: []string{g.pick(seedRegions)},
-		Labels:    map[string]string{"alertname": alert, "severity": "critical", "service": svcs[0]},
-		GroupKey:  fmt.Sprintf("{}:{alertname=%q}", alert), StartedAt: start,
+		Labels:   map[string]string{"alertname": alert, "severity": "critical", "service": svcs[0]},
+		GroupKey: fmt.Sprintf("{}:{alertname=%q}", alert), StartedAt: start,
 		CreatedAt: g.now, UpdatedAt: g.now, Version: 1}
 	if seq%10 == 0 {
 		inc.Status = hindsight.IncidentInvestigating
@@ -163,7 +163,10 @@ func (g *generator) batch(ctx context.Context, tx *Tx, n, events, actions int) e
 		i := g.rng.IntN(n)
 		e := &hindsight.TimelineEvent{IncidentID: incs[i].ID, Time: incs[i].StartedAt.Add(time.Duration(j%60) * time.Minute),
 			Type: seedEventTypes[g.rng.IntN(len(seedEventTypes))], Event: "Update", Actor: g.pick(seedOwners),
-			Action: g.pick(seedVerbs) + " " + g.pick(seedServices) + ": " + g.pick(seedPhrases), Source: "bench", CreatedBy: "bench", CreatedAt: g.now}
+			Action: g.pick(seedVerbs) + " " + g.pick(seedServices), Source: "bench", CreatedBy: "bench", CreatedAt: g.now}
+		if g.rng.IntN(4) == 0 {
+			e.Action += ": " + g.pick(seedPhrases)
+		}
 		evRows = append(evRows, eventArgs(e))
 		line(&text[i], e.Event, e.Action)
 	}

@@ -23,10 +23,10 @@ CREATE TABLE incidents (
     updated_at  INTEGER NOT NULL,
     version     INTEGER NOT NULL
 );
-CREATE INDEX incidents_started_at ON incidents (started_at DESC, id);
-CREATE INDEX incidents_status ON incidents (status, started_at DESC);
-CREATE INDEX incidents_severity ON incidents (severity, started_at DESC);
-CREATE INDEX incidents_group_key ON incidents (group_key, started_at DESC) WHERE group_key <> '';
+CREATE INDEX incidents_started_at ON incidents (started_at, seq);
+CREATE INDEX incidents_status ON incidents (status, started_at, seq);
+CREATE INDEX incidents_severity ON incidents (severity, started_at, seq);
+CREATE INDEX incidents_group_key ON incidents (group_key, started_at) WHERE group_key <> '';
 
 CREATE TABLE incident_services (
     incident_seq INTEGER NOT NULL REFERENCES incidents (seq) ON DELETE CASCADE,
@@ -34,7 +34,7 @@ CREATE TABLE incident_services (
     started_at   INTEGER NOT NULL,
     PRIMARY KEY (service, incident_seq)
 );
-CREATE INDEX incident_services_by_time ON incident_services (service, started_at DESC);
+CREATE INDEX incident_services_by_time ON incident_services (service, started_at, incident_seq);
 CREATE INDEX incident_services_incident ON incident_services (incident_seq);
 
 CREATE TABLE documents (
