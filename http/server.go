@@ -50,6 +50,10 @@ type Server struct {
 	WebhookBodyLimit int64
 	// Incidents and Postmortems serve the JSON API and documents.
 	Incidents hindsight.IncidentService
+	// Tokens authenticates API tokens.
+	Tokens hindsight.TokenService
+	// ProxyAuth trusts a reverse proxy's identity headers from given networks.
+	ProxyAuth ProxyAuth
 	// Render writes a post-mortem as Markdown.
 	Render func(w io.Writer, pm hindsight.Postmortem) error
 
@@ -76,6 +80,7 @@ func NewServer() *Server {
 	s.mux.HandleFunc("GET /readyz", s.handleReadyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("POST /api/v1/alerts/alertmanager", s.handleAlertmanagerWebhook)
+	s.mux.HandleFunc("GET /api/v1/whoami", s.require(hindsight.RoleViewer, s.handleWhoami))
 	s.mux.HandleFunc("GET /api/v1/incidents", s.handleIncidentList)
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}", s.handleIncidentGet)
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.md", s.handlePostmortemMarkdown)
@@ -112,6 +117,12 @@ func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
 	defer cancel()
 	return s.server.Shutdown(ctx)
+}
+
+// handleWhoami returns the caller's identity and role.
+func (s *Server) handleWhoami(w http.ResponseWriter, r *http.Request) {
+	id, _ := hindsight.IdentityFromContext(r.Context())
+	writeJSON(w, http.StatusOK, id)
 }
 
 // handleHealthz answers while the process is alive.

@@ -88,6 +88,7 @@ func (m *Main) Run(ctx context.Context) error {
 	s.Addr = m.Config.Server.Addr
 	s.Store = store
 	s.Incidents = store
+	s.Tokens = store
 	s.Intake = m.intake(store)
 	s.WebhookAuth = hhttp.WebhookAuth{
 		Token:    string(m.Config.Webhook.Token),

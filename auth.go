@@ -1,0 +1,98 @@
+package hindsight
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
+
+// Role is what an authenticated identity may do. Each role includes the
+// rights of the roles before it.
+type Role string
+
+// Roles, least privileged first.
+const (
+	// RoleViewer reads incidents, documents and metrics.
+	RoleViewer Role = "viewer"
+	// RoleEditor edits incidents, narratives, timelines and action items.
+	RoleEditor Role = "editor"
+	// RoleApprover also signs off and approves post-mortems.
+	RoleApprover Role = "approver"
+	// RoleAdmin also manages tokens and configuration-level actions.
+	RoleAdmin Role = "admin"
+)
+
+// Roles lists every role, least privileged first.
+var Roles = []Role{RoleViewer, RoleEditor, RoleApprover, RoleAdmin}
+
+func (r Role) rank() int {
+	for i, v := range Roles {
+		if v == r {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r.rank() > 0 }
+
+// Allows reports whether r has at least the rights of min.
+func (r Role) Allows(min Role) bool { return r.Valid() && r.rank() >= min.rank() }
+
+// ParseRole reads a role name, case-insensitively.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.ToLower(strings.TrimSpace(s)))
+	if !r.Valid() {
+		return "", Errorf(EINVALID, "unknown role %q: use viewer, editor, approver or admin", s)
+	}
+	return r, nil
+}
+
+// Identity is who makes a request: a person or a token, with a role.
+type Identity struct {
+	// Name is recorded in history: a user's e-mail or handle, or "token:NAME".
+	Name string `json:"name"`
+	Role Role   `json:"role"`
+	// Method says how the identity was established: token, proxy, session.
+	Method string `json:"method"`
+}
+
+type identityKey struct{}
+
+// NewContextWithIdentity returns a copy of ctx carrying id; its Name is also
+// the actor recorded in history.
+func NewContextWithIdentity(ctx context.Context, id Identity) context.Context {
+	ctx = context.WithValue(ctx, identityKey{}, id)
+	return NewContextWithActor(ctx, id.Name)
+}
+
+// IdentityFromContext returns the identity carried by ctx, and false for an
+// anonymous request.
+func IdentityFromContext(ctx context.Context) (Identity, bool) {
+	id, ok := ctx.Value(identityKey{}).(Identity)
+	return id, ok && id.Name != ""
+}
+
+// TokenPrefix starts every API token, so that leaked tokens are easy to
+// recognise by secret scanners.
+const TokenPrefix = "hs_"
+
+// NewToken returns a new random API token secret (hs_ followed by 40 hex
+// digits, 160 bits). Only its HashToken is stored.
+func NewToken() (string, error) {
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return TokenPrefix + hex.EncodeToString(b), nil
+}
+
+// HashToken returns the stored form of a token secret. Tokens carry 160
+// random bits, so a plain SHA-256 is enough: there is nothing to brute-force.
+func HashToken(secret string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(secret)))
+	return hex.EncodeToString(sum[:])
+}

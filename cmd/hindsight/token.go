@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+func init() { register(newTokenCmd) }
+
+func newTokenCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "token",
+		Short: "Create, list and revoke API tokens",
+		Long: `API tokens authenticate the JSON API. Roles: viewer, editor, approver, admin.
+A token is printed once, on the last line of "token create"; only its hash is
+stored. On a new installation, create the first admin token this way: whoever
+can open the store is trusted.`,
+	}
+	cmd.AddCommand(newTokenCreateCmd(g), newTokenListCmd(g), newTokenRevokeCmd(g))
+	return cmd
+}
+
+func newTokenCreateCmd(g *globals) *cobra.Command {
+	var dsn, name, role string
+	cmd := &cobra.Command{
+		Use:   "create --role ROLE --name NAME",
+		Short: "Create a token and print it once, on the last line",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r, err := hindsight.ParseRole(role)
+			if err != nil {
+				return err
+			}
+			secret, err := hindsight.NewToken()
+			if err != nil {
+				return err
+			}
+			s, err := openResolvedStore(cmd, g, dsn)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			t := &hindsight.APIToken{Name: name, Role: string(r), Hash: hindsight.HashToken(secret)}
+			if err := s.CreateToken(cmd.Context(), t); err != nil {
+				return storeFailure("cannot create the token", err)
+			}
+			fmt.Fprintf(g.stdout, "Created token %q with role %s. Store it now: it is not shown again.\n%s\n", name, r, secret)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&role, "role", "", "viewer, editor, approver or admin (required)")
+	cmd.Flags().StringVar(&name, "name", "", "a name for the token, such as the person or system that uses it (required)")
+	_ = cmd.MarkFlagRequired("role")
+	_ = cmd.MarkFlagRequired("name")
+	addDBFlag(cmd, &dsn)
+	return cmd
+}
+
+func newTokenListCmd(g *globals) *cobra.Command {
+	var dsn string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List tokens (never their secrets)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := openResolvedStore(cmd, g, dsn)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			tokens, err := s.FindTokens(cmd.Context())
+			if err != nil {
+				return storeFailure("cannot list tokens", err)
+			}
+			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tNAME\tROLE\tCREATED\tLAST USED")
+			for _, t := range tokens {
+				used := "never"
+				if t.LastUsedAt != nil {
+					used = t.LastUsedAt.UTC().Format(time.RFC3339)
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.CreatedAt.UTC().Format(time.RFC3339), used)
+			}
+			return tw.Flush()
+		},
+	}
+	addDBFlag(cmd, &dsn)
+	return cmd
+}
+
+func newTokenRevokeCmd(g *globals) *cobra.Command {
+	var dsn string
+	cmd := &cobra.Command{
+		Use:   "revoke ID",
+		Short: "Revoke a token by its ID (see token list)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return hindsight.Errorf(hindsight.EINVALID, "token ID %q is not a number: see 'hindsight token list'", args[0])
+			}
+			s, err := openResolvedStore(cmd, g, dsn)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			if err := s.DeleteToken(cmd.Context(), id); err != nil {
+				return storeFailure("cannot revoke the token", err)
+			}
+			fmt.Fprintf(g.stdout, "Revoked token %d.\n", id)
+			return nil
+		},
+	}
+	addDBFlag(cmd, &dsn)
+	return cmd
+}
+
+// openResolvedStore opens the store named by --db, $HINDSIGHT_DB, the
+// configuration or the default file.
+func openResolvedStore(cmd *cobra.Command, g *globals, flag string) (hindsight.Store, error) {
+	dsn, err := resolveDSN(g, flag)
+	if err != nil {
+		return nil, err
+	}
+	return openStore(cmd.Context(), dsn)
+}

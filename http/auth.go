@@ -1,0 +1,103 @@
+package http
+
+import (
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+// ProxyAuth trusts identity headers set by an authenticating reverse proxy
+// (oauth2-proxy style X-Forwarded-Email / X-Forwarded-User), but only on
+// requests whose peer address is in Trusted: anyone else could set them.
+type ProxyAuth struct {
+	Trusted []netip.Prefix
+	// Roles maps a user (e-mail or user name) onto a role; others get DefaultRole.
+	Roles       map[string]hindsight.Role
+	DefaultRole hindsight.Role
+}
+
+// trusts reports whether the request comes straight from a trusted proxy.
+func (p ProxyAuth) trusts(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	for _, prefix := range p.Trusted {
+		if prefix.Contains(addr.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+// identity returns the proxy-asserted identity, if the request carries one
+// from a trusted peer.
+func (p ProxyAuth) identity(r *http.Request) (hindsight.Identity, bool) {
+	if len(p.Trusted) == 0 || !p.trusts(r) {
+		return hindsight.Identity{}, false
+	}
+	name := strings.TrimSpace(r.Header.Get("X-Forwarded-Email"))
+	if name == "" {
+		name = strings.TrimSpace(r.Header.Get("X-Forwarded-User"))
+	}
+	if name == "" {
+		return hindsight.Identity{}, false
+	}
+	role, ok := p.Roles[strings.ToLower(name)]
+	if !ok {
+		role = p.DefaultRole
+	}
+	if !role.Valid() {
+		role = hindsight.RoleViewer
+	}
+	return hindsight.Identity{Name: name, Role: role, Method: "proxy"}, true
+}
+
+// authenticate establishes who makes the request: an API token, or a
+// trusted proxy's headers. It returns an EUNAUTHORIZED error for a token
+// that is presented but unknown, and false for an anonymous request.
+func (s *Server) authenticate(r *http.Request) (hindsight.Identity, bool, error) {
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.Tokens != nil {
+		t, err := s.Tokens.FindTokenByHash(r.Context(), hindsight.HashToken(tok))
+		if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
+			return hindsight.Identity{}, false, hindsight.Errorf(hindsight.EUNAUTHORIZED, "unknown or revoked API token: create one with 'hindsight token create'")
+		} else if err != nil {
+			return hindsight.Identity{}, false, err
+		}
+		return hindsight.Identity{Name: "token:" + t.Name, Role: hindsight.Role(t.Role), Method: "token"}, true, nil
+	}
+	if id, ok := s.ProxyAuth.identity(r); ok {
+		return id, true, nil
+	}
+	return hindsight.Identity{}, false, nil
+}
+
+// require wraps h so that only identities with at least role min reach it;
+// the identity travels in the request's context and is recorded in history.
+// Anonymous requests get 401, insufficient roles 403.
+func (s *Server) require(min hindsight.Role, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok, err := s.authenticate(r)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="hindsight"`)
+			Error(w, r, hindsight.Errorf(hindsight.EUNAUTHORIZED, "authentication required: send an API token as 'Authorization: Bearer hs_…'"))
+			return
+		}
+		if !id.Role.Allows(min) {
+			Error(w, r, hindsight.Errorf(hindsight.EFORBIDDEN, "%s has role %s; this needs %s or above", id.Name, id.Role, min))
+			return
+		}
+		h(w, r.WithContext(hindsight.NewContextWithIdentity(r.Context(), id)))
+	}
+}
