@@ -1,0 +1,61 @@
+package sqlstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/sqlstore"
+)
+
+// Benchmarks of the store's main operations on a small generated dataset
+// (2,000 incidents, 20,000 events, 6,000 actions). "hindsight bench" runs the
+// same operations at full size.
+
+func BenchmarkSQLite(b *testing.B) { benchStore(b, MustOpenDB(b)) }
+
+func BenchmarkPostgres(b *testing.B) { benchStore(b, MustOpenPostgres(b)) }
+
+func benchStore(b *testing.B, s *sqlstore.Store) {
+	ctx := context.Background()
+	if err := s.Seed(ctx, sqlstore.SeedOptions{Incidents: 2000, Events: 20000, Actions: 6000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	ids, err := s.SampleIncidentIDs(ctx, 200)
+	if err != nil {
+		b.Fatal(err)
+	}
+	services, words := sqlstore.SeedServices(), sqlstore.SeedWords()
+	b.Run("FindPostmortem", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if _, err := s.FindPostmortem(ctx, ids[i%len(ids)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("FindIncidents", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			f := hindsight.IncidentFilter{Service: services[i%len(services)], Status: hindsight.IncidentResolved, Page: hindsight.Page{Limit: 50}}
+			if _, _, err := s.FindIncidents(ctx, f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Search", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			q := hindsight.SearchQuery{Text: words[i%len(words)], IncidentFilter: hindsight.IncidentFilter{Page: hindsight.Page{Limit: 20}}}
+			if _, _, err := s.Search(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("AddTimelineEvent", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			e := &hindsight.TimelineEvent{IncidentID: ids[i%len(ids)], Time: time.Now(), Type: hindsight.EventNote, Event: "Bench", Action: "note"}
+			if err := s.AddTimelineEvent(ctx, e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
