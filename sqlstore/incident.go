@@ -170,7 +170,7 @@ func (tx *Tx) FindIncidents(ctx context.Context, f hindsight.IncidentFilter) ([]
 	// joins the incidents, rather than scanning every incident.
 	from, order := " FROM incidents i", " ORDER BY i.started_at DESC, i.seq DESC"
 	if f.Service != "" {
-		from = " FROM incident_services sv JOIN incidents i ON i.seq = sv.incident_seq"
+		from = tx.d.serviceJoin
 		order = " ORDER BY sv.started_at DESC, sv.incident_seq DESC"
 	}
 	n, err := tx.count(ctx, "SELECT COUNT(*)"+from+cond, args...)
