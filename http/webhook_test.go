@@ -243,20 +243,20 @@ func TestWebhook_Metrics(t *testing.T) {
 
 	got := scrape(t, ts.url)
 	want := map[string]float64{
-		`hindsight_webhook_notifications_total{status="firing"}`:       4,
-		`hindsight_webhook_notifications_total{status="resolved"}`:     1,
-		`hindsight_webhook_alerts_total`:                               9, // the repeat is a duplicate
-		`hindsight_webhook_duplicate_notifications_total`:              1,
-		`hindsight_incidents_opened_total`:                             2,
-		`hindsight_incidents_resolved_total`:                           1,
-		`hindsight_webhook_rejections_total{reason="unauthorized"}`:    2,
-		`hindsight_webhook_rejections_total{reason="malformed"}`:       1,
-		`hindsight_webhook_rejections_total{reason="invalid"}`:         1,
-		`hindsight_webhook_rejections_total{reason="too_large"}`:       0,
-		`hindsight_webhook_rejections_total{reason="unavailable"}`:     0,
-		`hindsight_webhook_ingest_duration_seconds_count`:              9,
-		`hindsight_webhook_ingest_duration_seconds_bucket{le="+Inf"}`:  9,
-		`hindsight_webhook_rejections_total{reason="internal"}`:        0,
+		`hindsight_webhook_notifications_total{status="firing"}`:      4,
+		`hindsight_webhook_notifications_total{status="resolved"}`:    1,
+		`hindsight_webhook_alerts_total`:                              9, // the repeat is a duplicate
+		`hindsight_webhook_duplicate_notifications_total`:             1,
+		`hindsight_incidents_opened_total`:                            2,
+		`hindsight_incidents_resolved_total`:                          1,
+		`hindsight_webhook_rejections_total{reason="unauthorized"}`:   2,
+		`hindsight_webhook_rejections_total{reason="malformed"}`:      1,
+		`hindsight_webhook_rejections_total{reason="invalid"}`:        1,
+		`hindsight_webhook_rejections_total{reason="too_large"}`:      0,
+		`hindsight_webhook_rejections_total{reason="unavailable"}`:    0,
+		`hindsight_webhook_ingest_duration_seconds_count`:             9,
+		`hindsight_webhook_ingest_duration_seconds_bucket{le="+Inf"}`: 9,
+		`hindsight_webhook_rejections_total{reason="internal"}`:       0,
 		`hindsight_webhook_notifications_total{status="nonexistent"}`: -1, // absent
 	}
 	for series, v := range want {
