@@ -79,7 +79,7 @@ func TestClient_Failures(t *testing.T) {
 					return healthy(c)
 				}
 				return http.StatusOK, matrix(c, func(time.Time) float64 { return 0.05 },
-					func(t time.Time) bool { return t.After(t0.Add(30*time.Minute)) })
+					func(t time.Time) bool { return t.After(t0.Add(30 * time.Minute)) })
 			}),
 			reasons:  map[string]string{"Downtime": "data covers 50% of the range"},
 			measured: []string{"Downtime", "PeakErrorRate"},
