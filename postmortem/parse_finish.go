@@ -346,7 +346,7 @@ func renderedSections(doc string) map[string]string {
 		if strings.HasPrefix(line, "```") {
 			fenced = !fenced
 		}
-		if fenced || !strings.HasPrefix(line, "#") {
+		if fenced || !atxHeadingRE.MatchString(line) {
 			body = append(body, line)
 			continue
 		}
@@ -360,6 +360,8 @@ func renderedSections(doc string) map[string]string {
 	flush()
 	return out
 }
+
+var atxHeadingRE = regexp.MustCompile(`^#{1,6}(?:[ \t]|$)`)
 
 var separatorRE = regexp.MustCompile(`^\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?$`)
 

@@ -142,16 +142,44 @@ func (p *otherParser) mapSection(s section) bool {
 			return true
 		}
 	}
+	if s.key == "timeline" {
+		return p.timelineSection(s)
+	}
 	if len(s.blocks) != 1 {
 		return false
 	}
 	switch s.key {
-	case "timeline":
-		return p.timeline(s.blocks[0])
 	case "action items", "corrective actions", "follow up actions", "next steps":
 		return p.actionTable(s.blocks[0])
 	}
 	return false
+}
+
+// timelineSection maps the section's one table or list onto events and
+// keeps the rest of the section (such as "All times UTC") verbatim.
+func (p *otherParser) timelineSection(s section) bool {
+	at := -1
+	for i, b := range s.blocks {
+		if _, isList := b.node.(*ast.List); isList || b.node.Kind() == extensionTableKind {
+			if at >= 0 {
+				return false
+			}
+			at = i
+		}
+	}
+	if at < 0 || !p.timeline(s.blocks[at]) {
+		return false
+	}
+	var rest []string
+	for i, b := range s.blocks {
+		if i != at {
+			rest = append(rest, p.d.raw(b))
+		}
+	}
+	if len(rest) > 0 {
+		p.extra = append(p.extra, hindsight.Section{Heading: p.d.headingLine(s), Body: strings.Join(rest, "\n\n")})
+	}
+	return true
 }
 
 // oneLine returns the section's text when it is one paragraph of one line.

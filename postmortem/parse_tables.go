@@ -13,6 +13,9 @@ import (
 // extensionTable is goldmark's GFM table node.
 type extensionTable = east.Table
 
+// extensionTableKind is the kind of a GFM table node.
+var extensionTableKind = east.KindTable
+
 // rawRow is one table row: its cells, unescaped, and where it sits.
 type rawRow struct {
 	cells []string
