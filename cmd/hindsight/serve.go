@@ -39,10 +39,15 @@ requests in flight before it exits.`,
 			if dsn, err = resolveDSN(g, dsn); err != nil {
 				return err
 			}
-			m := &Main{Config: cfg, DSN: dsn, Log: slog.New(slog.NewTextHandler(g.stderr, nil))}
+			log := slog.New(slog.NewTextHandler(g.stderr, nil))
+			m := &Main{Config: cfg, DSN: dsn, Log: log}
 			if err := m.Run(cmd.Context()); err != nil {
 				return err
 			}
+			// The packages it uses log through the default logger. Only the
+			// command sets it: a Main in a test must not redirect the logs
+			// of every other Main in the process.
+			slog.SetDefault(log)
 			fmt.Fprintf(g.stderr, "hindsight: listening on %s (store %s)\n", m.URL(), sqlstore.RedactDSN(dsn))
 			<-cmd.Context().Done()
 			return m.Close()
@@ -58,19 +63,27 @@ requests in flight before it exits.`,
 type Main struct {
 	Config *config.Config
 	DSN    string
-	Log    *slog.Logger
+	// Log receives the program's own messages; nil means slog.Default().
+	Log *slog.Logger
 	// Now is the clock; nil means the system clock.
 	Now func() time.Time
+	// PruneInterval is how often raw notifications older than
+	// webhook.raw_retention are deleted; 0 means DefaultPruneInterval.
+	PruneInterval time.Duration
 
 	Store  *sqlstore.Store
 	Server *hhttp.Server
+
+	stopPrune context.CancelFunc
+	pruneDone chan struct{}
 }
+
+// DefaultPruneInterval is how often "hindsight serve" deletes raw
+// notifications past their retention.
+const DefaultPruneInterval = time.Hour
 
 // Run opens the store, applies migrations and starts serving.
 func (m *Main) Run(ctx context.Context) error {
-	if m.Log != nil {
-		slog.SetDefault(m.Log)
-	}
 	store, err := openStore(ctx, m.DSN)
 	if err != nil {
 		return err
@@ -101,14 +114,57 @@ func (m *Main) Run(ctx context.Context) error {
 		return postmortem.Render(w, pm, tmpl)
 	}
 	if !s.WebhookAuth.Configured() {
-		slog.Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
+		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
 	}
 	if err := s.Open(); err != nil {
 		store.Close()
 		return fmt.Errorf("cannot listen on %s: %w (choose another with --addr)", s.Addr, err)
 	}
 	m.Server = s
+	m.startPruning()
 	return nil
+}
+
+// startPruning deletes raw notifications older than webhook.raw_retention
+// now and every PruneInterval until Close. Their incidents and timelines
+// stay; only the evidence (and the dedup record of notifications that old)
+// goes.
+func (m *Main) startPruning() {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.stopPrune, m.pruneDone = cancel, make(chan struct{})
+	interval := m.PruneInterval
+	if interval <= 0 {
+		interval = DefaultPruneInterval
+	}
+	go func() {
+		defer close(m.pruneDone)
+		ticker := time.NewTicker(interval)
+		defer ticker.Stop()
+		for {
+			m.prune(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-ticker.C:
+			}
+		}
+	}()
+}
+
+// prune deletes one round of expired notifications and logs what it did.
+func (m *Main) prune(ctx context.Context) {
+	now := time.Now()
+	if m.Now != nil {
+		now = m.Now()
+	}
+	cutoff := now.Add(-m.Config.Webhook.RawRetention.Std())
+	n, err := m.Store.PruneNotifications(ctx, cutoff)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		m.logger().Warn("cannot prune raw notifications; will retry", "err", err)
+	case n > 0:
+		m.logger().Info("pruned raw notifications", "count", n, "received_before", cutoff.UTC().Format(time.RFC3339))
+	}
 }
 
 // intake wires the Alertmanager intake to the store and the draft generator.
@@ -138,6 +194,14 @@ func (m *Main) template() (*postmortem.Template, error) {
 	return postmortem.LoadTemplate(m.Config.Template)
 }
 
+// logger returns Log, or the default logger when it is nil.
+func (m *Main) logger() *slog.Logger {
+	if m.Log != nil {
+		return m.Log
+	}
+	return slog.Default()
+}
+
 // URL returns the server's base URL once it runs.
 func (m *Main) URL() string { return m.Server.URL() }
 
@@ -146,6 +210,10 @@ func (m *Main) Close() error {
 	var err error
 	if m.Server != nil {
 		err = m.Server.Close()
+	}
+	if m.stopPrune != nil {
+		m.stopPrune()
+		<-m.pruneDone
 	}
 	if m.Store != nil {
 		if cerr := m.Store.Close(); err == nil {
