@@ -41,6 +41,7 @@ GO_TEST_TIMEOUT=20m
 #   "./postmortem FuzzParse 20s"
 # Add a line here when a package gains a fuzz target worth running in CI.
 FUZZ_TARGETS=(
+	"./postmortem FuzzParse 10s"
 )
 
 # ---------------------------------------------------------------------------
