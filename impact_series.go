@@ -11,6 +11,7 @@ import (
 // means no lower bound. The range is half-open at the start because a rate
 // sample at T describes the step that ends at T.
 func Within(s []Sample, start, end time.Time) (in []Sample, dropped int) {
+	in = make([]Sample, 0, len(s))
 	for _, p := range s {
 		if (!start.IsZero() && !p.T.After(start)) || p.T.After(end) {
 			continue

@@ -298,3 +298,39 @@ func TestFigure_String(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkComputeImpact computes a 24-hour incident at a 15-second step
+// (5,760 samples per series, the error ratio with an hour of lookback) and
+// a 30-day window series at 5 minutes, with Prometheus's time left out.
+func BenchmarkComputeImpact(b *testing.B) {
+	const n = 24 * 60 * 4
+	start := t0
+	end := start.Add(24 * time.Hour)
+	wave := func(k int, base, amp float64) []float64 {
+		out := make([]float64, k)
+		for i := range out {
+			out[i] = base + amp*math.Sin(float64(i)/40)
+		}
+		return out
+	}
+	window := 30 * 24 * time.Hour
+	m := hindsight.Measurements{
+		Start: start, End: end, Targets: hindsight.DefaultSLOTargets(),
+		ErrorRatio:         hindsight.Series{Samples: series(start.Add(-time.Hour), wave(n+240, 0.002, 0.002)...), Step: step},
+		LatencyP95:         hindsight.Series{Samples: series(start, wave(n, 0.3, 0.1)...), Step: step},
+		LatencyP99:         hindsight.Series{Samples: series(start, wave(n, 0.6, 0.2)...), Step: step},
+		Freshness:          hindsight.Series{Samples: series(start, wave(n, 600, 300)...), Step: step},
+		IncidentErrorRatio: hindsight.Scalar{Value: 0.002, At: end, Range: 24 * time.Hour},
+		IncidentRequests:   hindsight.Scalar{Value: 100, At: end, Range: 24 * time.Hour},
+		WindowRequests:     hindsight.Scalar{Value: 100, At: end, Range: window},
+		WindowErrorRatio:   hindsight.Series{Step: 5 * time.Minute},
+	}
+	for i, v := range wave(8640, 0.001, 0.001) {
+		m.WindowErrorRatio.Samples = append(m.WindowErrorRatio.Samples,
+			hindsight.Sample{T: end.Add(-window + time.Duration(i+1)*5*time.Minute), V: v})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		hindsight.ComputeImpact(m)
+	}
+}
