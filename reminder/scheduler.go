@@ -1,0 +1,198 @@
+// Package reminder is the scheduler that runs inside "hindsight serve": on
+// every pass it finds the reminders due (action items due soon or overdue,
+// post-mortems left in DRAFT, review dates reached), claims each one in the
+// store so that of several instances only one sends it, delivers it through
+// every channel, and refreshes the reminder gauges.
+package reminder
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/notify"
+)
+
+// Defaults for a zero Scheduler field.
+const (
+	DefaultInterval      = 5 * time.Minute
+	DefaultDueSoonDays   = 2
+	DefaultReviewDueDays = 5
+	// DefaultLease is how long a claim stays exclusive without being
+	// confirmed or released; a send is cut off at half of it, so a live
+	// sender always finishes before its claim can be taken over.
+	DefaultLease = 10 * time.Minute
+	// Retention is how long the record of a reminder is kept; it must
+	// outlast every period and ReviewLookback.
+	Retention = 90 * 24 * time.Hour
+)
+
+// Store is what the scheduler reads and writes.
+type Store interface {
+	FindActionItems(ctx context.Context, f hindsight.ActionFilter) ([]*hindsight.ActionItem, int, error)
+	hindsight.ReminderService
+}
+
+// Scheduler sends the reminders that are due, once per channel and period.
+type Scheduler struct {
+	Store Store
+	// Channels deliver; wrap each in notify.Retrying for retries and
+	// metrics. With none, passes only refresh the gauges.
+	Channels []notify.Channel
+	// Metrics receives the gauges; nil means none.
+	Metrics *notify.Metrics
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Interval between passes; 0 means DefaultInterval.
+	Interval time.Duration
+	// DueSoonDays and ReviewDueDays are the horizons in days; 0 means the
+	// defaults.
+	DueSoonDays, ReviewDueDays int
+	// BaseURL is the web UI's public URL used in links; "" leaves links out.
+	BaseURL string
+	// Lease bounds a claim; 0 means DefaultLease.
+	Lease time.Duration
+	// Log receives one line per failed delivery or pass; nil means
+	// slog.Default().
+	Log *slog.Logger
+}
+
+// PassResult counts what one pass did.
+type PassResult struct {
+	// Due is the number of reminders due; each goes to every channel.
+	Due int
+	// Sent, Skipped and Failed count deliveries: sent now, already sent or
+	// held by another instance, and failed (claim released for a retry).
+	Sent, Skipped, Failed int
+}
+
+// Run makes a pass at once and then every Interval until ctx ends.
+func (s *Scheduler) Run(ctx context.Context) {
+	s.pass(ctx)
+	t := time.NewTicker(s.interval())
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			s.pass(ctx)
+		}
+	}
+}
+
+// pass runs RunOnce and logs its failure.
+func (s *Scheduler) pass(ctx context.Context) {
+	if _, err := s.RunOnce(ctx); err != nil && ctx.Err() == nil {
+		s.log().Warn("reminder pass failed; the next pass retries", "err", err)
+	}
+}
+
+// RunOnce makes one pass: deliver what is due, refresh the gauges, prune the
+// record. Delivery failures are counted and logged, not returned: the
+// claim is released and the next pass retries. The error reports a store
+// failure.
+func (s *Scheduler) RunOnce(ctx context.Context) (PassResult, error) {
+	now := s.now()
+	var res PassResult
+	due, err := s.Due(ctx, now)
+	if err != nil {
+		return res, err
+	}
+	res.Due = len(due)
+	var errs []error
+	for _, r := range due {
+		for _, ch := range s.Channels {
+			if err := s.deliver(ctx, ch, r, &res); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	errs = append(errs, s.refreshGauges(ctx, now))
+	if _, err := s.Store.PruneReminders(ctx, now.Add(-Retention)); err != nil {
+		errs = append(errs, err)
+	}
+	return res, errors.Join(errs...)
+}
+
+// deliver claims r on ch, sends it, and confirms or releases the claim.
+func (s *Scheduler) deliver(ctx context.Context, ch notify.Channel, r hindsight.Reminder, res *PassResult) error {
+	claimedAt := s.now()
+	c := &hindsight.ReminderClaim{Kind: r.Kind, Subject: r.Subject, Period: r.Period, Channel: ch.Name,
+		Token: newToken(), ClaimedAt: claimedAt, LeaseUntil: claimedAt.Add(s.lease())}
+	ok, err := s.Store.ClaimReminder(ctx, c)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		res.Skipped++
+		return nil
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, s.lease()/2)
+	err = ch.Notifier.Send(sendCtx, r)
+	cancel()
+	// The claim is settled even when ctx has ended (shutdown), so that it is
+	// not left to expire.
+	settle, cancelSettle := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancelSettle()
+	if err != nil {
+		res.Failed++
+		s.log().Warn("reminder not delivered; it will be retried on a later pass",
+			"channel", ch.Name, "kind", r.Kind, "subject", r.Subject, "err", err)
+		return s.Store.ReleaseReminder(settle, c)
+	}
+	res.Sent++
+	return s.Store.ConfirmReminder(settle, c, s.now())
+}
+
+// refreshGauges sets the overdue and open-incident gauges.
+func (s *Scheduler) refreshGauges(ctx context.Context, now time.Time) error {
+	_, overdue, err := s.Store.FindActionItems(ctx, hindsight.ActionFilter{OverdueAt: now, Page: hindsight.Page{Limit: 1}})
+	if err != nil {
+		return err
+	}
+	open, err := s.Store.CountOpenIncidents(ctx)
+	if err != nil {
+		return err
+	}
+	s.Metrics.SetOverdue(overdue)
+	s.Metrics.SetIncidentsOpen(open)
+	return nil
+}
+
+// newToken returns a random claim token.
+func newToken() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func (s *Scheduler) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Scheduler) interval() time.Duration { return orDefault(s.Interval, DefaultInterval) }
+func (s *Scheduler) lease() time.Duration    { return orDefault(s.Lease, DefaultLease) }
+func (s *Scheduler) dueSoonDays() int        { return orDefault(s.DueSoonDays, DefaultDueSoonDays) }
+func (s *Scheduler) reviewDueDays() int      { return orDefault(s.ReviewDueDays, DefaultReviewDueDays) }
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+func (s *Scheduler) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
