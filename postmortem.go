@@ -87,4 +87,6 @@ type Postmortem struct {
 	Actions  []ActionItem    `json:"actions"`
 	SignOffs []SignOff       `json:"sign_offs"`
 	SLO      SLOTargets      `json:"slo"`
+	// FollowUp is the 30-day follow-up, nil until it is computed.
+	FollowUp *FollowUp `json:"follow_up,omitempty"`
 }

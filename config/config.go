@@ -26,6 +26,7 @@ type Config struct {
 	Server     ServerConfig     `yaml:"server" json:"server"`
 	Webhook    WebhookConfig    `yaml:"webhook" json:"webhook"`
 	Prometheus PrometheusConfig `yaml:"prometheus" json:"prometheus"`
+	Review     ReviewConfig     `yaml:"review" json:"review"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -189,6 +190,7 @@ func Default() *Config {
 			RawRetention: Duration(30 * 24 * time.Hour),
 		},
 		Prometheus: PrometheusConfig{Timeout: Duration(10 * time.Second)},
+		Review:     DefaultReviewConfig(),
 	}
 }
 

@@ -53,6 +53,7 @@ func (c *Config) Validate() error {
 	v.server(c.Server)
 	v.webhook(c.Webhook)
 	v.prometheus(c.Prometheus)
+	v.review(c.Review)
 
 	what := "configuration"
 	if c.source != "" {

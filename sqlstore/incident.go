@@ -262,6 +262,9 @@ func (tx *Tx) FindPostmortem(ctx context.Context, incidentID string) (*hindsight
 	pm.Timeline = derefAll(events)
 	pm.Actions = derefAll(actions)
 	pm.SignOffs = derefAll(signOffs)
+	if pm.FollowUp, err = tx.findFollowUpOf(ctx, incidentID); err != nil {
+		return nil, err
+	}
 	return pm, nil
 }
 

@@ -1,0 +1,106 @@
+package review
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+// NarrativeUpdate is the outcome of UpdateNarrative: the stored document
+// and the sign-offs the change voided.
+type NarrativeUpdate struct {
+	Document *hindsight.Document `json:"document"`
+	// Changed lists the narrative fields that changed, by JSON name.
+	Changed []string `json:"changed"`
+	// Voided are the sign-offs this change voided.
+	Voided []*hindsight.SignOff `json:"voided"`
+}
+
+// UpdateNarrative replaces the narrative of an incident's post-mortem,
+// provided the document is still at expectedVersion. A change voids every
+// sign-off given so far, with the reason "narrative changed after sign-off:
+// <fields>". Errors: ENOTFOUND, ECONFLICT (stale version naming who changed
+// what since; APPROVED or ARCHIVED document).
+func (s *Service) UpdateNarrative(ctx context.Context, incidentID string, n hindsight.Narrative, expectedVersion int) (*NarrativeUpdate, error) {
+	out := &NarrativeUpdate{Changed: []string{}, Voided: []*hindsight.SignOff{}}
+	err := s.Store.WithTx(ctx, func(tx hindsight.Services) error {
+		doc, err := tx.FindDocument(ctx, incidentID)
+		if err != nil {
+			return err
+		}
+		if doc.Version == expectedVersion {
+			if err := archivedError(doc); err != nil {
+				return err
+			}
+			if doc.Status == hindsight.DocApproved {
+				return hindsight.Errorf(hindsight.ECONFLICT, "the post-mortem of %s is APPROVED: its narrative can no longer change; archive it when it is no longer current", incidentID)
+			}
+		}
+		out.Changed = changedFields(doc.Narrative, n)
+		doc.Narrative = n
+		if err := tx.UpdateDocument(ctx, doc, expectedVersion); err != nil {
+			return err
+		}
+		out.Document = doc
+		if len(out.Changed) == 0 {
+			return nil
+		}
+		out.Voided, err = s.voidSignOffs(ctx, tx, incidentID, out.Changed)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// voidSignOffs voids every signed, not yet voided sign-off of an incident.
+func (s *Service) voidSignOffs(ctx context.Context, tx hindsight.Services, incidentID string, fields []string) ([]*hindsight.SignOff, error) {
+	signOffs, err := tx.FindSignOffs(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	voided := []*hindsight.SignOff{}
+	now := s.now()
+	for _, so := range signOffs {
+		if so.SignedAt == nil || so.VoidedAt != nil {
+			continue
+		}
+		so.VoidedAt = &now
+		so.VoidedReason = "narrative changed after sign-off: " + strings.Join(fields, ", ")
+		if err := tx.UpdateSignOff(ctx, so); err != nil {
+			return nil, err
+		}
+		voided = append(voided, so)
+	}
+	return voided, nil
+}
+
+// changedFields returns the JSON names of the narrative fields that differ
+// between a and b, sorted.
+func changedFields(a, b hindsight.Narrative) []string {
+	am, bm := fieldMap(a), fieldMap(b)
+	out := []string{}
+	for k, v := range am {
+		if string(bm[k]) != string(v) {
+			out = append(out, k)
+		}
+	}
+	for k := range bm {
+		if _, ok := am[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func fieldMap(n hindsight.Narrative) map[string]json.RawMessage {
+	b, _ := json.Marshal(n)
+	m := map[string]json.RawMessage{}
+	_ = json.Unmarshal(b, &m)
+	return m
+}
