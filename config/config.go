@@ -27,6 +27,7 @@ type Config struct {
 	Webhook    WebhookConfig    `yaml:"webhook" json:"webhook"`
 	Prometheus PrometheusConfig `yaml:"prometheus" json:"prometheus"`
 	Review     ReviewConfig     `yaml:"review" json:"review"`
+	Reminders  RemindersConfig  `yaml:"reminders" json:"reminders"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -191,6 +192,7 @@ func Default() *Config {
 		},
 		Prometheus: PrometheusConfig{Timeout: Duration(10 * time.Second)},
 		Review:     DefaultReviewConfig(),
+		Reminders:  defaultReminders(),
 	}
 }
 

@@ -68,6 +68,8 @@ func (c *Config) applyEnv(getenv func(string) string) {
 		{EnvAddr, "server.addr", func(v string) { c.Server.Addr = v }},
 		{EnvWebhookToken, "webhook.token", func(v string) { c.Webhook.Token = Secret(v) }},
 		{EnvPrometheusURL, "prometheus.url", func(v string) { c.Prometheus.URL = v }},
+		{EnvSlackWebhookURL, "reminders.slack.webhook_url", func(v string) { c.Reminders.Slack.WebhookURL = Secret(v) }},
+		{EnvSMTPPassword, "reminders.smtp.password", func(v string) { c.Reminders.SMTP.Password = Secret(v) }},
 	} {
 		if v := strings.TrimSpace(getenv(o.env)); v != "" {
 			o.set(v)

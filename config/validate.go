@@ -54,6 +54,7 @@ func (c *Config) Validate() error {
 	v.webhook(c.Webhook)
 	v.prometheus(c.Prometheus)
 	v.review(c.Review)
+	v.reminders(c.Reminders)
 
 	what := "configuration"
 	if c.source != "" {
