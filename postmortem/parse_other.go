@@ -261,42 +261,48 @@ func (p *otherParser) actionTable(b block) bool {
 		return false
 	}
 	for _, r := range rows {
-		a := hindsight.ActionItem{IncidentID: p.pm.Incident.ID, Horizon: hindsight.HorizonImmediate, Status: hindsight.ActionOpen}
-		var notes []string
-		for i, col := range cols {
-			v := r.cell(i)
-			if v == "" {
-				continue
-			}
-			switch col {
-			case "title":
-				a.Title = v
-			case "owner":
-				a.Owner = strings.TrimLeft(v, "@")
-			case "due":
-				if t, ok := parseDate(v); ok {
-					a.DueDate = t
-				} else {
-					notes = append(notes, header[i]+": "+v)
-				}
-			case "status":
-				if st, err := hindsight.ParseActionStatus(v); err == nil {
-					a.Status = st
-				} else {
-					notes = append(notes, header[i]+": "+v)
-				}
-			case "verification":
-				a.Verification = v
-			case "tracker":
-				notes = append(notes, header[i]+": "+v)
-			default:
-				notes = append(notes, header[i]+": "+v)
-			}
-		}
-		if len(notes) > 0 {
-			a.Title += " (" + strings.Join(notes, "; ") + ")"
-		}
-		p.pm.Actions = append(p.pm.Actions, a)
+		p.pm.Actions = append(p.pm.Actions, p.actionFromRow(header, cols, r))
 	}
 	return true
+}
+
+// actionFromRow reads one row of an action table whose columns are mapped
+// by cols.
+func (p *otherParser) actionFromRow(header, cols []string, r rawRow) hindsight.ActionItem {
+	a := hindsight.ActionItem{IncidentID: p.pm.Incident.ID, Horizon: hindsight.HorizonImmediate, Status: hindsight.ActionOpen}
+	var notes []string
+	for i, col := range cols {
+		v := r.cell(i)
+		if v == "" {
+			continue
+		}
+		switch col {
+		case "title":
+			a.Title = v
+		case "owner":
+			a.Owner = strings.TrimLeft(v, "@")
+		case "due":
+			if t, ok := parseDate(v); ok {
+				a.DueDate = t
+			} else {
+				notes = append(notes, header[i]+": "+v)
+			}
+		case "status":
+			if st, err := hindsight.ParseActionStatus(v); err == nil {
+				a.Status = st
+			} else {
+				notes = append(notes, header[i]+": "+v)
+			}
+		case "verification":
+			a.Verification = v
+		case "tracker":
+			notes = append(notes, header[i]+": "+v)
+		default:
+			notes = append(notes, header[i]+": "+v)
+		}
+	}
+	if len(notes) > 0 {
+		a.Title += " (" + strings.Join(notes, "; ") + ")"
+	}
+	return a
 }
