@@ -88,44 +88,49 @@ func (in *Intake) apply(ctx context.Context, tx hindsight.Services, raw []byte, 
 		}
 		return err
 	}
-	inc, err := in.incidentFor(ctx, tx, msg, now, res)
+	inc, known, err := in.incidentFor(ctx, tx, msg, now, res)
 	if err != nil || inc == nil {
 		return err
 	}
 	res.IncidentID = inc.ID
-	if err := in.applyAlerts(ctx, tx, inc, msg, res); err != nil {
+	if err := in.applyAlerts(ctx, tx, inc, known, msg, res); err != nil {
 		return err
 	}
-	if err := in.resolveIfDone(ctx, tx, inc, res); err != nil {
+	if err := in.resolveIfDone(ctx, tx, inc, known, res); err != nil {
 		return err
 	}
 	return tx.AttachNotification(ctx, n.ID, inc.ID)
 }
 
 // incidentFor finds the group's open incident, reopens a recently resolved
-// one, or opens a new one. It returns nil for a resolved notification of a
-// group with no incident: there is nothing to open or close.
-func (in *Intake) incidentFor(ctx context.Context, tx hindsight.Services, msg *Message, now time.Time, res *Result) (*hindsight.Incident, error) {
+// one, or opens a new one, and returns it with its alert states by key, read
+// once: the group's lock keeps them current for the whole transaction. It
+// returns a nil incident for a resolved notification of a group with no
+// incident: there is nothing to open or close.
+func (in *Intake) incidentFor(ctx context.Context, tx hindsight.Services, msg *Message, now time.Time, res *Result) (*hindsight.Incident, map[string]*hindsight.AlertState, error) {
 	window := in.ReopenWindow
 	if window <= 0 {
 		window = DefaultReopenWindow
 	}
 	inc, err := tx.FindOpenIncidentByGroupKey(ctx, msg.GroupKey, now.Add(-window))
 	switch {
-	case err == nil && inc.Status == hindsight.IncidentResolved:
-		if !hasNewFiring(ctx, tx, inc.ID, msg) {
-			return inc, nil
-		}
-		return inc, in.reopen(ctx, tx, inc, msg, res)
 	case err == nil:
-		return inc, nil
+		known, err := knownStates(ctx, tx, inc.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if inc.Status == hindsight.IncidentResolved && hasNewFiring(known, msg) {
+			err = in.reopen(ctx, tx, inc, msg, res)
+		}
+		return inc, known, err
 	case hindsight.ErrorCode(err) != hindsight.ENOTFOUND:
-		return nil, err
+		return nil, nil, err
 	}
 	if !hasFiring(msg) {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return in.open(ctx, tx, msg, res)
+	inc, err = in.open(ctx, tx, msg, res)
+	return inc, map[string]*hindsight.AlertState{}, err
 }
 
 // open creates the incident a firing notification describes, with its draft.
@@ -178,11 +183,7 @@ func (in *Intake) reopen(ctx context.Context, tx hindsight.Services, inc *hindsi
 
 // applyAlerts stores each alert's state and writes one timeline event for
 // each alert that started firing or resolved.
-func (in *Intake) applyAlerts(ctx context.Context, tx hindsight.Services, inc *hindsight.Incident, msg *Message, res *Result) error {
-	known, err := knownStates(ctx, tx, inc.ID)
-	if err != nil {
-		return err
-	}
+func (in *Intake) applyAlerts(ctx context.Context, tx hindsight.Services, inc *hindsight.Incident, known map[string]*hindsight.AlertState, msg *Message, res *Result) error {
 	alerts := append([]Alert(nil), msg.Alerts...)
 	sort.SliceStable(alerts, func(i, j int) bool { return alerts[i].StartsAt.Before(alerts[j].StartsAt) })
 	for _, a := range alerts {
@@ -194,6 +195,7 @@ func (in *Intake) applyAlerts(ctx context.Context, tx hindsight.Services, inc *h
 		if err != nil {
 			return err
 		}
+		known[st.AlertKey] = st
 		if !changed {
 			continue
 		}
@@ -256,20 +258,17 @@ func (in *Intake) alertEvent(inc *hindsight.Incident, msg *Message, a Alert, res
 	return e
 }
 
-// resolveIfDone resolves the incident once every alert it has seen is
-// resolved, at the latest endsAt. A notification saying "resolved" is not
-// enough: Alertmanager's last notification of a group carries only the
-// alerts resolved since the previous one.
-func (in *Intake) resolveIfDone(ctx context.Context, tx hindsight.Services, inc *hindsight.Incident, res *Result) error {
-	if inc.Status == hindsight.IncidentResolved {
+// resolveIfDone resolves the incident once every alert it has seen (known,
+// kept current by applyAlerts) is resolved, at the latest endsAt. A
+// notification saying "resolved" is not enough: Alertmanager's last
+// notification of a group carries only the alerts resolved since the
+// previous one.
+func (in *Intake) resolveIfDone(ctx context.Context, tx hindsight.Services, inc *hindsight.Incident, known map[string]*hindsight.AlertState, res *Result) error {
+	if inc.Status == hindsight.IncidentResolved || len(known) == 0 {
 		return nil
 	}
-	states, err := tx.FindAlertStates(ctx, inc.ID)
-	if err != nil || len(states) == 0 {
-		return err
-	}
 	end := inc.StartedAt
-	for _, st := range states {
+	for _, st := range known {
 		if st.Status != hindsight.AlertResolved || st.EndsAt == nil {
 			return nil
 		}
@@ -335,13 +334,9 @@ func hasFiring(msg *Message) bool {
 }
 
 // hasNewFiring reports whether msg carries a firing alert that the resolved
-// incident has not seen firing: a late resolved notification or a retry of
-// an old one must not reopen it.
-func hasNewFiring(ctx context.Context, tx hindsight.Services, incidentID string, msg *Message) bool {
-	known, err := knownStates(ctx, tx, incidentID)
-	if err != nil {
-		return hasFiring(msg)
-	}
+// incident, whose alert states are known, has not seen firing: a late
+// resolved notification or a retry of an old one must not reopen it.
+func hasNewFiring(known map[string]*hindsight.AlertState, msg *Message) bool {
 	for _, a := range msg.Alerts {
 		if !a.Resolved() && !stale(known[a.Key()], a) && (known[a.Key()] == nil || known[a.Key()].Status == hindsight.AlertResolved) {
 			return true

@@ -1,0 +1,370 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hindsight-sre/hindsight/alertmanager"
+	"github.com/hindsight-sre/hindsight/config"
+)
+
+// init adds "bench webhook" under the "bench" command that bench.go
+// registers, without touching that file: it wraps every factory registered
+// so far (files initialize in name order, so bench.go's is among them), and
+// bench_webhook_test.go checks that the subcommand is there.
+func init() {
+	for i, f := range commandFactories {
+		commandFactories[i] = func(g *globals) *cobra.Command {
+			cmd := f(g)
+			if cmd.Name() == "bench" {
+				cmd.AddCommand(newBenchWebhookCmd(g))
+			}
+			return cmd
+		}
+	}
+}
+
+// benchWebhookOptions are the figures "bench webhook" is asked for.
+type benchWebhookOptions struct {
+	dsn         string
+	rate        int
+	duration    time.Duration
+	alerts      int
+	batches     int
+	concurrency int
+	cpuProfile  string
+}
+
+func newBenchWebhookCmd(g *globals) *cobra.Command {
+	var o benchWebhookOptions
+	cmd := &cobra.Command{
+		Use:   "webhook",
+		Short: "Measure the Alertmanager webhook on loopback: latency at a fixed rate, and alerts stored per second",
+		Long: `Start a server on 127.0.0.1 with a new store and measure it:
+(a) open-loop: --rate webhooks per second of one alert each, each a new group
+    that opens an incident, for --duration; prints p50/p95/p99 and the rate
+    achieved;
+(b) throughput: --batches webhooks of --alerts alerts each, --concurrency at a
+    time; prints alerts stored durably per second;
+then a plain batched INSERT of the same rows into one table of the same kind
+of store, and Hindsight's rate as a fraction of it.
+
+--db must name a new SQLite file (default: one in a temporary directory) or
+an empty PostgreSQL database: the run writes into it.`,
+		Example: `  hindsight bench webhook
+  hindsight bench webhook --db postgres://hindsight:…@127.0.0.1/hs_bench`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBenchWebhook(cmd.Context(), g.stdout, o)
+		},
+	}
+	cmd.Flags().StringVar(&o.dsn, "db", "", "store: a new SQLite file or an empty postgres:// database (default: a temporary SQLite file)")
+	cmd.Flags().IntVar(&o.rate, "rate", 1000, "webhooks per second in the open-loop run")
+	cmd.Flags().DurationVar(&o.duration, "duration", 10*time.Second, "length of the open-loop run (at most 1m)")
+	cmd.Flags().IntVar(&o.alerts, "alerts", 500, "alerts per webhook in the throughput run")
+	cmd.Flags().IntVar(&o.batches, "batches", 40, "webhooks in the throughput run (at most 1000)")
+	cmd.Flags().IntVar(&o.concurrency, "concurrency", 4, "webhooks in flight at once in the throughput run")
+	cmd.Flags().StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	return cmd
+}
+
+func (o *benchWebhookOptions) validate() error {
+	switch {
+	case o.rate <= 0 || o.rate > 20000:
+		return usageError("--rate must be between 1 and 20000")
+	case o.duration <= 0 || o.duration > time.Minute:
+		return usageError("--duration must be between 1ms and 1m")
+	case o.alerts <= 0 || o.batches <= 0 || o.batches > 1000 || o.concurrency <= 0:
+		return usageError("--alerts, --batches (at most 1000) and --concurrency must be positive")
+	}
+	return nil
+}
+
+func usageError(msg string) error { return &exitCodeError{code: exitError, err: fmt.Errorf("%s", msg)} }
+
+// runBenchWebhook runs both measurements and the baseline and prints them.
+func runBenchWebhook(ctx context.Context, w io.Writer, o benchWebhookOptions) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if o.dsn == "" {
+		dir, err := os.MkdirTemp("", "hindsight-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		o.dsn = filepath.Join(dir, "hindsight.db")
+	}
+	m, err := startBenchMain(ctx, o.dsn)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	fmt.Fprintf(w, "engine %s, server %s\n", m.Store.Engine(), m.URL())
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 512}}
+
+	lat, achieved, failed := openLoop(ctx, client, m.URL(), o.rate, o.duration)
+	fmt.Fprintf(w, "(a) %d webhooks/s of 1 alert for %s: sent %d, failed %d, achieved %.0f/s, p50 %s p95 %s p99 %s max %s\n",
+		o.rate, o.duration, len(lat)+failed, failed, achieved, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), ms(pct(lat, 100)))
+
+	stored, elapsed, err := throughput(ctx, client, m.URL(), o)
+	if err != nil {
+		return err
+	}
+	rate := float64(stored) / elapsed.Seconds()
+	fmt.Fprintf(w, "(b) %d webhooks of %d alerts, %d in flight: %d alerts in %s = %.0f alerts/s\n",
+		o.batches, o.alerts, o.concurrency, stored, elapsed.Round(time.Millisecond), rate)
+
+	base, err := baselineInsert(ctx, o.dsn, o.batches, o.alerts)
+	if err != nil {
+		return storeFailure("baseline insert", err)
+	}
+	fmt.Fprintf(w, "    plain batched INSERT of the same %d rows (%d per transaction): %.0f rows/s; Hindsight = %.1f%% of it\n",
+		o.batches*o.alerts, o.alerts, base, 100*rate/base)
+	return nil
+}
+
+// startBenchMain runs a server on loopback with a known webhook token.
+func startBenchMain(ctx context.Context, dsn string) (*Main, error) {
+	cfg := config.Default()
+	cfg.Server.Addr = "127.0.0.1:0"
+	cfg.Webhook.Token = config.Secret(benchToken)
+	cfg.Webhook.BodyLimit = 64 << 20
+	m := &Main{Config: cfg, DSN: dsn}
+	if err := m.Run(ctx); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+const benchToken = "bench-webhook-token"
+
+// benchPayload is a firing notification of one new group: n alerts that
+// start at start, named so that the group's incident has an ID of its own.
+func benchPayload(run string, group, n int, start time.Time) []byte {
+	name := fmt.Sprintf("Bench%s%d", run, group)
+	msg := alertmanager.Message{
+		Version: "4", Status: "firing", Receiver: "hindsight",
+		GroupKey:     fmt.Sprintf(`{}:{alertname=%q}`, name),
+		GroupLabels:  map[string]string{"alertname": name},
+		CommonLabels: map[string]string{"alertname": name, "service": "api", "severity": "critical"},
+		ExternalURL:  "http://alertmanager.example.com:9093",
+	}
+	for i := range n {
+		labels := map[string]string{"alertname": name, "service": "api", "severity": "critical",
+			"instance": fmt.Sprintf("10.0.%d.%d:8080", i/250, i%250)}
+		msg.Alerts = append(msg.Alerts, alertmanager.Alert{Status: "firing", Labels: labels, StartsAt: start,
+			Annotations:  map[string]string{"summary": "benchmark alert"},
+			GeneratorURL: "http://prometheus.example.com:9090/graph", Fingerprint: fmt.Sprintf("%08x%08x", group, i)})
+	}
+	b, _ := json.Marshal(msg)
+	return b
+}
+
+// post sends one webhook and reports whether it was answered 200.
+func post(ctx context.Context, client *http.Client, base string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/alerts/alertmanager", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+benchToken)
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d: %s", resp.StatusCode, strings.TrimSpace(string(b)))
+	}
+	return nil
+}
+
+// openLoop sends rate webhooks per second for d whatever the answers do, and
+// measures each one's latency from when it was due, so that a slow server
+// cannot hide its queueing (coordinated omission).
+func openLoop(ctx context.Context, client *http.Client, base string, rate int, d time.Duration) ([]time.Duration, float64, int) {
+	total := int(float64(rate) * d.Seconds())
+	interval := time.Second / time.Duration(rate)
+	start, day := time.Now(), time.Now().UTC().Truncate(time.Minute)
+	var mu sync.Mutex
+	var lat []time.Duration
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	for i := range total {
+		due := start.Add(time.Duration(i) * interval)
+		time.Sleep(time.Until(due))
+		body := benchPayload("L", i, 1, day)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := post(ctx, client, base, body); err != nil {
+				failed.Add(1)
+				return
+			}
+			d := time.Since(due)
+			mu.Lock()
+			lat = append(lat, d)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(lat)
+	return lat, float64(len(lat)) / elapsed.Seconds(), int(failed.Load())
+}
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := (len(sorted)*p + 99) / 100
+	return sorted[max(0, min(len(sorted)-1, i-1))]
+}
+
+// throughput posts the large webhooks, concurrency at a time, and returns
+// the alerts stored and the time it took.
+func throughput(ctx context.Context, client *http.Client, base string, o benchWebhookOptions) (int, time.Duration, error) {
+	bodies := make([]([]byte), o.batches)
+	start := time.Now().UTC().Truncate(time.Minute)
+	for i := range bodies {
+		bodies[i] = benchPayload("T", i, o.alerts, start)
+	}
+	next := make(chan []byte)
+	errs := make(chan error, o.concurrency)
+	began := time.Now()
+	var wg sync.WaitGroup
+	for range o.concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range next {
+				if err := post(ctx, client, base, b); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for _, b := range bodies {
+		next <- b
+	}
+	close(next)
+	wg.Wait()
+	elapsed := time.Since(began)
+	select {
+	case err := <-errs:
+		return 0, 0, fmt.Errorf("throughput run: %w", err)
+	default:
+	}
+	return o.batches * o.alerts, elapsed, nil
+}
+
+// baselineInsert writes batches×alerts rows like the alerts above into one
+// plain table, alerts rows per multi-row INSERT and transaction, in a new
+// SQLite file beside dsn with the store's PRAGMAs, or in the same
+// PostgreSQL database, and returns rows per second.
+func baselineInsert(ctx context.Context, dsn string, batches, alerts int) (float64, error) {
+	db, placeholder, cleanup, err := openBaseline(ctx, dsn)
+	if err != nil {
+		return 0, err
+	}
+	defer cleanup()
+	labels := `{"alertname":"BenchB","instance":"10.0.0.1:8080","service":"api","severity":"critical"}`
+	began := time.Now()
+	for b := range batches {
+		var q strings.Builder
+		q.WriteString("INSERT INTO bench_alerts (group_key, alert_key, labels, status, starts_at) VALUES ")
+		args := make([]any, 0, alerts*5)
+		for i := range alerts {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&q, "(%s, %s, %s, %s, %s)", placeholder(n+1), placeholder(n+2), placeholder(n+3), placeholder(n+4), placeholder(n+5))
+			args = append(args, fmt.Sprintf("group-%d", b), fmt.Sprintf("%08x%08x", b, i), labels, "firing", began.UnixMicro())
+		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			tx.Rollback()
+			return 0, err
+		}
+		if err := tx.Commit(); err != nil {
+			return 0, err
+		}
+	}
+	return float64(batches*alerts) / time.Since(began).Seconds(), nil
+}
+
+const baselineTable = `CREATE TABLE bench_alerts (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	group_key TEXT NOT NULL, alert_key TEXT NOT NULL, labels TEXT NOT NULL, status TEXT NOT NULL, starts_at BIGINT NOT NULL)`
+
+// openBaseline opens the baseline's table and returns its placeholder style
+// and a function that drops it.
+func openBaseline(ctx context.Context, dsn string) (*sql.DB, func(int) string, func(), error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if _, err := db.ExecContext(ctx, baselineTable); err != nil {
+			db.Close()
+			return nil, nil, nil, err
+		}
+		drop := func() { db.ExecContext(context.Background(), "DROP TABLE bench_alerts"); db.Close() }
+		return db, func(n int) string { return fmt.Sprintf("$%d", n) }, drop, nil
+	}
+	path := strings.TrimSuffix(dsn, filepath.Ext(dsn)) + "-baseline.db"
+	q := url.Values{}
+	for _, p := range []string{"foreign_keys(1)", "busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	db.SetMaxOpenConns(1)
+	table := strings.Replace(baselineTable, "BIGINT GENERATED BY DEFAULT AS IDENTITY", "INTEGER", 1)
+	if _, err := db.ExecContext(ctx, table); err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	drop := func() {
+		db.Close()
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + suffix)
+		}
+	}
+	return db, func(int) string { return "?" }, drop, nil
+}
