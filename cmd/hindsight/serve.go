@@ -76,6 +76,8 @@ type Main struct {
 
 	stopPrune context.CancelFunc
 	pruneDone chan struct{}
+	// stopReminders stops the reminder scheduler (serve_reminders.go).
+	stopReminders func()
 }
 
 // DefaultPruneInterval is how often "hindsight serve" deletes raw
@@ -113,6 +115,7 @@ func (m *Main) Run(ctx context.Context) error {
 		pm.SLO = m.Config.SLOFor(first(pm.Incident.Services))
 		return postmortem.Render(w, pm, tmpl)
 	}
+	m.wireUI(s, store)
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
 	}
@@ -122,6 +125,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Server = s
 	m.startPruning()
+	m.startReminders()
 	return nil
 }
 
@@ -215,6 +219,7 @@ func (m *Main) Close() error {
 		m.stopPrune()
 		<-m.pruneDone
 	}
+	m.closeReminders()
 	if m.Store != nil {
 		if cerr := m.Store.Close(); err == nil {
 			err = cerr
