@@ -57,7 +57,22 @@ type Server struct {
 	// Render writes a post-mortem as Markdown.
 	Render func(w io.Writer, pm hindsight.Postmortem) error
 
-	webhook *webhookMetrics
+	// UIStore serves the web UI's pages: lists, search, history, action
+	// items, the dashboard's figures and the token check of the sign-in.
+	UIStore UIStore
+	// Sessions stores web UI sessions.
+	Sessions hindsight.SessionService
+	// Workflow runs the review workflow behind the UI's forms.
+	Workflow UIWorkflow
+	// SecureCookies marks UI cookies Secure even on plain HTTP requests
+	// (HTTPS requests always get Secure cookies). NewServer sets it; turn it
+	// off only for a server reached over plain http://127.0.0.1.
+	SecureCookies bool
+
+	webhook     *webhookMetrics
+	views       viewSet
+	crossOrigin *http.CrossOriginProtection
+	dashboard   dashboardCache
 }
 
 // NewServer returns a server with its routes registered.
@@ -84,6 +99,7 @@ func NewServer() *Server {
 	s.mux.HandleFunc("GET /api/v1/incidents", s.handleIncidentList)
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}", s.handleIncidentGet)
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.md", s.handlePostmortemMarkdown)
+	s.registerUIRoutes()
 	return s
 }
 

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"strings"
+
+	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/review"
+	"github.com/hindsight-sre/hindsight/sqlstore"
+)
+
+// wireUI gives the server what the web UI needs: the store for its pages
+// and sessions, and the review workflow behind its forms, rendering with
+// the server's template and linting with the review rules. UI cookies are
+// Secure unless server.base_url is plain http:// (HTTPS requests always
+// get Secure cookies).
+func (m *Main) wireUI(s *hhttp.Server, store *sqlstore.Store) {
+	s.UIStore = store
+	s.Sessions = store
+	wf := review.NewService(store, m.Config.Review.Policy())
+	wf.Render = s.Render
+	wf.Now = m.Now
+	s.Workflow = wf
+	s.SecureCookies = !strings.HasPrefix(m.Config.Server.BaseURL, "http://")
+}

@@ -1,0 +1,117 @@
+package http
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+// dashboardTTL is how long computed dashboard figures are reused: they
+// summarize months, so a minute's delay costs nothing and spares the store.
+const dashboardTTL = time.Minute
+
+// dashboardEventSlack is how long after the window events still count
+// towards the response times of incidents that started inside it.
+const dashboardEventSlack = 7 * 24 * time.Hour
+
+// dashboardCache keeps recently computed dashboards by window.
+type dashboardCache struct {
+	mu      sync.Mutex
+	entries map[string]dashboardEntry
+}
+
+type dashboardEntry struct {
+	at   time.Time
+	data *dashboardData
+}
+
+// dashboardData is the data of the dashboard page.
+type dashboardData struct {
+	To        string
+	Months    int
+	From, End time.Time
+	Incidents int
+	Charts    []dashboardChart
+	Severity  []chartSeries
+	// Completion is the action completion rate over the window, in percent.
+	Completion        float64
+	ActionsDone, Acts int
+	Repeats           []repeatRow
+}
+
+// dashboardChart is one chart with a caption.
+type dashboardChart struct {
+	ID, Title, Caption string
+	SVG                template.HTML
+}
+
+// repeatRow is an alert that opened more than one incident in the window.
+type repeatRow struct {
+	Alert string
+	Count int
+}
+
+// uiDashboard shows response times by month and severity, the action
+// completion rate and repeat incidents over a window of months ending
+// with the month "to" (YYYY-MM; default the current month).
+func (s *Server) uiDashboard(w http.ResponseWriter, r *http.Request, v *visitor) {
+	from, end, to, months, err := dashboardWindow(r, s.Now())
+	if err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
+	data, err := s.dashboardFor(r, from, end)
+	if err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
+	d := *data
+	d.To, d.Months = to, months
+	s.render(w, r, http.StatusOK, "dashboard", page{Title: "Dashboard", Nav: "dashboard", Visitor: v, Data: &d})
+}
+
+// dashboardWindow reads the window: months (1 to 36, default 12) ending
+// with month to.
+func dashboardWindow(r *http.Request, now time.Time) (from, end time.Time, to string, months int, err error) {
+	q := r.URL.Query()
+	months = 12
+	if m := q.Get("months"); m != "" {
+		if months, err = strconv.Atoi(m); err != nil || months < 1 || months > 36 {
+			return from, end, "", 0, hindsight.Errorf(hindsight.EINVALID, "months must be a whole number from 1 to 36")
+		}
+	}
+	last := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if to = q.Get("to"); to != "" {
+		if last, err = time.Parse("2006-01", to); err != nil {
+			return from, end, "", 0, hindsight.Errorf(hindsight.EINVALID, "to must be a month such as 2025-09")
+		}
+	}
+	end = last.AddDate(0, 1, 0)
+	return end.AddDate(0, -months, 0), end, last.Format("2006-01"), months, nil
+}
+
+// dashboardFor returns the figures of a window, computed at most once a
+// minute per window.
+func (s *Server) dashboardFor(r *http.Request, from, end time.Time) (*dashboardData, error) {
+	key := from.Format("2006-01") + "/" + end.Format("2006-01")
+	c := &s.dashboard
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[key]; ok && s.Now().Sub(e.at) < dashboardTTL {
+		return e.data, nil
+	}
+	facts, err := s.UIStore.FindIncidentFacts(r.Context(), from, end, dashboardEventSlack)
+	if err != nil {
+		return nil, err
+	}
+	data := computeDashboard(facts, from, end)
+	if c.entries == nil {
+		c.entries = map[string]dashboardEntry{}
+	}
+	c.entries[key] = dashboardEntry{at: s.Now(), data: data}
+	return data, nil
+}

@@ -1,0 +1,108 @@
+package http
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+// editPage is the data of a narrative section's editor.
+type editPage struct {
+	Incident *hindsight.Incident
+	Section  narrativeSection
+	Fields   []editField
+	Version  int
+	Preview  bool
+}
+
+// editField is one box of the editor with its preview.
+type editField struct {
+	sectionField
+	Name    string
+	Preview template.HTML
+}
+
+// uiEditPage shows the editor of one narrative section.
+func (s *Server) uiEditPage(w http.ResponseWriter, r *http.Request, v *visitor) {
+	sec, err := findSection(r.PathValue("section"))
+	if err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
+	pm, err := s.Incidents.FindPostmortem(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
+	if pm.Document.Version == 0 {
+		s.uiError(w, r, v, hindsight.Errorf(hindsight.ENOTFOUND, "incident %s has no post-mortem to edit", pm.Incident.ID))
+		return
+	}
+	s.renderEdit(w, r, v, http.StatusOK, "", editPage{Incident: &pm.Incident, Section: sec, Version: pm.Document.Version,
+		Fields: editFields(sectionFields(&pm.Document.Narrative, sec.Key), false)})
+}
+
+// uiEditSave previews or saves a narrative section. Saving goes through the
+// workflow, which voids sign-offs given before the change.
+func (s *Server) uiEditSave(w http.ResponseWriter, r *http.Request, v *visitor) {
+	sec, err := findSection(r.PathValue("section"))
+	if err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
+	id := r.PathValue("id")
+	doc, err := s.UIStore.FindDocument(r.Context(), id)
+	if err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	n := doc.Narrative
+	setSection(&n, sec.Key, func(i int) string { return strings.ReplaceAll(r.PostFormValue(boxName(i)), "\r\n", "\n") })
+	data := editPage{Section: sec, Version: version, Fields: editFields(sectionFields(&n, sec.Key), true)}
+	if r.PostFormValue("do") == "preview" {
+		data.Preview = true
+		s.renderEditFor(w, r, v, http.StatusOK, "", id, data)
+		return
+	}
+	if _, err := s.Workflow.UpdateNarrative(r.Context(), id, n, version); err != nil {
+		code := hindsight.ErrorCode(err)
+		if code == hindsight.ECONFLICT || code == hindsight.EINVALID {
+			s.renderEditFor(w, r, v, ErrorStatusCode(code), hindsight.ErrorMessage(err), id, data)
+			return
+		}
+		s.uiError(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, "/incidents/"+id+"?done=narrative#narrative", http.StatusSeeOther)
+}
+
+// editFields names the boxes and renders their previews when asked.
+func editFields(fields []sectionField, preview bool) []editField {
+	out := make([]editField, len(fields))
+	for i, f := range fields {
+		out[i] = editField{sectionField: f, Name: boxName(i)}
+		if preview {
+			out[i].Preview = renderMarkdown(f.Value)
+		}
+	}
+	return out
+}
+
+func (s *Server) renderEditFor(w http.ResponseWriter, r *http.Request, v *visitor, status int, problem, id string, data editPage) {
+	inc, err := s.Incidents.FindIncidentByID(r.Context(), id)
+	if err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
+	data.Incident = inc
+	s.renderEdit(w, r, v, status, problem, data)
+}
+
+func (s *Server) renderEdit(w http.ResponseWriter, r *http.Request, v *visitor, status int, problem string, data editPage) {
+	s.render(w, r, status, "edit", page{Title: data.Section.Label + " · " + data.Incident.Title, Nav: "incidents",
+		Visitor: v, Problem: problem, Data: data})
+}

@@ -1,0 +1,78 @@
+package http
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+// historyPage is the data of an incident's history.
+type historyPage struct {
+	Incident  *hindsight.Incident
+	Revisions []revisionView
+	Pager     pager
+}
+
+// revisionView is one change with each changed field before and after.
+type revisionView struct {
+	*hindsight.Revision
+	Changes []fieldChange
+}
+
+// fieldChange is one field's value before and after a change, as text.
+type fieldChange struct {
+	Field, Before, After string
+}
+
+// uiHistory lists an incident's changes, newest page last, each with the
+// fields it changed shown before and after.
+func (s *Server) uiHistory(w http.ResponseWriter, r *http.Request, v *visitor) {
+	inc, err := s.Incidents.FindIncidentByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
+	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+	revs, total, err := s.UIStore.FindRevisions(r.Context(), hindsight.RevisionFilter{IncidentID: inc.ID,
+		Page: hindsight.Page{Offset: max(offset, 0), Limit: uiPageSize}})
+	if err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
+	data := historyPage{Incident: inc, Pager: newPager(r.URL, max(offset, 0), len(revs), total)}
+	for _, rev := range revs {
+		data.Revisions = append(data.Revisions, revisionView{Revision: rev, Changes: fieldChanges(rev)})
+	}
+	s.render(w, r, http.StatusOK, "history", page{Title: "History · " + inc.Title, Nav: "incidents", Visitor: v, Data: data})
+}
+
+// fieldChanges pairs each changed field's value before and after.
+func fieldChanges(rev *hindsight.Revision) []fieldChange {
+	var before, after map[string]json.RawMessage
+	_ = json.Unmarshal(rev.Before, &before)
+	_ = json.Unmarshal(rev.After, &after)
+	out := make([]fieldChange, 0, len(rev.Fields))
+	for _, f := range rev.Fields {
+		out = append(out, fieldChange{Field: f, Before: jsonText(before[f]), After: jsonText(after[f])})
+	}
+	return out
+}
+
+// jsonText shows a JSON value: strings without quotes, the rest indented.
+func jsonText(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var buf bytes.Buffer
+	if json.Indent(&buf, raw, "", "  ") != nil {
+		return string(raw)
+	}
+	return buf.String()
+}

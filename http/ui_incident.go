@@ -1,0 +1,112 @@
+package http
+
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"net/http"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/review"
+)
+
+// incidentPage is the data of an incident's page.
+type incidentPage struct {
+	PM       *hindsight.Postmortem
+	HasDoc   bool
+	Document template.HTML
+	Findings []review.Finding
+	SignOffs []signOffRow
+	Sections []narrativeSection
+	Types    []hindsight.EventType
+	Horizons []hindsight.Horizon
+	Now      string
+}
+
+// signOffRow is one review role and where its sign-off stands.
+type signOffRow struct {
+	Role    hindsight.SignOffRole
+	Label   string
+	SignOff *hindsight.SignOff
+	// CanSign says whether the visitor's access role may sign it now.
+	CanSign bool
+}
+
+// uiIncident shows an incident: its rendered post-mortem, the workflow,
+// sign-offs, lint findings, timeline and action items.
+func (s *Server) uiIncident(w http.ResponseWriter, r *http.Request, v *visitor) {
+	s.renderIncident(w, r, v, http.StatusOK, "", nil)
+}
+
+// renderIncident renders the incident page with an optional problem (a
+// refused change) and the lint findings that explain it.
+func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visitor, status int, problem string, findings []review.Finding) {
+	id := r.PathValue("id")
+	pm, err := s.Incidents.FindPostmortem(r.Context(), id)
+	if err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
+	data := incidentPage{PM: pm, HasDoc: pm.Document.Version > 0, Findings: findings, Sections: narrativeSections,
+		Types: eventTypes, Horizons: hindsight.Horizons, Now: s.Now().UTC().Format("2006-01-02T15:04")}
+	if data.HasDoc {
+		var md bytes.Buffer
+		if err := s.Render(&md, *pm); err != nil {
+			s.uiError(w, r, v, err)
+			return
+		}
+		data.Document = renderMarkdown(md.String())
+		if findings == nil && pm.Document.Status == hindsight.DocDraft && s.Workflow != nil {
+			if data.Findings, err = s.Workflow.LintPostmortem(r.Context(), id); err != nil {
+				s.uiError(w, r, v, err)
+				return
+			}
+		}
+	}
+	data.SignOffs = signOffRows(pm, v)
+	flash := flashMessages[r.URL.Query().Get("done")]
+	s.render(w, r, status, "incident", page{Title: pm.Incident.Title, Nav: "incidents", Visitor: v, Flash: flash, Problem: problem, Data: data})
+}
+
+// flashMessages confirm a change after the redirect that follows it.
+var flashMessages = map[string]string{
+	"narrative": "Narrative saved.", "timeline": "Timeline event added.", "action": "Action item added.",
+	"status": "Status changed.", "signoff": "Signed off.",
+}
+
+// signOffRows lists the four review roles with their sign-offs.
+func signOffRows(pm *hindsight.Postmortem, v *visitor) []signOffRow {
+	rows := make([]signOffRow, 0, len(hindsight.SignOffRoles))
+	for _, role := range hindsight.SignOffRoles {
+		row := signOffRow{Role: role, Label: role.Label()}
+		for i := range pm.SignOffs {
+			if pm.SignOffs[i].Role == role {
+				row.SignOff = &pm.SignOffs[i]
+			}
+		}
+		need := hindsight.RoleApprover
+		if role == hindsight.RoleAuthor {
+			need = hindsight.RoleEditor
+		}
+		open := row.SignOff == nil || row.SignOff.SignedAt == nil || row.SignOff.VoidedAt != nil
+		row.CanSign = open && v.Can(string(need)) && pm.Document.Version > 0 &&
+			(pm.Document.Status == hindsight.DocUnderReview || (role == hindsight.RoleAuthor && pm.Document.Status == hindsight.DocDraft))
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// lintFindings returns the findings carried by a refused submission.
+func lintFindings(err error) []review.Finding {
+	var le *review.LintError
+	if errors.As(err, &le) {
+		return le.Findings
+	}
+	return nil
+}
+
+// eventTypes are the timeline event types a person may add.
+var eventTypes = []hindsight.EventType{hindsight.EventIssueStarted, hindsight.EventAlertFired, hindsight.EventAcknowledged,
+	hindsight.EventAssessment, hindsight.EventDeclared, hindsight.EventMitigation, hindsight.EventHypothesis,
+	hindsight.EventEscalation, hindsight.EventFinding, hindsight.EventFix, hindsight.EventMonitoring,
+	hindsight.EventResolved, hindsight.EventCommunication, hindsight.EventNote}

@@ -1,0 +1,101 @@
+package http
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+// uiRoute is one web UI route: its mux pattern, the least role that may use
+// it ("" for public pages), and its handler. The same table registers the
+// routes and drives the authorization matrix test, so a new page cannot
+// escape the test.
+type uiRoute struct {
+	Pattern string
+	Role    hindsight.Role
+	Handle  func(s *Server, w http.ResponseWriter, r *http.Request, v *visitor)
+}
+
+// uiRoutes lists every web UI route.
+var uiRoutes = []uiRoute{
+	{"GET /{$}", hindsight.RoleViewer, (*Server).uiHome},
+	{"GET /signin", "", (*Server).uiSignInPage},
+	{"POST /signin", "", (*Server).uiSignIn},
+	{"POST /signout", hindsight.RoleViewer, (*Server).uiSignOut},
+	{"GET /incidents", hindsight.RoleViewer, (*Server).uiIncidentList},
+	{"GET /incidents/{id}", hindsight.RoleViewer, (*Server).uiIncident},
+	{"GET /incidents/{id}/history", hindsight.RoleViewer, (*Server).uiHistory},
+	{"GET /incidents/{id}/edit/{section}", hindsight.RoleEditor, (*Server).uiEditPage},
+	{"POST /incidents/{id}/edit/{section}", hindsight.RoleEditor, (*Server).uiEditSave},
+	{"POST /incidents/{id}/timeline", hindsight.RoleEditor, (*Server).uiTimelineAdd},
+	{"POST /incidents/{id}/actions", hindsight.RoleEditor, (*Server).uiActionAdd},
+	{"POST /incidents/{id}/status", hindsight.RoleEditor, (*Server).uiTransition},
+	{"POST /incidents/{id}/signoffs", hindsight.RoleEditor, (*Server).uiSignOff},
+	{"POST /preview", hindsight.RoleEditor, (*Server).uiPreview},
+	{"GET /actions", hindsight.RoleViewer, (*Server).uiActionList},
+	{"GET /dashboard", hindsight.RoleViewer, (*Server).uiDashboard},
+	{"GET /assets/{file...}", "", (*Server).uiAsset},
+}
+
+// maxFormSize bounds a UI form's body.
+const maxFormSize = 1 << 20
+
+// registerUIRoutes parses the views (panicking on a broken or missing one:
+// they are embedded, so that is a build defect), registers every UI route,
+// and wraps the server's handler in the security headers.
+func (s *Server) registerUIRoutes() {
+	v, err := parseViews()
+	if err != nil {
+		panic(err)
+	}
+	s.views = v
+	s.SecureCookies = true
+	s.crossOrigin = http.NewCrossOriginProtection()
+	for _, rt := range uiRoutes {
+		s.mux.HandleFunc(rt.Pattern, s.uiHandler(rt))
+	}
+	s.server.Handler = securityHeaders(s.mux)
+}
+
+// uiHandler wraps a UI handler: it identifies the visitor, sends anonymous
+// visitors of a protected page to the sign-in page, refuses writes without
+// the role they need (401 anonymous, 403 below the role), checks the CSRF
+// token and origin of every write, and puts the identity in the context so
+// that history records it.
+func (s *Server) uiHandler(rt uiRoute) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		write := r.Method != http.MethodGet && r.Method != http.MethodHead
+		if write {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormSize)
+		}
+		v, err := s.identify(w, r)
+		if err != nil {
+			s.uiError(w, r, &visitor{}, err)
+			return
+		}
+		if rt.Role != "" {
+			if !v.SignedIn && !write {
+				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			} else if !v.SignedIn {
+				s.uiError(w, r, v, hindsight.Errorf(hindsight.EUNAUTHORIZED, "sign in first: changes are recorded with who made them"))
+				return
+			} else if !v.Identity.Role.Allows(rt.Role) {
+				s.uiError(w, r, v, hindsight.Errorf(hindsight.EFORBIDDEN, "%s has role %s; this needs %s or above", v.Identity.Name, v.Identity.Role, rt.Role))
+				return
+			}
+			r = r.WithContext(hindsight.NewContextWithIdentity(r.Context(), v.Identity))
+		}
+		if write && (s.crossOrigin.Check(r) != nil || !csrfValid(r, v.secret)) {
+			s.uiError(w, r, v, errCSRF)
+			return
+		}
+		rt.Handle(s, w, r, v)
+	}
+}
+
+// uiHome sends visitors to the incidents list.
+func (s *Server) uiHome(w http.ResponseWriter, r *http.Request, v *visitor) {
+	http.Redirect(w, r, "/incidents", http.StatusSeeOther)
+}

@@ -1,0 +1,61 @@
+package http
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+// signInData is what the sign-in page shows.
+type signInData struct {
+	Next string
+	// NoTokens shows the bootstrap hint: the store has no token at all.
+	NoTokens bool
+}
+
+// uiSignInPage shows the sign-in form, or sends a signed-in visitor on.
+func (s *Server) uiSignInPage(w http.ResponseWriter, r *http.Request, v *visitor) {
+	next := localPath(r.URL.Query().Get("next"))
+	if v.SignedIn {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	s.renderSignIn(w, r, v, http.StatusOK, next, "")
+}
+
+// uiSignIn checks a pasted API token and opens a session.
+func (s *Server) uiSignIn(w http.ResponseWriter, r *http.Request, v *visitor) {
+	next := localPath(r.PostFormValue("next"))
+	_, err := s.signInWithToken(w, r, r.PostFormValue("token"))
+	if err != nil {
+		code := hindsight.ErrorCode(err)
+		if code != hindsight.EINVALID && code != hindsight.EUNAUTHORIZED {
+			s.uiError(w, r, v, err)
+			return
+		}
+		s.renderSignIn(w, r, v, ErrorStatusCode(code), next, hindsight.ErrorMessage(err))
+		return
+	}
+	if v.sessionHash != "" {
+		_ = s.Sessions.DeleteSession(r.Context(), v.sessionHash)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) renderSignIn(w http.ResponseWriter, r *http.Request, v *visitor, status int, next, problem string) {
+	data := signInData{Next: next}
+	if toks, err := s.Tokens.FindTokens(r.Context()); err == nil && len(toks) == 0 {
+		data.NoTokens = true
+	}
+	s.render(w, r, status, "signin", page{Title: "Sign in", Visitor: v, Problem: problem, Data: data})
+}
+
+// localPath returns p when it is a path on this site, else "/incidents":
+// the next parameter must not send people to another site.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/incidents"
+	}
+	return p
+}
