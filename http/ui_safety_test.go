@@ -111,7 +111,7 @@ func TestUI_HostileInputIsInert(t *testing.T) {
 	doc := hindsight.Document{IncidentID: inc.ID, Status: hindsight.DocDraft, Author: hostile, Narrative: hindsight.Narrative{
 		RootCause: "Root " + hostile + "\n\n| a | b |\n|---|---|\n| <b onmouseover=x>cell</b> | [l](javascript:alert(1)) |",
 		Impact:    "<iframe src=//evil.example></iframe>", Resolution: `<svg onload="window.pwned=5">`,
-		Whys:      []hindsight.Why{{Question: "Why?", Answer: hostile}}, ContributingFactors: []hindsight.Field{{Label: hostile, Value: hostile}}}}
+		Whys: []hindsight.Why{{Question: "Why?", Answer: hostile}}, ContributingFactors: []hindsight.Field{{Label: hostile, Value: hostile}}}}
 	if err := e.store.CreateDocument(ctx, &doc); err != nil {
 		t.Fatal(err)
 	}
