@@ -56,6 +56,8 @@ type Server struct {
 	ProxyAuth ProxyAuth
 	// Render writes a post-mortem as Markdown.
 	Render func(w io.Writer, pm hindsight.Postmortem) error
+	// Review runs the review workflow behind the JSON API.
+	Review ReviewService
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
@@ -100,6 +102,7 @@ func NewServer() *Server {
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}", s.handleIncidentGet)
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.md", s.handlePostmortemMarkdown)
 	s.registerUIRoutes()
+	s.registerReviewRoutes()
 	return s
 }
 

@@ -1,0 +1,294 @@
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/review"
+)
+
+// ReviewService is the review workflow behind the JSON API; *review.Service
+// implements it. Writes record the request's identity in history.
+type ReviewService interface {
+	// TransitionDocument moves a post-mortem to another status.
+	TransitionDocument(ctx context.Context, incidentID string, to hindsight.DocumentStatus, reason string) (*hindsight.Document, error)
+	// TransitionIncident moves an incident to another status.
+	TransitionIncident(ctx context.Context, incidentID string, to hindsight.IncidentStatus, reason string) (*hindsight.Incident, error)
+	// UpdateNarrative replaces a narrative at expectedVersion.
+	UpdateNarrative(ctx context.Context, incidentID string, n hindsight.Narrative, expectedVersion int) (*review.NarrativeUpdate, error)
+	// SignOff signs a review role as the context's identity.
+	SignOff(ctx context.Context, incidentID string, role hindsight.SignOffRole) (*hindsight.SignOff, error)
+	// SignOffs lists an incident's sign-offs.
+	SignOffs(ctx context.Context, incidentID string) ([]*hindsight.SignOff, error)
+	// Timeline lists an incident's timeline events.
+	Timeline(ctx context.Context, incidentID string) ([]*hindsight.TimelineEvent, error)
+	// AddTimelineEvent appends a timeline event.
+	AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) error
+	// ListActions lists action items across incidents, overdue first.
+	ListActions(ctx context.Context, q review.ActionQuery) ([]*hindsight.ActionItem, int, error)
+	// CreateAction adds a corrective action.
+	CreateAction(ctx context.Context, incidentID string, a *hindsight.ActionItem) error
+	// UpdateAction patches an action item at expectedVersion.
+	UpdateAction(ctx context.Context, id int64, p review.ActionPatch, expectedVersion int) (*hindsight.ActionItem, error)
+	// LintPostmortem lists what keeps a post-mortem from going to review.
+	LintPostmortem(ctx context.Context, incidentID string) ([]review.Finding, error)
+	// ComputeFollowUp computes and stores the 30-day follow-up.
+	ComputeFollowUp(ctx context.Context, incidentID string) (*hindsight.FollowUp, error)
+	// Revisions lists an incident's history.
+	Revisions(ctx context.Context, incidentID string, p hindsight.Page) ([]*hindsight.Revision, int, error)
+}
+
+var _ ReviewService = (*review.Service)(nil)
+
+// maxJSONBody bounds the body of a JSON API request.
+const maxJSONBody = 1 << 20
+
+// list is the body of every paginated answer.
+type list[T any] struct {
+	Items  []T `json:"items"`
+	Total  int `json:"total"`
+	Offset int `json:"offset"`
+	Limit  int `json:"limit"`
+}
+
+// wholeList answers an unpaged list, which hold everything, the way the store pages lists.
+func wholeList[T any](items []T) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return list[T]{Items: items, Total: len(items), Offset: 0, Limit: len(items)}
+}
+
+// lintErrorResponse is the 409 answer to a submission that lint refused.
+type lintErrorResponse struct {
+	errorResponse
+	Findings []review.Finding `json:"findings"`
+}
+
+// reviewError writes err, with the findings of a refused submission.
+func reviewError(w http.ResponseWriter, r *http.Request, err error) {
+	var le *review.LintError
+	if errors.As(err, &le) {
+		writeJSON(w, http.StatusConflict, lintErrorResponse{
+			errorResponse: errorResponse{Error: le.Error(), Code: hindsight.ECONFLICT},
+			Findings:      le.Findings,
+		})
+		return
+	}
+	Error(w, r, err)
+}
+
+// decodeJSON reads the request body into v strictly: unknown fields and
+// trailing data are EINVALID errors.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxJSONBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return hindsight.Errorf(hindsight.EINVALID, "cannot read the JSON body: %v", err)
+	}
+	if dec.More() {
+		return hindsight.Errorf(hindsight.EINVALID, "cannot read the JSON body: it holds more than one value")
+	}
+	return nil
+}
+
+// registerReviewRoutes adds the review workflow's JSON API.
+func (s *Server) registerReviewRoutes() {
+	v, e := hindsight.RoleViewer, hindsight.RoleEditor
+	s.mux.HandleFunc("POST /api/v1/incidents/{id}/transitions", s.require(e, s.handleDocumentTransition))
+	s.mux.HandleFunc("POST /api/v1/incidents/{id}/status", s.require(e, s.handleIncidentStatus))
+	s.mux.HandleFunc("PUT /api/v1/incidents/{id}/narrative", s.require(e, s.handleNarrativePut))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/signoffs", s.require(v, s.handleSignOffList))
+	// Editors may sign as author; the service asks approver for the rest.
+	s.mux.HandleFunc("POST /api/v1/incidents/{id}/signoffs", s.require(e, s.handleSignOffCreate))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/timeline", s.require(v, s.handleTimelineList))
+	s.mux.HandleFunc("POST /api/v1/incidents/{id}/timeline", s.require(e, s.handleTimelineAdd))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/lint", s.require(v, s.handleLint))
+	s.mux.HandleFunc("POST /api/v1/incidents/{id}/followup", s.require(e, s.handleFollowUp))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/revisions", s.require(v, s.handleRevisions))
+	s.registerActionRoutes(v, e)
+}
+
+// transitionRequest is the body of the two status routes.
+type transitionRequest struct {
+	To     string `json:"to"`
+	Reason string `json:"reason"`
+}
+
+// handleDocumentTransition moves a post-mortem: {"to": "UNDER REVIEW"}.
+// Approval needs the approver role.
+func (s *Server) handleDocumentTransition(w http.ResponseWriter, r *http.Request) {
+	var req transitionRequest
+	if err := decodeJSON(r, &req); err != nil {
+		Error(w, r, err)
+		return
+	}
+	to := hindsight.DocumentStatus(req.To)
+	if id, _ := hindsight.IdentityFromContext(r.Context()); to == hindsight.DocApproved && !id.Role.Allows(hindsight.RoleApprover) {
+		Error(w, r, hindsight.Errorf(hindsight.EFORBIDDEN, "%s has role %s; approving a post-mortem needs approver or above", id.Name, id.Role))
+		return
+	}
+	doc, err := s.Review.TransitionDocument(r.Context(), r.PathValue("id"), to, req.Reason)
+	if err != nil {
+		reviewError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, doc)
+}
+
+// handleIncidentStatus moves an incident: {"to": "RESOLVED"}.
+func (s *Server) handleIncidentStatus(w http.ResponseWriter, r *http.Request) {
+	var req transitionRequest
+	if err := decodeJSON(r, &req); err != nil {
+		Error(w, r, err)
+		return
+	}
+	inc, err := s.Review.TransitionIncident(r.Context(), r.PathValue("id"), hindsight.IncidentStatus(req.To), req.Reason)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, inc)
+}
+
+// narrativeRequest is the body of PUT …/narrative.
+type narrativeRequest struct {
+	Narrative hindsight.Narrative `json:"narrative"`
+	Version   int                 `json:"version"`
+}
+
+// handleNarrativePut replaces the narrative at the version the client read.
+func (s *Server) handleNarrativePut(w http.ResponseWriter, r *http.Request) {
+	var req narrativeRequest
+	if err := decodeJSON(r, &req); err != nil {
+		Error(w, r, err)
+		return
+	}
+	if req.Version < 1 {
+		Error(w, r, missingVersion())
+		return
+	}
+	res, err := s.Review.UpdateNarrative(r.Context(), r.PathValue("id"), req.Narrative, req.Version)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func missingVersion() error {
+	var v hindsight.Validation
+	v.Add("version", "is required: send the version you read, so that a concurrent change is not overwritten")
+	return v.Err("request")
+}
+
+// handleSignOffList lists the sign-offs, voided ones with their reason.
+func (s *Server) handleSignOffList(w http.ResponseWriter, r *http.Request) {
+	items, err := s.Review.SignOffs(r.Context(), r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, wholeList(items))
+}
+
+// handleSignOffCreate signs a role as the caller: {"role": "technical_review"}.
+func (s *Server) handleSignOffCreate(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Role hindsight.SignOffRole `json:"role"`
+	}
+	if err := decodeJSON(r, &req); err != nil {
+		Error(w, r, err)
+		return
+	}
+	so, err := s.Review.SignOff(r.Context(), r.PathValue("id"), req.Role)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, so)
+}
+
+// handleTimelineList lists the timeline, oldest first.
+func (s *Server) handleTimelineList(w http.ResponseWriter, r *http.Request) {
+	items, err := s.Review.Timeline(r.Context(), r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, wholeList(items))
+}
+
+// timelineRequest is the body of POST …/timeline.
+type timelineRequest struct {
+	Time   time.Time           `json:"time"`
+	Type   hindsight.EventType `json:"type"`
+	Phase  hindsight.Phase     `json:"phase"`
+	Event  string              `json:"event"`
+	Actor  string              `json:"actor"`
+	Action string              `json:"action"`
+}
+
+// handleTimelineAdd appends a timeline event.
+func (s *Server) handleTimelineAdd(w http.ResponseWriter, r *http.Request) {
+	var req timelineRequest
+	if err := decodeJSON(r, &req); err != nil {
+		Error(w, r, err)
+		return
+	}
+	e := &hindsight.TimelineEvent{IncidentID: r.PathValue("id"), Time: req.Time, Type: req.Type, Phase: req.Phase,
+		Event: req.Event, Actor: req.Actor, Action: req.Action, Source: "user"}
+	if err := s.Review.AddTimelineEvent(r.Context(), e); err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, e)
+}
+
+// lintResponse is the body of GET …/lint.
+type lintResponse struct {
+	Clean    bool             `json:"clean"`
+	Findings []review.Finding `json:"findings"`
+}
+
+// handleLint lists what keeps the post-mortem from going to review.
+func (s *Server) handleLint(w http.ResponseWriter, r *http.Request) {
+	findings, err := s.Review.LintPostmortem(r.Context(), r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, lintResponse{Clean: len(findings) == 0, Findings: findings})
+}
+
+// handleFollowUp computes the 30-day follow-up now.
+func (s *Server) handleFollowUp(w http.ResponseWriter, r *http.Request) {
+	f, err := s.Review.ComputeFollowUp(r.Context(), r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, f)
+}
+
+// handleRevisions lists the incident's history, oldest first.
+func (s *Server) handleRevisions(w http.ResponseWriter, r *http.Request) {
+	var v hindsight.Validation
+	p := hindsight.Page{Offset: intParam(r.URL.Query(), "offset", &v), Limit: intParam(r.URL.Query(), "limit", &v)}
+	if err := v.Err("query"); err != nil {
+		Error(w, r, err)
+		return
+	}
+	items, total, err := s.Review.Revisions(r.Context(), r.PathValue("id"), p)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	p = p.Normalize()
+	writeJSON(w, http.StatusOK, list[*hindsight.Revision]{Items: items, Total: total, Offset: p.Offset, Limit: p.Limit})
+}
