@@ -68,6 +68,8 @@ type SignOffView struct {
 	Date string
 	// Signed reports whether the signer has signed.
 	Signed bool
+	// Voided is why a given sign-off was voided, "" when it was not.
+	Voided string
 }
 
 // timelineTables sorts the recorded events into their tables and adds the
@@ -229,6 +231,9 @@ func signOffs(pm hindsight.Postmortem, author, incidentDate string) []SignOffVie
 			v.Date = placeholderTBD
 			if s.SignedAt != nil && s.VoidedAt == nil {
 				v.Date, v.Signed = s.SignedAt.UTC().Format(dateLayout), true
+			}
+			if s.VoidedAt != nil {
+				v.Voided = s.VoidedReason
 			}
 		}
 		out = append(out, v)

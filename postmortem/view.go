@@ -71,6 +71,9 @@ type View struct {
 	Actions []ActionTable
 	// Metrics holds the response times.
 	Metrics MetricsView
+	// FollowUp is the computed 30-day follow-up; nil until it is computed,
+	// when the seed's placeholder lines stay.
+	FollowUp *FollowUpView
 	// SlackChannel is the incident's channel: #incident-20250930-0024.
 	SlackChannel string
 	// Links is the "Relevant Links" list: the narrative's links with the
@@ -171,6 +174,7 @@ func NewView(pm hindsight.Postmortem) View {
 	v.Timeline = timelineTables(pm)
 	v.Actions = actionTables(pm, v.Author)
 	v.Metrics = metricsView(pm, v.Duration)
+	v.FollowUp = followUpView(pm.FollowUp)
 	v.Links = links(inc, n.RelevantLinks, v.SlackChannel)
 	v.SignOffs = signOffs(pm, v.Author, v.Date)
 	return v
