@@ -89,4 +89,6 @@ type Postmortem struct {
 	SLO      SLOTargets      `json:"slo"`
 	// FollowUp is the 30-day follow-up, nil until it is computed.
 	FollowUp *FollowUp `json:"follow_up,omitempty"`
+	// Impact is the measured impact, nil until it is computed.
+	Impact *Impact `json:"impact,omitempty"`
 }

@@ -32,6 +32,7 @@ type backup struct {
 	AlertStates        []*hindsight.AlertState        `json:"alert_states"`
 	AlertNotifications []*hindsight.AlertNotification `json:"alert_notifications"`
 	APITokens          []*hindsight.APIToken          `json:"api_tokens"`
+	Impacts            []*hindsight.ImpactRecord      `json:"impacts"`
 }
 
 // section is one table of the backup: its key, query and row scanner.
@@ -52,6 +53,7 @@ func sections() []section {
 		{"alert_states", "SELECT " + alertStateCols + " FROM alert_states ORDER BY incident_id, alert_key", func(sc scanner) (any, error) { return scanAlertState(sc) }},
 		{"alert_notifications", "SELECT id, " + notificationCols + " FROM alert_notifications ORDER BY id", scanNotification},
 		{"api_tokens", "SELECT id, " + tokenCols + " FROM api_tokens ORDER BY id", func(sc scanner) (any, error) { return scanToken(sc) }},
+		{"impacts", "SELECT " + impactCols + " FROM impacts ORDER BY incident_id", func(sc scanner) (any, error) { return scanImpact(sc) }},
 	}
 }
 
@@ -206,6 +208,9 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.APITokens {
 		steps = append(steps, func() error { return tx.insertToken(ctx, v) })
+	}
+	for _, v := range b.Impacts {
+		steps = append(steps, func() error { return tx.upsertImpact(ctx, v) })
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -265,6 +265,9 @@ func (tx *Tx) FindPostmortem(ctx context.Context, incidentID string) (*hindsight
 	if pm.FollowUp, err = tx.findFollowUpOf(ctx, incidentID); err != nil {
 		return nil, err
 	}
+	if pm.Impact, err = tx.findImpactOf(ctx, incidentID); err != nil {
+		return nil, err
+	}
 	return pm, nil
 }
 

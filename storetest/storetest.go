@@ -31,6 +31,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("TokenService", func(t *testing.T) { testTokens(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
 	t.Run("Backup", func(t *testing.T) { testBackup(t, open) })
+	t.Run("ImpactService", func(t *testing.T) { testImpacts(t, open) })
 }
 
 // T0 is the start of the fixture incidents.
