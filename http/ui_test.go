@@ -44,6 +44,7 @@ func mustOpenUI(tb testing.TB, configure func(s *hhttp.Server)) *uiEnv {
 	s.Render = func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, nil) }
 	wf := review.NewService(store, hindsight.DefaultSignOffPolicy())
 	s.Workflow = wf
+	s.Review = wf
 	s.SecureCookies = false
 	if configure != nil {
 		configure(s)

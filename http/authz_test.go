@@ -1,0 +1,185 @@
+package http_test
+
+import (
+	"context"
+	"go/ast"
+	"go/parser"
+	gotoken "go/token"
+	"net/http"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hindsight-sre/hindsight"
+	hhttp "github.com/hindsight-sre/hindsight/http"
+)
+
+// Access rules of the authorization matrix.
+const (
+	public  = "public"  // anyone, signed in or not
+	webhook = "webhook" // the webhook's own credentials, never a role's
+)
+
+// apiAccess is the least role of every JSON API route, or public/webhook.
+// A route registered in the package but missing here fails the test: add
+// it with its rule.
+var apiAccess = map[string]string{
+	"GET /healthz":                             public,
+	"GET /readyz":                              public,
+	"GET /metrics":                             public,
+	"POST /api/v1/alerts/alertmanager":         webhook,
+	"GET /api/v1/whoami":                       "viewer",
+	"GET /api/v1/incidents":                    public, // read-only, open: see docs/ui.md
+	"GET /api/v1/incidents/{id}":               public,
+	"GET /api/v1/incidents/{id}/postmortem.md": public,
+	"POST /api/v1/incidents/{id}/transitions":  "editor",
+	"POST /api/v1/incidents/{id}/status":       "editor",
+	"PUT /api/v1/incidents/{id}/narrative":     "editor",
+	"GET /api/v1/incidents/{id}/signoffs":      "viewer",
+	"POST /api/v1/incidents/{id}/signoffs":     "editor",
+	"GET /api/v1/incidents/{id}/timeline":      "viewer",
+	"POST /api/v1/incidents/{id}/timeline":     "editor",
+	"GET /api/v1/incidents/{id}/lint":          "viewer",
+	"POST /api/v1/incidents/{id}/followup":     "editor",
+	"GET /api/v1/incidents/{id}/revisions":     "viewer",
+	"GET /api/v1/actions":                      "viewer",
+	"POST /api/v1/incidents/{id}/actions":      "editor",
+	"PATCH /api/v1/actions/{id}":               "editor",
+}
+
+// registeredPatterns returns every literal pattern passed to mux.Handle or
+// mux.HandleFunc in the package's non-test sources.
+func registeredPatterns(t *testing.T) []string {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	fset := gotoken.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || (sel.Sel.Name != "HandleFunc" && sel.Sel.Name != "Handle") {
+				return true
+			}
+			if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == gotoken.STRING {
+				p, _ := strconv.Unquote(lit.Value)
+				out = append(out, p)
+			}
+			return true
+		})
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestAuthorizationMatrix(t *testing.T) {
+	e := mustOpenUI(t, nil)
+	action := &hindsight.ActionItem{Title: "a", Owner: "@o", Verification: "v"}
+	ctx := hindsight.NewContextWithIdentity(context.Background(), hindsight.Identity{Name: "setup", Role: hindsight.RoleAdmin})
+	if err := e.srv.Workflow.CreateAction(ctx, e.incident, action); err != nil {
+		t.Fatal(err)
+	}
+	routes := map[string]string{}
+	for _, p := range registeredPatterns(t) {
+		rule, ok := apiAccess[p]
+		if !ok {
+			t.Errorf("route %q is registered but not in the authorization matrix: add it to apiAccess", p)
+			continue
+		}
+		routes[p] = rule
+	}
+	for p := range apiAccess {
+		if _, ok := routes[p]; !ok {
+			t.Errorf("route %q is in the matrix but no longer registered", p)
+		}
+	}
+	ui := hhttp.UIRoutePatterns()
+	for p, role := range ui {
+		routes[p] = role
+		if role == "" {
+			routes[p] = public
+		}
+	}
+	replace := strings.NewReplacer("{id}", e.incident, "{section}", "root_cause", "{file...}", "style.css", "{$}", "")
+	for pattern, rule := range routes {
+		method, path, _ := strings.Cut(pattern, " ")
+		path = replace.Replace(path)
+		if strings.HasPrefix(pattern, "PATCH /api/v1/actions/") {
+			path = "/api/v1/actions/" + strconv.FormatInt(action.ID, 10)
+		}
+		_, isUI := ui[pattern]
+		for _, who := range append([]hindsight.Role{""}, hindsight.Roles...) {
+			status := e.request(t, isUI, who, method, path)
+			if want := expectAccess(rule, who, isUI, method); !want(status) {
+				t.Errorf("%s as %q: status %d breaks rule %q", pattern, orNone(who), status, rule)
+			}
+		}
+	}
+}
+
+// expectAccess returns the check of a status for one rule and identity.
+func expectAccess(rule string, who hindsight.Role, isUI bool, method string) func(int) bool {
+	allowed := func(s int) bool { return s != 401 && s != 403 && s < 500 }
+	switch {
+	case rule == public:
+		return allowed
+	case rule == webhook:
+		return func(s int) bool { return s == 401 || s == 403 || s == 503 }
+	case who == "" && isUI && method == http.MethodGet:
+		return func(s int) bool { return s == http.StatusSeeOther }
+	case who == "":
+		return func(s int) bool { return s == http.StatusUnauthorized }
+	case !who.Allows(hindsight.Role(rule)):
+		return func(s int) bool { return s == http.StatusForbidden }
+	}
+	return allowed
+}
+
+func orNone(r hindsight.Role) string {
+	if r == "" {
+		return "no credentials"
+	}
+	return string(r)
+}
+
+// request sends one request as who: an API token for the API, a signed-in
+// session with a valid CSRF token for the UI, nothing for no one.
+func (e *uiEnv) request(t *testing.T, isUI bool, who hindsight.Role, method, path string) int {
+	if isUI {
+		b := e.browser(t)
+		if who != "" {
+			b = e.signedIn(t, who)
+		} else {
+			b.get("/signin")
+		}
+		req, _ := http.NewRequest(method, e.url+path, strings.NewReader("csrf_token="+b.csrf))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, _ := b.do(req)
+		return resp.StatusCode
+	}
+	req, _ := http.NewRequest(method, e.url+path, strings.NewReader("{}"))
+	req.Header.Set("Content-Type", "application/json")
+	if who != "" {
+		req.Header.Set("Authorization", "Bearer "+e.tokens[who])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}

@@ -1,0 +1,11 @@
+package http
+
+// UIRoutePatterns lists the patterns of the web UI's route table with the
+// least role each needs ("" for public), for the authorization matrix test.
+func UIRoutePatterns() map[string]string {
+	out := map[string]string{}
+	for _, rt := range uiRoutes {
+		out[rt.Pattern] = string(rt.Role)
+	}
+	return out
+}
