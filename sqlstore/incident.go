@@ -114,8 +114,8 @@ func (tx *Tx) indexServices(ctx context.Context, seq int64, inc *hindsight.Incid
 			continue
 		}
 		seen[svc] = true
-		if _, err := tx.exec(ctx, "INSERT INTO incident_services (incident_seq, service, started_at) VALUES (?, ?, ?)",
-			seq, svc, ts(inc.StartedAt)); err != nil {
+		if _, err := tx.exec(ctx, "INSERT INTO incident_services (incident_seq, service, started_at, status, severity) VALUES (?, ?, ?, ?, ?)",
+			seq, svc, ts(inc.StartedAt), string(inc.Status), string(inc.Severity)); err != nil {
 			return err
 		}
 	}
@@ -166,20 +166,24 @@ func (tx *Tx) FindIncidents(ctx context.Context, f hindsight.IncidentFilter) ([]
 	if err != nil {
 		return nil, 0, err
 	}
-	// A service filter walks that service's index rows in time order and
-	// joins the incidents, rather than scanning every incident.
-	from, order := " FROM incidents i", " ORDER BY i.started_at DESC, i.seq DESC"
+	p := f.Page.Normalize()
+	sel := strings.TrimSuffix(incidentSelect, " FROM incidents i")
+	count := "SELECT COUNT(*) FROM incidents i" + cond
+	page := sel + " FROM incidents i" + cond + " ORDER BY i.started_at DESC, i.seq DESC LIMIT ? OFFSET ?"
 	if f.Service != "" {
-		from = tx.d.serviceJoin
-		order = " ORDER BY sv.started_at DESC, sv.incident_seq DESC"
+		// A service's rows carry the incident's start, status and severity:
+		// the count reads that index alone, and the page walks it in time
+		// order and joins only the incidents it returns.
+		count = "SELECT COUNT(*) FROM incident_services sv" + cond
+		page = sel + " FROM (SELECT sv.incident_seq, sv.started_at FROM incident_services sv" + cond +
+			" ORDER BY sv.started_at DESC, sv.incident_seq DESC LIMIT ? OFFSET ?) sv JOIN incidents i ON i.seq = sv.incident_seq" +
+			" ORDER BY sv.started_at DESC, sv.incident_seq DESC"
 	}
-	n, err := tx.count(ctx, "SELECT COUNT(*)"+from+cond, args...)
+	n, err := tx.count(ctx, count, args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	p := f.Page.Normalize()
-	sel := strings.TrimSuffix(incidentSelect, " FROM incidents i")
-	rows, err := tx.query(ctx, sel+from+cond+order+" LIMIT ? OFFSET ?", append(args, p.Limit, p.Offset)...)
+	rows, err := tx.query(ctx, page, append(args, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -196,8 +200,15 @@ func (tx *Tx) FindIncidents(ctx context.Context, f hindsight.IncidentFilter) ([]
 }
 
 // incidentConditions turns a filter into a WHERE clause over incidents i;
-// with joined, the service is matched on incident_services sv joined to i.
+// with joined, every condition is on the service's rows, incident_services
+// sv, which copy the incident's start, status and severity.
 func incidentConditions(f hindsight.IncidentFilter, joined bool) (string, []any, error) {
+	col := func(name string) string {
+		if joined {
+			return "sv." + name
+		}
+		return "i." + name
+	}
 	var v hindsight.Validation
 	var where []string
 	var args []any
@@ -205,13 +216,13 @@ func incidentConditions(f hindsight.IncidentFilter, joined bool) (string, []any,
 		if !f.Status.Valid() {
 			v.Add("status", "unknown incident status %q", f.Status)
 		}
-		where, args = append(where, "i.status = ?"), append(args, string(f.Status))
+		where, args = append(where, col("status")+" = ?"), append(args, string(f.Status))
 	}
 	if f.Severity != "" {
 		if !f.Severity.Valid() {
 			v.Add("severity", "unknown severity %q", f.Severity)
 		}
-		where, args = append(where, "i.severity = ?"), append(args, string(f.Severity))
+		where, args = append(where, col("severity")+" = ?"), append(args, string(f.Severity))
 	}
 	if f.Service != "" && joined {
 		where, args = append(where, "sv.service = ?"), append(args, f.Service)
@@ -220,10 +231,10 @@ func incidentConditions(f hindsight.IncidentFilter, joined bool) (string, []any,
 		args = append(args, f.Service)
 	}
 	if !f.StartedFrom.IsZero() {
-		where, args = append(where, "i.started_at >= ?"), append(args, ts(f.StartedFrom))
+		where, args = append(where, col("started_at")+" >= ?"), append(args, ts(f.StartedFrom))
 	}
 	if !f.StartedTo.IsZero() {
-		where, args = append(where, "i.started_at < ?"), append(args, ts(f.StartedTo))
+		where, args = append(where, col("started_at")+" < ?"), append(args, ts(f.StartedTo))
 	}
 	if !f.StartedFrom.IsZero() && !f.StartedTo.IsZero() && !f.StartedTo.After(f.StartedFrom) {
 		v.Add("started_to", "must be after started_from")

@@ -106,8 +106,20 @@ func line(b *strings.Builder, parts ...string) {
 	}
 }
 
+// SearchCountLimit bounds the work of one search: at most SearchCountLimit+1
+// matches, the most recently created, are counted and ranked. A total above
+// SearchCountLimit means "more than SearchCountLimit".
+const SearchCountLimit = 1000
+
 // Search returns one page of incidents matching every word of q.Text, best
 // first, with a highlighted snippet of safe HTML.
+//
+// It reads the matches in creation order, newest first, straight from the
+// full-text index (FTS5 walks its doclist by descending rowid; PostgreSQL
+// uses the GIN index), keeps those that pass the filters, and stops at
+// SearchCountLimit+1: those candidates give the total and are the only ones
+// ranked. Snippets are computed for the returned page only. The cost is thus
+// bounded by the limit, not by how many incidents match a broad query.
 func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight.SearchResult, int, error) {
 	text := strings.TrimSpace(q.Text)
 	match := fts5Query(text)
@@ -122,60 +134,128 @@ func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight
 	if err != nil {
 		return nil, 0, err
 	}
-	join := "search_docs s JOIN incidents i ON " + tx.d.searchOn
-	cond = " WHERE " + tx.d.searchMatch + strings.Replace(cond, " WHERE ", " AND ", 1)
-	args = append([]any{match}, args...)
-	n, err := tx.count(ctx, "SELECT COUNT(*) FROM "+join+cond, args...)
-	if err != nil || n == 0 {
-		return []*hindsight.SearchResult{}, n, err
-	}
+	candidates, cargs := tx.searchCandidates(cond, args, match, SearchCountLimit+1)
 	p := q.Page.Normalize()
-	rankArgs, snippetArgs := []any{}, []any{}
+	// SQLite ranks in the candidate query itself: bm25() needs the MATCH.
+	// PostgreSQL ranks in a second step, so that ts_rank_cd runs on the
+	// candidates only.
+	ranked, rargs := "c", cargs
 	if tx.d.dollar {
-		rankArgs, snippetArgs = []any{match}, []any{match}
+		ranked = "r"
+		candidates += ", r AS MATERIALIZED (SELECT c.seq, " + tx.d.searchRank + " AS score FROM c JOIN search_docs s ON s.incident_seq = c.seq)"
+		rargs = append(cargs, match)
 	}
-	// The rank is computed for every match, the snippet for the page only.
-	inner := "SELECT i.seq AS seq, i.started_at AS started, " + tx.d.searchRank + " AS score FROM " + join + cond +
-		" ORDER BY score DESC, i.started_at DESC LIMIT ? OFFSET ?"
-	outer := "SELECT i.id, i.title, i.severity, i.status, i.started_at, m.score, " + tx.d.searchSnippet +
-		" FROM (" + inner + ") m JOIN incidents i ON i.seq = m.seq JOIN search_docs s ON " + tx.d.searchOn +
-		snippetFilter(tx.d) + " ORDER BY m.score DESC, m.started DESC"
-	all := append(append(append(snippetArgs, rankArgs...), args...), p.Limit, p.Offset)
-	if !tx.d.dollar {
-		all = append(all, match)
-	}
-	rows, err := tx.query(ctx, outer, all...)
+	page := candidates + " SELECT (SELECT COUNT(*) FROM c), i.seq, i.id, i.title, i.severity, i.status, i.started_at, " + ranked + ".score FROM " +
+		ranked + " JOIN incidents i ON i.seq = " + ranked + ".seq ORDER BY " + ranked + ".score DESC, i.started_at DESC, i.seq DESC LIMIT ? OFFSET ?"
+	rows, err := tx.query(ctx, page, append(rargs, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	res, err := scanResults(rows)
-	return res, n, tx.d.mapError(err)
-}
-
-// snippetFilter: FTS5's snippet() works only in a query that has a MATCH on
-// the table, so SQLite matches again on the page's rows.
-func snippetFilter(d *dialect) string {
-	if d.dollar {
-		return ""
+	n, res, seqs, err := scanResults(rows)
+	if err != nil {
+		return nil, 0, tx.d.mapError(err)
 	}
-	return " WHERE " + d.searchMatch
+	if len(res) == 0 {
+		if p.Offset > 0 {
+			n, err = tx.count(ctx, candidates+" SELECT COUNT(*) FROM c", cargs...)
+		}
+		return res, n, err
+	}
+	return res, n, tx.snippets(ctx, match, seqs, res)
 }
 
-func scanResults(rows *sql.Rows) ([]*hindsight.SearchResult, error) {
+// searchCandidates returns a WITH clause defining c(seq[, score]): the limit
+// newest matches that pass the filter cond over incidents i.
+func (tx *Tx) searchCandidates(cond string, args []any, match string, limit int) (string, []any) {
+	key, score := "s.rowid", ", "+tx.d.searchRank+" AS score"
+	if tx.d.dollar {
+		key, score = "s.incident_seq", ""
+	}
+	from := " FROM search_docs s"
+	if cond != "" {
+		from += " JOIN incidents i ON " + tx.d.searchOn
+	}
+	q := "WITH c AS MATERIALIZED (SELECT " + key + " AS seq" + score + from + " WHERE " + tx.d.searchMatch +
+		strings.Replace(cond, " WHERE ", " AND ", 1) + " ORDER BY " + key + " DESC LIMIT ?)"
+	return q, append(append([]any{match}, args...), limit)
+}
+
+// snippets sets the snippet of each result; seqs are the results' incident
+// sequence numbers, in order.
+func (tx *Tx) snippets(ctx context.Context, match string, seqs []int64, res []*hindsight.SearchResult) error {
+	key, where := "s.rowid", " AND "+tx.d.searchMatch
+	if tx.d.dollar {
+		key, where = "s.incident_seq", ""
+	}
+	args := []any{match}
+	for _, seq := range seqs {
+		args = append(args, seq)
+	}
+	// FTS5's snippet() works only in a query that has a MATCH on the table,
+	// so SQLite matches again, on the page's rows only.
+	q := "SELECT " + key + ", " + tx.d.searchSnippet + " FROM search_docs s WHERE " + key + " IN (" +
+		strings.TrimSuffix(strings.Repeat("?, ", len(seqs)), ", ") + ")" + where
+	if !tx.d.dollar {
+		args = append(args[1:], match)
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
-	out := []*hindsight.SearchResult{}
+	bySeq := make(map[int64]*hindsight.SearchResult, len(seqs))
+	for i, seq := range seqs {
+		bySeq[seq] = res[i]
+	}
+	for rows.Next() {
+		var seq int64
+		var snippet string
+		if err := rows.Scan(&seq, &snippet); err != nil {
+			return tx.d.mapError(err)
+		}
+		if r := bySeq[seq]; r != nil {
+			r.Snippet = highlight(snippet)
+		}
+	}
+	return tx.d.mapError(rows.Err())
+}
+
+// CountMatches returns the exact number of incidents that match q, without
+// Search's limit; benchmarks use it to report how selective their queries
+// are.
+func (s *Store) CountMatches(ctx context.Context, q hindsight.SearchQuery) (n int, err error) {
+	err = s.view(ctx, func(tx *Tx) error {
+		match := fts5Query(q.Text)
+		if tx.d.dollar {
+			match = q.Text
+		}
+		cond, args, err := incidentConditions(q.IncidentFilter, false)
+		if err != nil {
+			return err
+		}
+		n, err = tx.count(ctx, "SELECT COUNT(*) FROM search_docs s JOIN incidents i ON "+tx.d.searchOn+" WHERE "+
+			tx.d.searchMatch+strings.Replace(cond, " WHERE ", " AND ", 1), append([]any{match}, args...)...)
+		return err
+	})
+	return n, err
+}
+
+// scanResults reads a page of results, each row led by the candidates'
+// count and the incident's sequence number.
+func scanResults(rows *sql.Rows) (n int, out []*hindsight.SearchResult, seqs []int64, err error) {
+	defer rows.Close()
+	out = []*hindsight.SearchResult{}
 	for rows.Next() {
 		var r hindsight.SearchResult
+		var seq int64
 		var started sql.NullInt64
-		var snippet string
-		if err := rows.Scan(&r.IncidentID, &r.Title, &r.Severity, &r.Status, &started, &r.Rank, &snippet); err != nil {
-			return nil, err
+		if err := rows.Scan(&n, &seq, &r.IncidentID, &r.Title, &r.Severity, &r.Status, &started, &r.Rank); err != nil {
+			return 0, nil, nil, err
 		}
 		r.StartedAt = fromTS(started)
-		r.Snippet = highlight(snippet)
-		out = append(out, &r)
+		out, seqs = append(out, &r), append(seqs, seq)
 	}
-	return out, rows.Err()
+	return n, out, seqs, rows.Err()
 }
 
 // highlight escapes a snippet and turns the engine's markers into <mark>.

@@ -26,39 +26,139 @@ type SeedOptions struct {
 	Seed uint64
 }
 
-// Vocabulary of the generated data: realistic alert names, services and
-// phrases, so that search and filters see plausible selectivity.
+// The generated text is built from a vocabulary of a few hundred technical
+// words interleaved with about 20,000 generated code names (hosts, customers,
+// libraries, projects: the long tail of real post-mortems), drawn with
+// Zipf-like frequencies. A typical word then occurs in 0.1–2% of incidents,
+// the most frequent in about half, as in a real corpus; services, alert names
+// and components are combinations of smaller lists, also Zipf-distributed.
 var (
-	seedAlerts = []string{"HighAPIErrorRate", "HighLatencyP99", "DatabaseReplicationLag", "DiskSpaceLow", "PodCrashLooping",
-		"CertificateExpiringSoon", "KafkaConsumerLag", "RedisMemoryHigh", "NodeNotReady", "DNSResolutionFailures",
-		"QueueBacklogGrowing", "PaymentGatewayTimeouts", "LoginFailuresSpike", "CDNOriginErrors", "BackupJobFailed",
-		"ElasticsearchClusterRed", "TLSHandshakeErrors", "OOMKilled", "ConnectionPoolExhausted", "SLOBurnRateFast"}
-	seedServices = []string{"api", "web", "checkout", "payments", "search", "auth", "database", "cache", "queue", "cdn",
-		"storage", "billing", "notifications", "gateway", "inventory", "recommendations", "analytics", "mobile-api",
-		"admin", "reporting", "ingest", "scheduler", "mailer", "images", "graphql", "ledger", "orders", "catalog", "users", "edge"}
-	seedRegions = []string{"eu-west-1", "us-east-1", "us-west-2", "ap-southeast-1"}
-	seedPhrases = []string{"connection pool exhausted", "deploy rolled back", "replica fell behind", "disk filled with logs",
-		"certificate expired", "retry storm amplified load", "cache eviction spike", "DNS resolver timeouts",
-		"memory leak in worker", "config change disabled health checks", "noisy neighbour on shared node",
-		"rate limiter misconfigured", "schema migration locked table", "upstream provider outage", "thread pool starvation",
-		"garbage collection pauses", "kernel upgrade changed defaults", "feature flag enabled too widely"}
-	seedVerbs  = []string{"Checked", "Restarted", "Scaled", "Rolled back", "Paged", "Investigated", "Drained", "Failed over", "Raised limits on", "Monitored"}
+	seedTechWords = strings.Fields(`database connection pool exhausted replica lag disk latency timeout retry
+		certificate expired deploy rollback cache eviction memory leak worker thread starvation garbage collection
+		pause kernel upgrade config flag health check resolver queue backlog consumer producer partition offset
+		leader election quorum heartbeat failover snapshot backup restore migration schema index vacuum checkpoint
+		lock deadlock contention throttle limiter quota burst spike saturation throughput socket handshake cipher
+		gateway router proxy sidecar balancer upstream downstream origin edge tunnel peering subnet route firewall
+		policy permission token session cookie header payload serializer parser encoder transcoder thumbnail upload
+		bucket object storage volume mount inode descriptor filesystem journal fsync compaction tombstone memtable
+		shard rebalance split brain fencing lease clock skew drift ntp entropy mutex goroutine heap stack overflow
+		allocation oom killer cgroup container pod node daemonset autoscaler scaling capacity reservation spot
+		preemption eviction drain cordon taint toleration affinity scheduler cron batch pipeline stream watermark
+		window aggregation rollup exporter collector scrape alertmanager silence inhibition paging escalation
+		runbook dashboard trace span sampling cardinality label metric histogram quantile percentile budget burn
+		slo availability error rate regression canary rollout bluegreen feature toggle experiment cohort ramp
+		billing invoice refund payout ledger settlement reconciliation currency tax checkout cart catalog inventory
+		pricing promotion coupon search indexer crawler ranking recommendation feed notification email sms push
+		webhook callback integration vendor provider outage degradation brownout partial regional zonal
+		dependency library version pinning vulnerability patch hotfix revert bisect flaky test build artifact
+		registry image manifest chart helm terraform drift state plan apply credential secret vault rotation
+		keystore truststore renewal acme dns ttl propagation cdn purge invalidation header compression gzip
+		brotli http2 grpc keepalive idle reset refused unreachable packet loss jitter bandwidth mtu fragmentation
+		nat conntrack iptables ebpf kafka rabbitmq redis memcached postgres mysql cassandra elasticsearch
+		opensearch clickhouse bigquery snowflake spark flink airflow temporal envoy nginx haproxy istio linkerd
+		consul etcd zookeeper vaultwarden jvm classloader hikari pgbouncer sqlalchemy hibernate orm n1 query plan
+		sequential scan bloat wraparound autovacuum replication slot wal archive logical decoding cdc debezium
+		backpressure buffer overflow underflow truncation encoding unicode timezone daylight leap second cutover`)
+	seedAlertMetrics = []string{"APIErrorRate", "LatencyP99", "ReplicationLag", "DiskSpace", "PodRestarts", "CertificateExpiry",
+		"ConsumerLag", "MemoryUsage", "NodeReady", "DNSFailures", "QueueBacklog", "GatewayTimeouts", "LoginFailures",
+		"OriginErrors", "BackupAge", "ClusterHealth", "TLSErrors", "OOMKills", "PoolUsage", "SLOBurnRate", "CPUThrottling",
+		"FileDescriptors", "GCPauses", "ThreadPoolQueue", "WebhookFailures"}
+	seedAlertKinds = []string{"High", "Critical", "Low", "Rising", "Stalled", "Anomalous", "Sustained", "Flapping"}
+	seedDomains    = strings.Fields("payments checkout ledger billing auth users search catalog orders inventory cart pricing notifications mailer images media video ingest analytics reporting scheduler gateway edge cdn dns storage backup identity fraud risk shipping tax invoicing loyalty reviews recommendations feed chat maps geo admin")
+	seedRoles      = strings.Fields("api worker db cache queue consumer web gateway cron proxy indexer stream")
+	seedRegions    = []string{"eu-west-1", "eu-central-1", "us-east-1", "us-east-2", "us-west-2", "ap-southeast-1", "ap-northeast-1", "sa-east-1"}
+	seedVerbs      = []string{"Checked", "Restarted", "Scaled", "Rolled back", "Paged", "Investigated", "Drained", "Failed over",
+		"Raised limits on", "Monitored", "Disabled", "Re-enabled", "Patched", "Reverted", "Increased", "Flushed", "Rotated",
+		"Throttled", "Isolated", "Rebuilt", "Resized", "Purged", "Re-ran", "Escalated to", "Compared"}
+	seedFixes         = []string{"Prevent", "Alert on", "Add a runbook for", "Load-test", "Automate", "Document", "Cap", "Remove", "Add a dashboard for", "Review"}
+	seedVerifications = []string{"No recurrence for 30 days", "Game day passes", "Alert fires in staging", "Load test at 2x peak passes",
+		"Runbook used in the next incident", "Dashboard reviewed by the on-call"}
 	seedOwners = func() []string {
 		var out []string
-		for i := 0; i < 60; i++ {
-			out = append(out, fmt.Sprintf("@engineer%02d", i))
+		for i := 0; i < 200; i++ {
+			out = append(out, fmt.Sprintf("@engineer%03d", i))
 		}
 		return out
 	}()
 	seedEventTypes = []hindsight.EventType{hindsight.EventAlertFired, hindsight.EventAcknowledged, hindsight.EventAssessment,
 		hindsight.EventHypothesis, hindsight.EventFinding, hindsight.EventMitigation, hindsight.EventFix, hindsight.EventMonitoring, hindsight.EventNote}
+
+	seedVocab    = vocabulary(seedTechWords, 20000)
+	seedServices = combine(seedDomains, seedRoles, "-")
+	seedAlerts   = combine(seedAlertKinds, seedAlertMetrics, "")
 )
 
-// SeedServices lists the services that generated incidents use.
-func SeedServices() []string { return append([]string(nil), seedServices...) }
+// vocabulary returns the words of generated text by rank: a technical word
+// every 8th rank while they last (so that most of them land in the 0.1–2%
+// band), generated code names elsewhere. It is the same for every seed.
+func vocabulary(tech []string, names int) []string {
+	rng := rand.New(rand.NewPCG(7, 7))
+	cons, vow := []byte("bdfgklmnprstvz"), []byte("aeiou")
+	syl := func() string { return string([]byte{cons[rng.IntN(len(cons))], vow[rng.IntN(len(vow))]}) }
+	seen := map[string]bool{}
+	for _, w := range tech {
+		seen[w] = true
+	}
+	out := make([]string, 0, len(tech)+names)
+	t := 0
+	for len(out) < len(tech)+names {
+		if len(out)%8 == 0 && t < len(tech) {
+			out, t = append(out, tech[t]), t+1
+			continue
+		}
+		w := syl() + syl() + syl() + string(cons[rng.IntN(len(cons))])
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
 
-// SeedWords lists phrases that generated text contains, for search benchmarks.
-func SeedWords() []string { return append([]string(nil), seedPhrases...) }
+// combine returns every a+sep+b, interleaved so that neighbouring ranks differ
+// in both parts.
+func combine(as, bs []string, sep string) []string {
+	out := make([]string, 0, len(as)*len(bs))
+	for d := 0; d < len(as)*len(bs); d++ {
+		out = append(out, as[d%len(as)]+sep+bs[(d/len(as)+d)%len(bs)])
+	}
+	return out
+}
+
+// SeedServices lists the 30 services that generated incidents name most
+// often, for list benchmarks.
+func SeedServices() []string { return append([]string(nil), seedServices[:30]...) }
+
+// SeedQuery is a search that benchmarks run on a generated store.
+type SeedQuery struct {
+	Name  string
+	Query hindsight.SearchQuery
+}
+
+// SeedQueries returns the benchmark searches: a rare word, a common word, a
+// query of three words and a word with filters, each matching 0.1–2% of a
+// generated store, and a word outside that band that matches about half of
+// it. "hindsight bench store" reports how many incidents each matches.
+func SeedQueries() []SeedQuery {
+	year := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	return []SeedQuery{
+		{"rare word", hindsight.SearchQuery{Text: "bafideb"}},
+		{"common word", hindsight.SearchQuery{Text: "failover"}},
+		{"three words", hindsight.SearchQuery{Text: "connection pool exhausted"}},
+		{"word + filters", hindsight.SearchQuery{Text: "timeout", IncidentFilter: hindsight.IncidentFilter{
+			Service: "checkout-worker", Status: hindsight.IncidentResolved, StartedFrom: year, StartedTo: year.AddDate(1, 0, 0)}}},
+		{"broad word", hindsight.SearchQuery{Text: "database"}},
+	}
+}
+
+// SeedWords lists the texts of the benchmark searches.
+func SeedWords() []string {
+	var out []string
+	for _, q := range SeedQueries() {
+		out = append(out, q.Query.Text)
+	}
+	return out
+}
 
 // Seed fills the store with generated incidents, timeline events and action
 // items, in large batched transactions. It writes rows directly, without
@@ -78,7 +178,7 @@ func (s *Store) Seed(ctx context.Context, o SeedOptions) error {
 	start := time.Now()
 	for done := 0; done < o.Incidents; done += o.Batch {
 		n := min(o.Batch, o.Incidents-done)
-		g := &generator{rng: rng, now: s.now(), seq: firstSeq + int64(done)}
+		g := newGenerator(rng, s.now(), firstSeq+int64(done))
 		events := share(o.Events, o.Incidents, done, n)
 		actions := share(o.Actions, o.Incidents, done, n)
 		if err := s.update(ctx, func(tx *Tx) error { return g.batch(ctx, tx, n, events, actions) }); err != nil {
@@ -114,24 +214,49 @@ type generator struct {
 	rng *rand.Rand
 	now time.Time
 	seq int64
+	// Zipf-distributed ranks into seedVocab, seedServices, seedAlerts and
+	// the short lists.
+	words, services, alerts, short *rand.Zipf
+}
+
+func newGenerator(rng *rand.Rand, now time.Time, seq int64) *generator {
+	return &generator{rng: rng, now: now, seq: seq,
+		words:    rand.NewZipf(rng, 1.05, 10, uint64(len(seedVocab)-1)),
+		services: rand.NewZipf(rng, 1.1, 3, uint64(len(seedServices)-1)),
+		alerts:   rand.NewZipf(rng, 1.1, 3, uint64(len(seedAlerts)-1)),
+		short:    rand.NewZipf(rng, 1.2, 2, 1<<20)}
 }
 
 func (g *generator) pick(list []string) string { return list[g.rng.IntN(len(list))] }
+
+// often picks from a short list, the first items more often.
+func (g *generator) often(list []string) string { return list[g.short.Uint64()%uint64(len(list))] }
+
+// text returns n words of the vocabulary.
+func (g *generator) text(n int) string {
+	w := make([]string, n)
+	for i := range w {
+		w[i] = seedVocab[g.words.Uint64()]
+	}
+	return strings.Join(w, " ")
+}
+
+func (g *generator) service() string { return seedServices[g.services.Uint64()] }
 
 // incident returns generated incident number seq; start times are 15 minutes
 // apart so that IDs are unique.
 func (g *generator) incident(seq int64) *hindsight.Incident {
 	start := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(seq) * 15 * time.Minute).Add(time.Duration(g.rng.IntN(14)) * time.Minute)
-	alert := g.pick(seedAlerts)
-	svcs := hindsight.SplitList(g.pick(seedServices), g.pick(seedServices))
+	alert := seedAlerts[g.alerts.Uint64()]
+	svcs := hindsight.SplitList(g.service(), g.service())
 	if len(svcs) > 1 && g.rng.IntN(2) == 0 {
 		svcs = svcs[:1]
 	}
 	inc := &hindsight.Incident{ID: hindsight.IncidentID(start, alert), Title: alert, AlertName: alert,
 		Severity: hindsight.Severities[min(g.rng.IntN(8), 4)], Status: hindsight.IncidentResolved,
-		Summary:     fmt.Sprintf("%s on %s: %s", alert, strings.Join(svcs, ", "), g.pick(seedPhrases)),
-		Description: "Alert fired because " + g.pick(seedPhrases) + " while " + g.pick(seedPhrases) + ".",
-		Services:    svcs, Regions: []string{g.pick(seedRegions)},
+		Summary:     fmt.Sprintf("%s on %s: %s", alert, strings.Join(svcs, ", "), g.text(3)),
+		Description: "Alert fired after " + g.text(4) + " while " + g.text(3) + ".",
+		Services:    svcs, Regions: []string{g.often(seedRegions)},
 		Labels:   map[string]string{"alertname": alert, "severity": "critical", "service": svcs[0]},
 		GroupKey: fmt.Sprintf("{}:{alertname=%q}", alert), StartedAt: start,
 		CreatedAt: g.now, UpdatedAt: g.now, Version: 1}
@@ -155,17 +280,17 @@ func (g *generator) batch(ctx context.Context, tx *Tx, n, events, actions int) e
 		incs[i] = inc
 		incRows = append(incRows, append([]any{seq}, incidentArgs(inc)...))
 		for _, svc := range inc.Services {
-			svcRows = append(svcRows, []any{seq, svc, ts(inc.StartedAt)})
+			svcRows = append(svcRows, []any{seq, svc, ts(inc.StartedAt), string(inc.Status), string(inc.Severity)})
 		}
 		writeIncidentText(&text[i], inc)
 	}
 	for j := 0; j < events; j++ {
 		i := g.rng.IntN(n)
 		e := &hindsight.TimelineEvent{IncidentID: incs[i].ID, Time: incs[i].StartedAt.Add(time.Duration(j%60) * time.Minute),
-			Type: seedEventTypes[g.rng.IntN(len(seedEventTypes))], Event: "Update", Actor: g.pick(seedOwners),
-			Action: g.pick(seedVerbs) + " " + g.pick(seedServices), Source: "bench", CreatedBy: "bench", CreatedAt: g.now}
+			Type: seedEventTypes[g.rng.IntN(len(seedEventTypes))], Event: g.text(1), Actor: g.pick(seedOwners),
+			Action: g.often(seedVerbs) + " " + g.text(1) + " on " + incs[i].Services[0], Source: "bench", CreatedBy: "bench", CreatedAt: g.now}
 		if g.rng.IntN(4) == 0 {
-			e.Action += ": " + g.pick(seedPhrases)
+			e.Action += ": " + g.text(3)
 		}
 		evRows = append(evRows, eventArgs(e))
 		line(&text[i], e.Event, e.Action)
@@ -173,20 +298,24 @@ func (g *generator) batch(ctx context.Context, tx *Tx, n, events, actions int) e
 	for j := 0; j < actions; j++ {
 		i := g.rng.IntN(n)
 		h := hindsight.Horizons[g.rng.IntN(3)]
-		a := &hindsight.ActionItem{IncidentID: incs[i].ID, Title: "Prevent " + g.pick(seedPhrases), Owner: g.pick(seedOwners),
+		a := &hindsight.ActionItem{IncidentID: incs[i].ID, Title: g.often(seedFixes) + " " + g.text(2), Owner: g.pick(seedOwners),
 			Horizon: h, DueDate: h.DueDate(incs[i].StartedAt), Status: hindsight.ActionStatuses[g.rng.IntN(4)%3],
-			Verification: "No recurrence for 30 days", CreatedAt: g.now, UpdatedAt: g.now, Version: 1}
+			Verification: g.often(seedVerifications), CreatedAt: g.now, UpdatedAt: g.now, Version: 1}
 		actRows = append(actRows, actionArgs(a))
 		line(&text[i], a.Title, a.Verification)
 	}
-	var searchRows [][]any
 	for i, inc := range incs {
 		if i%3 == 0 {
 			d := &hindsight.Document{IncidentID: inc.ID, Status: hindsight.DocDraft, Generator: "bench", GeneratedAt: g.now,
-				Narrative: hindsight.Narrative{RootCause: "Root cause: " + g.pick(seedPhrases)}, Version: 1, UpdatedAt: g.now, UpdatedBy: "bench"}
+				Narrative: hindsight.Narrative{Impact: "Customers saw " + g.text(3) + ".", RootCause: "Root cause: " + g.text(8) + ".",
+					Resolution: g.often(seedVerbs) + " " + g.text(3) + "."},
+				Version: 1, UpdatedAt: g.now, UpdatedBy: "bench"}
 			docRows = append(docRows, documentArgs(d))
 			writeNarrativeText(&text[i], &d.Narrative)
 		}
+	}
+	var searchRows [][]any
+	for i, inc := range incs {
 		searchRows = append(searchRows, []any{g.seq + int64(i) + 1, clean(inc.Title), clean(text[i].String())})
 	}
 	searchCols := "rowid, title, body"
@@ -197,7 +326,7 @@ func (g *generator) batch(ctx context.Context, tx *Tx, n, events, actions int) e
 		table, cols string
 		rows        [][]any
 	}{
-		{"incidents", "seq, " + incidentCols, incRows}, {"incident_services", "incident_seq, service, started_at", svcRows},
+		{"incidents", "seq, " + incidentCols, incRows}, {"incident_services", "incident_seq, service, started_at, status, severity", svcRows},
 		{"timeline_events", eventCols, evRows}, {"action_items", actionCols, actRows},
 		{"documents", documentCols, docRows}, {"search_docs", searchCols, searchRows},
 	} {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -31,7 +30,7 @@ func newBenchSeedCmd(g *globals) *cobra.Command {
 		Example: `  hindsight bench seed --db bench.db --incidents 100000 --events 1000000 --actions 300000`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openBenchStore(cmd.Context(), g, dsn)
+			s, err := openResolvedStore(cmd, g, dsn)
 			if err != nil {
 				return err
 			}
@@ -63,7 +62,7 @@ func newBenchStoreCmd(g *globals) *cobra.Command {
 		Example: `  hindsight bench store --db bench.db --iterations 500`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := openBenchStore(cmd.Context(), g, dsn)
+			s, err := openResolvedStore(cmd, g, dsn)
 			if err != nil {
 				return err
 			}
@@ -76,12 +75,18 @@ func newBenchStoreCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func openBenchStore(ctx context.Context, g *globals, flag string) (*sqlstore.Store, error) {
-	dsn, err := resolveDSN(g, flag)
-	if err != nil {
-		return nil, err
+// measure runs fn n times in sequence and returns the latencies, sorted.
+func measure(ctx context.Context, n int, fn func(ctx context.Context, i int) error) ([]time.Duration, error) {
+	lat := make([]time.Duration, 0, n)
+	for i := 0; i < n; i++ {
+		start := time.Now()
+		if err := fn(ctx, i); err != nil {
+			return nil, err
+		}
+		lat = append(lat, time.Since(start))
 	}
-	return openStore(ctx, dsn)
+	slices.Sort(lat)
+	return lat, nil
 }
 
 // benchOp is one measured operation; i is the iteration number.
@@ -95,7 +100,11 @@ func runBenchStore(ctx context.Context, w io.Writer, s *sqlstore.Store, n int) e
 	if err != nil || len(ids) == 0 {
 		return storeFailure("bench", fmt.Errorf("the store has no incidents: run hindsight bench seed first (%v)", err))
 	}
-	services, words := sqlstore.SeedServices(), sqlstore.SeedWords()
+	_, incidents, err := s.FindIncidents(ctx, hindsight.IncidentFilter{Page: hindsight.Page{Limit: 1}})
+	if err != nil {
+		return storeFailure("bench", err)
+	}
+	services, queries := sqlstore.SeedServices(), sqlstore.SeedQueries()
 	ops := []benchOp{
 		{"get incident + timeline + actions", func(ctx context.Context, i int) error {
 			_, err := s.FindPostmortem(ctx, ids[i%len(ids)])
@@ -107,8 +116,9 @@ func runBenchStore(ctx context.Context, w io.Writer, s *sqlstore.Store, n int) e
 			return err
 		}},
 		{"full-text search (page of 20)", func(ctx context.Context, i int) error {
-			_, _, err := s.Search(ctx, hindsight.SearchQuery{Text: words[rand.IntN(len(words))],
-				IncidentFilter: hindsight.IncidentFilter{Page: hindsight.Page{Limit: 20}}})
+			q := queries[i%len(queries)].Query
+			q.Page = hindsight.Page{Limit: 20}
+			_, _, err := s.Search(ctx, q)
 			return err
 		}},
 		{"append timeline event", func(ctx context.Context, i int) error {
@@ -118,16 +128,34 @@ func runBenchStore(ctx context.Context, w io.Writer, s *sqlstore.Store, n int) e
 	}
 	fmt.Fprintf(w, "engine %s, %d iterations each\n%-36s %10s %10s %10s\n", s.Engine(), n, "operation", "p50", "p95", "max")
 	for _, op := range ops {
-		lat := make([]time.Duration, 0, n)
-		for i := 0; i < n; i++ {
-			start := time.Now()
-			if err := op.run(ctx, i); err != nil {
-				return storeFailure(op.name, err)
-			}
-			lat = append(lat, time.Since(start))
+		lat, err := measure(ctx, n, op.run)
+		if err != nil {
+			return storeFailure(op.name, err)
 		}
-		slices.Sort(lat)
 		fmt.Fprintf(w, "%-36s %10s %10s %10s\n", op.name, ms(lat[len(lat)/2]), ms(lat[len(lat)*95/100]), ms(lat[len(lat)-1]))
+	}
+	// Each search query on its own, with how many incidents it matches.
+	fmt.Fprintf(w, "\nsearch queries, %d iterations each\n", max(1, n/len(queries)))
+	for _, sq := range queries {
+		total, err := s.CountMatches(ctx, sq.Query)
+		if err != nil {
+			return storeFailure("search", err)
+		}
+		q := sq.Query
+		q.Page = hindsight.Page{Limit: 20}
+		lat, err := measure(ctx, max(1, n/len(queries)), func(ctx context.Context, _ int) error {
+			_, _, err := s.Search(ctx, q)
+			return err
+		})
+		if err != nil {
+			return storeFailure("search", err)
+		}
+		label := fmt.Sprintf("%s %q", sq.Name, q.Text)
+		if q.Service != "" {
+			label += " + filters"
+		}
+		fmt.Fprintf(w, "  %-34s %10s %10s %10s  %d matches (%.2f%%)\n", label, ms(lat[len(lat)/2]), ms(lat[len(lat)*95/100]),
+			ms(lat[len(lat)-1]), total, 100*float64(total)/float64(max(1, incidents)))
 	}
 	size, err := s.Size(ctx)
 	if err != nil {

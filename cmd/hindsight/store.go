@@ -49,6 +49,16 @@ func openStore(ctx context.Context, dsn string) (*sqlstore.Store, error) {
 	return s, nil
 }
 
+// openResolvedStore opens and migrates the store named by --db,
+// $HINDSIGHT_DB, the configuration or the default file.
+func openResolvedStore(cmd *cobra.Command, g *globals, flag string) (*sqlstore.Store, error) {
+	dsn, err := resolveDSN(g, flag)
+	if err != nil {
+		return nil, err
+	}
+	return openStore(cmd.Context(), dsn)
+}
+
 // storeFailure makes err a one-line failure with exit code 2, its message
 // prefixed by what was being done; non-domain errors keep their text.
 func storeFailure(doing string, err error) error {

@@ -120,13 +120,3 @@ func newTokenRevokeCmd(g *globals) *cobra.Command {
 	addDBFlag(cmd, &dsn)
 	return cmd
 }
-
-// openResolvedStore opens the store named by --db, $HINDSIGHT_DB, the
-// configuration or the default file.
-func openResolvedStore(cmd *cobra.Command, g *globals, flag string) (hindsight.Store, error) {
-	dsn, err := resolveDSN(g, flag)
-	if err != nil {
-		return nil, err
-	}
-	return openStore(cmd.Context(), dsn)
-}
