@@ -188,7 +188,11 @@ type RevisionService interface {
 // description, narrative, timeline and action items.
 type SearchService interface {
 	// Search returns one page of matches, best first, and the total number
-	// of matches. Errors: EINVALID (empty text or bad filter).
+	// of matches. The work is bounded: only the 1,001 most recently created
+	// matches (after filters) are counted and ranked, so the total is exact
+	// up to 1,000 and 1,001 means "more than 1,000" (show "1,000+"); pages
+	// past those matches are empty. Errors: EINVALID (empty text or bad
+	// filter).
 	Search(ctx context.Context, q SearchQuery) ([]*SearchResult, int, error)
 }
 
