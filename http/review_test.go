@@ -36,6 +36,7 @@ func newReviewAPI(t *testing.T) *reviewAPI {
 	store.Now = now
 	svc := review.NewService(store, hindsight.DefaultSignOffPolicy())
 	svc.Now = now
+	svc.Lint = review.NarrativeLint(nil)
 	srv := hhttp.NewServer()
 	srv.Incidents, srv.Tokens, srv.Review = store, store, svc
 	api := &reviewAPI{t: t, store: store, srv: srv, tokens: map[hindsight.Role]string{}}

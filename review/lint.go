@@ -68,8 +68,8 @@ var placeholderRE = regexp.MustCompile(`\[[^\]]+\](?:[^(]|$)|\b[XYZ]\b|\bTBD\b|H
 // NarrativeLint returns a LintFunc that checks what people write: every
 // narrative text still holding a placeholder of the seed, and every 5-whys
 // answer left empty. Findings carry the line of the document render gives.
-// It is the server's check until a fuller rule set is plugged into
-// Service.Lint; facts Hindsight fills itself are not its concern.
+// Unlike DocumentLint it leaves alone what Hindsight fills itself (timeline,
+// figures, actions): a narrower gate for teams that want only that.
 func NarrativeLint(render func(io.Writer, hindsight.Postmortem) error) LintFunc {
 	return func(ctx context.Context, pm hindsight.Postmortem) ([]Finding, error) {
 		var buf bytes.Buffer

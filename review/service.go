@@ -22,7 +22,7 @@ type Service struct {
 	// Policy says who may sign which role and what approval needs.
 	Policy hindsight.SignOffPolicy
 	// Lint checks a post-mortem before it goes to review; nil means
-	// NarrativeLint over Render.
+	// DocumentLint over Render: the lint package's whole rule set.
 	Lint LintFunc
 	// Render writes a post-mortem as Markdown; nil means the built-in
 	// template.
@@ -56,7 +56,7 @@ func (s *Service) lint(ctx context.Context, pm hindsight.Postmortem) ([]Finding,
 	if s.Lint != nil {
 		return s.Lint(ctx, pm)
 	}
-	return NarrativeLint(s.render)(ctx, pm)
+	return DocumentLint(s.render)(ctx, pm)
 }
 
 // requireIdentity returns the authenticated identity of ctx, or an

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
 func TestService_TransitionDocument(t *testing.T) {
@@ -176,4 +177,39 @@ func TestService_SubmitNeedsCleanLint(t *testing.T) {
 			t.Fatalf("submit after fixing: %v", err)
 		}
 	})
+}
+
+func TestService_DocumentLint(t *testing.T) {
+	f := newFixture(t, t.TempDir()+"/h.db")
+	f.svc.Lint = nil // the default: the lint package over the rendered document
+	id := "INCIDENT-20250930-0024-seed"
+	inc := f.mustIncident(t, id, nil)
+	f.mustDraft(t, inc, postmortem.PlaceholderNarrative())
+	_, err := f.svc.TransitionDocument(editor, id, hindsight.DocUnderReview, "")
+	le, isLint := asLintError(err)
+	if !isLint {
+		t.Fatalf("submitting the unedited draft: %v", err)
+	}
+	rules := map[string]bool{}
+	for _, fd := range le.Findings {
+		rules[fd.Rule] = true
+		if fd.Line == 0 {
+			t.Fatalf("finding without a line: %+v", fd)
+		}
+	}
+	for _, want := range []string{"placeholder", "template-person"} {
+		if !rules[want] {
+			t.Errorf("no %s finding among %v", want, rules)
+		}
+	}
+	pm, err := f.store.FindPostmortem(context.Background(), id)
+	ok(t, err)
+	var buf strings.Builder
+	ok(t, postmortem.Render(&buf, *pm, nil))
+	lines := strings.Split(buf.String(), "\n")
+	for _, fd := range le.Findings {
+		if strings.Contains(lines[fd.Line-1], "Similar incidents prevented") {
+			t.Fatalf("the follow-up section, computed later, was linted: %+v", fd)
+		}
+	}
 }
