@@ -99,3 +99,6 @@ func statusEvent(ctx context.Context, incidentID, what string, from, to, reason 
 		Event: what, Actor: hindsight.ActorFromContext(ctx), Action: action, Source: "user",
 	}
 }
+
+// Clock returns the service's current time in UTC.
+func (s *Service) Clock() time.Time { return s.now() }
