@@ -78,6 +78,8 @@ type Main struct {
 	pruneDone chan struct{}
 	// stopReminders stops the reminder scheduler (serve_reminders.go).
 	stopReminders func()
+	// stopFollowUps stops the daily follow-up pass (serve_review.go).
+	stopFollowUps func()
 }
 
 // DefaultPruneInterval is how often "hindsight serve" deletes raw
@@ -116,6 +118,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return postmortem.Render(w, pm, tmpl)
 	}
 	m.wireUI(s, store)
+	m.wireReview(s, store)
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
 	}
@@ -126,6 +129,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Server = s
 	m.startPruning()
 	m.startReminders()
+	m.startFollowUps(s)
 	return nil
 }
 
@@ -220,6 +224,7 @@ func (m *Main) Close() error {
 		<-m.pruneDone
 	}
 	m.closeReminders()
+	m.closeFollowUps()
 	if m.Store != nil {
 		if cerr := m.Store.Close(); err == nil {
 			err = cerr
