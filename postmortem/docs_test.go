@@ -22,7 +22,7 @@ func TestDocs_Templates(t *testing.T) {
 	for _, v := range []any{
 		postmortem.View{}, postmortem.SLOView{}, postmortem.MetricsView{}, postmortem.WhyView{},
 		postmortem.TimelineTable{}, postmortem.TimelineRow{}, postmortem.ActionTable{},
-		postmortem.ActionRow{}, postmortem.SignOffView{},
+		postmortem.ActionRow{}, postmortem.SignOffView{}, postmortem.ImpactView{}, postmortem.Footnote{},
 	} {
 		typ := reflect.TypeOf(v)
 		for i := 0; i < typ.NumField(); i++ {

@@ -49,6 +49,7 @@ func (p *hsParser) finish() error {
 	}
 	p.corrective()
 	p.resolveSignOffs()
+	p.readImpact()
 	doc.Narrative = p.n
 	return nil
 }

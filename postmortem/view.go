@@ -74,6 +74,10 @@ type View struct {
 	// FollowUp is the computed 30-day follow-up; nil until it is computed,
 	// when the seed's placeholder lines stay.
 	FollowUp *FollowUpView
+	// Measured is the measured impact (SLO figures with their footnotes and
+	// the response times); nil until it is computed, when the seed's
+	// placeholder lines stay.
+	Measured *ImpactView
 	// SlackChannel is the incident's channel: #incident-20250930-0024.
 	SlackChannel string
 	// Links is the "Relevant Links" list: the narrative's links with the
@@ -175,6 +179,7 @@ func NewView(pm hindsight.Postmortem) View {
 	v.Actions = actionTables(pm, v.Author)
 	v.Metrics = metricsView(pm, v.Duration)
 	v.FollowUp = followUpView(pm.FollowUp)
+	v.Measured = impactView(pm)
 	v.Links = links(inc, n.RelevantLinks, v.SlackChannel)
 	v.SignOffs = signOffs(pm, v.Author, v.Date)
 	return v
