@@ -145,7 +145,7 @@ func (b BasicAuth) Set() bool { return b.Username != "" || b.Password != "" }
 // WebhookConfig governs the Alertmanager webhook.
 type WebhookConfig struct {
 	// Token is the bearer token Alertmanager sends ("authorization" in its
-	// http_config). With neither a token nor basic auth, the webhook is open.
+	// http_config). With neither a token nor basic auth, the webhook refuses every request (401).
 	Token     Secret    `yaml:"token" json:"token"`
 	BasicAuth BasicAuth `yaml:"basic_auth" json:"basic_auth"`
 	// BodyLimit bounds a notification's size; larger ones get 413.
