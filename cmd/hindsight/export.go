@@ -12,21 +12,31 @@ func newExportCmd(g *globals) *cobra.Command {
 	var dsn, format string
 	cmd := &cobra.Command{
 		Use:   "export [INCIDENT-ID]",
-		Short: "Write the whole store as one JSON backup to stdout",
-		Long: `Write everything in the store (incidents, documents, timelines, action items,
-sign-offs, history, alert states, notifications, API token hashes) as one JSON
-document to stdout, read from one consistent snapshot. "hindsight import"
-loads it into an empty store on either engine.`,
-		Example: `  hindsight export --db ./hindsight.db --format json > backup.json
+		Short: "Write one post-mortem as Markdown, HTML or JSON, or the whole store as a JSON backup",
+		Long: `With an INCIDENT-ID, write that incident's post-mortem to stdout:
+  --format md    the Markdown document, rendered from the stored incident,
+                 timeline, action items, sign-offs and narrative
+  --format html  a standalone, sanitized, printable HTML page of that document
+                 (no scripts, no external resources)
+  --format json  the post-mortem as JSON (see docs/import-export.md)
+
+Without an INCIDENT-ID, write everything in the store (incidents, documents,
+timelines, action items, sign-offs, history, alert states, notifications, API
+token hashes) as one JSON backup, read from one consistent snapshot;
+"hindsight import" loads it into an empty store on either engine. Only
+--format json is possible then.`,
+		Example: `  hindsight export INCIDENT-20250930-0024-highapierrorrate --format html > outage.html
+  hindsight export INCIDENT-20250930-0024-highapierrorrate --format md
+  hindsight export --db ./hindsight.db --format json > backup.json
   hindsight export --db postgres://hindsight@127.0.0.1/hindsight > backup.json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				return &exitCodeError{code: exitError, err: hindsight.Errorf(hindsight.EINVALID,
-					"exporting a single incident (%s) is not supported yet: run without an INCIDENT-ID to export the whole store", args[0])}
+				return exportPostmortem(cmd, g, dsn, args[0], format)
 			}
 			if format != "json" {
-				return storeFailure("", hindsight.Errorf(hindsight.EINVALID, "unknown --format %q: only json is supported", format))
+				return storeFailure("", hindsight.Errorf(hindsight.EINVALID,
+					"--format %s needs an INCIDENT-ID: the whole store is exported as a JSON backup only (--format json)", format))
 			}
 			dsn, err := resolveDSN(g, dsn)
 			if err != nil {
@@ -44,6 +54,6 @@ loads it into an empty store on either engine.`,
 		},
 	}
 	addDBFlag(cmd, &dsn)
-	cmd.Flags().StringVar(&format, "format", "json", "output format: json")
+	cmd.Flags().StringVar(&format, "format", "json", "output format: md, html or json with an INCIDENT-ID; json without")
 	return cmd
 }

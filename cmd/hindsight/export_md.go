@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/markdown"
+	"github.com/hindsight-sre/hindsight/postmortem"
+)
+
+// exportPostmortem writes one incident's post-mortem in format (md, html or
+// json) to stdout.
+func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format string) error {
+	if format != "md" && format != "html" && format != "json" {
+		return storeFailure("", hindsight.Errorf(hindsight.EINVALID, "unknown --format %q: use md, html or json", format))
+	}
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	var tmpl *postmortem.Template
+	if cfg.Template != "" {
+		if tmpl, err = postmortem.LoadTemplate(cfg.Template); err != nil {
+			return storeFailure("", err)
+		}
+	}
+	s, err := openResolvedStore(cmd, g, dsn)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	pm, err := s.FindPostmortem(cmd.Context(), id)
+	if err != nil {
+		return storeFailure("export "+id, err)
+	}
+	if pm.Document.Version == 0 {
+		return storeFailure("export "+id, hindsight.Errorf(hindsight.ENOTFOUND,
+			"incident %s has no post-mortem document: its severity %s is below draft_min_severity; export the incident with GET /api/v1/incidents/%s", id, pm.Incident.Severity, id))
+	}
+	pm.SLO = cfg.SLOFor(first(pm.Incident.Services))
+	out, err := formatPostmortem(*pm, format, tmpl)
+	if err != nil {
+		return storeFailure("export "+id, err)
+	}
+	_, err = g.stdout.Write(out)
+	return err
+}
+
+// formatPostmortem renders pm as md, html or json.
+func formatPostmortem(pm hindsight.Postmortem, format string, tmpl *postmortem.Template) ([]byte, error) {
+	if format == "json" {
+		out, err := json.MarshalIndent(pm, "", "  ")
+		return append(out, '\n'), err
+	}
+	var md bytes.Buffer
+	if err := postmortem.Render(&md, pm, tmpl); err != nil {
+		return nil, err
+	}
+	if format == "md" {
+		return md.Bytes(), nil
+	}
+	page, err := markdown.Page(fmt.Sprintf("Post-mortem: %s (%s)", pm.Incident.Title, pm.Incident.ID), md.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	return page, nil
+}

@@ -1,0 +1,119 @@
+// Package markdown turns Markdown written by people (narratives, imported
+// post-mortems) into sanitized HTML, and wraps it in a standalone printable
+// page. The web UI, the HTTP export and "hindsight export --format html"
+// share it, so that one policy decides what markup reaches a browser.
+package markdown
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"regexp"
+	"sync"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+)
+
+// Two independent layers stand between stored text and a page: goldmark
+// with GFM leaves raw HTML out (it writes "<!-- raw HTML omitted -->"), and
+// bluemonday's UGC policy then removes anything a crafted link or image
+// could still carry (javascript: URLs, event handlers, styles).
+var (
+	converter = goldmark.New(goldmark.WithExtensions(extension.GFM))
+	ugc       = sync.OnceValue(policy)
+)
+
+// policy is bluemonday's UGC policy plus the disabled checkboxes of GFM task
+// lists, whose state (who signed, who was told) a post-mortem needs.
+func policy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
+	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(|checked|disabled)$`)).OnElements("input")
+	return p
+}
+
+// ToSafeHTML converts Markdown to sanitized HTML. The error is goldmark's,
+// which in practice only a failing writer produces.
+func ToSafeHTML(src []byte) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := converter.Convert(src, &buf); err != nil {
+		return "", fmt.Errorf("markdown: %w", err)
+	}
+	return template.HTML(ugc().SanitizeBytes(buf.Bytes())), nil
+}
+
+// printCSS is the page's only style: readable on screen, sober on paper,
+// tables that do not split rows across pages.
+const printCSS = `body{font:15px/1.5 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1f2328;max-width:60rem;margin:2rem auto;padding:0 1rem}
+h1,h2,h3{line-height:1.25;margin-top:1.6em}h1{font-size:1.8em;border-bottom:1px solid #d0d7de;padding-bottom:.3em}
+h2{font-size:1.4em;border-bottom:1px solid #d0d7de;padding-bottom:.2em}
+table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #d0d7de;padding:.3em .6em;text-align:left;vertical-align:top}
+th{background:#f6f8fa}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
+pre{background:#f6f8fa;padding:.8em;overflow-x:auto;white-space:pre-wrap}img{max-width:100%}
+a{color:#0969da}ul.contains-task-list{list-style:none;padding-left:1.2em}
+@media print{body{margin:0;max-width:none;font-size:11pt;color:#000}a{color:#000}
+a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em;word-break:break-all}
+h1,h2,h3{break-after:avoid}tr,pre,img{break-inside:avoid}thead{display:table-header-group}@page{margin:1.8cm}}`
+
+// PageCSP is the Content-Security-Policy that a StandalonePage needs and no
+// more: its one inline stylesheet (by hash), images over HTTPS or inline,
+// no scripts, frames, forms, fonts or connections.
+var PageCSP = "default-src 'none'; style-src '" + styleHash() + "'; img-src https: data:; " +
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// styleHash is the CSP source expression of printCSS.
+func styleHash() string {
+	sum := sha256.Sum256([]byte(printCSS))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// pageTemplate is the standalone document: no script, no external resource.
+var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{{.CSP}}">
+<meta name="referrer" content="no-referrer">
+<title>{{.Title}}</title>
+<style>{{.CSS}}</style>
+</head>
+<body>
+<main>
+{{.Body}}
+</main>
+</body>
+</html>
+`))
+
+// StandalonePage wraps sanitized HTML (from ToSafeHTML) in a complete HTML
+// document titled title, with an embedded print stylesheet and a CSP meta
+// tag, so that the file is safe and printable when opened on its own.
+func StandalonePage(title string, body template.HTML) []byte {
+	var buf bytes.Buffer
+	err := pageTemplate.Execute(&buf, struct {
+		Title, CSP string
+		CSS        template.CSS
+		Body       template.HTML
+	}{title, PageCSP, template.CSS(printCSS), body})
+	if err != nil {
+		// The template is fixed and its data are strings: it cannot fail
+		// short of running out of memory.
+		panic(fmt.Sprintf("markdown: standalone page: %v", err))
+	}
+	return buf.Bytes()
+}
+
+// Page converts Markdown to a standalone sanitized page: ToSafeHTML, then
+// StandalonePage.
+func Page(title string, src []byte) ([]byte, error) {
+	body, err := ToSafeHTML(src)
+	if err != nil {
+		return nil, err
+	}
+	return StandalonePage(title, body), nil
+}
