@@ -14,7 +14,7 @@ import (
 // goldmark and GFM, with raw HTML left out, then sanitized with bluemonday's
 // UGC policy: two independent layers between stored text and the page.
 var (
-	markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
+	mdRenderer = goldmark.New(goldmark.WithExtensions(extension.GFM))
 	ugc      = sync.OnceValue(func() *bluemonday.Policy { return bluemonday.UGCPolicy() })
 	// markOnly keeps <mark> and nothing else: search snippets promise only
 	// that markup, and this holds them to it.
@@ -26,7 +26,7 @@ var (
 // renderMarkdown returns src as sanitized HTML.
 func renderMarkdown(src string) template.HTML {
 	var buf bytes.Buffer
-	if err := markdown.Convert([]byte(src), &buf); err != nil {
+	if err := mdRenderer.Convert([]byte(src), &buf); err != nil {
 		return template.HTML(template.HTMLEscapeString(src))
 	}
 	return template.HTML(ugc().SanitizeBytes(buf.Bytes()))
