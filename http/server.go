@@ -101,6 +101,7 @@ func NewServer() *Server {
 	s.mux.HandleFunc("GET /api/v1/incidents", s.handleIncidentList)
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}", s.handleIncidentGet)
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.md", s.handlePostmortemMarkdown)
+	s.registerExportRoutes()
 	s.registerUIRoutes()
 	s.registerReviewRoutes()
 	return s
