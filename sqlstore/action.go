@@ -115,7 +115,7 @@ func (tx *Tx) CreateActionItem(ctx context.Context, a *hindsight.ActionItem) err
 	if err := tx.record(ctx, a.IncidentID, hindsight.EntityAction, strconv.FormatInt(a.ID, 10), a.Version, nil, a); err != nil {
 		return err
 	}
-	return tx.reindex(ctx, a.IncidentID)
+	return tx.reindexLater(a.IncidentID)
 }
 
 // insertAction writes an item as it is; a zero ID is assigned by the store.
@@ -170,7 +170,7 @@ func (tx *Tx) UpdateActionItem(ctx context.Context, a *hindsight.ActionItem, exp
 	if err := tx.record(ctx, a.IncidentID, hindsight.EntityAction, strconv.FormatInt(a.ID, 10), a.Version, before, a); err != nil {
 		return err
 	}
-	return tx.reindex(ctx, a.IncidentID)
+	return tx.reindexLater(a.IncidentID)
 }
 
 // DeleteActionItem removes an item still at expectedVersion.
@@ -185,5 +185,5 @@ func (tx *Tx) DeleteActionItem(ctx context.Context, id int64, expectedVersion in
 	if err := tx.record(ctx, before.IncidentID, hindsight.EntityAction, strconv.FormatInt(id, 10), before.Version+1, before, nil); err != nil {
 		return err
 	}
-	return tx.reindex(ctx, before.IncidentID)
+	return tx.reindexLater(before.IncidentID)
 }

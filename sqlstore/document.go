@@ -68,7 +68,7 @@ func (tx *Tx) CreateDocument(ctx context.Context, d *hindsight.Document) error {
 	if err := tx.record(ctx, d.IncidentID, hindsight.EntityDocument, d.IncidentID, d.Version, nil, d); err != nil {
 		return err
 	}
-	return tx.reindex(ctx, d.IncidentID)
+	return tx.reindexLater(d.IncidentID)
 }
 
 func (tx *Tx) insertDocument(ctx context.Context, d *hindsight.Document) error {
@@ -110,5 +110,5 @@ func (tx *Tx) UpdateDocument(ctx context.Context, d *hindsight.Document, expecte
 	if err := tx.record(ctx, d.IncidentID, hindsight.EntityDocument, d.IncidentID, d.Version, before, d); err != nil {
 		return err
 	}
-	return tx.reindex(ctx, d.IncidentID)
+	return tx.reindexLater(d.IncidentID)
 }

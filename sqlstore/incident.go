@@ -89,7 +89,7 @@ func (tx *Tx) CreateIncident(ctx context.Context, inc *hindsight.Incident) error
 	if err := tx.record(ctx, inc.ID, hindsight.EntityIncident, inc.ID, inc.Version, nil, inc); err != nil {
 		return err
 	}
-	return tx.reindex(ctx, inc.ID)
+	return tx.reindexLater(inc.ID)
 }
 
 // insertIncident writes an incident and its service index rows as they are.
@@ -157,7 +157,7 @@ func (tx *Tx) UpdateIncident(ctx context.Context, inc *hindsight.Incident, expec
 	if err := tx.record(ctx, inc.ID, hindsight.EntityIncident, inc.ID, inc.Version, before, inc); err != nil {
 		return err
 	}
-	return tx.reindex(ctx, inc.ID)
+	return tx.reindexLater(inc.ID)
 }
 
 // FindIncidents returns one page of incidents and the total that match.

@@ -209,7 +209,11 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 		return s.mapErr(err)
 	}
 	tx := &Tx{tx: sqlTx, s: s, d: s.d, now: s.now()}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	if err == nil {
+		err = tx.reindexDirty(ctx)
+	}
+	if err != nil {
 		if rerr := sqlTx.Rollback(); rerr != nil && !errors.Is(rerr, sql.ErrTxDone) {
 			return errors.Join(s.mapErr(err), rerr)
 		}
@@ -221,13 +225,24 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 	return nil
 }
 
-// Tx is one transaction; it offers every service. Obtain one through
-// Store.WithTx.
+// Tx is one transaction; it offers every service and savepoints
+// (hindsight.Savepointer). Obtain one through Store.WithTx.
+//
+// Writes that change an incident's indexed text mark the incident dirty
+// instead of rebuilding its search document at once; the transaction
+// rebuilds each dirty incident's document once, just before COMMIT, so the
+// index never lags a commit but a notification adding 500 timeline events
+// costs one rebuild, not 500. A Search inside the writing transaction
+// therefore does not see that transaction's own changes.
 type Tx struct {
 	tx  *sql.Tx
 	s   *Store
 	d   *dialect
 	now time.Time
+	// dirty holds the incidents whose search document is rebuilt at commit.
+	dirty map[string]bool
+	// savepoints counts the savepoints taken, to name them uniquely.
+	savepoints int
 }
 
 var _ hindsight.Services = (*Tx)(nil)

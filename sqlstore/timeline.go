@@ -74,7 +74,7 @@ func (tx *Tx) AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) 
 	if err := tx.record(ctx, e.IncidentID, hindsight.EntityTimeline, strconv.FormatInt(e.ID, 10), 0, nil, e); err != nil {
 		return err
 	}
-	return tx.reindex(ctx, e.IncidentID)
+	return tx.reindexLater(e.IncidentID)
 }
 
 // insertEvent writes an event as it is; a zero ID is assigned by the store.
@@ -113,7 +113,7 @@ func (tx *Tx) UpdateTimelineEvent(ctx context.Context, e *hindsight.TimelineEven
 	if err := tx.record(ctx, e.IncidentID, hindsight.EntityTimeline, strconv.FormatInt(e.ID, 10), 0, before, e); err != nil {
 		return err
 	}
-	return tx.reindex(ctx, e.IncidentID)
+	return tx.reindexLater(e.IncidentID)
 }
 
 // DeleteTimelineEvent removes an event.
@@ -134,5 +134,5 @@ func (tx *Tx) DeleteTimelineEvent(ctx context.Context, id int64) error {
 	if err := tx.record(ctx, before.IncidentID, hindsight.EntityTimeline, strconv.FormatInt(id, 10), 0, before, nil); err != nil {
 		return err
 	}
-	return tx.reindex(ctx, before.IncidentID)
+	return tx.reindexLater(before.IncidentID)
 }
