@@ -257,6 +257,22 @@ type Services interface {
 	TokenService
 }
 
+// Savepointer is implemented by the transactions that Store.WithTx passes
+// when the store supports savepoints (sqlstore's do, on both engines); type
+// assert the tx to use it. Savepoints let one transaction apply several
+// independent units of work, such as the webhook's concurrent notifications
+// committed together, where one unit's failure must not undo the others.
+type Savepointer interface {
+	// Savepoint runs fn inside a savepoint of the current transaction; fn
+	// must use only the tx it is given. When fn returns an error, fn's
+	// changes alone are rolled back, the transaction stays usable (even on
+	// PostgreSQL after a failed statement), and fn's error is returned.
+	// When fn returns nil its changes stay, and commit or roll back with
+	// the transaction. Errors: fn's; EUNAVAILABLE or EINTERNAL when the
+	// savepoint itself fails, after which the transaction cannot commit.
+	Savepoint(ctx context.Context, fn func(tx Services) error) error
+}
+
 // Store is the durable store behind Hindsight: every service, transactions,
 // backup, and a readiness check. Every method may also return EUNAVAILABLE
 // when the database is unreachable, locked or full (callers may retry), and
@@ -265,7 +281,9 @@ type Store interface {
 	Services
 	// WithTx runs fn in one transaction, committed when fn returns nil and
 	// rolled back otherwise. fn must use only tx, and must return after any
-	// error from it: on PostgreSQL a failed statement aborts the transaction.
+	// error from it (on PostgreSQL a failed statement aborts the
+	// transaction) unless the error came out of a savepoint: a tx that
+	// supports them also implements Savepointer.
 	WithTx(ctx context.Context, fn func(tx Services) error) error
 	// Export writes everything in the store as one JSON document.
 	Export(ctx context.Context, w io.Writer) error

@@ -210,6 +210,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 	}
 	tx := &Tx{tx: sqlTx, s: s, d: s.d, now: s.now()}
 	err = fn(tx)
+	if err == nil && tx.broken != nil {
+		err = tx.broken
+	}
 	if err == nil {
 		err = tx.reindexDirty(ctx)
 	}
@@ -243,6 +246,9 @@ type Tx struct {
 	dirty map[string]bool
 	// savepoints counts the savepoints taken, to name them uniquely.
 	savepoints int
+	// broken is set when a savepoint could not be taken or rolled back:
+	// the transaction must not commit.
+	broken error
 }
 
 var _ hindsight.Services = (*Tx)(nil)

@@ -1,0 +1,48 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"strconv"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+var _ hindsight.Savepointer = (*Tx)(nil)
+
+// Savepoint runs fn inside a SAVEPOINT of the transaction (both engines
+// support SAVEPOINT, RELEASE and ROLLBACK TO). When fn fails, only its
+// changes are rolled back, including its marks of stale search documents,
+// and its error is returned; the transaction goes on. When the savepoint
+// itself cannot be taken or rolled back, the transaction is broken: the
+// error is returned and the transaction will not commit.
+func (tx *Tx) Savepoint(ctx context.Context, fn func(tx hindsight.Services) error) error {
+	if tx.broken != nil {
+		return tx.broken
+	}
+	tx.savepoints++
+	name := "hindsight_sp" + strconv.Itoa(tx.savepoints)
+	if _, err := tx.exec(ctx, "SAVEPOINT "+name); err != nil {
+		tx.broken = err
+		return err
+	}
+	dirty := maps.Clone(tx.dirty)
+	if err := fn(tx); err != nil {
+		tx.dirty = dirty
+		if _, rerr := tx.exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+			tx.broken = rerr
+			return errors.Join(err, rerr)
+		}
+		if _, rerr := tx.exec(ctx, "RELEASE SAVEPOINT "+name); rerr != nil {
+			tx.broken = rerr
+			return errors.Join(err, rerr)
+		}
+		return err
+	}
+	if _, err := tx.exec(ctx, "RELEASE SAVEPOINT "+name); err != nil {
+		tx.broken = err
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,75 @@
+package sqlstore_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/storetest"
+)
+
+// TestSavepoint: inside one transaction, a savepoint whose work fails (an
+// error of its own, or a duplicate notification refused by the unique index)
+// undoes only its own changes and stale-index marks; the others commit, with
+// their search documents rebuilt once at commit.
+func TestSavepoint(t *testing.T) {
+	t.Parallel()
+	for name, open := range map[string]func(testing.TB) *sqlstore.Store{"SQLite": MustOpenDB, "PostgreSQL": MustOpenPostgres} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testSavepoint(t, open(t))
+		})
+	}
+}
+
+func testSavepoint(t *testing.T, s *sqlstore.Store) {
+	ctx := context.Background()
+	a, b, c := storetest.NewIncident(1, "Kept"), storetest.NewIncident(2, "Undone"), storetest.NewIncident(3, "Later")
+	fail := errors.New("fail")
+	err := s.WithTx(ctx, func(tx hindsight.Services) error {
+		sp := tx.(hindsight.Savepointer)
+		if err := tx.CreateIncident(ctx, a); err != nil {
+			return err
+		}
+		if err := tx.RecordNotification(ctx, &hindsight.AlertNotification{Fingerprint: "fp", ReceivedAt: storetest.T0}); err != nil {
+			return err
+		}
+		if err := sp.Savepoint(ctx, func(tx hindsight.Services) error {
+			if err := tx.CreateIncident(ctx, b); err != nil {
+				return err
+			}
+			return fail
+		}); !errors.Is(err, fail) {
+			t.Errorf("failing savepoint: %v, want its own error", err)
+		}
+		err := sp.Savepoint(ctx, func(tx hindsight.Services) error {
+			return tx.RecordNotification(ctx, &hindsight.AlertNotification{Fingerprint: "fp", ReceivedAt: storetest.T0})
+		})
+		if hindsight.ErrorCode(err) != hindsight.ECONFLICT {
+			t.Errorf("duplicate in a savepoint: %v, want ECONFLICT", err)
+		}
+		return sp.Savepoint(ctx, func(tx hindsight.Services) error {
+			if err := tx.CreateIncident(ctx, c); err != nil {
+				return err
+			}
+			return tx.AddTimelineEvent(ctx, storetest.NewEvent(c.ID, storetest.T0, "zeppelin spotted"))
+		})
+	})
+	if err != nil {
+		t.Fatalf("WithTx: %v", err)
+	}
+	for _, inc := range []*hindsight.Incident{a, c} {
+		if _, err := s.FindIncidentByID(ctx, inc.ID); err != nil {
+			t.Errorf("%s: %v", inc.ID, err)
+		}
+	}
+	if _, err := s.FindIncidentByID(ctx, b.ID); hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
+		t.Errorf("rolled-back incident: %v, want ENOTFOUND", err)
+	}
+	res, _, err := s.Search(ctx, hindsight.SearchQuery{Text: "zeppelin"})
+	if err != nil || len(res) != 1 || res[0].IncidentID != c.ID {
+		t.Errorf("search after commit: %v, %v; want %s", res, err, c.ID)
+	}
+}
