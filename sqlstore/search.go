@@ -130,11 +130,10 @@ func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight
 		return nil, 0, &hindsight.Error{Code: hindsight.EINVALID, Message: "invalid search",
 			Fields: []hindsight.FieldError{{Field: "text", Message: "is required: give at least one word"}}}
 	}
-	cond, args, err := incidentConditions(q.IncidentFilter, false)
+	candidates, cargs, err := tx.searchCandidates(q.IncidentFilter, match, SearchCountLimit+1)
 	if err != nil {
 		return nil, 0, err
 	}
-	candidates, cargs := tx.searchCandidates(cond, args, match, SearchCountLimit+1)
 	p := q.Page.Normalize()
 	// SQLite ranks in the candidate query itself: bm25() needs the MATCH.
 	// PostgreSQL ranks in a second step, so that ts_rank_cd runs on the
@@ -145,8 +144,11 @@ func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight
 		candidates += ", r AS MATERIALIZED (SELECT c.seq, " + tx.d.searchRank + " AS score FROM c JOIN search_docs s ON s.incident_seq = c.seq)"
 		rargs = append(cargs, match)
 	}
-	page := candidates + " SELECT (SELECT COUNT(*) FROM c), i.seq, i.id, i.title, i.severity, i.status, i.started_at, " + ranked + ".score FROM " +
-		ranked + " JOIN incidents i ON i.seq = " + ranked + ".seq ORDER BY " + ranked + ".score DESC, i.started_at DESC, i.seq DESC LIMIT ? OFFSET ?"
+	// The page is cut from the ranked candidates before the incidents are
+	// joined: only the page's incidents are read.
+	page := candidates + " SELECT p.n, i.seq, i.id, i.title, i.severity, i.status, i.started_at, p.score FROM" +
+		" (SELECT (SELECT COUNT(*) FROM c) AS n, seq, score FROM " + ranked + " ORDER BY score DESC, seq DESC LIMIT ? OFFSET ?) p" +
+		" JOIN incidents i ON i.seq = p.seq ORDER BY p.score DESC, p.seq DESC"
 	rows, err := tx.query(ctx, page, append(rargs, p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -165,19 +167,42 @@ func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight
 }
 
 // searchCandidates returns a WITH clause defining c(seq[, score]): the limit
-// newest matches that pass the filter cond over incidents i.
-func (tx *Tx) searchCandidates(cond string, args []any, match string, limit int) (string, []any) {
+// newest matches that pass the filter f.
+func (tx *Tx) searchCandidates(f hindsight.IncidentFilter, match string, limit int) (string, []any, error) {
 	key, score := "s.rowid", ", "+tx.d.searchRank+" AS score"
 	if tx.d.dollar {
 		key, score = "s.incident_seq", ""
 	}
-	from := " FROM search_docs s"
+	from, where := " FROM search_docs s", " WHERE "+tx.d.searchMatch
+	if f.Service != "" {
+		// The service's rows carry every filtered field: a semi-join on
+		// them, without reading incidents. On SQLite the unary + keeps the
+		// IN from driving FTS5 (one MATCH per listed row is far slower than
+		// one walk of the doclist).
+		cond, args, err := incidentConditions(f, true)
+		if err != nil {
+			return "", nil, err
+		}
+		in := " AND " + key + " IN"
+		if !tx.d.dollar {
+			in = " AND +" + key + " IN"
+		}
+		where += in + " (SELECT sv.incident_seq FROM incident_services sv" + cond + ")"
+		return tx.candidatesSQL(key, score, from, where), append(append([]any{match}, args...), limit), nil
+	}
+	cond, args, err := incidentConditions(f, false)
+	if err != nil {
+		return "", nil, err
+	}
 	if cond != "" {
 		from += " JOIN incidents i ON " + tx.d.searchOn
+		where += strings.Replace(cond, " WHERE ", " AND ", 1)
 	}
-	q := "WITH c AS MATERIALIZED (SELECT " + key + " AS seq" + score + from + " WHERE " + tx.d.searchMatch +
-		strings.Replace(cond, " WHERE ", " AND ", 1) + " ORDER BY " + key + " DESC LIMIT ?)"
-	return q, append(append([]any{match}, args...), limit)
+	return tx.candidatesSQL(key, score, from, where), append(append([]any{match}, args...), limit), nil
+}
+
+func (tx *Tx) candidatesSQL(key, score, from, where string) string {
+	return "WITH c AS MATERIALIZED (SELECT " + key + " AS seq" + score + from + where + " ORDER BY " + key + " DESC LIMIT ?)"
 }
 
 // snippets sets the snippet of each result; seqs are the results' incident
