@@ -43,8 +43,9 @@ type ImpactService interface {
 	// EINVALID, ENOTFOUND (no such incident).
 	SaveImpact(ctx context.Context, r *ImpactRecord) error
 	// FindIncidentsNeedingImpact returns the IDs of up to limit RESOLVED
-	// incidents that have no impact yet, or whose impact needs a retry due
-	// at or before now; earliest resolution first.
+	// incidents that have no impact yet, one computed before their
+	// resolution, or one that needs a retry due at or before now; earliest
+	// resolution first.
 	FindIncidentsNeedingImpact(ctx context.Context, now time.Time, limit int) ([]string, error)
 }
 

@@ -56,6 +56,8 @@ type Server struct {
 	ProxyAuth ProxyAuth
 	// Render writes a post-mortem as Markdown.
 	Render func(w io.Writer, pm hindsight.Postmortem) error
+	// Impact measures impact on demand (POST /api/v1/incidents/{id}/impact).
+	Impact ImpactComputer
 	// Review runs the review workflow behind the JSON API.
 	Review ReviewService
 
@@ -103,6 +105,7 @@ func NewServer() *Server {
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.md", s.handlePostmortemMarkdown)
 	s.registerExportRoutes()
 	s.registerUIRoutes()
+	s.registerImpactRoutes()
 	s.registerReviewRoutes()
 	return s
 }

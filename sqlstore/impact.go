@@ -100,6 +100,7 @@ func retryTS(t time.Time) any {
 }
 
 // FindIncidentsNeedingImpact returns resolved incidents without an impact,
+// with one computed before the resolution (while the incident was open),
 // or whose impact has a retry due at or before now.
 func (tx *Tx) FindIncidentsNeedingImpact(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	if limit <= 0 {
@@ -107,7 +108,7 @@ func (tx *Tx) FindIncidentsNeedingImpact(ctx context.Context, now time.Time, lim
 	}
 	rows, err := tx.query(ctx, `SELECT i.id FROM incidents i LEFT JOIN impacts m ON m.incident_id = i.id
 		WHERE i.status = ? AND i.resolved_at IS NOT NULL
-		AND (m.incident_id IS NULL OR (m.needs_retry = ? AND m.retry_after <= ?))
+		AND (m.incident_id IS NULL OR m.computed_at < i.resolved_at OR (m.needs_retry = ? AND m.retry_after <= ?))
 		ORDER BY i.resolved_at, i.seq LIMIT ?`, string(hindsight.IncidentResolved), true, ts(now), limit)
 	if err != nil {
 		return nil, err

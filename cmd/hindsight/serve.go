@@ -78,6 +78,11 @@ type Main struct {
 	pruneDone chan struct{}
 	// stopReminders stops the reminder scheduler (serve_reminders.go).
 	stopReminders func()
+	// ImpactInterval is how often the impact worker looks for incidents to
+	// measure; 0 means DefaultImpactInterval (serve_impact.go).
+	ImpactInterval time.Duration
+	impact         *impactComputer
+	stopImpact     func()
 	// stopFollowUps stops the daily follow-up pass (serve_review.go).
 	stopFollowUps func()
 }
@@ -118,6 +123,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return postmortem.Render(w, pm, tmpl)
 	}
 	m.wireUI(s, store)
+	m.wireImpact(s)
 	m.wireReview(s, store)
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
@@ -129,6 +135,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Server = s
 	m.startPruning()
 	m.startReminders()
+	m.startImpact()
 	m.startFollowUps(s)
 	return nil
 }
@@ -224,6 +231,7 @@ func (m *Main) Close() error {
 		<-m.pruneDone
 	}
 	m.closeReminders()
+	m.closeImpact()
 	m.closeFollowUps()
 	if m.Store != nil {
 		if cerr := m.Store.Close(); err == nil {

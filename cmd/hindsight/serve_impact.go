@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/config"
+	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/prometheus"
+)
+
+// DefaultImpactInterval is how often "hindsight serve" looks for resolved
+// incidents whose impact is still to be measured or due for a retry.
+const DefaultImpactInterval = time.Minute
+
+// impactBatch is how many incidents one pass of the worker measures.
+const impactBatch = 20
+
+// noPrometheusReason is the reason every query-based figure gives when no
+// Prometheus URL is configured.
+const noPrometheusReason = "no Prometheus URL is configured"
+
+// impactStore is what measuring impact needs from the store.
+type impactStore interface {
+	hindsight.IncidentService
+	hindsight.ImpactService
+}
+
+// impactComputer measures an incident's impact in Prometheus and stores it
+// with its retry state. It is shared by the server's worker, its
+// POST /api/v1/incidents/{id}/impact and "hindsight impact".
+type impactComputer struct {
+	store  impactStore
+	config *config.Config
+	// client is nil when no Prometheus URL is configured; reason then
+	// says why every query-based figure is not measured.
+	client *prometheus.Client
+	reason string
+	now    func() time.Time
+}
+
+// newImpactComputer builds the computer for cfg. A missing or invalid
+// Prometheus URL is not an error: the figures then say why they are not
+// measured, once, without retries.
+func newImpactComputer(cfg *config.Config, store impactStore, now func() time.Time) *impactComputer {
+	c := &impactComputer{store: store, config: cfg, now: now}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if cfg.Prometheus.URL == "" {
+		c.reason = noPrometheusReason
+		return c
+	}
+	client, err := prometheus.New(cfg.Prometheus)
+	if err != nil {
+		c.reason = hindsight.ErrorMessage(err)
+		return c
+	}
+	c.client = client
+	return c
+}
+
+// measure computes the impact of inc without storing it.
+func (c *impactComputer) measure(ctx context.Context, inc *hindsight.Incident) hindsight.Impact {
+	req := prometheus.RequestFor(c.config, inc, c.now())
+	if c.client == nil {
+		return prometheus.NotConfigured(req, c.reason)
+	}
+	return c.client.Impact(ctx, req)
+}
+
+// ComputeImpact measures the incident's impact now and stores it. A
+// figure that failed for a transient reason schedules a retry, with a
+// backoff, until hindsight.MaxImpactAttempts.
+func (c *impactComputer) ComputeImpact(ctx context.Context, incidentID string) (*hindsight.ImpactRecord, error) {
+	inc, err := c.store.FindIncidentByID(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	imp := c.measure(ctx, inc)
+	attempts := 0
+	if prev, err := c.store.FindImpact(ctx, incidentID); err == nil {
+		attempts = prev.Attempts
+	} else if hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
+		return nil, err
+	}
+	now := c.now()
+	r := &hindsight.ImpactRecord{IncidentID: incidentID, Impact: imp, ComputedAt: now, Attempts: attempts + 1}
+	if imp.Transient() && r.Attempts < hindsight.MaxImpactAttempts {
+		r.NeedsRetry, r.RetryAfter = true, now.Add(hindsight.ImpactRetryDelay(r.Attempts))
+	}
+	if err := c.store.SaveImpact(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// wireImpact builds the impact computer and hands it to the HTTP server
+// for POST /api/v1/incidents/{id}/impact.
+func (m *Main) wireImpact(s *hhttp.Server) {
+	m.impact = newImpactComputer(m.Config, m.Store, m.Now)
+	s.Impact = m.impact
+}
+
+// startImpact runs the impact worker until Close: one pass now, then one
+// every ImpactInterval. It never runs on a request's path, so a slow
+// Prometheus cannot slow webhook intake.
+func (m *Main) startImpact() {
+	interval := m.ImpactInterval
+	if interval <= 0 {
+		interval = DefaultImpactInterval
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ticker := time.NewTicker(interval)
+		defer ticker.Stop()
+		for {
+			m.impactPass(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-ticker.C:
+			}
+		}
+	}()
+	m.stopImpact = func() {
+		cancel()
+		<-done
+	}
+}
+
+// closeImpact stops the worker and waits for its pass to end.
+func (m *Main) closeImpact() {
+	if m.stopImpact != nil {
+		m.stopImpact()
+		m.stopImpact = nil
+	}
+}
+
+// impactPass measures the incidents that need it: resolved without an
+// impact, or with a retry due.
+func (m *Main) impactPass(ctx context.Context) {
+	now := time.Now()
+	if m.Now != nil {
+		now = m.Now()
+	}
+	ids, err := m.Store.FindIncidentsNeedingImpact(ctx, now, impactBatch)
+	if err != nil {
+		if ctx.Err() == nil {
+			m.logger().Warn("impact: cannot list incidents to measure; will retry", "err", err)
+		}
+		return
+	}
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			return
+		}
+		r, err := m.impact.ComputeImpact(ctx, id)
+		if err != nil {
+			m.logger().Warn("impact: cannot measure incident; will retry", "incident", id, "err", err)
+			continue
+		}
+		logImpact(m.logger(), r)
+	}
+}
+
+// logImpact reports one computation and the figures left unmeasured.
+func logImpact(log *slog.Logger, r *hindsight.ImpactRecord) {
+	unmeasured := 0
+	for _, f := range r.Impact.Figures() {
+		if !f.Figure.Measured {
+			unmeasured++
+		}
+	}
+	attrs := []any{"incident", r.IncidentID, "attempt", r.Attempts, "not_measured", unmeasured}
+	if r.NeedsRetry {
+		attrs = append(attrs, "retry_after", r.RetryAfter.UTC().Format(time.RFC3339))
+	}
+	log.Info("impact: measured", attrs...)
+}
