@@ -48,6 +48,12 @@ type Narrative struct {
 	Evidence              []Field `json:"evidence"`
 	ExternalCommunication []Field `json:"external_communication"`
 	Distribution          []Check `json:"distribution"`
+	// Dismissed lists the template's placeholder rows (timeline and
+	// corrective-action rows) that people removed because they do not apply,
+	// by key: "timeline/detection/1", "actions/long/0". They are not
+	// rendered again, so a post-mortem can pass lint without inventing
+	// events that never happened.
+	Dismissed []string `json:"dismissed_placeholders,omitempty"`
 	// Extra keeps sections of an imported document that the model does not
 	// know, verbatim, so that nothing in a source document is lost.
 	Extra []Section `json:"extra,omitempty"`

@@ -165,11 +165,16 @@ func (p *hsParser) timeline(start time.Time) error {
 	var events []hindsight.TimelineEvent
 	var guessed []bool
 	present := map[hindsight.EventType]int{}
+	shown := map[hindsight.Phase]map[string]int{}
 	for _, r := range p.events {
 		phase := hindsight.Phase(r.group)
 		if r.cell(0) == placeholderClock {
 			if t, ok := expectedType(phase, r.cell(1), r.cell(2)); ok {
 				present[t]++
+				if shown[phase] == nil {
+					shown[phase] = map[string]int{}
+				}
+				shown[phase][r.cell(1)+"\x00"+r.cell(2)]++
 			}
 			continue
 		}
@@ -189,7 +194,33 @@ func (p *hsParser) timeline(start time.Time) error {
 	}
 	assignTypes(events, guessed, present)
 	p.pm.Timeline = events
+	p.n.Dismissed = append(p.n.Dismissed, dismissedTimeline(events, shown)...)
 	return nil
+}
+
+// dismissedTimeline finds the placeholder rows people removed: walking the
+// expected rows as the renderer does, a row that no recorded event uses up
+// and that the document does not show was dismissed.
+func dismissedTimeline(events []hindsight.TimelineEvent, shown map[hindsight.Phase]map[string]int) []string {
+	recorded := map[hindsight.EventType]int{}
+	for _, e := range events {
+		recorded[e.Type]++
+	}
+	var out []string
+	for _, phase := range hindsight.Phases {
+		for i, x := range expectedEvents[phase] {
+			k := x.Event + "\x00" + x.Actor
+			switch {
+			case recorded[x.Type] > 0:
+				recorded[x.Type]--
+			case shown[phase][k] > 0:
+				shown[phase][k]--
+			default:
+				out = append(out, TimelinePlaceholderKey(phase, i))
+			}
+		}
+	}
+	return out
 }
 
 // expectedType finds the placeholder row of a table by its event and actor.
@@ -262,9 +293,24 @@ func (p *hsParser) corrective() {
 			onlyPlaceholders[r.group] = false
 		}
 	}
+	shown := map[string]bool{}
 	for _, r := range p.actions {
 		if !onlyPlaceholders[r.group] {
 			p.pm.Actions = append(p.pm.Actions, p.actionItem(r))
+		} else {
+			shown[r.group+"\x00"+r.cell(0)] = true
+		}
+	}
+	// A horizon without actions shows its placeholder rows; the ones it no
+	// longer shows were dismissed.
+	for _, h := range hindsight.Horizons {
+		if v, seen := onlyPlaceholders[string(h)]; seen && !v {
+			continue
+		}
+		for i, x := range expectedActions[h] {
+			if !shown[string(h)+"\x00"+x.Title] {
+				p.n.Dismissed = append(p.n.Dismissed, ActionPlaceholderKey(h, i))
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package postmortem
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -27,6 +28,8 @@ type TimelineRow struct {
 	Event, Actor, Action string
 	// Placeholder reports whether the row is the seed's placeholder.
 	Placeholder bool
+	// Key identifies a placeholder row, for dismissing it: "timeline/detection/1".
+	Key string
 }
 
 // ActionTable is one of the seed's three corrective-action tables.
@@ -55,6 +58,8 @@ type ActionRow struct {
 	Verification string
 	// Placeholder reports whether the row is the seed's placeholder.
 	Placeholder bool
+	// Key identifies a placeholder row, for dismissing it: "actions/long/0".
+	Key string
 }
 
 // SignOffView is one line of "Review and Approval".
@@ -74,8 +79,10 @@ type SignOffView struct {
 
 // timelineTables sorts the recorded events into their tables and adds the
 // placeholder rows of expected events that are not recorded. Each recorded
-// event of a type uses up one expected row of that type, wherever it sits.
+// event of a type uses up one expected row of that type, wherever it sits;
+// dismissed rows are neither shown nor used up.
 func timelineTables(pm hindsight.Postmortem) []TimelineTable {
+	dismissed := dismissedSet(pm.Document.Narrative.Dismissed)
 	start := pm.Incident.StartedAt
 	events := append([]hindsight.TimelineEvent(nil), pm.Timeline...)
 	sort.SliceStable(events, func(i, j int) bool { return events[i].Time.Before(events[j].Time) })
@@ -91,13 +98,17 @@ func timelineTables(pm hindsight.Postmortem) []TimelineTable {
 				t.Rows = append(t.Rows, TimelineRow{Time: eventTime(e.Time, start), Event: e.Event, Actor: e.Actor, Action: e.Action})
 			}
 		}
-		for _, x := range expectedEvents[phase] {
+		for i, x := range expectedEvents[phase] {
+			key := TimelinePlaceholderKey(phase, i)
+			if dismissed[key] {
+				continue
+			}
 			if recorded[x.Type] > 0 {
 				recorded[x.Type]--
 				continue
 			}
 			action := strings.Replace(x.Action, "SEV-X", pm.Incident.Severity.Short(), 1)
-			t.Rows = append(t.Rows, TimelineRow{Time: placeholderClock, Event: x.Event, Actor: x.Actor, Action: action, Placeholder: true})
+			t.Rows = append(t.Rows, TimelineRow{Time: placeholderClock, Event: x.Event, Actor: x.Actor, Action: action, Placeholder: true, Key: key})
 		}
 		tables = append(tables, t)
 	}
@@ -105,8 +116,10 @@ func timelineTables(pm hindsight.Postmortem) []TimelineTable {
 }
 
 // actionTables groups the actions by horizon; a horizon without actions
-// shows the seed's placeholder rows with the corrected due date.
+// shows the seed's placeholder rows that were not dismissed, with the
+// corrected due date.
 func actionTables(pm hindsight.Postmortem, author string) []ActionTable {
+	dismissed := dismissedSet(pm.Document.Narrative.Dismissed)
 	start := pm.Incident.StartedAt.UTC()
 	tables := make([]ActionTable, 0, len(hindsight.Horizons))
 	for _, h := range hindsight.Horizons {
@@ -118,13 +131,17 @@ func actionTables(pm hindsight.Postmortem, author string) []ActionTable {
 			}
 		}
 		if len(t.Rows) == 0 {
-			for _, x := range expectedActions[h] {
+			for i, x := range expectedActions[h] {
+				key := ActionPlaceholderKey(h, i)
+				if dismissed[key] {
+					continue
+				}
 				owner := author
 				if x.Team {
 					owner = "@team"
 				}
 				t.Rows = append(t.Rows, ActionRow{Title: x.Title, Owner: owner, DueDate: due,
-					Status: hindsight.ActionOpen.Label(), Verification: x.Verification, Placeholder: true})
+					Status: hindsight.ActionOpen.Label(), Verification: x.Verification, Placeholder: true, Key: key})
 			}
 		}
 		tables = append(tables, t)
@@ -239,4 +256,42 @@ func signOffs(pm hindsight.Postmortem, author, incidentDate string) []SignOffVie
 		out = append(out, v)
 	}
 	return out
+}
+
+// TimelinePlaceholderKey names the i-th placeholder row of a timeline table.
+func TimelinePlaceholderKey(phase hindsight.Phase, i int) string {
+	return fmt.Sprintf("timeline/%s/%d", phase, i)
+}
+
+// ActionPlaceholderKey names the i-th placeholder row of a horizon's table.
+func ActionPlaceholderKey(h hindsight.Horizon, i int) string {
+	return fmt.Sprintf("actions/%s/%d", h, i)
+}
+
+// ValidPlaceholderKey reports whether key names a placeholder row of the
+// default template.
+func ValidPlaceholderKey(key string) bool {
+	for _, phase := range hindsight.Phases {
+		for i := range expectedEvents[phase] {
+			if key == TimelinePlaceholderKey(phase, i) {
+				return true
+			}
+		}
+	}
+	for _, h := range hindsight.Horizons {
+		for i := range expectedActions[h] {
+			if key == ActionPlaceholderKey(h, i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func dismissedSet(keys []string) map[string]bool {
+	set := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		set[k] = true
+	}
+	return set
 }
