@@ -46,6 +46,7 @@ var apiAccess = map[string]string{
 	"GET /api/v1/incidents/{id}/lint":            "viewer",
 	"POST /api/v1/incidents/{id}/followup":       "editor",
 	"GET /api/v1/incidents/{id}/revisions":       "viewer",
+	"POST /api/v1/incidents/{id}/impact":         "editor",
 	"GET /api/v1/actions":                        "viewer",
 	"POST /api/v1/incidents/{id}/actions":        "editor",
 	"PATCH /api/v1/actions/{id}":                 "editor",
