@@ -21,6 +21,8 @@ type ReviewService interface {
 	TransitionIncident(ctx context.Context, incidentID string, to hindsight.IncidentStatus, reason string) (*hindsight.Incident, error)
 	// UpdateNarrative replaces a narrative at expectedVersion.
 	UpdateNarrative(ctx context.Context, incidentID string, n hindsight.Narrative, expectedVersion int) (*review.NarrativeUpdate, error)
+	// DismissPlaceholder removes a template placeholder row that does not apply.
+	DismissPlaceholder(ctx context.Context, incidentID, key string, expectedVersion int) (*review.NarrativeUpdate, error)
 	// SignOff signs a review role as the context's identity.
 	SignOff(ctx context.Context, incidentID string, role hindsight.SignOffRole) (*hindsight.SignOff, error)
 	// SignOffs lists an incident's sign-offs.
@@ -103,6 +105,7 @@ func (s *Server) registerReviewRoutes() {
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/transitions", s.require(e, s.handleDocumentTransition))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/status", s.require(e, s.handleIncidentStatus))
 	s.mux.HandleFunc("PUT /api/v1/incidents/{id}/narrative", s.require(e, s.handleNarrativePut))
+	s.mux.HandleFunc("POST /api/v1/incidents/{id}/placeholders/dismiss", s.require(e, s.handlePlaceholderDismiss))
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}/signoffs", s.require(v, s.handleSignOffList))
 	// Editors may sign as author; the service asks approver for the rest.
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/signoffs", s.require(e, s.handleSignOffCreate))
@@ -188,6 +191,32 @@ func missingVersion() error {
 }
 
 // handleSignOffList lists the sign-offs, voided ones with their reason.
+// dismissRequest names a placeholder row and the document version it was read at.
+type dismissRequest struct {
+	Key     string `json:"key"`
+	Version int    `json:"version"`
+}
+
+// handlePlaceholderDismiss removes a template placeholder row ("Escalation |
+// Manager | [If needed]") that does not apply to the incident.
+func (s *Server) handlePlaceholderDismiss(w http.ResponseWriter, r *http.Request) {
+	var req dismissRequest
+	if err := decodeJSON(r, &req); err != nil {
+		Error(w, r, err)
+		return
+	}
+	if req.Version < 1 {
+		Error(w, r, missingVersion())
+		return
+	}
+	res, err := s.Review.DismissPlaceholder(r.Context(), r.PathValue("id"), req.Key, req.Version)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
 func (s *Server) handleSignOffList(w http.ResponseWriter, r *http.Request) {
 	items, err := s.Review.SignOffs(r.Context(), r.PathValue("id"))
 	if err != nil {

@@ -11,15 +11,17 @@ import (
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
-// followUpHeading starts the section Hindsight fills itself 30 days after
-// the resolution: its placeholders cannot be answered before review.
-const followUpHeading = "### Follow-up Metrics"
+// laterSections are the sections whose placeholders cannot be answered
+// before review: the follow-up, which Hindsight fills itself 30 days after
+// the resolution, and the sign-offs, which the review itself gives.
+var laterSections = []string{"### Follow-up Metrics", "### Review and Approval"}
 
 // DocumentLint returns a LintFunc that renders the post-mortem (with render,
 // nil meaning the built-in template) and runs the lint package's whole rule
 // set over the Markdown, as "hindsight lint" does. Findings inside the
-// "Follow-up Metrics" section are left out: Hindsight computes it 30 days
-// after the resolution, long after review.
+// "Follow-up Metrics" section (Hindsight computes it 30 days after the
+// resolution) and the "Review and Approval" section (the review fills it)
+// are left out.
 func DocumentLint(render func(io.Writer, hindsight.Postmortem) error) LintFunc {
 	return func(ctx context.Context, pm hindsight.Postmortem) ([]Finding, error) {
 		var buf bytes.Buffer
@@ -29,16 +31,25 @@ func DocumentLint(render func(io.Writer, hindsight.Postmortem) error) LintFunc {
 		if err := render(&buf, pm); err != nil {
 			return nil, err
 		}
-		from, to := sectionLines(buf.String(), followUpHeading)
 		out := []Finding{}
 		for _, f := range lint.Check(pm.Incident.ID+".md", buf.Bytes()) {
-			if f.Line >= from && f.Line < to {
-				continue
+			if !inSections(buf.String(), f.Line, laterSections) {
+				out = append(out, Finding{Line: f.Line, Rule: f.Rule, Message: f.Message})
 			}
-			out = append(out, Finding{Line: f.Line, Rule: f.Rule, Message: f.Message})
 		}
 		return out, nil
 	}
+}
+
+// inSections reports whether 1-based line of doc falls in one of the
+// sections that start with the given headings.
+func inSections(doc string, line int, headings []string) bool {
+	for _, h := range headings {
+		if from, to := sectionLines(doc, h); line >= from && line < to {
+			return true
+		}
+	}
+	return false
 }
 
 // sectionLines returns the 1-based lines [from, to) of the section whose

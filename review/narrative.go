@@ -3,10 +3,12 @@ package review
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
 // NarrativeUpdate is the outcome of UpdateNarrative: the stored document
@@ -103,4 +105,27 @@ func fieldMap(n hindsight.Narrative) map[string]json.RawMessage {
 	m := map[string]json.RawMessage{}
 	_ = json.Unmarshal(b, &m)
 	return m
+}
+
+// DismissPlaceholder removes one of the template's placeholder rows (a
+// timeline or corrective-action row that does not apply to this incident,
+// such as "Escalation | Manager | [If needed]") from the post-mortem, so that
+// it can pass lint without inventing events. key is a row's Key in the
+// document view ("timeline/investigation/3"). It is a narrative change:
+// it voids sign-offs like any other. Errors: EINVALID (unknown key),
+// ENOTFOUND, ECONFLICT (stale version; APPROVED or ARCHIVED document).
+func (s *Service) DismissPlaceholder(ctx context.Context, incidentID, key string, expectedVersion int) (*NarrativeUpdate, error) {
+	if !postmortem.ValidPlaceholderKey(key) {
+		return nil, hindsight.Errorf(hindsight.EINVALID, "unknown placeholder row %q: use a key such as timeline/investigation/3 or actions/long/0", key)
+	}
+	doc, err := s.Store.FindDocument(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	n := doc.Narrative
+	if slices.Contains(n.Dismissed, key) {
+		return &NarrativeUpdate{Document: doc, Changed: []string{}, Voided: []*hindsight.SignOff{}}, nil
+	}
+	n.Dismissed = append(slices.Clone(n.Dismissed), key)
+	return s.UpdateNarrative(ctx, incidentID, n, expectedVersion)
 }
