@@ -15,7 +15,7 @@ import (
 // UGC policy: two independent layers between stored text and the page.
 var (
 	mdRenderer = goldmark.New(goldmark.WithExtensions(extension.GFM))
-	ugc      = sync.OnceValue(func() *bluemonday.Policy { return bluemonday.UGCPolicy() })
+	ugc        = sync.OnceValue(func() *bluemonday.Policy { return bluemonday.UGCPolicy() })
 	// markOnly keeps <mark> and nothing else: search snippets promise only
 	// that markup, and this holds them to it.
 	markOnly = sync.OnceValue(func() *bluemonday.Policy {
