@@ -2,6 +2,7 @@ package postmortem
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -72,7 +73,7 @@ func (f *footnotes) take() []Footnote {
 // figure returns a figure's text with its footnote, or its reason.
 func (f *footnotes) figure(fig hindsight.Figure, suffix string) (text string, ref string) {
 	if !fig.Measured {
-		return fig.String(), ""
+		return markdownReason(fig.String()), ""
 	}
 	text = f.ref(fig.String()+suffix, queryNote(fig))
 	return text, text[strings.LastIndex(text, "[^"):]
@@ -98,7 +99,7 @@ func impactView(pm hindsight.Postmortem) *ImpactView {
 	v.Downtime, _ = fn.figure(imp.Downtime, "")
 	v.BudgetConsumed, _ = fn.figure(imp.BudgetConsumed, "")
 	v.BudgetRemaining, _ = fn.figure(imp.BudgetRemaining, "")
-	v.PeakErrorRate = imp.PeakErrorRate.String() + errRef
+	v.PeakErrorRate = markdownReason(imp.PeakErrorRate.String()) + errRef
 	v.ErrorBudgetConsumed, _ = fn.figure(imp.ErrorBudgetConsumed, "")
 	v.BudgetNotes = fn.take()
 	return v
@@ -111,7 +112,7 @@ func (v *ImpactView) responseTimes(fn *footnotes, pm hindsight.Postmortem) {
 	rt := hindsight.ComputeResponseTimes(&pm.Incident, pm.Timeline, start)
 	span := func(f hindsight.Figure, fromImpact bool) string {
 		if !f.Measured {
-			return f.String()
+			return markdownReason(f.String())
 		}
 		text := hindsight.FormatDuration(f.End.Sub(f.Start))
 		note := "From " + noteTime(f.Start) + " to " + noteTime(f.End) + " UTC, timeline events."
@@ -193,3 +194,15 @@ func formatStep(d time.Duration) string {
 	}
 	return s
 }
+
+var (
+	bareURLRE  = regexp.MustCompile(`https?://[^\s<>]*[^\s<>:.,;)]`)
+	autolinkRE = regexp.MustCompile(`<(https?://[^\s<>]+)>`)
+)
+
+// markdownReason writes a "not measured" reason for the document: URLs in
+// it (such as Prometheus's address) become autolinks, not bare URLs.
+func markdownReason(s string) string { return bareURLRE.ReplaceAllString(s, "<$0>") }
+
+// plainReason reverses markdownReason.
+func plainReason(s string) string { return autolinkRE.ReplaceAllString(s, "$1") }

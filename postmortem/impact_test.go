@@ -20,8 +20,8 @@ func rampSeries(query string, start, end time.Time, step time.Duration, f func(t
 }
 
 // measuredImpact is the seed incident's impact: errors above the objective
-// from 00:20 to 01:05, a p95 peak at 00:40, p99 timed out and no freshness
-// series.
+// from 00:20 to 01:05, a p95 peak at 00:40, p99 timed out and freshness
+// unreachable (a reason with a URL).
 func measuredImpact(start, end time.Time) hindsight.Impact {
 	step := 30 * time.Second
 	ratio := func(t time.Time) float64 {
@@ -43,7 +43,7 @@ func measuredImpact(start, end time.Time) hindsight.Impact {
 				return 0.2 + 0.3*math.Exp(-math.Abs(t.Sub(at("00:40")).Minutes())/5)
 			}),
 		LatencyP99:         hindsight.Series{Reason: "Prometheus did not answer within 10s"},
-		Freshness:          hindsight.Series{Reason: "no data: the query matched no series"},
+		Freshness:          hindsight.Series{Reason: "Prometheus unreachable at http://prometheus.example:9090: connect: connection refused"},
 		WindowErrorRatio:   rampSeries(strings.ReplaceAll(q, "[1m]", "[5m]"), end.Add(-targets.Window), end, 5*time.Minute, ratio),
 		IncidentErrorRatio: hindsight.Scalar{Value: 0.0215, Query: strings.ReplaceAll(q, "[1m]", "[1h46m]"), At: end, Range: end.Sub(start)},
 		IncidentRequests:   hindsight.Scalar{Value: 120, Query: `sum(rate(http_requests_total{job="api"}[1h46m]))`, At: end, Range: end.Sub(start)},
@@ -68,7 +68,7 @@ func TestRender_Measured(t *testing.T) {
 		"- **Availability**: 97.85% uptime[^1] (SLO: 99.9%)",
 		"- **Error Rate**: 5% peak[^2] (SLO: <0.1%)",
 		"- **Latency**: p95 = 500ms[^3], p99 = not measured: Prometheus did not answer within 10s (SLO: <500ms)",
-		"- **Data Freshness**: Max staleness = not measured: no data: the query matched no series (SLO: <2 hours)",
+		"- **Data Freshness**: Max staleness = not measured: Prometheus unreachable at <http://prometheus.example:9090>: connect: connection refused (SLO: <2 hours)",
 		"- **Time to Detect**: 4 minutes[^4] (from issue start to alert firing)",
 		"- Duration above SLO: 40.5 minutes[^8]",
 		"- Peak error rate: 5%[^2]",

@@ -118,7 +118,7 @@ func (m *measuredDoc) figure(label string, unit hindsight.Unit, suffix string) h
 		return hindsight.NotMeasured(unit, "not in the document")
 	}
 	if r, ok := strings.CutPrefix(text, "not measured: "); ok {
-		return hindsight.NotMeasured(unit, r)
+		return hindsight.NotMeasured(unit, plainReason(r))
 	}
 	ref := figureRefRE.FindStringSubmatch(text)
 	if ref == nil {

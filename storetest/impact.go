@@ -86,7 +86,10 @@ func testImpactsNeeding(t *testing.T, open OpenFunc) {
 	done := MustCreateIncident(t, s, NewIncident(2, "Done"))
 	due := MustCreateIncident(t, s, NewIncident(3, "RetryDue"))
 	later := MustCreateIncident(t, s, NewIncident(4, "RetryLater"))
-	for _, inc := range []*hindsight.Incident{fresh, done, due, later} {
+	early := MustCreateIncident(t, s, NewIncident(5, "MeasuredWhileOpen"))
+	ok(t, is.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: early.ID, Impact: sampleImpact(early.StartedAt),
+		Attempts: 1, ComputedAt: early.StartedAt.Add(10 * time.Minute)}))
+	for _, inc := range []*hindsight.Incident{fresh, done, due, later, early} {
 		resolve(t, s, inc, time.Hour)
 	}
 	now := T0.Add(24 * time.Hour)
@@ -99,7 +102,7 @@ func testImpactsNeeding(t *testing.T, open OpenFunc) {
 	save(later, true, now.Add(time.Minute))
 	got, err := is.FindIncidentsNeedingImpact(ctx, now, 10)
 	ok(t, err)
-	want := []string{fresh.ID, due.ID}
+	want := []string{fresh.ID, due.ID, early.ID}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("FindIncidentsNeedingImpact = %v, want %v (open incident %s never)", got, want, open1.ID)
 	}
