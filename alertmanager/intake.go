@@ -16,10 +16,16 @@ import (
 const DefaultReopenWindow = time.Hour
 
 // Intake turns notifications into incidents and timeline events. Each
-// notification is processed in one transaction that holds its group's lock,
-// so that two Hindsight processes sharing one PostgreSQL store, receiving the
-// same notifications (both members of an Alertmanager HA pair, or retries),
-// produce exactly one incident and one timeline event per alert transition.
+// notification is processed under its group's lock, in a transaction that
+// holds the lock until it commits, so that two Hindsight processes sharing
+// one PostgreSQL store, receiving the same notifications (both members of an
+// Alertmanager HA pair, or retries), produce exactly one incident and one
+// timeline event per alert transition.
+//
+// Concurrent notifications are committed together (group commit, see
+// intake_batch.go): one transaction, one savepoint per notification, every
+// answer after the shared commit. An Intake must not be copied after its
+// first use.
 type Intake struct {
 	Store   hindsight.Store
 	Mapping Mapping
@@ -32,6 +38,8 @@ type Intake struct {
 	Draft func(inc hindsight.Incident) *hindsight.Document
 	// Now is the clock.
 	Now func() time.Time
+
+	batch committer
 }
 
 // Result says what one notification did.
@@ -53,6 +61,9 @@ var errDuplicate = errors.New("duplicate notification")
 
 // Ingest stores a decoded notification and its raw body durably: when it
 // returns nil, the incident, its timeline and the notification are committed.
+// It may be called concurrently: notifications that arrive together share
+// one transaction, but each succeeds or fails on its own, except that a
+// failed commit fails them all.
 // Errors: EINVALID (the notification is unusable), EUNAVAILABLE (the store is
 // unreachable: the sender should retry), EINTERNAL.
 func (in *Intake) Ingest(ctx context.Context, raw []byte, msg *Message) (Result, error) {
@@ -64,23 +75,11 @@ func (in *Intake) Ingest(ctx context.Context, raw []byte, msg *Message) (Result,
 		// the alert name so that one alert still makes one incident.
 		msg.GroupKey = "{}:{alertname=" + fmt.Sprintf("%q", AlertName(msg)) + "}"
 	}
-	now := in.now()
-	ctx = hindsight.NewContextWithActor(ctx, "alertmanager")
-	var res Result
-	err := in.Store.WithTx(ctx, func(tx hindsight.Services) error {
-		res = Result{}
-		return in.apply(ctx, tx, raw, msg, now, &res)
-	})
-	if errors.Is(err, errDuplicate) {
-		return Result{Duplicate: true}, nil
-	}
-	return res, err
+	return in.submit(&request{ctx: ctx, raw: raw, msg: msg, now: in.now()})
 }
 
+// apply applies one notification in tx, whose caller holds the group's lock.
 func (in *Intake) apply(ctx context.Context, tx hindsight.Services, raw []byte, msg *Message, now time.Time, res *Result) error {
-	if err := tx.LockAlertGroup(ctx, msg.GroupKey); err != nil {
-		return err
-	}
 	n := &hindsight.AlertNotification{Fingerprint: msg.Fingerprint(), GroupKey: msg.GroupKey, Body: raw, ReceivedAt: now}
 	if err := tx.RecordNotification(ctx, n); err != nil {
 		if hindsight.ErrorCode(err) == hindsight.ECONFLICT {

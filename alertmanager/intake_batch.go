@@ -1,0 +1,199 @@
+package alertmanager
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+// Group commit. Every notification waits in the Intake's queue; a single
+// committer goroutine takes whatever is waiting (up to the caps below),
+// applies it in ONE store transaction, each notification inside its own
+// savepoint, commits, and only then answers every request of the batch. One
+// commit (one fsync on SQLite) thus covers many webhooks, and a 200 still
+// means durable. The committer runs only while there is work: a lone
+// request is committed at once, with no added delay, and no goroutine is
+// left behind when the intake is idle.
+const (
+	// maxBatchNotifications caps the notifications of one transaction.
+	maxBatchNotifications = 256
+	// maxBatchAlerts caps the alerts of one transaction; a single larger
+	// notification still goes alone.
+	maxBatchAlerts = 10000
+	// batchTimeout bounds one batch's transaction. The batch serves many
+	// requests, so it does not run under any one request's context.
+	batchTimeout = time.Minute
+)
+
+// request is one notification waiting for its batch to commit.
+type request struct {
+	ctx context.Context
+	raw []byte
+	msg *Message
+	now time.Time
+	// res and err are the answer, valid once done is closed. Before that,
+	// err is the notification's own failure (errDuplicate included).
+	res  Result
+	err  error
+	done chan struct{}
+}
+
+// committer is the Intake's queue and the state of its committer goroutine.
+type committer struct {
+	mu      sync.Mutex
+	queue   []*request
+	running bool
+}
+
+// errNoSavepoints says the store's transactions cannot isolate one
+// notification of a batch from the others.
+var errNoSavepoints = errors.New("the store's transactions have no savepoints")
+
+// submit queues r, starts the committer if it is not running, and waits for
+// r's answer: it comes after the commit of r's batch.
+func (in *Intake) submit(r *request) (Result, error) {
+	r.done = make(chan struct{})
+	c := &in.batch
+	c.mu.Lock()
+	c.queue = append(c.queue, r)
+	if !c.running {
+		c.running = true
+		go in.commitLoop()
+	}
+	c.mu.Unlock()
+	<-r.done
+	return r.res, r.err
+}
+
+// commitLoop commits batches until the queue is empty, then stops.
+func (in *Intake) commitLoop() {
+	for {
+		batch := in.take()
+		if batch == nil {
+			return
+		}
+		in.commit(batch)
+	}
+}
+
+// take removes the next batch from the queue: at least one notification,
+// then more while the caps allow. It returns nil, marking the committer
+// stopped, when the queue is empty.
+func (in *Intake) take() []*request {
+	c := &in.batch
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.queue) == 0 {
+		c.running = false
+		c.queue = nil
+		return nil
+	}
+	n, alerts := 1, len(c.queue[0].msg.Alerts)
+	for n < len(c.queue) && n < maxBatchNotifications && alerts+len(c.queue[n].msg.Alerts) <= maxBatchAlerts {
+		alerts += len(c.queue[n].msg.Alerts)
+		n++
+	}
+	batch := slices.Clone(c.queue[:n])
+	c.queue = slices.Delete(c.queue, 0, n)
+	return batch
+}
+
+// commit applies a batch in one transaction and answers every request.
+// Requests whose client has gone are answered without being applied.
+func (in *Intake) commit(batch []*request) {
+	live := batch[:0:0]
+	for _, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			r.err = hindsight.Errorf(hindsight.EUNAVAILABLE, "request cancelled before it was stored: %v", err)
+			close(r.done)
+			continue
+		}
+		live = append(live, r)
+	}
+	if len(live) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(hindsight.NewContextWithActor(context.Background(), "alertmanager"), batchTimeout)
+	defer cancel()
+	err := in.Store.WithTx(ctx, func(tx hindsight.Services) error { return in.applyBatch(ctx, tx, live) })
+	if errors.Is(err, errNoSavepoints) {
+		for _, r := range live {
+			in.commit([]*request{r})
+		}
+		return
+	}
+	for _, r := range live {
+		answer(r, err, len(live) == 1)
+		close(r.done)
+	}
+}
+
+// answer sets r's final answer from its own outcome and the transaction's.
+// A duplicate is answered as such only when the transaction committed, or
+// when r was alone (the notification it repeats then committed earlier): in
+// a failed batch it may repeat one that was just rolled back.
+func answer(r *request, txErr error, alone bool) {
+	switch {
+	case errors.Is(r.err, errDuplicate) && (txErr == nil || alone):
+		r.res, r.err = Result{Duplicate: true}, nil
+	case r.err != nil && !errors.Is(r.err, errDuplicate):
+		r.res = Result{}
+	case txErr != nil:
+		r.res, r.err = Result{}, txErr
+	}
+}
+
+// applyBatch applies every notification of the batch in tx. A lone
+// notification is applied directly: its failure rolls back the transaction,
+// which holds nothing else. Several are applied each in a savepoint, after
+// the groups' locks are taken in sorted order: two processes' batches that
+// share groups then wait for each other without deadlocking.
+func (in *Intake) applyBatch(ctx context.Context, tx hindsight.Services, batch []*request) error {
+	for _, r := range batch {
+		r.res, r.err = Result{}, nil
+	}
+	if len(batch) == 1 {
+		r := batch[0]
+		if err := tx.LockAlertGroup(ctx, r.msg.GroupKey); err != nil {
+			r.err = err
+			return err
+		}
+		r.err = in.apply(ctx, tx, r.raw, r.msg, r.now, &r.res)
+		return r.err
+	}
+	sp, ok := tx.(hindsight.Savepointer)
+	if !ok {
+		return errNoSavepoints
+	}
+	if err := lockGroups(ctx, tx, batch); err != nil {
+		return err
+	}
+	for _, r := range batch {
+		r.err = sp.Savepoint(ctx, func(tx hindsight.Services) error {
+			return in.apply(ctx, tx, r.raw, r.msg, r.now, &r.res)
+		})
+	}
+	// A savepoint that could not be rolled back leaves the transaction
+	// unable to commit: the commit then fails the whole batch.
+	return nil
+}
+
+// lockGroups takes the lock of every group of the batch, once each, in
+// sorted order.
+func lockGroups(ctx context.Context, tx hindsight.Services, batch []*request) error {
+	keys := make([]string, 0, len(batch))
+	for _, r := range batch {
+		keys = append(keys, r.msg.GroupKey)
+	}
+	slices.Sort(keys)
+	for _, k := range slices.Compact(keys) {
+		if err := tx.LockAlertGroup(ctx, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}

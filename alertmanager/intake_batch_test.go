@@ -1,0 +1,215 @@
+package alertmanager_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/alertmanager"
+)
+
+// gatedStore holds every transaction at a gate until the test opens it, so
+// that concurrent requests queue up and are committed as one batch; it
+// counts transactions, and fails each with failCommit (after its work, so
+// that nothing is kept) when set.
+type gatedStore struct {
+	hindsight.Store
+	gate       chan struct{}
+	waiting    atomic.Int32
+	txs        atomic.Int32
+	committed  atomic.Int32
+	failCommit error
+}
+
+func (s *gatedStore) WithTx(ctx context.Context, fn func(tx hindsight.Services) error) error {
+	s.waiting.Add(1)
+	<-s.gate
+	s.txs.Add(1)
+	err := s.Store.WithTx(ctx, func(tx hindsight.Services) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return s.failCommit
+	})
+	if err == nil {
+		s.committed.Add(1)
+	}
+	return err
+}
+
+// batchCase is a batch of notifications sent at once through a gated store.
+type batchCase struct {
+	f     *intakeFixture
+	store *gatedStore
+	in    *alertmanager.Intake
+}
+
+func newBatchCase(f *intakeFixture) *batchCase {
+	gs := &gatedStore{Store: f.store, gate: make(chan struct{})}
+	base := f.intake
+	in := &alertmanager.Intake{Store: gs, Mapping: base.Mapping, ReopenWindow: base.ReopenWindow, Now: base.Now,
+		Draft: func(inc hindsight.Incident) *hindsight.Document {
+			if inc.AlertName == "Broken" {
+				return &hindsight.Document{Status: "bogus"} // EINVALID in the store
+			}
+			return base.Draft(inc)
+		}}
+	return &batchCase{f: f, store: gs, in: in}
+}
+
+// outcome is one request's answer, and whether its incident was visible in
+// the store (committed) when the answer came.
+type outcome struct {
+	res     alertmanager.Result
+	err     error
+	visible bool
+}
+
+// send delivers msgs concurrently: the first alone, held at the gate, then
+// the others, all queued behind it before the gate opens, so that they share
+// one batch.
+func (b *batchCase) send(t *testing.T, msgs []*alertmanager.Message) []outcome {
+	t.Helper()
+	out := make([]outcome, len(msgs))
+	var wg sync.WaitGroup
+	for i, msg := range msgs {
+		if i == 1 {
+			waitFor(func() bool { return b.store.waiting.Load() == 1 })
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := b.in.Ingest(context.Background(), nil, msg)
+			out[i] = outcome{res: res, err: err}
+			if err == nil && res.IncidentID != "" {
+				_, ferr := b.f.store.FindIncidentByID(context.Background(), res.IncidentID)
+				out[i].visible = ferr == nil
+			}
+		}()
+	}
+	waitFor(func() bool { return b.in.Queued() == len(msgs)-1 })
+	close(b.store.gate)
+	wg.Wait()
+	return out
+}
+
+// waitFor polls cond for up to 10 seconds.
+func waitFor(cond func() bool) {
+	for deadline := time.Now().Add(10 * time.Second); !cond() && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// singleAlerts returns n notifications of one firing alert, each its own
+// group, named by name(i).
+func singleAlerts(t *testing.T, n int, name func(i int) string) []*alertmanager.Message {
+	t.Helper()
+	msgs := make([]*alertmanager.Message, n)
+	for i := range msgs {
+		_, msg := payload(t, "0-single-alert-firing.json")
+		a := &msg.Alerts[0]
+		a.Labels = map[string]string{"alertname": name(i), "service": "api", "severity": "critical", "n": fmt.Sprint(i)}
+		msg.GroupKey = fmt.Sprintf(`{}:{alertname=%q, n="%d"}`, name(i), i)
+		msg.CommonLabels, msg.GroupLabels = a.Labels, map[string]string{"alertname": name(i), "n": fmt.Sprint(i)}
+		msgs[i] = msg
+	}
+	return msgs
+}
+
+func TestIntake_GroupCommit(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, f *intakeFixture) {
+		b := newBatchCase(f)
+		const n = 40
+		out := b.send(t, singleAlerts(t, n, func(i int) string { return fmt.Sprintf("Alert%02d", i) }))
+		for i, o := range out {
+			if o.err != nil || !o.res.Opened || o.res.Events != 1 || !o.visible {
+				t.Errorf("request %d: %+v, want opened with 1 event, committed before the answer", i, o)
+			}
+		}
+		if got := b.store.txs.Load(); got != 2 {
+			t.Errorf("%d transactions for %d concurrent notifications, want 2 (the first alone, then one batch)", got, n)
+		}
+		if got := len(f.incidents(t)); got != n {
+			t.Errorf("%d incidents, want %d", got, n)
+		}
+	})
+}
+
+func TestIntake_GroupCommitDuplicate(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, f *intakeFixture) {
+		b := newBatchCase(f)
+		msgs := singleAlerts(t, 6, func(i int) string { return fmt.Sprintf("Alert%02d", i) })
+		dup := *msgs[3] // the other member of an HA pair, in the same batch
+		out := b.send(t, append(msgs, &dup))
+		dups := 0
+		for i, o := range out {
+			if o.err != nil {
+				t.Errorf("request %d: %v", i, o.err)
+			}
+			if o.res.Duplicate {
+				dups++
+			}
+		}
+		if dups != 1 || len(f.incidents(t)) != 6 {
+			t.Errorf("%d duplicates and %d incidents, want 1 and 6", dups, len(f.incidents(t)))
+		}
+	})
+}
+
+func TestIntake_GroupCommitFailingNotification(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, f *intakeFixture) {
+		b := newBatchCase(f)
+		msgs := singleAlerts(t, 6, func(i int) string {
+			if i == 3 {
+				return "Broken"
+			}
+			return fmt.Sprintf("Alert%02d", i)
+		})
+		out := b.send(t, msgs)
+		for i, o := range out {
+			switch {
+			case i == 3 && hindsight.ErrorCode(o.err) != hindsight.EINVALID:
+				t.Errorf("broken request: %v, want EINVALID", o.err)
+			case i != 3 && (o.err != nil || !o.visible):
+				t.Errorf("request %d: %+v, want stored", i, o)
+			}
+		}
+		for _, inc := range f.incidents(t) {
+			if inc.AlertName == "Broken" {
+				t.Errorf("the failed notification's incident %s was kept", inc.ID)
+			}
+		}
+		if got := len(f.incidents(t)); got != 5 {
+			t.Errorf("%d incidents, want 5", got)
+		}
+	})
+}
+
+func TestIntake_GroupCommitFailure(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, f *intakeFixture) {
+		b := newBatchCase(f)
+		b.store.failCommit = errors.New("disk on fire")
+		msgs := singleAlerts(t, 8, func(i int) string { return fmt.Sprintf("Alert%02d", i) })
+		dup := *msgs[5]
+		out := b.send(t, append(msgs, &dup))
+		for i, o := range out {
+			if o.err == nil {
+				t.Errorf("request %d: %+v, want the commit's error", i, o.res)
+			} else if code := hindsight.ErrorCode(o.err); code == hindsight.EINVALID || code == hindsight.ECONFLICT {
+				t.Errorf("request %d: %v, want a transient error (5xx)", i, o.err)
+			}
+		}
+		if got := len(f.incidents(t)); got != 0 {
+			t.Errorf("%d incidents kept, want none", got)
+		}
+	})
+}
