@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/hindsight-sre/hindsight"
 )
 
@@ -136,12 +138,12 @@ func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight
 	}
 	p := q.Page.Normalize()
 	// SQLite ranks in the candidate query itself: bm25() needs the MATCH.
-	// PostgreSQL ranks in a second step, so that ts_rank_cd runs on the
+	// PostgreSQL ranks in a second step, so that ts_rank runs on the
 	// candidates only.
 	ranked, rargs := "c", cargs
 	if tx.d.dollar {
 		ranked = "r"
-		candidates += ", r AS MATERIALIZED (SELECT c.seq, " + tx.d.searchRank + " AS score FROM c JOIN search_docs s ON s.incident_seq = c.seq)"
+		candidates += ", r AS MATERIALIZED (SELECT c.seq, ts_rank(s.tsv, plainto_tsquery('english', ?)) AS score FROM c JOIN search_docs s ON s.incident_seq = c.seq)"
 		rargs = append(cargs, match)
 	}
 	// The page is cut from the ranked candidates before the incidents are
@@ -149,7 +151,7 @@ func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight
 	page := candidates + " SELECT p.n, i.seq, i.id, i.title, i.severity, i.status, i.started_at, p.score FROM" +
 		" (SELECT (SELECT COUNT(*) FROM c) AS n, seq, score FROM " + ranked + " ORDER BY score DESC, seq DESC LIMIT ? OFFSET ?) p" +
 		" JOIN incidents i ON i.seq = p.seq ORDER BY p.score DESC, p.seq DESC"
-	rows, err := tx.query(ctx, page, append(rargs, p.Limit, p.Offset)...)
+	rows, err := tx.query(ctx, page, tx.planEach(append(rargs, p.Limit, p.Offset))...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -159,11 +161,22 @@ func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight
 	}
 	if len(res) == 0 {
 		if p.Offset > 0 {
-			n, err = tx.count(ctx, candidates+" SELECT COUNT(*) FROM c", cargs...)
+			n, err = tx.count(ctx, candidates+" SELECT COUNT(*) FROM c", tx.planEach(cargs)...)
 		}
 		return res, n, err
 	}
 	return res, n, tx.snippets(ctx, match, seqs, res)
+}
+
+// planEach makes PostgreSQL plan a search for its words, every time: a
+// cached generic plan does not know whether a word is rare (read the GIN
+// index) or matches half the store (walk the newest rows and stop at the
+// limit), and the wrong one reads every match.
+func (tx *Tx) planEach(args []any) []any {
+	if !tx.d.dollar {
+		return args
+	}
+	return append([]any{pgx.QueryExecModeExec}, args...)
 }
 
 // searchCandidates returns a WITH clause defining c(seq[, score]): the limit
