@@ -28,6 +28,8 @@ type Config struct {
 	Prometheus PrometheusConfig `yaml:"prometheus" json:"prometheus"`
 	Review     ReviewConfig     `yaml:"review" json:"review"`
 	Reminders  RemindersConfig  `yaml:"reminders" json:"reminders"`
+	// Auth governs anonymous reads and the trusted reverse proxy (auth.go).
+	Auth AuthConfig `yaml:"auth" json:"auth"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -193,6 +195,7 @@ func Default() *Config {
 		Prometheus: PrometheusConfig{Timeout: Duration(10 * time.Second)},
 		Review:     DefaultReviewConfig(),
 		Reminders:  defaultReminders(),
+		Auth:       defaultAuth(),
 	}
 }
 

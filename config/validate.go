@@ -55,6 +55,7 @@ func (c *Config) Validate() error {
 	v.prometheus(c.Prometheus)
 	v.review(c.Review)
 	v.reminders(c.Reminders)
+	v.auth(c.Auth)
 
 	what := "configuration"
 	if c.source != "" {

@@ -83,12 +83,7 @@ func startUIServer(t *testing.T, webhookToken string) *uiServer {
 // on the last line.
 func (s *uiServer) token(t *testing.T, role, name string) string {
 	t.Helper()
-	out, err := exec.Command(binary, "token", "create", "--role", role, "--name", name, "--db", s.DB).Output()
-	if err != nil {
-		t.Fatalf("token create: %v", err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
+	return createToken(t, s.DB, role, name)
 }
 
 // postAlert posts an Alertmanager payload and returns the incident's ID.

@@ -49,6 +49,8 @@ type server struct {
 	URL string
 	cmd *exec.Cmd
 	log *syncBuffer
+	// viewer is a viewer's API token: reading the API needs one.
+	viewer string
 }
 
 // syncBuffer collects a process's output for the test log.
@@ -77,13 +79,15 @@ var listening = regexp.MustCompile(`hindsight: listening on (http://\S+)`)
 func startServer(t *testing.T, token string) *server {
 	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "hindsight.db"))
+	db := filepath.Join(dir, "hindsight.db")
+	viewer := createToken(t, db, "viewer", "e2e-reader")
+	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--db", db)
 	cmd.Env = append(os.Environ(), "HINDSIGHT_WEBHOOK_TOKEN="+token, "HINDSIGHT_CONFIG=")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, log: &syncBuffer{}}
+	s := &server{cmd: cmd, log: &syncBuffer{}, viewer: viewer}
 	cmd.Stdout = s.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -148,13 +152,38 @@ func (s *server) incidents(t *testing.T) []incident {
 	var out struct {
 		Incidents []incident `json:"incidents"`
 	}
-	getJSON(t, s.URL+"/api/v1/incidents", &out)
+	getJSON(t, s.URL+"/api/v1/incidents", s.viewer, &out)
 	return out.Incidents
 }
 
-func getJSON(t *testing.T, url string, v any) {
+// createToken creates an API token in the store db with the CLI and returns
+// its secret, printed on the last line.
+func createToken(t *testing.T, db, role, name string) string {
 	t.Helper()
-	resp, err := http.Get(url)
+	out, err := exec.Command(binary, "token", "create", "--role", role, "--name", name, "--db", db).Output()
+	if err != nil {
+		t.Fatalf("token create: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// get sends a GET with bearer token, if not empty.
+func get(url, token string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return http.DefaultClient.Do(req)
+}
+
+// getJSON reads url into v, with a bearer token if not empty.
+func getJSON(t *testing.T, url, token string, v any) {
+	t.Helper()
+	resp, err := get(url, token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +274,7 @@ func TestAlertmanagerIntake(t *testing.T) {
 	if n := len(hs.incidents(t)); n != 1 {
 		t.Errorf("%d incidents, want 1", n)
 	}
-	resp, err := http.Get(hs.URL + "/api/v1/incidents/" + inc.ID + "/postmortem.md")
+	resp, err := get(hs.URL+"/api/v1/incidents/"+inc.ID+"/postmortem.md", hs.viewer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +292,7 @@ func checkStart(t *testing.T, amURL string, inc incident) {
 		Labels   map[string]string `json:"labels"`
 		StartsAt time.Time         `json:"startsAt"`
 	}
-	getJSON(t, amURL+"/api/v2/alerts", &alerts)
+	getJSON(t, amURL+"/api/v2/alerts", "", &alerts)
 	var start time.Time
 	for _, a := range alerts {
 		if a.Labels["alertname"] == "HighAPIErrorRate" && (start.IsZero() || a.StartsAt.Before(start)) {

@@ -101,3 +101,25 @@ func (s *Server) require(min hindsight.Role, h http.HandlerFunc) http.HandlerFun
 		h(w, r.WithContext(hindsight.NewContextWithIdentity(r.Context(), id)))
 	}
 }
+
+// readable wraps a read-only handler: with AnonymousRead anyone may call
+// it (a presented token must still be valid, and its identity travels in
+// the context); otherwise it needs a viewer, like require.
+func (s *Server) readable(h http.HandlerFunc) http.HandlerFunc {
+	strict := s.require(hindsight.RoleViewer, h)
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.AnonymousRead {
+			strict(w, r)
+			return
+		}
+		id, ok, err := s.authenticate(r)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		if ok {
+			r = r.WithContext(hindsight.NewContextWithIdentity(r.Context(), id))
+		}
+		h(w, r)
+	}
+}

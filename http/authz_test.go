@@ -20,6 +20,8 @@ import (
 const (
 	public  = "public"  // anyone, signed in or not
 	webhook = "webhook" // the webhook's own credentials, never a role's
+	// read is a viewer, or anyone when the server's AnonymousRead is set.
+	read = "read"
 )
 
 // apiAccess is the least role of every JSON API route, or public/webhook.
@@ -31,11 +33,11 @@ var apiAccess = map[string]string{
 	"GET /metrics":                                     public,
 	"POST /api/v1/alerts/alertmanager":                 webhook,
 	"GET /api/v1/whoami":                               "viewer",
-	"GET /api/v1/incidents":                            public, // read-only, open: see docs/ui.md
-	"GET /api/v1/incidents/{id}":                       public,
-	"GET /api/v1/incidents/{id}/postmortem.md":         public,
-	"GET /api/v1/incidents/{id}/postmortem.html":       public,
-	"GET /api/v1/incidents/{id}/postmortem.json":       public,
+	"GET /api/v1/incidents":                            read,
+	"GET /api/v1/incidents/{id}":                       read,
+	"GET /api/v1/incidents/{id}/postmortem.md":         read,
+	"GET /api/v1/incidents/{id}/postmortem.html":       read,
+	"GET /api/v1/incidents/{id}/postmortem.json":       read,
 	"POST /api/v1/incidents/{id}/transitions":          "editor",
 	"POST /api/v1/incidents/{id}/status":               "editor",
 	"PUT /api/v1/incidents/{id}/narrative":             "editor",
@@ -91,7 +93,14 @@ func registeredPatterns(t *testing.T) []string {
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
-	e := mustOpenUI(t, nil)
+	t.Run("SignedInReads", func(t *testing.T) { checkAuthorization(t, false) })
+	t.Run("AnonymousRead", func(t *testing.T) { checkAuthorization(t, true) })
+}
+
+// checkAuthorization requests every route as every role and no one on a
+// server with AnonymousRead set as given.
+func checkAuthorization(t *testing.T, anonymousRead bool) {
+	e := mustOpenUI(t, func(s *hhttp.Server) { s.AnonymousRead = anonymousRead })
 	action := &hindsight.ActionItem{Title: "a", Owner: "@o", Verification: "v"}
 	ctx := hindsight.NewContextWithIdentity(context.Background(), hindsight.Identity{Name: "setup", Role: hindsight.RoleAdmin})
 	if err := e.srv.Workflow.CreateAction(ctx, e.incident, action); err != nil {
@@ -114,8 +123,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 	ui := hhttp.UIRoutePatterns()
 	for p, role := range ui {
 		routes[p] = role
-		if role == "" {
+		switch {
+		case role == "":
 			routes[p] = public
+		case role == string(hindsight.RoleViewer) && strings.HasPrefix(p, "GET "):
+			routes[p] = read
+		}
+	}
+	for p, rule := range routes {
+		if rule == read && anonymousRead {
+			routes[p] = public
+		} else if rule == read {
+			routes[p] = string(hindsight.RoleViewer)
 		}
 	}
 	replace := strings.NewReplacer("{id}", e.incident, "{section}", "root_cause", "{file...}", "style.css", "{$}", "")

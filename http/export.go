@@ -15,8 +15,8 @@ import (
 // its Markdown (GET /api/v1/incidents/{id}/postmortem.md), with the same
 // access rules.
 func (s *Server) registerExportRoutes() {
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.html", s.handlePostmortemHTML)
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.json", s.handlePostmortemJSON)
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.html", s.readable(s.handlePostmortemHTML))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.json", s.readable(s.handlePostmortemJSON))
 }
 
 // findDocumentedPostmortem returns the incident's post-mortem, or

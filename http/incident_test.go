@@ -62,9 +62,16 @@ type listBody struct {
 	} `json:"fields"`
 }
 
+// get reads path as a viewer (reads need a signed-in viewer unless
+// AnonymousRead is set).
 func (ts *testServer) get(t *testing.T, path string) (*http.Response, []byte) {
 	t.Helper()
-	resp, err := http.Get(ts.url + path)
+	req, err := http.NewRequest(http.MethodGet, ts.url+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+ts.viewer)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,6 +54,10 @@ type Server struct {
 	Tokens hindsight.TokenService
 	// ProxyAuth trusts a reverse proxy's identity headers from given networks.
 	ProxyAuth ProxyAuth
+	// AnonymousRead lets requests without credentials read incidents,
+	// post-mortems and the UI's pages; false (the default) asks for a
+	// viewer at least. Writes always need a role.
+	AnonymousRead bool
 	// Render writes a post-mortem as Markdown.
 	Render func(w io.Writer, pm hindsight.Postmortem) error
 	// Impact measures impact on demand (POST /api/v1/incidents/{id}/impact).
@@ -100,9 +104,9 @@ func NewServer() *Server {
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("POST /api/v1/alerts/alertmanager", s.handleAlertmanagerWebhook)
 	s.mux.HandleFunc("GET /api/v1/whoami", s.require(hindsight.RoleViewer, s.handleWhoami))
-	s.mux.HandleFunc("GET /api/v1/incidents", s.handleIncidentList)
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}", s.handleIncidentGet)
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.md", s.handlePostmortemMarkdown)
+	s.mux.HandleFunc("GET /api/v1/incidents", s.readable(s.handleIncidentList))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}", s.readable(s.handleIncidentGet))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.md", s.readable(s.handlePostmortemMarkdown))
 	s.registerExportRoutes()
 	s.registerUIRoutes()
 	s.registerImpactRoutes()

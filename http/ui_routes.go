@@ -59,7 +59,8 @@ func (s *Server) registerUIRoutes() {
 }
 
 // uiHandler wraps a UI handler: it identifies the visitor, sends anonymous
-// visitors of a protected page to the sign-in page, refuses writes without
+// visitors of a protected page to the sign-in page (unless AnonymousRead
+// opens the viewer's pages to them), refuses writes without
 // the role they need (401 anonymous, 403 below the role), checks the CSRF
 // token and origin of every write, and puts the identity in the context so
 // that history records it.
@@ -74,7 +75,7 @@ func (s *Server) uiHandler(rt uiRoute) http.HandlerFunc {
 			s.uiError(w, r, &visitor{}, err)
 			return
 		}
-		if rt.Role != "" {
+		if rt.Role != "" && !(s.AnonymousRead && !write && !v.SignedIn && rt.Role == hindsight.RoleViewer) {
 			if !v.SignedIn && !write {
 				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return

@@ -29,6 +29,8 @@ type testServer struct {
 	*hhttp.Server
 	store *sqlstore.Store
 	url   string
+	// viewer is a viewer's API token, which reads send.
+	viewer string
 }
 
 // MustOpenServer starts a server whose intake and API use a SQLite store in
@@ -41,7 +43,7 @@ func MustOpenServer(tb testing.TB, configure func(s *hhttp.Server)) *testServer 
 	}
 	tb.Cleanup(func() { store.Close() })
 	s := hhttp.NewServer()
-	s.Store, s.Incidents = store, store
+	s.Store, s.Incidents, s.Tokens = store, store, store
 	s.Intake = &alertmanager.Intake{
 		Store:   store,
 		Mapping: alertmanager.DefaultMapping(),
@@ -60,7 +62,7 @@ func MustOpenServer(tb testing.TB, configure func(s *hhttp.Server)) *testServer 
 	}
 	hs := httptest.NewServer(s.Handler())
 	tb.Cleanup(hs.Close)
-	return &testServer{Server: s, store: store, url: hs.URL}
+	return &testServer{Server: s, store: store, url: hs.URL, viewer: mustCreateToken(tb, store, "reader", hindsight.RoleViewer)}
 }
 
 // fixture returns a captured Alertmanager payload.

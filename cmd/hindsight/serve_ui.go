@@ -21,4 +21,19 @@ func (m *Main) wireUI(s *hhttp.Server, store *sqlstore.Store) {
 	wf.Now = m.Now
 	s.Workflow = wf
 	s.SecureCookies = !strings.HasPrefix(m.Config.Server.BaseURL, "http://")
+	m.wireAuth(s)
+}
+
+// wireAuth applies the auth section: anonymous reads, and the reverse
+// proxy trusted to assert identities. Validate has checked the networks;
+// one that still does not parse leaves the proxy untrusted.
+func (m *Main) wireAuth(s *hhttp.Server) {
+	a := m.Config.Auth
+	s.AnonymousRead = a.AnonymousRead
+	prefixes, err := a.Proxy.Prefixes()
+	if err != nil {
+		m.logger().Error("auth.proxy.trusted_cidrs does not parse: no proxy is trusted", "err", err)
+		return
+	}
+	s.ProxyAuth = hhttp.ProxyAuth{Trusted: prefixes, Roles: a.Proxy.RoleMap(), DefaultRole: a.Proxy.DefaultRole}
 }

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"testing"
+
+	"github.com/hindsight-sre/hindsight"
+)
+
+// getStatus reads path with the given headers and returns the status.
+func getStatus(t *testing.T, url string, header map[string]string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestServe_AuthConfig(t *testing.T) {
+	t.Run("ReadsNeedAViewer", func(t *testing.T) {
+		m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), nil)
+		if got := getStatus(t, m.URL()+"/api/v1/incidents", nil); got != http.StatusUnauthorized {
+			t.Errorf("anonymous read: %d, want 401", got)
+		}
+		secret, _ := hindsight.NewToken()
+		tok := &hindsight.APIToken{Name: "reader", Role: string(hindsight.RoleViewer), Hash: hindsight.HashToken(secret)}
+		if err := m.Store.CreateToken(context.Background(), tok); err != nil {
+			t.Fatal(err)
+		}
+		if got := getStatus(t, m.URL()+"/api/v1/incidents", map[string]string{"Authorization": "Bearer " + secret}); got != http.StatusOK {
+			t.Errorf("viewer read: %d, want 200", got)
+		}
+	})
+	t.Run("AnonymousRead", func(t *testing.T) {
+		m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), func(m *Main) { m.Config.Auth.AnonymousRead = true })
+		if got := getStatus(t, m.URL()+"/api/v1/incidents", nil); got != http.StatusOK {
+			t.Errorf("anonymous read: %d, want 200", got)
+		}
+	})
+	t.Run("TrustedProxy", func(t *testing.T) {
+		m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), func(m *Main) {
+			m.Config.Auth.Proxy.TrustedCIDRs = []string{"127.0.0.1/32"}
+			m.Config.Auth.Proxy.Roles = map[string]hindsight.Role{"Ana@Example.com": hindsight.RoleAdmin}
+		})
+		h := map[string]string{"X-Forwarded-Email": "ana@example.com"}
+		if got := getStatus(t, m.URL()+"/api/v1/whoami", h); got != http.StatusOK {
+			t.Errorf("proxy user: %d, want 200", got)
+		}
+		if got := getStatus(t, m.URL()+"/api/v1/incidents", h); got != http.StatusOK {
+			t.Errorf("proxy user read: %d, want 200", got)
+		}
+	})
+}
