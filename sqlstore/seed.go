@@ -26,7 +26,7 @@ type SeedOptions struct {
 	Seed uint64
 }
 
-// The generated text is built from a vocabulary of a few hundred technical
+// The generated text is built from a vocabulary of about 340 technical
 // words interleaved with about 20,000 generated code names (hosts, customers,
 // libraries, projects: the long tail of real post-mortems), drawn with
 // Zipf-like frequencies. A typical word then occurs in 0.1–2% of incidents,
