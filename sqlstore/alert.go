@@ -84,9 +84,12 @@ func (tx *Tx) LockAlertGroup(ctx context.Context, groupKey string) error {
 	return err
 }
 
-// FindOpenIncidentByGroupKey returns the group's latest open incident.
+// FindOpenIncidentByGroupKey returns the group's latest open incident. The
+// condition group_key <> '' lets the engines use the partial index
+// incidents_group_key (SQLite cannot prove it of a bound parameter), and
+// keeps incidents opened by hand, which have no group, out.
 func (tx *Tx) FindOpenIncidentByGroupKey(ctx context.Context, groupKey string, reopenAfter time.Time) (*hindsight.Incident, error) {
-	q := incidentSelect + " WHERE i.group_key = ? AND (i.status <> ?"
+	q := incidentSelect + " WHERE i.group_key = ? AND i.group_key <> '' AND (i.status <> ?"
 	args := []any{groupKey, string(hindsight.IncidentResolved)}
 	if !reopenAfter.IsZero() {
 		q += " OR i.resolved_at >= ?"
