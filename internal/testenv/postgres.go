@@ -73,13 +73,21 @@ func dropDatabase(adminDSN, name string) error {
 		return err
 	}
 	defer conn.Close(ctx)
+	// Only the test role's own sessions: an autovacuum worker in the database
+	// is a superuser process that a non-superuser may not terminate, and
+	// DROP DATABASE stops it by itself.
 	if _, err := conn.Exec(ctx,
-		"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+		"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND usename = current_user",
 		name); err != nil {
 		return fmt.Errorf("end connections: %w", err)
 	}
-	// FORCE ends connections opened since the statement above.
-	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	// A plain DROP waits a few seconds for autovacuum to leave; FORCE, tried
+	// next, also ends the test role's connections opened since the statement
+	// above.
+	drop := "DROP DATABASE IF EXISTS " + pgx.Identifier{name}.Sanitize()
+	if _, err = conn.Exec(ctx, drop); err != nil {
+		_, err = conn.Exec(ctx, drop+" WITH (FORCE)")
+	}
 	return err
 }
 
