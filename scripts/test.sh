@@ -144,9 +144,9 @@ apt_install() {
 }
 
 install_system_packages() {
-	# fonts-liberation is only a recommendation of chromium, which is
+	# fonts-liberation and fonts-noto-color-emoji (the headings' emoji in screenshots) are only recommendations of chromium, which is
 	# installed without recommendations; screenshots need readable text.
-	local -a want=(postgresql prometheus prometheus-alertmanager chromium fonts-liberation)
+	local -a want=(postgresql prometheus prometheus-alertmanager chromium fonts-liberation fonts-noto-color-emoji)
 	local -a missing=()
 	local pkg
 	for pkg in "${want[@]}"; do
