@@ -137,7 +137,8 @@ func checkAuthorization(t *testing.T, anonymousRead bool) {
 			routes[p] = string(hindsight.RoleViewer)
 		}
 	}
-	replace := strings.NewReplacer("{id}", e.incident, "{section}", "root_cause", "{file...}", "style.css", "{$}", "")
+	replace := strings.NewReplacer("{id}", e.incident, "{section}", "root_cause", "{file...}", "style.css", "{$}", "",
+		"{action}", strconv.FormatInt(action.ID, 10), "{event}", "1")
 	for pattern, rule := range routes {
 		method, path, _ := strings.Cut(pattern, " ")
 		path = replace.Replace(path)

@@ -21,6 +21,16 @@ type incidentPage struct {
 	Types    []hindsight.EventType
 	Horizons []hindsight.Horizon
 	Now      string
+	// Version is the document's version, which dismiss forms carry.
+	Version int
+	// TimelinePlaceholders and ActionPlaceholders are the template rows
+	// nothing recorded fills yet.
+	TimelinePlaceholders, ActionPlaceholders []placeholderRow
+	// Editable reports whether the post-mortem still takes changes
+	// (DRAFT or UNDER REVIEW).
+	Editable bool
+	// NextStatuses are the incident statuses the incident may move to.
+	NextStatuses []hindsight.IncidentStatus
 }
 
 // signOffRow is one review role and where its sign-off stands.
@@ -48,8 +58,12 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 		return
 	}
 	data := incidentPage{PM: pm, HasDoc: pm.Document.Version > 0, Findings: findings, Sections: narrativeSections,
-		Types: eventTypes, Horizons: hindsight.Horizons, Now: s.Now().UTC().Format("2006-01-02T15:04")}
+		Types: eventTypes, Horizons: hindsight.Horizons, Now: s.Now().UTC().Format("2006-01-02T15:04"),
+		Version: pm.Document.Version, NextStatuses: nextIncidentStatuses(pm.Incident.Status)}
 	if data.HasDoc {
+		st := pm.Document.Status
+		data.Editable = st == hindsight.DocDraft || st == hindsight.DocUnderReview
+		data.TimelinePlaceholders, data.ActionPlaceholders = placeholderRows(pm)
 		var md bytes.Buffer
 		if err := s.Render(&md, *pm); err != nil {
 			s.uiError(w, r, v, err)
@@ -71,7 +85,8 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 // flashMessages confirm a change after the redirect that follows it.
 var flashMessages = map[string]string{
 	"narrative": "Narrative saved.", "timeline": "Timeline event added.", "action": "Action item added.",
-	"status": "Status changed.", "signoff": "Signed off.",
+	"status": "Status changed.", "signoff": "Signed off.", "dismiss": "Placeholder row dismissed.",
+	"incident-status": "Incident status changed.", "action-edit": "Action item saved.", "timeline-edit": "Timeline event saved.",
 }
 
 // signOffRows lists the four review roles with their sign-offs.

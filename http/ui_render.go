@@ -25,7 +25,7 @@ var assetFS embed.FS
 type viewSet map[string]*template.Template
 
 // pageNames lists every page view; parseViews fails when one is missing.
-var pageNames = []string{"signin", "incidents", "incident", "history", "edit", "actions", "dashboard", "error"}
+var pageNames = []string{"signin", "incidents", "incident", "history", "edit", "actions", "dashboard", "error", "action_edit", "event_edit"}
 
 // parseViews parses the layout, the partials (files starting with "_") and
 // every page view, failing on the first error or missing view.
@@ -110,6 +110,17 @@ var viewFuncs = template.FuncMap{
 	},
 	"add":  func(a, b int) int { return a + b },
 	"join": strings.Join,
+	"dict": dict,
+}
+
+// dict builds a map from key, value pairs, for passing several values to
+// a partial template.
+func dict(kv ...any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return m
 }
 
 func fmtTime(t time.Time, layout string) string {

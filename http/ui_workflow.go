@@ -25,6 +25,16 @@ type UIWorkflow interface {
 	CreateAction(ctx context.Context, incidentID string, a *hindsight.ActionItem) error
 	// AddTimelineEvent appends a timeline event.
 	AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) error
+	// UpdateTimelineEvent replaces an event of the incident's timeline.
+	UpdateTimelineEvent(ctx context.Context, incidentID string, id int64, e hindsight.TimelineEvent) (*hindsight.TimelineEvent, error)
+	// DismissPlaceholder removes a template placeholder row that does not apply.
+	DismissPlaceholder(ctx context.Context, incidentID, key string, expectedVersion int) (*review.NarrativeUpdate, error)
+	// TransitionIncident moves the incident itself to another status.
+	TransitionIncident(ctx context.Context, incidentID string, to hindsight.IncidentStatus, reason string) (*hindsight.Incident, error)
+	// Action returns one action item.
+	Action(ctx context.Context, id int64) (*hindsight.ActionItem, error)
+	// UpdateAction patches an action item at expectedVersion.
+	UpdateAction(ctx context.Context, id int64, p review.ActionPatch, expectedVersion int) (*hindsight.ActionItem, error)
 }
 
 var _ UIWorkflow = (*review.Service)(nil)
