@@ -85,7 +85,7 @@ func (tx *Tx) LockAlertGroup(ctx context.Context, groupKey string) error {
 }
 
 // FindOpenIncidentByGroupKey returns the group's latest open incident. The
-// condition group_key <> '' lets the engines use the partial index
+// condition that group_key is not empty lets the engines use the partial index
 // incidents_group_key (SQLite cannot prove it of a bound parameter), and
 // keeps incidents opened by hand, which have no group, out.
 func (tx *Tx) FindOpenIncidentByGroupKey(ctx context.Context, groupKey string, reopenAfter time.Time) (*hindsight.Incident, error) {

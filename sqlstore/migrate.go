@@ -20,21 +20,22 @@ var migrationFS embed.FS
 const migrationLockKey = "hindsight-migrate:"
 
 // migrate applies the pending migrations, each in its own transaction, so a
-// failure leaves the schema at the last complete version. On PostgreSQL it
-// holds a session advisory lock meanwhile: two instances starting together
-// migrate one after the other, and the second finds nothing to do.
+// failure leaves the schema at the last complete version. Meanwhile it holds
+// a lock, so that two instances starting together migrate one after the
+// other and the second finds nothing to do: on PostgreSQL a session advisory
+// lock, on SQLite an exclusive flock on the file "<db>.migrate.lock" beside
+// the database (goose's own statements run on the store's single write
+// connection, so no SQLite lock can be held around them from another one).
 func (s *Store) migrate(ctx context.Context) error {
 	fsys, err := fs.Sub(migrationFS, "migrations/"+s.d.name)
 	if err != nil {
 		return err
 	}
-	if s.d.dollar {
-		unlock, err := s.advisoryLock(ctx)
-		if err != nil {
-			return err
-		}
-		defer unlock()
+	unlock, err := s.migrationLock(ctx)
+	if err != nil {
+		return err
 	}
+	defer unlock()
 	p, err := goose.NewProvider(s.d.goose, s.write, fsys)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
@@ -68,6 +69,19 @@ func (s *Store) checkVersion(ctx context.Context, p *goose.Provider) error {
 			"the database is at schema version %d but this hindsight knows only up to %d: it was migrated by a newer version; upgrade hindsight", current, known)
 	}
 	return nil
+}
+
+// migrationLock takes the lock that serializes migrations across processes
+// and returns the function that releases it.
+func (s *Store) migrationLock(ctx context.Context) (func(), error) {
+	if s.d.dollar {
+		return s.advisoryLock(ctx)
+	}
+	unlock, err := lockFile(s.path + ".migrate.lock")
+	if err != nil {
+		return nil, hindsight.Errorf(hindsight.EUNAVAILABLE, "cannot lock %s.migrate.lock: %v", s.path, err)
+	}
+	return unlock, nil
 }
 
 // advisoryLock takes the migration lock on a dedicated connection and returns

@@ -191,10 +191,9 @@ func TestServe_ExactlyOnceTwoInstances(t *testing.T) {
 	})
 	t.Run("SQLite", func(t *testing.T) {
 		t.Parallel()
-		// One after the other: two processes migrating a new SQLite file
-		// at the same moment can both try to create the schema (sqlstore's
-		// migrations take no lock on SQLite).
-		mains := runTwo(t, filepath.Join(t.TempDir(), "hindsight.db"), false)
+		// Both at once on a new file: sqlstore serializes the migrations
+		// with a lock file beside the database.
+		mains := runTwo(t, filepath.Join(t.TempDir(), "hindsight.db"), true)
 		deliverEverywhere(t, mains)
 		checkExactlyOnce(t, mains[1].Store)
 	})
