@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"sort"
 	"strconv"
 
 	"github.com/hindsight-sre/hindsight"
@@ -56,9 +57,46 @@ func fieldChanges(rev *hindsight.Revision) []fieldChange {
 	_ = json.Unmarshal(rev.After, &after)
 	out := make([]fieldChange, 0, len(rev.Fields))
 	for _, f := range rev.Fields {
-		out = append(out, fieldChange{Field: f, Before: jsonText(before[f]), After: jsonText(after[f])})
+		out = append(out, changedParts(f, before[f], after[f])...)
 	}
 	return out
+}
+
+// changedParts shows a change of field f. When both sides are objects
+// (the narrative), only their members that differ are shown, as
+// "narrative.dismissed": a one-line change must not print the whole
+// narrative twice.
+func changedParts(f string, before, after json.RawMessage) []fieldChange {
+	var b, a map[string]json.RawMessage
+	if json.Unmarshal(before, &b) != nil || json.Unmarshal(after, &a) != nil || b == nil || a == nil {
+		return []fieldChange{{Field: f, Before: jsonText(before), After: jsonText(after)}}
+	}
+	keys := make([]string, 0, len(a))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []fieldChange
+	for _, k := range keys {
+		if !bytes.Equal(compactJSON(b[k]), compactJSON(a[k])) {
+			out = append(out, fieldChange{Field: f + "." + k, Before: jsonText(b[k]), After: jsonText(a[k])})
+		}
+	}
+	return out
+}
+
+// compactJSON returns raw without insignificant space, for comparing.
+func compactJSON(raw json.RawMessage) []byte {
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) != nil {
+		return raw
+	}
+	return buf.Bytes()
 }
 
 // jsonText shows a JSON value: strings without quotes, the rest indented.
