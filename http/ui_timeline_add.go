@@ -1,6 +1,7 @@
 package http
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -31,7 +32,12 @@ func (s *Server) uiTimelineAdd(w http.ResponseWriter, r *http.Request, v *visito
 func (s *Server) refused(w http.ResponseWriter, r *http.Request, v *visitor, err error) {
 	switch code := hindsight.ErrorCode(err); code {
 	case hindsight.EINVALID, hindsight.ECONFLICT, hindsight.EFORBIDDEN:
-		s.renderIncident(w, r, v, ErrorStatusCode(code), hindsight.ErrorMessage(err), lintFindings(err))
+		msg, findings := hindsight.ErrorMessage(err), lintFindings(err)
+		if len(findings) > 0 {
+			// The review panel lists each finding; the banner only says why.
+			msg = fmt.Sprintf("Submission refused: lint found %d finding(s) that block review. They are listed in the Review panel.", len(findings))
+		}
+		s.renderIncident(w, r, v, ErrorStatusCode(code), msg, findings)
 	default:
 		s.uiError(w, r, v, err)
 	}
