@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -27,6 +28,9 @@ type dashboardCache struct {
 type dashboardEntry struct {
 	at   time.Time
 	data *dashboardData
+	// ttl is how long the entry is reused; 0 means dashboardTTL. The
+	// background refresher keeps its window for longer than its interval.
+	ttl time.Duration
 }
 
 // dashboardData is the data of the dashboard page.
@@ -101,17 +105,30 @@ func (s *Server) dashboardFor(r *http.Request, from, end time.Time) (*dashboardD
 	c := &s.dashboard
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.entries[key]; ok && s.Now().Sub(e.at) < dashboardTTL {
+	if e, ok := c.entries[key]; ok && s.Now().Sub(e.at) < max(e.ttl, dashboardTTL) {
 		return e.data, nil
 	}
-	facts, err := s.UIStore.FindIncidentFacts(r.Context(), from, end, dashboardEventSlack)
+	data, err := s.computeWindow(r.Context(), from, end)
 	if err != nil {
 		return nil, err
 	}
-	data := computeDashboard(facts, from, end)
+	c.put(key, dashboardEntry{at: s.Now(), data: data})
+	return data, nil
+}
+
+// put stores an entry; the caller holds c.mu.
+func (c *dashboardCache) put(key string, e dashboardEntry) {
 	if c.entries == nil {
 		c.entries = map[string]dashboardEntry{}
 	}
-	c.entries[key] = dashboardEntry{at: s.Now(), data: data}
-	return data, nil
+	c.entries[key] = e
+}
+
+// computeWindow reads the facts of [from, end) and computes the figures.
+func (s *Server) computeWindow(ctx context.Context, from, end time.Time) (*dashboardData, error) {
+	facts, err := s.UIStore.FindIncidentFacts(ctx, from, end, dashboardEventSlack)
+	if err != nil {
+		return nil, err
+	}
+	return computeDashboard(facts, from, end), nil
 }

@@ -85,6 +85,10 @@ type Main struct {
 	stopImpact     func()
 	// stopFollowUps stops the daily follow-up pass (serve_review.go).
 	stopFollowUps func()
+	// DashboardRefresh is how often the dashboard's default window is
+	// recomputed in the background; 0 means hhttp.DefaultDashboardRefresh.
+	DashboardRefresh time.Duration
+	stopDashboard    func()
 }
 
 // DefaultPruneInterval is how often "hindsight serve" deletes raw
@@ -137,6 +141,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.startReminders()
 	m.startImpact()
 	m.startFollowUps(s)
+	m.stopDashboard = s.RefreshDashboard(m.DashboardRefresh)
 	return nil
 }
 
@@ -233,6 +238,10 @@ func (m *Main) Close() error {
 	m.closeReminders()
 	m.closeImpact()
 	m.closeFollowUps()
+	if m.stopDashboard != nil {
+		m.stopDashboard()
+		m.stopDashboard = nil
+	}
 	if m.Store != nil {
 		if cerr := m.Store.Close(); err == nil {
 			err = cerr
