@@ -249,21 +249,33 @@ type Tx struct {
 	// broken is set when a savepoint could not be taken or rolled back:
 	// the transaction must not commit.
 	broken error
+	// stmts are the statements prepared in this transaction (SQLite only).
+	stmts map[string]*sql.Stmt
 }
 
 var _ hindsight.Services = (*Tx)(nil)
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := tx.prepared(ctx, q); st != nil {
+		r, err := st.ExecContext(ctx, args...)
+		return r, tx.d.mapError(err)
+	}
 	r, err := tx.tx.ExecContext(ctx, tx.d.rebind(q), args...)
 	return r, tx.d.mapError(err)
 }
 
+// query is not served by prepared statements: rows left open while the
+// same query runs again (nested) would share the driver's statement.
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	rows, err := tx.tx.QueryContext(ctx, tx.d.rebind(q), args...)
 	return rows, tx.d.mapError(err)
 }
 
+// queryRow serves a single-row query; its caller scans it at once.
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := tx.prepared(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return tx.tx.QueryRowContext(ctx, tx.d.rebind(q), args...)
 }
 
