@@ -52,8 +52,10 @@ func (tx *Tx) insertNotification(ctx context.Context, n *hindsight.AlertNotifica
 
 // AttachNotification links a notification to its incident.
 func (tx *Tx) AttachNotification(ctx context.Context, notificationID int64, incidentID string) error {
-	if _, err := tx.FindIncidentByID(ctx, incidentID); err != nil {
+	if n, err := tx.count(ctx, "SELECT COUNT(*) FROM incidents WHERE id = ?", incidentID); err != nil {
 		return err
+	} else if n == 0 {
+		return notFound("incident", incidentID)
 	}
 	r, err := tx.exec(ctx, "UPDATE alert_notifications SET incident_id = ? WHERE id = ?", incidentID, notificationID)
 	if err != nil {
@@ -125,7 +127,7 @@ func (tx *Tx) UpsertAlertState(ctx context.Context, a *hindsight.AlertState) (bo
 	if err := a.Validate(); err != nil {
 		return false, err
 	}
-	if _, _, err := tx.lockIncident(ctx, a.IncidentID); err != nil {
+	if err := tx.lockIncidentOnce(ctx, a.IncidentID); err != nil {
 		return false, err
 	}
 	a.StartsAt, a.EndsAt, a.UpdatedAt = normalize(a.StartsAt), normalizePtr(a.EndsAt), tx.now

@@ -13,8 +13,8 @@ var _ hindsight.Savepointer = (*Tx)(nil)
 
 // Savepoint runs fn inside a SAVEPOINT of the transaction (both engines
 // support SAVEPOINT, RELEASE and ROLLBACK TO). When fn fails, only its
-// changes are rolled back, including its marks of stale search documents,
-// and its error is returned; the transaction goes on. When the savepoint
+// changes are rolled back, including its marks of stale search documents
+// and its memo of the row locks it took, and its error is returned; the transaction goes on. When the savepoint
 // itself cannot be taken or rolled back, the transaction is broken: the
 // error is returned and the transaction will not commit.
 func (tx *Tx) Savepoint(ctx context.Context, fn func(tx hindsight.Services) error) error {
@@ -27,9 +27,9 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func(tx hindsight.Services) erro
 		tx.broken = err
 		return err
 	}
-	dirty := maps.Clone(tx.dirty)
+	dirty, locked := maps.Clone(tx.dirty), maps.Clone(tx.locked)
 	if err := fn(tx); err != nil {
-		tx.dirty = dirty
+		tx.dirty, tx.locked = dirty, locked
 		if _, rerr := tx.exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			tx.broken = rerr
 			return errors.Join(err, rerr)

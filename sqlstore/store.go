@@ -251,6 +251,8 @@ type Tx struct {
 	broken error
 	// stmts are the statements prepared in this transaction (SQLite only).
 	stmts map[string]*sql.Stmt
+	// locked holds the incidents whose row lock lockIncidentOnce took.
+	locked map[string]bool
 }
 
 var _ hindsight.Services = (*Tx)(nil)

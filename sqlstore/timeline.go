@@ -63,7 +63,7 @@ func (tx *Tx) AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) 
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	if _, _, err := tx.lockIncident(ctx, e.IncidentID); err != nil {
+	if err := tx.lockIncidentOnce(ctx, e.IncidentID); err != nil {
 		return err
 	}
 	e.Time = normalize(e.Time)
