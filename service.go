@@ -273,6 +273,16 @@ type Savepointer interface {
 	Savepoint(ctx context.Context, fn func(tx Services) error) error
 }
 
+// ParallelWriter is implemented by a Store whose write transactions run in
+// parallel (PostgreSQL), as opposed to one at a time (SQLite's single
+// writer). Writers that batch their work, such as the webhook's group
+// commit, run that many batches at once, each in its own transaction.
+type ParallelWriter interface {
+	// WriteParallelism returns how many write transactions are worth
+	// running at once; 1 when the engine serializes writers.
+	WriteParallelism() int
+}
+
 // Store is the durable store behind Hindsight: every service, transactions,
 // backup, and a readiness check. Every method may also return EUNAVAILABLE
 // when the database is unreachable, locked or full (callers may retry), and

@@ -10,14 +10,18 @@ import (
 	"github.com/hindsight-sre/hindsight"
 )
 
-// Group commit. Every notification waits in the Intake's queue; a single
+// Group commit. Every notification waits in the Intake's queue; a
 // committer goroutine takes whatever is waiting (up to the caps below),
 // applies it in ONE store transaction, each notification inside its own
 // savepoint, commits, and only then answers every request of the batch. One
 // commit (one fsync on SQLite) thus covers many webhooks, and a 200 still
-// means durable. The committer runs only while there is work: a lone
-// request is committed at once, with no added delay, and no goroutine is
-// left behind when the intake is idle.
+// means durable. Committers run only while there is work: a lone request is
+// committed at once, with no added delay, and no goroutine is left behind
+// when the intake is idle. On a store whose writers run in parallel
+// (hindsight.ParallelWriter: PostgreSQL) up to that many committers run at
+// once, each with its own batch and transaction, so that the round trips of
+// one batch overlap those of the others; their group locks, taken in sorted
+// order, keep them from deadlocking.
 const (
 	// maxBatchNotifications caps the notifications of one transaction.
 	maxBatchNotifications = 256
@@ -42,11 +46,12 @@ type request struct {
 	done chan struct{}
 }
 
-// committer is the Intake's queue and the state of its committer goroutine.
+// committer is the Intake's queue and the count of its committer
+// goroutines.
 type committer struct {
 	mu      sync.Mutex
 	queue   []*request
-	running bool
+	running int
 }
 
 // errNoSavepoints says the store's transactions cannot isolate one
@@ -60,13 +65,21 @@ func (in *Intake) submit(r *request) (Result, error) {
 	c := &in.batch
 	c.mu.Lock()
 	c.queue = append(c.queue, r)
-	if !c.running {
-		c.running = true
+	if c.running < in.committers() {
+		c.running++
 		go in.commitLoop()
 	}
 	c.mu.Unlock()
 	<-r.done
 	return r.res, r.err
+}
+
+// committers returns how many committers may run at once.
+func (in *Intake) committers() int {
+	if pw, ok := in.Store.(hindsight.ParallelWriter); ok {
+		return max(1, pw.WriteParallelism())
+	}
+	return 1
 }
 
 // commitLoop commits batches until the queue is empty, then stops.
@@ -81,14 +94,14 @@ func (in *Intake) commitLoop() {
 }
 
 // take removes the next batch from the queue: at least one notification,
-// then more while the caps allow. It returns nil, marking the committer
+// then more while the caps allow. It returns nil, counting the committer
 // stopped, when the queue is empty.
 func (in *Intake) take() []*request {
 	c := &in.batch
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.queue) == 0 {
-		c.running = false
+		c.running--
 		c.queue = nil
 		return nil
 	}

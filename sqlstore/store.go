@@ -76,6 +76,21 @@ func isPostgres(dsn string) bool {
 // Engine returns "sqlite" or "postgres".
 func (s *Store) Engine() string { return s.d.name }
 
+// postgresWriters is how many write transactions are worth running at once
+// on PostgreSQL: a few, leaving most of the pool to readers.
+const postgresWriters = 4
+
+var _ hindsight.ParallelWriter = (*Store)(nil)
+
+// WriteParallelism returns 1 on SQLite, which has a single writer, and
+// postgresWriters on PostgreSQL.
+func (s *Store) WriteParallelism() int {
+	if s.d.dollar {
+		return postgresWriters
+	}
+	return 1
+}
+
 func newStore(d *dialect, write, read *sql.DB, dsn string) *Store {
 	return &Store{
 		Now:   func() time.Time { return time.Now() },
