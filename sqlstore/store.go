@@ -77,8 +77,8 @@ func isPostgres(dsn string) bool {
 func (s *Store) Engine() string { return s.d.name }
 
 // postgresWriters is how many write transactions are worth running at once
-// on PostgreSQL: a few, leaving most of the pool to readers.
-const postgresWriters = 4
+// on PostgreSQL: half of the pool, the rest left to readers.
+const postgresWriters = 8
 
 var _ hindsight.ParallelWriter = (*Store)(nil)
 
