@@ -53,6 +53,8 @@ var apiAccess = map[string]string{
 	"GET /api/v1/actions":                              "viewer",
 	"POST /api/v1/incidents/{id}/actions":              "editor",
 	"PATCH /api/v1/actions/{id}":                       "editor",
+	"GET /api/v1/search":                               read,
+	"GET /api/v1/openapi.json":                         public,
 }
 
 // registeredPatterns returns every literal pattern passed to mux.Handle or

@@ -111,6 +111,8 @@ func NewServer() *Server {
 	s.registerUIRoutes()
 	s.registerImpactRoutes()
 	s.registerReviewRoutes()
+	s.registerSearchRoutes()
+	s.registerOpenAPIRoutes()
 	return s
 }
 
