@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -24,18 +25,26 @@ type chartSeries struct {
 }
 
 // barChart draws grouped bars: one group per label, one bar per series.
+// A chart without any value says so instead of drawing an empty scale.
 func barChart(title string, labels []string, series []chartSeries, unit string) template.HTML {
-	peak := 0.0
+	peak, seen := 0.0, false
 	for _, s := range series {
 		for _, v := range s.Values {
 			if !math.IsNaN(v) {
-				peak = math.Max(peak, v)
+				peak, seen = math.Max(peak, v), true
 			}
 		}
 	}
-	top := niceCeil(peak)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s">`, chartW, chartH, esc(title))
+	if !seen {
+		fmt.Fprintf(&b, `<text class="tick empty" x="%d" y="%d" text-anchor="middle">%s</text></svg>`, chartW/2, chartH/2, emptyChart)
+		return template.HTML(b.String())
+	}
+	top := niceCeil(peak)
+	if top == 0 {
+		top = 1 // every value is 0: still a scale with distinct labels
+	}
 	axes(&b, top, unit)
 	plotW, plotH := float64(chartW-padL-padR), float64(chartH-padT-padB)
 	group := plotW / float64(max(len(labels), 1))
@@ -89,9 +98,25 @@ func axes(b *strings.Builder, top float64, unit string) {
 	for i := 0; i <= 4; i++ {
 		y := float64(padT) + plotH - plotH*float64(i)/4
 		fmt.Fprintf(b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"></line>`, padL, chartW-padR, y, y)
-		fmt.Fprintf(b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, padL-6, y+4, fmtNum(top*float64(i)/4))
+		fmt.Fprintf(b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, padL-6, y+4, tickLabel(top*float64(i)/4, top))
 	}
 	fmt.Fprintf(b, `<text class="tick unit" x="4" y="%d">%s</text>`, padT+4, esc(unit))
+}
+
+// emptyChart is what a chart without any value in its window shows.
+const emptyChart = "No data in this window"
+
+// tickLabel formats a scale value with the fewest decimals that show it
+// exactly (top/4 steps of a 1, 2 or 5 times a power of ten need at most
+// two more than top), so that the labels of a scale are distinct.
+func tickLabel(v, top float64) string {
+	for d := 0; d <= 8; d++ {
+		p := math.Pow(10, float64(d))
+		if r := math.Round(v*p) / p; math.Abs(r-v) <= top*1e-9 {
+			return strconv.FormatFloat(r, 'f', -1, 64)
+		}
+	}
+	return fmtNum(v)
 }
 
 // niceCeil rounds v up to 1, 2 or 5 times a power of ten.

@@ -45,6 +45,10 @@ type dashboardData struct {
 	Completion        float64
 	ActionsDone, Acts int
 	Repeats           []repeatRow
+	// Budget is the error budget consumed over the window, in percent, by
+	// the BudgetN incidents with a measured figure.
+	Budget  float64
+	BudgetN int
 }
 
 // dashboardChart is one chart with a caption.
@@ -124,11 +128,11 @@ func (c *dashboardCache) put(key string, e dashboardEntry) {
 	c.entries[key] = e
 }
 
-// computeWindow reads the facts of [from, end) and computes the figures.
+// computeWindow has the store aggregate [from, end) and draws the charts.
 func (s *Server) computeWindow(ctx context.Context, from, end time.Time) (*dashboardData, error) {
-	facts, err := s.UIStore.FindIncidentFacts(ctx, from, end, dashboardEventSlack)
+	st, err := s.UIStore.FindDashboardStats(ctx, from, end, dashboardEventSlack)
 	if err != nil {
 		return nil, err
 	}
-	return computeDashboard(facts, from, end), nil
+	return computeDashboard(st, from, end), nil
 }

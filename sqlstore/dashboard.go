@@ -3,7 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -11,97 +16,326 @@ import (
 
 var _ hindsight.FactsService = (*Store)(nil)
 
-// FindIncidentFacts returns the facts of the incidents that started in
-// [from, to), in one snapshot of three range scans: incidents by start
-// time, the first response-time events by (type, time), and action item
-// counts per incident.
-func (s *Store) FindIncidentFacts(ctx context.Context, from, to time.Time, eventSlack time.Duration) (out []*hindsight.IncidentFacts, err error) {
-	err = s.view(ctx, func(tx *Tx) error {
-		byID := map[string]*hindsight.IncidentFacts{}
-		if out, err = tx.incidentFacts(ctx, from, to, byID); err != nil {
-			return err
-		}
-		if err := tx.firstEvents(ctx, from, to.Add(eventSlack), byID); err != nil {
-			return err
-		}
-		return tx.actionCounts(ctx, from, to, byID)
-	})
-	return out, err
+// The dashboard is aggregated in SQL, in one snapshot: response times from
+// the first event of each type per incident (one GROUP BY over the covering
+// index timeline_events_type_time, joined once to the window's incidents),
+// action items and impacts grouped by month, repeat alerts grouped by name.
+// Medians are computed by PostgreSQL (percentile_cont); SQLite has no
+// median, so it returns one row of three durations per incident and the
+// medians are taken in Go.
+
+// dashWindow is the window being aggregated, with its indexes.
+type dashWindow struct {
+	from, to, eventsTo time.Time
+	stats              *hindsight.DashboardStats
+	sevIndex           map[string]int
 }
 
-func (tx *Tx) incidentFacts(ctx context.Context, from, to time.Time, byID map[string]*hindsight.IncidentFacts) ([]*hindsight.IncidentFacts, error) {
-	rows, err := tx.query(ctx, "SELECT id, alert_name, title, severity, started_at, resolved_at FROM incidents WHERE started_at >= ? AND started_at < ? ORDER BY started_at",
-		from.UnixMicro(), to.UnixMicro())
-	if err != nil {
+// FindDashboardStats aggregates the incidents that started in [from, to).
+// The response times and the other figures are read concurrently, each in
+// its own read snapshot, so that two cores share the work.
+func (s *Store) FindDashboardStats(ctx context.Context, from, to time.Time, eventSlack time.Duration) (*hindsight.DashboardStats, error) {
+	w := newDashWindow(from, to, eventSlack)
+	groups := [][]func(*Tx) func(context.Context, *dashWindow) error{
+		{func(tx *Tx) func(context.Context, *dashWindow) error { return tx.dashResponse }},
+		{func(tx *Tx) func(context.Context, *dashWindow) error { return tx.dashActions },
+			func(tx *Tx) func(context.Context, *dashWindow) error { return tx.dashRepeats },
+			func(tx *Tx) func(context.Context, *dashWindow) error { return tx.dashBudget }},
+	}
+	errs := make([]error, len(groups))
+	var wg sync.WaitGroup
+	for i, g := range groups {
+		wg.Go(func() {
+			errs[i] = s.view(ctx, func(tx *Tx) error {
+				for _, step := range g {
+					if err := step(tx)(ctx, w); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*hindsight.IncidentFacts
-	for rows.Next() {
-		var f hindsight.IncidentFacts
-		var sev string
-		var started, resolved sql.NullInt64
-		if err := rows.Scan(&f.ID, &f.AlertName, &f.Title, &sev, &started, &resolved); err != nil {
-			return nil, tx.d.mapError(err)
-		}
-		f.Severity, f.StartedAt, f.ResolvedAt = hindsight.Severity(sev), fromTS(started), fromTSPtr(resolved)
-		f.First = map[hindsight.EventType]time.Time{}
-		byID[f.ID] = &f
-		out = append(out, &f)
-	}
-	return out, tx.d.mapError(rows.Err())
+	return w.stats, nil
 }
 
-func (tx *Tx) firstEvents(ctx context.Context, from, to time.Time, byID map[string]*hindsight.IncidentFacts) error {
-	types := make([]string, len(hindsight.DashboardEventTypes))
-	args := []any{}
-	for i, t := range hindsight.DashboardEventTypes {
-		types[i] = "?"
-		args = append(args, string(t))
+func newDashWindow(from, to time.Time, eventSlack time.Duration) *dashWindow {
+	months := hindsight.DashboardMonths(from, to)
+	st := &hindsight.DashboardStats{Months: months, Actions: make([]int, len(months)), ActionsDone: make([]int, len(months)),
+		Budget: make([]hindsight.BudgetSum, len(months))}
+	for _, p := range []*[][]hindsight.Median{&st.Detect, &st.Acknowledge, &st.Resolve} {
+		*p = make([][]hindsight.Median, len(months))
+		for m := range *p {
+			(*p)[m] = make([]hindsight.Median, len(hindsight.Severities))
+			for s := range (*p)[m] {
+				(*p)[m][s].Minutes = math.NaN()
+			}
+		}
 	}
-	args = append(args, from.UnixMicro(), to.UnixMicro())
-	rows, err := tx.query(ctx, "SELECT incident_id, type, time FROM timeline_events WHERE type IN ("+strings.Join(types, ", ")+") AND time >= ? AND time < ?", args...)
+	w := &dashWindow{from: from, to: to, eventsTo: to.Add(eventSlack), stats: st, sevIndex: map[string]int{}}
+	for i, sev := range hindsight.Severities {
+		w.sevIndex[string(sev)] = i
+	}
+	return w
+}
+
+// monthsSQL is a WITH clause naming the window's months: months(k, lo,
+// hi) holds each month's index and its bounds in microseconds. Joining
+// incidents to it by range replaces a per-row month expression and sort.
+func (w *dashWindow) monthsSQL() (string, []any) {
+	var rows []string
+	var args []any
+	m := w.from
+	for k := range w.stats.Months {
+		next := m.AddDate(0, 1, 0)
+		rows = append(rows, "("+strconv.Itoa(k)+", CAST(? AS BIGINT), CAST(? AS BIGINT))")
+		args = append(args, m.UnixMicro(), next.UnixMicro())
+		m = next
+	}
+	if len(rows) == 0 {
+		rows = append(rows, "(0, CAST(0 AS BIGINT), CAST(0 AS BIGINT))")
+	}
+	return "WITH months (k, lo, hi) AS (VALUES " + strings.Join(rows, ", ") + ") ", args
+}
+
+// inMonths joins the window's incidents i to their month mo.
+const inMonths = " months mo JOIN incidents i ON i.started_at >= mo.lo AND i.started_at < mo.hi "
+
+// knownSeverity is the condition on i.severity that keeps the known
+// severities, with its arguments.
+func knownSeverity() (string, []any) {
+	marks := make([]string, len(hindsight.Severities))
+	args := make([]any, len(hindsight.Severities))
+	for i, s := range hindsight.Severities {
+		marks[i], args[i] = "?", string(s)
+	}
+	return "i.severity IN (" + strings.Join(marks, ", ") + ")", args
+}
+
+// firstEventsSQL selects, per incident with events in a time range (two
+// arguments), the first time of each event type of DashboardEventTypes.
+var firstEventsSQL = func() string {
+	var cols, types []string
+	for _, t := range hindsight.DashboardEventTypes {
+		cols = append(cols, "MIN(CASE WHEN type = '"+string(t)+"' THEN time END) AS "+string(t))
+		types = append(types, "'"+string(t)+"'")
+	}
+	return "SELECT incident_id, " + strings.Join(cols, ", ") + " FROM timeline_events WHERE type IN (" +
+		strings.Join(types, ", ") + ") AND time >= ? AND time < ? GROUP BY incident_id"
+}()
+
+// durationsSQL selects, per incident that started in the window, its month,
+// severity and the microseconds to detect, acknowledge and resolve (NULL
+// where not measured), with the rules of hindsight.ComputeResponseTimes.
+func (tx *Tx) durationsSQL() string {
+	return `SELECT mo.k AS k, i.severity AS severity,
+		CASE WHEN f.alert_fired >= f.issue_started THEN f.alert_fired - f.issue_started END AS detect,
+		CASE WHEN f.acknowledged >= f.alert_fired THEN f.acknowledged - f.alert_fired END AS ack,
+		CASE WHEN COALESCE(f.resolved, i.resolved_at) >= COALESCE(f.issue_started, i.started_at)
+			THEN COALESCE(f.resolved, i.resolved_at) - COALESCE(f.issue_started, i.started_at) END AS resolve
+		FROM` + inMonths + `LEFT JOIN (` + firstEventsSQL + `) f ON f.incident_id = i.id`
+}
+
+// dashResponse fills the incident count and the median response times.
+func (tx *Tx) dashResponse(ctx context.Context, w *dashWindow) error {
+	with, args := w.monthsSQL()
+	args = append(args, w.from.UnixMicro(), w.eventsTo.UnixMicro())
+	if tx.d.name == "postgres" {
+		return tx.dashResponseGrouped(ctx, w, with, args)
+	}
+	rows, err := tx.query(ctx, with+tx.durationsSQL(), args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	// samples[metric][month][severity] holds the measured minutes.
+	samples := make([][][][]float64, 3)
+	for k := range samples {
+		samples[k] = make([][][]float64, len(w.stats.Months))
+		for m := range samples[k] {
+			samples[k][m] = make([][]float64, len(hindsight.Severities))
+		}
+	}
 	for rows.Next() {
-		var id, typ string
-		var at int64
-		if err := rows.Scan(&id, &typ, &at); err != nil {
+		var month int
+		var sev string
+		var us [3]sql.NullInt64
+		if err := rows.Scan(&month, &sev, &us[0], &us[1], &us[2]); err != nil {
 			return tx.d.mapError(err)
 		}
-		f, ok := byID[id]
-		if !ok {
-			continue
+		w.stats.Incidents++
+		m, s, ok := w.cell(month, sev)
+		for k := range us {
+			if ok && us[k].Valid {
+				samples[k][m][s] = append(samples[k][m][s], minutes(float64(us[k].Int64)))
+			}
 		}
-		t := time.UnixMicro(at).UTC()
-		if cur, seen := f.First[hindsight.EventType(typ)]; !seen || t.Before(cur) {
-			f.First[hindsight.EventType(typ)] = t
+	}
+	for k, out := range w.medians() {
+		for m := range out {
+			for s := range out[m] {
+				out[m][s] = hindsight.Median{Minutes: median(samples[k][m][s]), N: len(samples[k][m][s])}
+			}
 		}
 	}
 	return tx.d.mapError(rows.Err())
 }
 
-func (tx *Tx) actionCounts(ctx context.Context, from, to time.Time, byID map[string]*hindsight.IncidentFacts) error {
-	rows, err := tx.query(ctx, `SELECT a.incident_id, a.status FROM incidents i JOIN action_items a ON a.incident_id = i.id
-		WHERE i.started_at >= ? AND i.started_at < ?`, from.UnixMicro(), to.UnixMicro())
+// dashResponseGrouped has PostgreSQL compute the medians per month and
+// severity.
+func (tx *Tx) dashResponseGrouped(ctx context.Context, w *dashWindow, with string, args []any) error {
+	rows, err := tx.query(ctx, with+`SELECT k, severity, COUNT(*),
+		COUNT(detect), percentile_cont(0.5) WITHIN GROUP (ORDER BY detect),
+		COUNT(ack), percentile_cont(0.5) WITHIN GROUP (ORDER BY ack),
+		COUNT(resolve), percentile_cont(0.5) WITHIN GROUP (ORDER BY resolve)
+		FROM (`+tx.durationsSQL()+`) d GROUP BY k, severity`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, status string
-		if err := rows.Scan(&id, &status); err != nil {
+		var month, n int
+		var sev string
+		var counts [3]int
+		var meds [3]sql.NullFloat64
+		if err := rows.Scan(&month, &sev, &n, &counts[0], &meds[0], &counts[1], &meds[1], &counts[2], &meds[2]); err != nil {
 			return tx.d.mapError(err)
 		}
-		f, ok := byID[id]
-		if !ok || hindsight.ActionStatus(status) == hindsight.ActionWontDo {
+		w.stats.Incidents += n
+		m, s, ok := w.cell(month, sev)
+		if !ok {
 			continue
 		}
-		f.Actions++
-		if hindsight.ActionStatus(status) == hindsight.ActionDone {
-			f.ActionsDone++
+		for k, out := range w.medians() {
+			if counts[k] > 0 {
+				out[m][s] = hindsight.Median{Minutes: minutes(meds[k].Float64), N: counts[k]}
+			}
+		}
+	}
+	return tx.d.mapError(rows.Err())
+}
+
+// cell returns the month and severity indexes of a row, ok false when
+// either is outside the window's.
+func (w *dashWindow) cell(m int, sev string) (int, int, bool) {
+	s, known := w.sevIndex[sev]
+	return m, s, m >= 0 && m < len(w.stats.Months) && known
+}
+
+// medians are the window's three median tables in the order of the
+// duration columns: detect, acknowledge, resolve.
+func (w *dashWindow) medians() [3][][]hindsight.Median {
+	return [3][][]hindsight.Median{w.stats.Detect, w.stats.Acknowledge, w.stats.Resolve}
+}
+
+// minutes converts microseconds to minutes as time.Duration.Minutes does.
+func minutes(us float64) float64 {
+	if us == math.Trunc(us) && math.Abs(us) < 1<<53/1000 {
+		return (time.Duration(us) * time.Microsecond).Minutes()
+	}
+	return us / 6e7
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// dashActions counts the action items of the window's incidents per month.
+// Severities are grouped rather than filtered, so that the scan keeps to
+// the covering index incidents_dashboard.
+func (tx *Tx) dashActions(ctx context.Context, w *dashWindow) error {
+	with, args := w.monthsSQL()
+	rows, err := tx.query(ctx, with+`SELECT mo.k, i.severity,
+		SUM(CASE WHEN a.status = ? THEN 1 ELSE 0 END), SUM(CASE WHEN a.status <> ? THEN 1 ELSE 0 END)
+		FROM`+inMonths+`JOIN action_items a ON a.incident_id = i.id GROUP BY mo.k, i.severity`,
+		append(args, string(hindsight.ActionDone), string(hindsight.ActionWontDo))...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var month, done, total int
+		var sev string
+		if err := rows.Scan(&month, &sev, &done, &total); err != nil {
+			return tx.d.mapError(err)
+		}
+		if m, _, ok := w.cell(month, sev); ok {
+			w.stats.ActionsDone[m] += done
+			w.stats.Actions[m] += total
+		}
+	}
+	return tx.d.mapError(rows.Err())
+}
+
+// dashRepeats lists the alerts that opened more than one incident. Names
+// are compared byte by byte on both engines.
+func (tx *Tx) dashRepeats(ctx context.Context, w *dashWindow) error {
+	collate := ""
+	if tx.d.name == "postgres" {
+		collate = ` COLLATE "C"`
+	}
+	known, sevArgs := knownSeverity()
+	args := append(append(sevArgs, w.from.UnixMicro(), w.to.UnixMicro()), sevArgs...)
+	rows, err := tx.query(ctx, `SELECT COALESCE(NULLIF(i.alert_name, ''), i.title)`+collate+` AS alert,
+		SUM(CASE WHEN `+known+` THEN 1 ELSE 0 END) AS n
+		FROM incidents i WHERE i.started_at >= ? AND i.started_at < ?
+		GROUP BY alert HAVING SUM(CASE WHEN `+known+` THEN 1 ELSE 0 END) > 1 ORDER BY n DESC, alert LIMIT `+strconv.Itoa(hindsight.DashboardRepeats), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r hindsight.AlertCount
+		if err := rows.Scan(&r.Alert, &r.Count); err != nil {
+			return tx.d.mapError(err)
+		}
+		w.stats.Repeats = append(w.stats.Repeats, r)
+	}
+	return tx.d.mapError(rows.Err())
+}
+
+// budgetSQL is the expression of an impact's consumed error budget: the
+// event-based figure when measured, else the downtime-based one, else NULL.
+func (tx *Tx) budgetSQL() string {
+	measured := func(f string) string { return "json_extract(m.impact, '$." + f + ".measured')" }
+	value := func(f string) string { return "json_extract(m.impact, '$." + f + ".value')" }
+	if tx.d.name == "postgres" {
+		measured = func(f string) string { return "(m.impact::json #>> '{" + f + ",measured}') = 'true'" }
+		value = func(f string) string { return "(m.impact::json #>> '{" + f + ",value}')::float8" }
+	}
+	return "CASE WHEN " + measured("error_budget_consumed") + " THEN " + value("error_budget_consumed") +
+		" WHEN " + measured("budget_consumed") + " THEN " + value("budget_consumed") + " END"
+}
+
+// dashBudget sums the stored error budget consumed per month.
+func (tx *Tx) dashBudget(ctx context.Context, w *dashWindow) error {
+	with, args := w.monthsSQL()
+	rows, err := tx.query(ctx, with+`SELECT k, SUM(budget), COUNT(budget) FROM (SELECT mo.k AS k, `+
+		tx.budgetSQL()+` AS budget FROM`+inMonths+`JOIN impacts m ON m.incident_id = i.id) b GROUP BY k`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var month int
+		var sum sql.NullFloat64
+		var n int
+		if err := rows.Scan(&month, &sum, &n); err != nil {
+			return tx.d.mapError(err)
+		}
+		if m := month; m >= 0 && m < len(w.stats.Months) && n > 0 {
+			w.stats.Budget[m] = hindsight.BudgetSum{Percent: sum.Float64, N: n}
 		}
 	}
 	return tx.d.mapError(rows.Err())
