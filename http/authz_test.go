@@ -54,6 +54,7 @@ var apiAccess = map[string]string{
 	"POST /api/v1/incidents/{id}/actions":              "editor",
 	"PATCH /api/v1/actions/{id}":                       "editor",
 	"GET /api/v1/search":                               read,
+	"GET /api/v1/stats":                                "viewer",
 	"GET /api/v1/openapi.json":                         public,
 }
 

@@ -234,6 +234,7 @@ func checkDocumentedRoutes(t *testing.T, doc map[string]any) {
 var getQueries = map[string]string{
 	"/api/v1/search":  "?q=HighAPIErrorRate&limit=5",
 	"/api/v1/actions": "?owner=@sre",
+	"/api/v1/stats":   "?to=2026-12&months=3",
 }
 
 // checkGetResponses requests every documented GET route and checks the
@@ -251,6 +252,10 @@ func (e *openAPIEnv) checkGetResponses(t *testing.T) {
 		url := strings.ReplaceAll(path, "{id}", e.incident) + getQueries[path]
 		req := e.jsonRequest(t, http.MethodGet, url, "")
 		e.checkResponse(t, req, path, "get")
+	}
+	st := e.checkResponse(t, e.jsonRequest(t, http.MethodGet, "/api/v1/stats?from=2026-11&to=2026-11", ""), "/api/v1/stats", "get")
+	if months, _ := st["months"].([]any); st["incidents"] != 1.0 || len(months) != 1 || dig(st, "action_completion", "counted") != 1.0 {
+		t.Errorf("stats of 2026-11: %v incidents over %v, actions %v; want the webhook's one over 2026-11 with its action", st["incidents"], st["months"], st["action_completion"])
 	}
 	found := e.checkResponse(t, e.jsonRequest(t, http.MethodGet, "/api/v1/search?q=HighAPIErrorRate&status=UNDER+INVESTIGATION", ""), "/api/v1/search", "get")
 	if items, _ := found["items"].([]any); found["total"] != float64(len(items)) || len(items) == 0 || found["total_capped"] != false {
@@ -274,6 +279,10 @@ func (e *openAPIEnv) checkErrors(t *testing.T) {
 	if got := strings.Join(names, ","); got != "from,limit,q,severity" {
 		t.Errorf("400 of search lists fields %q, want from,limit,q,severity", got)
 	}
+	status, body = e.call(t, hindsight.RoleViewer, http.MethodGet, "/api/v1/stats?months=99&to=June", "")
+	e.checkError(t, "/api/v1/stats", status, http.StatusBadRequest, body)
+	status, body = e.call(t, "", http.MethodGet, "/api/v1/stats", "")
+	e.checkError(t, "/api/v1/stats", status, http.StatusUnauthorized, body)
 	status, body = e.call(t, "", http.MethodGet, "/api/v1/incidents", "")
 	e.checkError(t, "/api/v1/incidents", status, http.StatusUnauthorized, body)
 	status, body = e.call(t, hindsight.RoleViewer, http.MethodGet, "/api/v1/incidents/nope", "")

@@ -112,6 +112,7 @@ func NewServer() *Server {
 	s.registerImpactRoutes()
 	s.registerReviewRoutes()
 	s.registerSearchRoutes()
+	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
 	return s
 }
