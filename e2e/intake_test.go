@@ -150,7 +150,7 @@ type incident struct {
 func (s *server) incidents(t *testing.T) []incident {
 	t.Helper()
 	var out struct {
-		Incidents []incident `json:"incidents"`
+		Incidents []incident `json:"items"`
 	}
 	getJSON(t, s.URL+"/api/v1/incidents", s.viewer, &out)
 	return out.Incidents

@@ -22,7 +22,7 @@ type incidentSummary struct {
 
 // incidentList is the body of GET /api/v1/incidents.
 type incidentList struct {
-	Incidents []incidentSummary `json:"incidents"`
+	Items []incidentSummary `json:"items"`
 	Total     int               `json:"total"`
 	Offset    int               `json:"offset"`
 	Limit     int               `json:"limit"`
@@ -44,7 +44,7 @@ func (s *Server) handleIncidentList(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	out := incidentList{Incidents: make([]incidentSummary, len(incs)), Total: total, Offset: f.Page.Normalize().Offset, Limit: f.Page.Normalize().Limit}
+	out := incidentList{Items: make([]incidentSummary, len(incs)), Total: total, Offset: f.Page.Normalize().Offset, Limit: f.Page.Normalize().Limit}
 	for i, inc := range incs {
 		row := incidentSummary{ID: inc.ID, Title: inc.Title, Severity: inc.Severity, Status: inc.Status,
 			Services: inc.Services, StartedAt: inc.StartedAt.UTC().Format(timeFormat)}
@@ -55,7 +55,7 @@ func (s *Server) handleIncidentList(w http.ResponseWriter, r *http.Request) {
 		if row.Services == nil {
 			row.Services = []string{}
 		}
-		out.Incidents[i] = row
+		out.Items[i] = row
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -53,7 +53,7 @@ type listBody struct {
 		Services   []string `json:"services"`
 		StartedAt  string   `json:"started_at"`
 		ResolvedAt *string  `json:"resolved_at"`
-	} `json:"incidents"`
+	} `json:"items"`
 	Total  int `json:"total"`
 	Offset int `json:"offset"`
 	Limit  int `json:"limit"`
