@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"strconv"
 
 	"github.com/hindsight-sre/hindsight"
 )
@@ -21,8 +20,10 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func(tx hindsight.Services) erro
 	if tx.broken != nil {
 		return tx.broken
 	}
-	tx.savepoints++
-	name := "hindsight_sp" + strconv.Itoa(tx.savepoints)
+	// One name for every savepoint: ROLLBACK TO and RELEASE act on the
+	// most recent savepoint of that name, which is this one even when fn
+	// nests others, and the three statements stay prepared (stmtcache.go).
+	const name = "hindsight_sp"
 	if _, err := tx.exec(ctx, "SAVEPOINT "+name); err != nil {
 		tx.broken = err
 		return err

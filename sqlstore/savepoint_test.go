@@ -11,8 +11,9 @@ import (
 )
 
 // TestSavepoint: inside one transaction, a savepoint whose work fails (an
-// error of its own, or a duplicate notification refused by the unique index)
-// undoes only its own changes and stale-index marks; the others commit, with
+// error of its own, or a duplicate notification refused by the unique index,
+// or a nested savepoint's error) undoes only its own changes and stale-index
+// marks; the others commit, with
 // their search documents rebuilt once at commit.
 func TestSavepoint(t *testing.T) {
 	t.Parallel()
@@ -27,6 +28,7 @@ func TestSavepoint(t *testing.T) {
 func testSavepoint(t *testing.T, s *sqlstore.Store) {
 	ctx := context.Background()
 	a, b, c := storetest.NewIncident(1, "Kept"), storetest.NewIncident(2, "Undone"), storetest.NewIncident(3, "Later")
+	d := storetest.NewIncident(4, "Nested")
 	fail := errors.New("fail")
 	err := s.WithTx(ctx, func(tx hindsight.Services) error {
 		sp := tx.(hindsight.Savepointer)
@@ -54,6 +56,14 @@ func testSavepoint(t *testing.T, s *sqlstore.Store) {
 			if err := tx.CreateIncident(ctx, c); err != nil {
 				return err
 			}
+			if err := tx.(hindsight.Savepointer).Savepoint(ctx, func(tx hindsight.Services) error {
+				if err := tx.CreateIncident(ctx, d); err != nil {
+					return err
+				}
+				return fail
+			}); !errors.Is(err, fail) {
+				t.Errorf("nested savepoint: %v, want its own error", err)
+			}
 			return tx.AddTimelineEvent(ctx, storetest.NewEvent(c.ID, storetest.T0, "zeppelin spotted"))
 		})
 	})
@@ -65,8 +75,10 @@ func testSavepoint(t *testing.T, s *sqlstore.Store) {
 			t.Errorf("%s: %v", inc.ID, err)
 		}
 	}
-	if _, err := s.FindIncidentByID(ctx, b.ID); hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
-		t.Errorf("rolled-back incident: %v, want ENOTFOUND", err)
+	for _, inc := range []*hindsight.Incident{b, d} {
+		if _, err := s.FindIncidentByID(ctx, inc.ID); hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
+			t.Errorf("rolled-back incident %s: %v, want ENOTFOUND", inc.ID, err)
+		}
 	}
 	res, _, err := s.Search(ctx, hindsight.SearchQuery{Text: "zeppelin"})
 	if err != nil || len(res) != 1 || res[0].IncidentID != c.ID {

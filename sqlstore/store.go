@@ -259,8 +259,6 @@ type Tx struct {
 	now time.Time
 	// dirty holds the incidents whose search document is rebuilt at commit.
 	dirty map[string]bool
-	// savepoints counts the savepoints taken, to name them uniquely.
-	savepoints int
 	// broken is set when a savepoint could not be taken or rolled back:
 	// the transaction must not commit.
 	broken error
