@@ -190,7 +190,6 @@ func missingVersion() error {
 	return v.Err("request")
 }
 
-// handleSignOffList lists the sign-offs, voided ones with their reason.
 // dismissRequest names a placeholder row and the document version it was read at.
 type dismissRequest struct {
 	Key     string `json:"key"`
@@ -217,6 +216,7 @@ func (s *Server) handlePlaceholderDismiss(w http.ResponseWriter, r *http.Request
 	writeJSON(w, http.StatusOK, res)
 }
 
+// handleSignOffList lists the sign-offs, voided ones with their reason.
 func (s *Server) handleSignOffList(w http.ResponseWriter, r *http.Request) {
 	items, err := s.Review.SignOffs(r.Context(), r.PathValue("id"))
 	if err != nil {
