@@ -70,18 +70,26 @@ func testSavepoint(t *testing.T, s *sqlstore.Store) {
 	if err != nil {
 		t.Fatalf("WithTx: %v", err)
 	}
-	for _, inc := range []*hindsight.Incident{a, c} {
+	checkSavepoints(t, s, []*hindsight.Incident{a, c}, []*hindsight.Incident{b, d})
+}
+
+// checkSavepoints checks that kept are stored and undone are not, and that
+// the search document of the last kept one was built at commit.
+func checkSavepoints(t *testing.T, s *sqlstore.Store, kept, undone []*hindsight.Incident) {
+	t.Helper()
+	ctx := context.Background()
+	for _, inc := range kept {
 		if _, err := s.FindIncidentByID(ctx, inc.ID); err != nil {
 			t.Errorf("%s: %v", inc.ID, err)
 		}
 	}
-	for _, inc := range []*hindsight.Incident{b, d} {
+	for _, inc := range undone {
 		if _, err := s.FindIncidentByID(ctx, inc.ID); hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
 			t.Errorf("rolled-back incident %s: %v, want ENOTFOUND", inc.ID, err)
 		}
 	}
 	res, _, err := s.Search(ctx, hindsight.SearchQuery{Text: "zeppelin"})
-	if err != nil || len(res) != 1 || res[0].IncidentID != c.ID {
+	if c := kept[len(kept)-1]; err != nil || len(res) != 1 || res[0].IncidentID != c.ID {
 		t.Errorf("search after commit: %v, %v; want %s", res, err, c.ID)
 	}
 }
