@@ -213,7 +213,10 @@ type AlertService interface {
 	PruneNotifications(ctx context.Context, cutoff time.Time) (int64, error)
 	// LockAlertGroup serializes, until the transaction ends, every
 	// transaction that processes the same group key, across processes
-	// sharing one database. Outside WithTx it has no lasting effect.
+	// sharing one database. Outside WithTx it has no lasting effect. Take
+	// it outside any savepoint (PostgreSQL releases a lock taken inside a
+	// savepoint that is rolled back), and when taking several, take them
+	// in sorted order so that two transactions cannot deadlock.
 	LockAlertGroup(ctx context.Context, groupKey string) error
 	// FindOpenIncidentByGroupKey returns the latest incident of the group
 	// that is not resolved, or was resolved at or after reopenAfter (zero:
