@@ -119,12 +119,8 @@ func (s *Server) handleActionPatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req actionPatchRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeVersioned(r, &req); err != nil {
 		Error(w, r, err)
-		return
-	}
-	if req.Version < 1 {
-		Error(w, r, missingVersion())
 		return
 	}
 	p := review.ActionPatch{Title: req.Title, Owner: req.Owner, Horizon: req.Horizon, Status: req.Status,

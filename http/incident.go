@@ -20,14 +20,6 @@ type incidentSummary struct {
 	ResolvedAt *string                  `json:"resolved_at"`
 }
 
-// incidentList is the body of GET /api/v1/incidents.
-type incidentList struct {
-	Items []incidentSummary `json:"items"`
-	Total     int               `json:"total"`
-	Offset    int               `json:"offset"`
-	Limit     int               `json:"limit"`
-}
-
 const timeFormat = "2006-01-02T15:04:05Z07:00"
 
 // handleIncidentList lists incidents, newest first, filtered by the query
@@ -44,7 +36,7 @@ func (s *Server) handleIncidentList(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	out := incidentList{Items: make([]incidentSummary, len(incs)), Total: total, Offset: f.Page.Normalize().Offset, Limit: f.Page.Normalize().Limit}
+	out := list[incidentSummary]{Items: make([]incidentSummary, len(incs)), Total: total, Offset: f.Page.Normalize().Offset, Limit: f.Page.Normalize().Limit}
 	for i, inc := range incs {
 		row := incidentSummary{ID: inc.ID, Title: inc.Title, Severity: inc.Severity, Status: inc.Status,
 			Services: inc.Services, StartedAt: inc.StartedAt.UTC().Format(timeFormat)}

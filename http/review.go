@@ -168,12 +168,8 @@ type narrativeRequest struct {
 // handleNarrativePut replaces the narrative at the version the client read.
 func (s *Server) handleNarrativePut(w http.ResponseWriter, r *http.Request) {
 	var req narrativeRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeVersioned(r, &req); err != nil {
 		Error(w, r, err)
-		return
-	}
-	if req.Version < 1 {
-		Error(w, r, missingVersion())
 		return
 	}
 	res, err := s.Review.UpdateNarrative(r.Context(), r.PathValue("id"), req.Narrative, req.Version)
@@ -184,10 +180,28 @@ func (s *Server) handleNarrativePut(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-func missingVersion() error {
-	var v hindsight.Validation
-	v.Add("version", "is required: send the version you read, so that a concurrent change is not overwritten")
-	return v.Err("request")
+// versioned is a request body that carries the version its sender read, so
+// that a write made since is refused rather than overwritten.
+type versioned interface {
+	readVersion() int
+}
+
+func (r *narrativeRequest) readVersion() int   { return r.Version }
+func (r *dismissRequest) readVersion() int     { return r.Version }
+func (r *actionPatchRequest) readVersion() int { return r.Version }
+
+// decodeVersioned reads the request body into v as decodeJSON does, and
+// refuses a body without a version.
+func decodeVersioned(r *http.Request, v versioned) error {
+	if err := decodeJSON(r, v); err != nil {
+		return err
+	}
+	if v.readVersion() < 1 {
+		var bad hindsight.Validation
+		bad.Add("version", "is required: send the version you read, so that a concurrent change is not overwritten")
+		return bad.Err("request")
+	}
+	return nil
 }
 
 // dismissRequest names a placeholder row and the document version it was read at.
@@ -200,12 +214,8 @@ type dismissRequest struct {
 // Manager | [If needed]") that does not apply to the incident.
 func (s *Server) handlePlaceholderDismiss(w http.ResponseWriter, r *http.Request) {
 	var req dismissRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := decodeVersioned(r, &req); err != nil {
 		Error(w, r, err)
-		return
-	}
-	if req.Version < 1 {
-		Error(w, r, missingVersion())
 		return
 	}
 	res, err := s.Review.DismissPlaceholder(r.Context(), r.PathValue("id"), req.Key, req.Version)
