@@ -62,15 +62,10 @@ func (s *Server) uiActionEditSave(w http.ResponseWriter, r *http.Request, v *vis
 	if err == nil {
 		_, err = s.Workflow.UpdateAction(r.Context(), a.ID, p, version)
 	}
-	switch code := hindsight.ErrorCode(err); {
-	case err == nil:
-		http.Redirect(w, r, "/incidents/"+inc.ID+"?done=action-edit#actions", http.StatusSeeOther)
-	case code == hindsight.EINVALID || code == hindsight.ECONFLICT:
+	s.finishEdit(w, r, v, err, "/incidents/"+inc.ID+"?done=action-edit#actions", func(status int, problem string) {
 		typed.Version = version
-		s.renderActionEdit(w, r, v, ErrorStatusCode(code), hindsight.ErrorMessage(err), inc, &typed)
-	default:
-		s.uiError(w, r, v, err)
-	}
+		s.renderActionEdit(w, r, v, status, problem, inc, &typed)
+	})
 }
 
 // actionPatch reads the editor's form into a patch, and a copy of a with

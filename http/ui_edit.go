@@ -68,16 +68,10 @@ func (s *Server) uiEditSave(w http.ResponseWriter, r *http.Request, v *visitor) 
 		s.renderEditFor(w, r, v, http.StatusOK, "", id, data)
 		return
 	}
-	if _, err := s.Workflow.UpdateNarrative(r.Context(), id, n, version); err != nil {
-		code := hindsight.ErrorCode(err)
-		if code == hindsight.ECONFLICT || code == hindsight.EINVALID {
-			s.renderEditFor(w, r, v, ErrorStatusCode(code), hindsight.ErrorMessage(err), id, data)
-			return
-		}
-		s.uiError(w, r, v, err)
-		return
-	}
-	http.Redirect(w, r, "/incidents/"+id+"?done=narrative#narrative", http.StatusSeeOther)
+	_, err = s.Workflow.UpdateNarrative(r.Context(), id, n, version)
+	s.finishEdit(w, r, v, err, "/incidents/"+id+"?done=narrative#narrative", func(status int, problem string) {
+		s.renderEditFor(w, r, v, status, problem, id, data)
+	})
 }
 
 // editFields names the boxes and renders their previews when asked.

@@ -81,6 +81,21 @@ func (s *Server) uiError(w http.ResponseWriter, r *http.Request, v *visitor, err
 		Data: map[string]any{"Status": status, "Message": hindsight.ErrorMessage(err), "Code": code}})
 }
 
+// finishEdit ends an editor's save. Success redirects to done; a refusal
+// the visitor can fix in the form (invalid input, or a change made since
+// the form was read) calls again with the status and the reason, to
+// re-render the form with what was typed; any other error is the error page.
+func (s *Server) finishEdit(w http.ResponseWriter, r *http.Request, v *visitor, err error, done string, again func(status int, problem string)) {
+	switch code := hindsight.ErrorCode(err); {
+	case err == nil:
+		http.Redirect(w, r, done, http.StatusSeeOther)
+	case code == hindsight.EINVALID || code == hindsight.ECONFLICT:
+		again(ErrorStatusCode(code), hindsight.ErrorMessage(err))
+	default:
+		s.uiError(w, r, v, err)
+	}
+}
+
 // uiAsset serves the embedded stylesheet, script and icons.
 func (s *Server) uiAsset(w http.ResponseWriter, r *http.Request, v *visitor) {
 	name := path.Clean(r.PathValue("file"))

@@ -66,14 +66,9 @@ func (s *Server) uiEventEditSave(w http.ResponseWriter, r *http.Request, v *visi
 		typed.Time = at
 		_, err = s.Workflow.UpdateTimelineEvent(r.Context(), inc.ID, e.ID, typed)
 	}
-	switch code := hindsight.ErrorCode(err); {
-	case err == nil:
-		http.Redirect(w, r, "/incidents/"+inc.ID+"?done=timeline-edit#timeline", http.StatusSeeOther)
-	case code == hindsight.EINVALID || code == hindsight.ECONFLICT:
-		s.renderEventEdit(w, r, v, ErrorStatusCode(code), hindsight.ErrorMessage(err), inc, &typed)
-	default:
-		s.uiError(w, r, v, err)
-	}
+	s.finishEdit(w, r, v, err, "/incidents/"+inc.ID+"?done=timeline-edit#timeline", func(status int, problem string) {
+		s.renderEventEdit(w, r, v, status, problem, inc, &typed)
+	})
 }
 
 func (s *Server) renderEventEdit(w http.ResponseWriter, r *http.Request, v *visitor, status int, problem string, inc *hindsight.Incident, e *hindsight.TimelineEvent) {
