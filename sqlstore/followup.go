@@ -69,32 +69,10 @@ func (tx *Tx) FindIncidentsDueFollowUp(ctx context.Context, resolvedBefore time.
 	if limit <= 0 {
 		limit = hindsight.DefaultPageLimit
 	}
-	rows, err := tx.query(ctx, `SELECT i.id FROM incidents i
+	return tx.queryStrings(ctx, `SELECT i.id FROM incidents i
 		WHERE i.status = ? AND i.resolved_at IS NOT NULL AND i.resolved_at <= ?
 		AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.incident_id = i.id)
 		ORDER BY i.resolved_at, i.seq LIMIT ?`, string(hindsight.IncidentResolved), ts(resolvedBefore), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, tx.d.mapError(err)
-		}
-		out = append(out, id)
-	}
-	return out, tx.d.mapError(rows.Err())
-}
-
-// findFollowUpOf returns an incident's follow-up, nil when it has none.
-func (tx *Tx) findFollowUpOf(ctx context.Context, incidentID string) (*hindsight.FollowUp, error) {
-	f, err := tx.FindFollowUp(ctx, incidentID)
-	if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
-		return nil, nil
-	}
-	return f, err
 }
 
 // FindFollowUp returns the follow-up of an incident.

@@ -106,35 +106,10 @@ func (tx *Tx) FindIncidentsNeedingImpact(ctx context.Context, now time.Time, lim
 	if limit <= 0 {
 		limit = hindsight.DefaultPageLimit
 	}
-	rows, err := tx.query(ctx, `SELECT i.id FROM incidents i LEFT JOIN impacts m ON m.incident_id = i.id
+	return tx.queryStrings(ctx, `SELECT i.id FROM incidents i LEFT JOIN impacts m ON m.incident_id = i.id
 		WHERE i.status = ? AND i.resolved_at IS NOT NULL
 		AND (m.incident_id IS NULL OR m.computed_at < i.resolved_at OR (m.needs_retry = ? AND m.retry_after <= ?))
 		ORDER BY i.resolved_at, i.seq LIMIT ?`, string(hindsight.IncidentResolved), true, ts(now), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, tx.d.mapError(err)
-		}
-		out = append(out, id)
-	}
-	return out, tx.d.mapError(rows.Err())
-}
-
-// findImpactOf returns an incident's measured impact, nil when it has none.
-func (tx *Tx) findImpactOf(ctx context.Context, incidentID string) (*hindsight.Impact, error) {
-	r, err := tx.FindImpact(ctx, incidentID)
-	if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &r.Impact, nil
 }
 
 // FindImpact returns the stored impact of an incident.

@@ -273,11 +273,15 @@ func (tx *Tx) FindPostmortem(ctx context.Context, incidentID string) (*hindsight
 	pm.Timeline = derefAll(events)
 	pm.Actions = derefAll(actions)
 	pm.SignOffs = derefAll(signOffs)
-	if pm.FollowUp, err = tx.findFollowUpOf(ctx, incidentID); err != nil {
+	if pm.FollowUp, err = noneAsNil(tx.FindFollowUp(ctx, incidentID)); err != nil {
 		return nil, err
 	}
-	if pm.Impact, err = tx.findImpactOf(ctx, incidentID); err != nil {
+	impact, err := noneAsNil(tx.FindImpact(ctx, incidentID))
+	if err != nil {
 		return nil, err
+	}
+	if impact != nil {
+		pm.Impact = &impact.Impact
 	}
 	return pm, nil
 }

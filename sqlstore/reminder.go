@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 
@@ -146,17 +145,6 @@ func (tx *Tx) findReviewSubjects(ctx context.Context, join string, args ...any) 
 		return nil
 	})
 	return out, err
-}
-
-// eachRow calls fn for every row and closes rows.
-func eachRow(tx *Tx, rows *sql.Rows, fn func(sc scanner) error) error {
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return tx.d.mapError(err)
-		}
-	}
-	return tx.d.mapError(rows.Err())
 }
 
 // CountOpenIncidents returns the number of unresolved incidents by severity.
