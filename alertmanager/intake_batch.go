@@ -25,6 +25,13 @@ import (
 const (
 	// maxBatchNotifications caps the notifications of one transaction.
 	maxBatchNotifications = 256
+	// maxParallelBatchNotifications is the cap where batches run in
+	// parallel (PostgreSQL): each savepoint that writes is a subtransaction,
+	// and past 64 of them in one transaction PostgreSQL overflows its
+	// shared cache of subtransaction IDs, which slows every other session's
+	// snapshots. Parallel batches need less batching anyway: PostgreSQL
+	// already shares WAL flushes between concurrent commits.
+	maxParallelBatchNotifications = 48
 	// maxBatchAlerts caps the alerts of one transaction; a single larger
 	// notification still goes alone.
 	maxBatchAlerts = 10000
@@ -105,8 +112,12 @@ func (in *Intake) take() []*request {
 		c.queue = nil
 		return nil
 	}
+	limit := maxBatchNotifications
+	if in.committers() > 1 {
+		limit = maxParallelBatchNotifications
+	}
 	n, alerts := 1, len(c.queue[0].msg.Alerts)
-	for n < len(c.queue) && n < maxBatchNotifications && alerts+len(c.queue[n].msg.Alerts) <= maxBatchAlerts {
+	for n < len(c.queue) && n < limit && alerts+len(c.queue[n].msg.Alerts) <= maxBatchAlerts {
 		alerts += len(c.queue[n].msg.Alerts)
 		n++
 	}
