@@ -40,20 +40,11 @@ type intakeFixture struct {
 	clock  *clock
 }
 
-// forEachEngine runs fn on a SQLite file and on a fresh PostgreSQL database.
-// PostgreSQL is skipped without HINDSIGHT_TEST_POSTGRES_DSN, and fails under
-// CI=true, as testenv decides.
+// forEachEngine runs fn with a fixture on each engine, as
+// testenv.ForEachEngine does.
 func forEachEngine(t *testing.T, fn func(t *testing.T, f *intakeFixture)) {
 	t.Helper()
-	t.Run("SQLite", func(t *testing.T) {
-		t.Parallel()
-		fn(t, newFixture(t, filepath.Join(t.TempDir(), "hindsight.db")))
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		t.Parallel()
-		admin := testenv.RequirePostgres(t)
-		fn(t, newFixture(t, testenv.FreshPostgresDatabase(t, admin)))
-	})
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) { fn(t, newFixture(t, dsn)) })
 }
 
 // newFixture opens the store at dsn with an intake that drafts at SEV2 and

@@ -3,7 +3,6 @@ package review_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -36,20 +35,11 @@ type fixture struct {
 // incidentStart is when fixture incidents start.
 var incidentStart = time.Date(2025, 9, 30, 0, 24, 0, 0, time.UTC)
 
-// forEachEngine runs fn on a SQLite file and on a fresh PostgreSQL
-// database; PostgreSQL is skipped without HINDSIGHT_TEST_POSTGRES_DSN and
-// fails under CI=true, as testenv decides.
+// forEachEngine runs fn with a fixture on each engine, as
+// testenv.ForEachEngine does.
 func forEachEngine(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	t.Helper()
-	t.Run("SQLite", func(t *testing.T) {
-		t.Parallel()
-		fn(t, newFixture(t, filepath.Join(t.TempDir(), "hindsight.db")))
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		t.Parallel()
-		admin := testenv.RequirePostgres(t)
-		fn(t, newFixture(t, testenv.FreshPostgresDatabase(t, admin)))
-	})
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) { fn(t, newFixture(t, dsn)) })
 }
 
 func newFixture(t *testing.T, dsn string) *fixture {

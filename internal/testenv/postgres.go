@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -23,6 +24,22 @@ func RequirePostgres(t testing.TB) string {
 		missing(t, "PostgreSQL is not configured: %s is not set", EnvPostgresDSN)
 	}
 	return dsn
+}
+
+// ForEachEngine runs fn twice, as parallel subtests: "SQLite" with the DSN of
+// a file in the subtest's t.TempDir(), and "PostgreSQL" with the DSN of a
+// FreshPostgresDatabase. The PostgreSQL run is skipped, or fails under
+// CI=true, as RequirePostgres decides.
+func ForEachEngine(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Helper()
+	t.Run("SQLite", func(t *testing.T) {
+		t.Parallel()
+		fn(t, filepath.Join(t.TempDir(), "hindsight.db"))
+	})
+	t.Run("PostgreSQL", func(t *testing.T) {
+		t.Parallel()
+		fn(t, FreshPostgresDatabase(t, RequirePostgres(t)))
+	})
 }
 
 // FreshPostgresDatabase creates an empty database with a unique name
