@@ -13,7 +13,6 @@ import (
 func TestReminderService(t *testing.T) {
 	t.Run("SQLite", func(t *testing.T) { testReminderService(t, MustOpenDB(t)) })
 	t.Run("Postgres", func(t *testing.T) {
-		postgresDSN(t)
 		testReminderService(t, MustOpenPostgres(t))
 	})
 }

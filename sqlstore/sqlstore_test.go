@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/storetest"
 )
@@ -34,23 +35,6 @@ func mustOpen(tb testing.TB, dsn string) *sqlstore.Store {
 	return s
 }
 
-// postgresDSN returns the test server's DSN, or skips (fails under CI=true)
-// when there is none.
-func postgresDSN(tb testing.TB) string {
-	tb.Helper()
-	dsn := os.Getenv("HINDSIGHT_TEST_POSTGRES_DSN")
-	if dsn != "" {
-		return dsn
-	}
-	msg := "HINDSIGHT_TEST_POSTGRES_DSN is not set: start PostgreSQL (pg_ctlcluster 15 main start), create a role " +
-		"and database, and set it, e.g. postgres://hindsight:hindsight@127.0.0.1:5432/hindsight_test?sslmode=disable"
-	if os.Getenv("CI") == "true" {
-		tb.Fatal(msg)
-	}
-	tb.Skip(msg)
-	return ""
-}
-
 var schemaSeq atomic.Int64
 
 // MustOpenPostgres opens a store in a fresh schema of the test database, so
@@ -64,7 +48,7 @@ func MustOpenPostgres(tb testing.TB) *sqlstore.Store {
 // freshSchemaDSN creates an empty schema and returns a DSN that uses it.
 func freshSchemaDSN(tb testing.TB) string {
 	tb.Helper()
-	dsn := postgresDSN(tb)
+	dsn := testenv.RequirePostgres(tb)
 	schema := fmt.Sprintf("t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, schemaSeq.Add(1))
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -90,7 +74,7 @@ func TestSQLite(t *testing.T) {
 }
 
 func TestPostgres(t *testing.T) {
-	postgresDSN(t)
+	testenv.RequirePostgres(t)
 	storetest.Run(t, func(t *testing.T) hindsight.Store { return MustOpenPostgres(t) })
 }
 
@@ -159,7 +143,7 @@ func TestOpen(t *testing.T) {
 		}
 	})
 	t.Run("ErrPostgresPassword", func(t *testing.T) {
-		u, _ := url.Parse(postgresDSN(t))
+		u, _ := url.Parse(testenv.RequirePostgres(t))
 		u.User = url.UserPassword(u.User.Username(), "wrong-password")
 		_, err := sqlstore.Open(ctx, u.String())
 		if hindsight.ErrorCode(err) != hindsight.EUNAVAILABLE || strings.Contains(err.Error(), "wrong-password") {
