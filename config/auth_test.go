@@ -1,8 +1,6 @@
 package config_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,14 +9,6 @@ import (
 )
 
 func TestAuthConfig(t *testing.T) {
-	load := func(t *testing.T, yaml string) (*config.Config, error) {
-		t.Helper()
-		p := filepath.Join(t.TempDir(), "hindsight.yaml")
-		if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return config.Load(p)
-	}
 	t.Run("Defaults", func(t *testing.T) {
 		a := config.Default().Auth
 		if a.AnonymousRead || a.Proxy.DefaultRole != hindsight.RoleViewer || len(a.Proxy.TrustedCIDRs) != 0 {
@@ -26,7 +16,7 @@ func TestAuthConfig(t *testing.T) {
 		}
 	})
 	t.Run("Loads", func(t *testing.T) {
-		c, err := load(t, "auth:\n  anonymous_read: true\n  proxy:\n    trusted_cidrs: [10.0.0.0/8, 127.0.0.1]\n    default_role: editor\n    roles:\n      Ana@Example.com: approver\n")
+		c, err := loadYAML(t, "auth:\n  anonymous_read: true\n  proxy:\n    trusted_cidrs: [10.0.0.0/8, 127.0.0.1]\n    default_role: editor\n    roles:\n      Ana@Example.com: approver\n")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,7 +29,7 @@ func TestAuthConfig(t *testing.T) {
 		}
 	})
 	t.Run("Invalid", func(t *testing.T) {
-		_, err := load(t, "auth:\n  proxy:\n    trusted_cidrs: [10.0.0.0/33, nowhere]\n    default_role: root\n    roles:\n      ana: boss\n")
+		_, err := loadYAML(t, "auth:\n  proxy:\n    trusted_cidrs: [10.0.0.0/33, nowhere]\n    default_role: root\n    roles:\n      ana: boss\n")
 		if err == nil {
 			t.Fatal("no error")
 		}
@@ -50,7 +40,7 @@ func TestAuthConfig(t *testing.T) {
 		}
 	})
 	t.Run("UnknownKey", func(t *testing.T) {
-		_, err := load(t, "auth:\n  proxy:\n    trusted: [10.0.0.0/8]\n")
+		_, err := loadYAML(t, "auth:\n  proxy:\n    trusted: [10.0.0.0/8]\n")
 		if err == nil || !strings.Contains(err.Error(), "auth.proxy.trusted") {
 			t.Fatalf("error %v", err)
 		}

@@ -23,6 +23,12 @@ func MustWriteConfig(tb testing.TB, content string) string {
 	return path
 }
 
+// loadYAML writes yaml to a config file in a temporary directory and loads it.
+func loadYAML(tb testing.TB, yaml string) (*config.Config, error) {
+	tb.Helper()
+	return config.Load(MustWriteConfig(tb, yaml))
+}
+
 // MustLoad loads path and fails the test on an error.
 func MustLoad(tb testing.TB, path string) *config.Config {
 	tb.Helper()

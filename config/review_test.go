@@ -1,8 +1,6 @@
 package config_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,14 +9,6 @@ import (
 )
 
 func TestReviewConfig(t *testing.T) {
-	load := func(t *testing.T, yaml string) (*config.Config, error) {
-		t.Helper()
-		p := filepath.Join(t.TempDir(), "hindsight.yaml")
-		if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return config.Load(p)
-	}
 	t.Run("Defaults", func(t *testing.T) {
 		p := config.Default().Review.Policy()
 		if len(p.RequiredRoles()) != 4 || p.AllowAuthorFinalApproval || !p.MaySign(hindsight.RoleFinalApproval, "anyone") {
@@ -29,7 +19,7 @@ func TestReviewConfig(t *testing.T) {
 		}
 	})
 	t.Run("Loads", func(t *testing.T) {
-		c, err := load(t, "review:\n  signers:\n    technical_review: [\"@tess\"]\n  required_signoffs: [technical_review]\n  allow_author_final_approval: true\n  review_due_days: 3\n")
+		c, err := loadYAML(t, "review:\n  signers:\n    technical_review: [\"@tess\"]\n  required_signoffs: [technical_review]\n  allow_author_final_approval: true\n  review_due_days: 3\n")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +36,7 @@ func TestReviewConfig(t *testing.T) {
 		{"ErrUnknownKey", "review:\n  signer: {}\n", "review.signer"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := load(t, tt.yaml)
+			_, err := loadYAML(t, tt.yaml)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want one naming %s", err, tt.want)
 			}
