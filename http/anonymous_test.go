@@ -1,7 +1,6 @@
 package http_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,12 +17,7 @@ func TestAnonymousRead(t *testing.T) {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
 		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		resp, b := mustDo(t, c, req)
 		return resp.StatusCode, string(b)
 	}
 	t.Run("Off", func(t *testing.T) {

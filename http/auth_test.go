@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -22,6 +23,21 @@ func mustOpenStore(tb testing.TB) *sqlstore.Store {
 	}
 	tb.Cleanup(func() { s.Close() })
 	return s
+}
+
+// mustDo sends req with c and returns the answer and its whole body.
+func mustDo(tb testing.TB, c *http.Client, req *http.Request) (*http.Response, []byte) {
+	tb.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return resp, b
 }
 
 // mustCreateToken stores a token of the given role and returns its secret.

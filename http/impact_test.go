@@ -3,7 +3,6 @@ package http_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"testing"
 
@@ -46,12 +45,7 @@ func TestImpactCompute(t *testing.T) {
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
+		resp, b := mustDo(t, http.DefaultClient, req)
 		return resp.StatusCode, b
 	}
 	if code, _ := post(inc.ID, ""); code != http.StatusUnauthorized {

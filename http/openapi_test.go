@@ -3,7 +3,6 @@ package http_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -96,12 +95,7 @@ func (e *openAPIEnv) call(t *testing.T, who hindsight.Role, method, path, body s
 	} else {
 		req.Header.Set("Authorization", "Bearer "+e.tokens[who])
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	resp, b := mustDo(t, http.DefaultClient, req)
 	return resp.StatusCode, b
 }
 
@@ -110,12 +104,7 @@ func (e *openAPIEnv) call(t *testing.T, who hindsight.Role, method, path, body s
 // schema; it returns the body when it is an object.
 func (e *openAPIEnv) checkResponse(t *testing.T, req *http.Request, path, method string) map[string]any {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	resp, body := mustDo(t, http.DefaultClient, req)
 	where := strings.ToUpper(method) + " " + req.URL.RequestURI()
 	if resp.StatusCode >= 300 && !strings.HasPrefix(req.URL.Path, "/api/v1/incidents/nope") {
 		t.Errorf("%s: status %d\n%s", where, resp.StatusCode, body)

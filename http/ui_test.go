@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -33,11 +32,7 @@ type uiEnv struct {
 // configure, if not nil, adjusts it before it opens.
 func mustOpenUI(tb testing.TB, configure func(s *hhttp.Server)) *uiEnv {
 	tb.Helper()
-	store, err := sqlstore.Open(context.Background(), filepath.Join(tb.TempDir(), "ui.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
+	store := mustOpenStore(tb)
 	s := hhttp.NewServer()
 	s.Addr = "127.0.0.1:0"
 	s.Store, s.Incidents, s.Tokens, s.UIStore, s.Sessions = store, store, store, store, store
@@ -110,12 +105,7 @@ var csrfRE = regexp.MustCompile(`name="csrf_token" value="([0-9a-f]+)"`)
 
 func (b *browser) do(req *http.Request) (*http.Response, string) {
 	b.tb.Helper()
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	resp, body := mustDo(b.tb, b.c, req)
 	if m := csrfRE.FindSubmatch(body); m != nil {
 		b.csrf = string(m[1])
 	}

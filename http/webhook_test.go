@@ -37,11 +37,7 @@ type testServer struct {
 // a temporary directory; configure, if not nil, adjusts it first.
 func MustOpenServer(tb testing.TB, configure func(s *hhttp.Server)) *testServer {
 	tb.Helper()
-	store, err := sqlstore.Open(context.Background(), filepath.Join(tb.TempDir(), "hindsight.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { store.Close() })
+	store := mustOpenStore(tb)
 	s := hhttp.NewServer()
 	s.Store, s.Incidents, s.Tokens = store, store, store
 	s.Intake = &alertmanager.Intake{
