@@ -1,9 +1,6 @@
 package testenv
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -61,28 +58,13 @@ func StartAlertmanager(t testing.TB, opts AlertmanagerOptions) *Alertmanager {
 	if err != nil {
 		t.Fatalf("testenv: Alertmanager configuration: %v", err)
 	}
-	configFile := filepath.Join(dir, "alertmanager.yml")
-	if err := os.WriteFile(configFile, config, 0o600); err != nil {
-		t.Fatalf("testenv: write alertmanager.yml: %v", err)
-	}
-
-	args := func(port int) []string {
-		return append([]string{
-			"--config.file=" + configFile,
-			"--storage.path=" + filepath.Join(dir, "data"),
-			"--web.listen-address=" + fmt.Sprintf("127.0.0.1:%d", port),
-			"--web.external-url=" + fmt.Sprintf("http://127.0.0.1:%d", port),
-			// An empty address turns the gossip cluster off.
-			"--cluster.listen-address=",
-			"--log.level=debug",
-		}, opts.ExtraArgs...)
-	}
-	proc, port := startListening(t, "alertmanager", bin, args, "/-/ready")
-	return &Alertmanager{
-		URL:        fmt.Sprintf("http://127.0.0.1:%d", port),
-		ConfigFile: configFile,
-		proc:       proc,
-	}
+	flags := append([]string{
+		// An empty address turns the gossip cluster off.
+		"--cluster.listen-address=",
+		"--log.level=debug",
+	}, opts.ExtraArgs...)
+	proc, base, configFile := startServer(t, "alertmanager", bin, dir, "alertmanager.yml", config, "--storage.path", flags...)
+	return &Alertmanager{URL: base, ConfigFile: configFile, proc: proc}
 }
 
 // alertmanagerConfig renders alertmanager.yml for opts.

@@ -3,7 +3,9 @@ package testenv
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -139,4 +141,27 @@ func startListening(t testing.TB, name, bin string, argsFor func(port int) []str
 		t.Fatalf("testenv: %s did not become ready: %v\nlast lines of its output:\n%s",
 			name, err, tail(p.log.String(), 40))
 	}
+}
+
+// startServer runs a Prometheus-family server (Prometheus, Alertmanager): it
+// writes config to dir/configName, starts bin on a free port with the flags
+// they share (--config.file, storageFlag=dir/data, --web.listen-address and
+// --web.external-url) followed by flags, and waits until /-/ready answers.
+// It returns the process, its base URL and the configuration file's path.
+func startServer(t testing.TB, name, bin, dir, configName string, config []byte, storageFlag string, flags ...string) (proc *process, baseURL, configFile string) {
+	t.Helper()
+	configFile = filepath.Join(dir, configName)
+	if err := os.WriteFile(configFile, config, 0o600); err != nil {
+		t.Fatalf("testenv: write %s: %v", configName, err)
+	}
+	args := func(port int) []string {
+		return append([]string{
+			"--config.file=" + configFile,
+			storageFlag + "=" + filepath.Join(dir, "data"),
+			fmt.Sprintf("--web.listen-address=127.0.0.1:%d", port),
+			fmt.Sprintf("--web.external-url=http://127.0.0.1:%d", port),
+		}, flags...)
+	}
+	proc, port := startListening(t, name, bin, args, "/-/ready")
+	return proc, fmt.Sprintf("http://127.0.0.1:%d", port), configFile
 }

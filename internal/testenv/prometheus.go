@@ -71,28 +71,9 @@ func StartPrometheus(t testing.TB, opts PrometheusOptions) *Prometheus {
 	if err != nil {
 		t.Fatalf("testenv: Prometheus configuration: %v", err)
 	}
-	configFile := filepath.Join(dir, "prometheus.yml")
-	if err := os.WriteFile(configFile, config, 0o644); err != nil {
-		t.Fatalf("testenv: write prometheus.yml: %v", err)
-	}
-
-	args := func(port int) []string {
-		base := fmt.Sprintf("http://127.0.0.1:%d", port)
-		return append([]string{
-			"--config.file=" + configFile,
-			"--storage.tsdb.path=" + filepath.Join(dir, "data"),
-			"--web.listen-address=" + fmt.Sprintf("127.0.0.1:%d", port),
-			"--web.external-url=" + base,
-			"--web.enable-lifecycle",
-			"--log.level=info",
-		}, opts.ExtraArgs...)
-	}
-	proc, port := startListening(t, "prometheus", bin, args, "/-/ready")
-	return &Prometheus{
-		URL:        fmt.Sprintf("http://127.0.0.1:%d", port),
-		ConfigFile: configFile,
-		proc:       proc,
-	}
+	flags := append([]string{"--web.enable-lifecycle", "--log.level=info"}, opts.ExtraArgs...)
+	proc, base, configFile := startServer(t, "prometheus", bin, dir, "prometheus.yml", config, "--storage.tsdb.path", flags...)
+	return &Prometheus{URL: base, ConfigFile: configFile, proc: proc}
 }
 
 // prometheusConfig renders prometheus.yml for opts.
