@@ -38,11 +38,7 @@ token hashes) as one JSON backup, read from one consistent snapshot;
 				return storeFailure("", hindsight.Errorf(hindsight.EINVALID,
 					"--format %s needs an INCIDENT-ID: the whole store is exported as a JSON backup only (--format json)", format))
 			}
-			dsn, err := resolveDSN(g, dsn)
-			if err != nil {
-				return err
-			}
-			s, err := openStore(cmd.Context(), dsn)
+			s, err := openResolvedStore(cmd, g, dsn)
 			if err != nil {
 				return err
 			}

@@ -57,11 +57,7 @@ func importBackup(cmd *cobra.Command, g *globals, dsn, path string) error {
 		defer f.Close()
 		r = f
 	}
-	dsn, err := resolveDSN(g, dsn)
-	if err != nil {
-		return err
-	}
-	s, err := openStore(cmd.Context(), dsn)
+	s, err := openResolvedStore(cmd, g, dsn)
 	if err != nil {
 		return err
 	}
