@@ -48,8 +48,8 @@ func (tx *Tx) SaveFollowUp(ctx context.Context, f *hindsight.FollowUp) error {
 		f.ComputedAt = tx.now
 	}
 	f.ComputedAt, f.Since, f.Until = normalize(f.ComputedAt), normalize(f.Since), normalize(f.Until)
-	before, err := tx.FindFollowUp(ctx, f.IncidentID)
-	if err != nil && hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
+	before, err := noneAsNil(tx.FindFollowUp(ctx, f.IncidentID))
+	if err != nil {
 		return err
 	}
 	if _, err := tx.exec(ctx, `INSERT INTO follow_ups (incident_id, computed_at, data) VALUES (?, ?, ?)

@@ -68,8 +68,8 @@ func (tx *Tx) SaveImpact(ctx context.Context, r *hindsight.ImpactRecord) error {
 	if !r.RetryAfter.IsZero() {
 		r.RetryAfter = normalize(r.RetryAfter)
 	}
-	before, err := tx.FindImpact(ctx, r.IncidentID)
-	if err != nil && hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
+	before, err := noneAsNil(tx.FindImpact(ctx, r.IncidentID))
+	if err != nil {
 		return err
 	}
 	if err := tx.upsertImpact(ctx, r); err != nil {
