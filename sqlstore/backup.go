@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/hindsight-sre/hindsight"
 )
@@ -14,9 +15,29 @@ import (
 // Backup format: one JSON object whose first keys name the format and its
 // version, then one array per table, rows in a stable order. The same store
 // content gives the same bytes on either engine.
+//
+// Versions:
+//
+//	1: incidents, documents, timeline_events, action_items, sign_offs,
+//	   revisions, alert_states, alert_notifications, api_tokens, impacts.
+//	2: adds follow_ups, import_sources and reminders_sent.
+//
+// Import reads every version from backupFormatVersionMin on; a table that an
+// older version does not carry is left empty.
+//
+// Tables deliberately left out:
+//
+//   - sessions: web UI sign-ins, not data. A session's hash is what lets a
+//     browser in; session secrets do not travel in backups, and a restore
+//     signs everyone out.
+//   - incident_services and search_docs: derived from the incidents and
+//     rebuilt by Import.
+//   - goose_db_version: the schema version, set by the migrations of the
+//     store imported into.
 const (
-	backupFormat        = "hindsight-backup"
-	backupFormatVersion = 1
+	backupFormat           = "hindsight-backup"
+	backupFormatVersion    = 2
+	backupFormatVersionMin = 1
 )
 
 // backup is the whole of a store, as Export writes it and Import reads it.
@@ -33,6 +54,34 @@ type backup struct {
 	AlertNotifications []*hindsight.AlertNotification `json:"alert_notifications"`
 	APITokens          []*hindsight.APIToken          `json:"api_tokens"`
 	Impacts            []*hindsight.ImpactRecord      `json:"impacts"`
+	// Since version 2.
+	FollowUps     []*hindsight.FollowUp `json:"follow_ups"`
+	ImportSources []*importSourceRow    `json:"import_sources"`
+	RemindersSent []*reminderRow        `json:"reminders_sent"`
+}
+
+// importSourceRow is one row of import_sources: the hash of the Markdown file
+// an incident was imported from. Restoring it keeps "hindsight import" of the
+// same files a no-op after a restore.
+type importSourceRow struct {
+	IncidentID string    `json:"incident_id"`
+	Path       string    `json:"path"`
+	SHA256     string    `json:"sha256"`
+	ImportedAt time.Time `json:"imported_at"`
+}
+
+// reminderRow is one row of reminders_sent: a reminder claimed, and sent when
+// SentAt is set. Restoring it keeps a restored store from sending again the
+// reminders that already went out.
+type reminderRow struct {
+	Kind       hindsight.ReminderKind `json:"kind"`
+	Subject    string                 `json:"subject"`
+	Period     string                 `json:"period"`
+	Channel    string                 `json:"channel"`
+	Token      string                 `json:"token"`
+	ClaimedAt  time.Time              `json:"claimed_at"`
+	LeaseUntil time.Time              `json:"lease_until"`
+	SentAt     *time.Time             `json:"sent_at"`
 }
 
 // section is one table of the backup: its key, query and row scanner.
@@ -42,19 +91,79 @@ type section struct {
 	scan  func(scanner) (any, error)
 }
 
-func sections() []section {
+// sections returns the tables of the backup in the order Export writes them.
+// Text sort keys compare byte by byte on PostgreSQL (COLLATE "C"), as they
+// do on SQLite, so that both engines write rows in one order whatever the
+// database's collation.
+func sections(d *dialect) []section {
+	by := func(cols ...string) string {
+		out := " ORDER BY "
+		for i, c := range cols {
+			if i > 0 {
+				out += ", "
+			}
+			out += c
+			if d.name == "postgres" {
+				out += ` COLLATE "C"`
+			}
+		}
+		return out
+	}
 	return []section{
 		{"incidents", incidentSelect + " ORDER BY i.seq", func(sc scanner) (any, error) { return scanIncident(sc) }},
-		{"documents", "SELECT " + documentCols + " FROM documents ORDER BY incident_id", func(sc scanner) (any, error) { return scanDocument(sc) }},
+		{"documents", "SELECT " + documentCols + " FROM documents" + by("incident_id"), func(sc scanner) (any, error) { return scanDocument(sc) }},
 		{"timeline_events", "SELECT id, " + eventCols + " FROM timeline_events ORDER BY id", func(sc scanner) (any, error) { return scanEvent(sc) }},
 		{"action_items", "SELECT id, " + actionCols + " FROM action_items ORDER BY id", func(sc scanner) (any, error) { return scanAction(sc) }},
 		{"sign_offs", "SELECT id, " + signOffCols + " FROM sign_offs ORDER BY id", func(sc scanner) (any, error) { return scanSignOff(sc) }},
 		{"revisions", "SELECT " + revisionCols + " FROM revisions ORDER BY id", scanRevision},
-		{"alert_states", "SELECT " + alertStateCols + " FROM alert_states ORDER BY incident_id, alert_key", func(sc scanner) (any, error) { return scanAlertState(sc) }},
+		{"alert_states", "SELECT " + alertStateCols + " FROM alert_states" + by("incident_id", "alert_key"), func(sc scanner) (any, error) { return scanAlertState(sc) }},
 		{"alert_notifications", "SELECT id, " + notificationCols + " FROM alert_notifications ORDER BY id", scanNotification},
 		{"api_tokens", "SELECT id, " + tokenCols + " FROM api_tokens ORDER BY id", func(sc scanner) (any, error) { return scanToken(sc) }},
-		{"impacts", "SELECT " + impactCols + " FROM impacts ORDER BY incident_id", func(sc scanner) (any, error) { return scanImpact(sc) }},
+		{"impacts", "SELECT " + impactCols + " FROM impacts" + by("incident_id"), func(sc scanner) (any, error) { return scanImpact(sc) }},
+		{"follow_ups", "SELECT incident_id, computed_at, data FROM follow_ups" + by("incident_id"), scanFollowUpRow},
+		{"import_sources", "SELECT incident_id, path, sha256, imported_at FROM import_sources" + by("incident_id"), scanImportSourceRow},
+		{"reminders_sent", "SELECT kind, subject, period, channel, token, claimed_at, lease_until, sent_at FROM reminders_sent" +
+			by("kind", "subject", "period", "channel"), scanReminderRow},
 	}
+}
+
+// scanFollowUpRow reads a follow_ups row: the stored follow-up, with the
+// incident and computation time of the row's own columns.
+func scanFollowUpRow(sc scanner) (any, error) {
+	var id, data string
+	var computed sql.NullInt64
+	if err := sc.Scan(&id, &computed, &data); err != nil {
+		return nil, err
+	}
+	var f hindsight.FollowUp
+	if err := fromJSON(data, &f); err != nil {
+		return nil, err
+	}
+	f.IncidentID, f.ComputedAt = id, fromTS(computed)
+	return &f, nil
+}
+
+// scanImportSourceRow reads an import_sources row.
+func scanImportSourceRow(sc scanner) (any, error) {
+	var r importSourceRow
+	var at sql.NullInt64
+	if err := sc.Scan(&r.IncidentID, &r.Path, &r.SHA256, &at); err != nil {
+		return nil, err
+	}
+	r.ImportedAt = fromTS(at)
+	return &r, nil
+}
+
+// scanReminderRow reads a reminders_sent row; sent_at is NULL for a claim
+// not yet delivered.
+func scanReminderRow(sc scanner) (any, error) {
+	var r reminderRow
+	var claimed, lease, sent sql.NullInt64
+	if err := sc.Scan(&r.Kind, &r.Subject, &r.Period, &r.Channel, &r.Token, &claimed, &lease, &sent); err != nil {
+		return nil, err
+	}
+	r.ClaimedAt, r.LeaseUntil, r.SentAt = fromTS(claimed), fromTS(lease), fromTSPtr(sent)
+	return &r, nil
 }
 
 func scanRevision(sc scanner) (any, error) {
@@ -87,12 +196,14 @@ func scanNotification(sc scanner) (any, error) {
 }
 
 // Export writes everything in the store, revisions and token hashes
-// included, as one JSON document read from one consistent snapshot.
+// included, as one JSON document read from one consistent snapshot. Web UI
+// sessions are left out on purpose: they are sign-ins, not data, and their
+// secrets must not travel in a backup (a restored store signs everyone out).
 func (s *Store) Export(ctx context.Context, w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	err := s.view(ctx, func(tx *Tx) error {
 		fmt.Fprintf(bw, "{\"format\":%q,\"format_version\":%d", backupFormat, backupFormatVersion)
-		for _, sec := range sections() {
+		for _, sec := range sections(s.d) {
 			if err := tx.exportSection(ctx, bw, sec); err != nil {
 				return err
 			}
@@ -136,7 +247,9 @@ func (tx *Tx) exportSection(ctx context.Context, w *bufio.Writer, sec section) e
 }
 
 // Import loads an Export into an empty store, in one transaction: on any
-// error nothing is loaded.
+// error nothing is loaded. It reads every format version from
+// backupFormatVersionMin to backupFormatVersion; the tables an older version
+// does not carry stay empty.
 func (s *Store) Import(ctx context.Context, r io.Reader) error {
 	var b backup
 	dec := json.NewDecoder(bufio.NewReader(r))
@@ -144,16 +257,17 @@ func (s *Store) Import(ctx context.Context, r io.Reader) error {
 	if err := dec.Decode(&b); err != nil {
 		return hindsight.Errorf(hindsight.EINVALID, "cannot read the backup: %v", err)
 	}
-	if b.Format != backupFormat || b.FormatVersion != backupFormatVersion {
-		return hindsight.Errorf(hindsight.EINVALID, "not a Hindsight backup of format version %d (format %q, version %d)",
-			backupFormatVersion, b.Format, b.FormatVersion)
+	if b.Format != backupFormat || b.FormatVersion < backupFormatVersionMin || b.FormatVersion > backupFormatVersion {
+		return hindsight.Errorf(hindsight.EINVALID, "not a Hindsight backup of format version %d to %d (format %q, version %d)",
+			backupFormatVersionMin, backupFormatVersion, b.Format, b.FormatVersion)
 	}
 	return s.update(ctx, func(tx *Tx) error { return tx.importAll(ctx, &b) })
 }
 
 func (tx *Tx) importAll(ctx context.Context, b *backup) error {
 	n, err := tx.count(ctx, `SELECT (SELECT COUNT(*) FROM incidents) + (SELECT COUNT(*) FROM revisions)
-		+ (SELECT COUNT(*) FROM api_tokens) + (SELECT COUNT(*) FROM alert_notifications)`)
+		+ (SELECT COUNT(*) FROM api_tokens) + (SELECT COUNT(*) FROM alert_notifications)
+		+ (SELECT COUNT(*) FROM reminders_sent)`)
 	if err != nil {
 		return err
 	}
@@ -211,6 +325,28 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.Impacts {
 		steps = append(steps, func() error { return tx.upsertImpact(ctx, v) })
+	}
+	for _, v := range b.FollowUps {
+		steps = append(steps, func() error {
+			_, err := tx.exec(ctx, "INSERT INTO follow_ups (incident_id, computed_at, data) VALUES (?, ?, ?)",
+				v.IncidentID, ts(v.ComputedAt), jsonText(v))
+			return err
+		})
+	}
+	for _, v := range b.ImportSources {
+		steps = append(steps, func() error {
+			_, err := tx.exec(ctx, "INSERT INTO import_sources (incident_id, path, sha256, imported_at) VALUES (?, ?, ?, ?)",
+				v.IncidentID, v.Path, v.SHA256, ts(v.ImportedAt))
+			return err
+		})
+	}
+	for _, v := range b.RemindersSent {
+		steps = append(steps, func() error {
+			_, err := tx.exec(ctx, `INSERT INTO reminders_sent (kind, subject, period, channel, token, claimed_at, lease_until, sent_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				string(v.Kind), v.Subject, v.Period, v.Channel, v.Token, ts(v.ClaimedAt), ts(v.LeaseUntil), tsPtr(v.SentAt))
+			return err
+		})
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

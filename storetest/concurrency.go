@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -102,62 +101,4 @@ func runWorkers(t *testing.T, fn func(w int) error) {
 	for err := range errs {
 		ok(t, err)
 	}
-}
-
-func testBackup(t *testing.T, open OpenFunc) {
-	ctx := context.Background()
-	src := open(t)
-	Populate(t, src)
-	var first bytes.Buffer
-	ok(t, src.Export(ctx, &first))
-	t.Run("ErrNotEmpty", func(t *testing.T) {
-		wantCode(t, src.Import(ctx, bytes.NewReader(first.Bytes())), hindsight.ECONFLICT)
-	})
-	t.Run("ErrNotABackup", func(t *testing.T) {
-		wantCode(t, open(t).Import(ctx, bytes.NewReader([]byte(`{"format":"other"}`))), hindsight.EINVALID)
-	})
-	t.Run("RoundTrip", func(t *testing.T) {
-		dst := open(t)
-		ok(t, dst.Import(ctx, bytes.NewReader(first.Bytes())))
-		var second bytes.Buffer
-		ok(t, dst.Export(ctx, &second))
-		if !bytes.Equal(first.Bytes(), second.Bytes()) {
-			t.Fatalf("export after import differs:\n%s\n----\n%s", first.String(), second.String())
-		}
-		got, _, err := dst.Search(ctx, hindsight.SearchQuery{Text: "rotation"})
-		ok(t, err)
-		if len(got) != 1 {
-			t.Fatalf("search after import: %+v", got)
-		}
-		// IDs continue after the imported ones.
-		ev := NewEvent(got[0].IncidentID, T0, "after import")
-		ok(t, dst.AddTimelineEvent(ctx, ev))
-	})
-}
-
-// Populate fills s with a little of everything, for backup tests.
-func Populate(tb testing.TB, s hindsight.Store) {
-	tb.Helper()
-	ctx := as("alice")
-	inc := NewIncident(0, "Backup")
-	ok(tb, s.CreateIncident(ctx, inc))
-	resolved := T0.Add(90 * time.Minute)
-	inc.Status, inc.ResolvedAt = hindsight.IncidentResolved, &resolved
-	ok(tb, s.UpdateIncident(as("bob"), inc, 1))
-	doc := newDocument(inc.ID)
-	doc.Narrative.RootCause = "Log rotation stopped"
-	ok(tb, s.CreateDocument(ctx, doc))
-	ok(tb, s.AddTimelineEvent(ctx, NewEvent(inc.ID, T0.Add(time.Minute), "paged")))
-	ok(tb, s.CreateActionItem(ctx, NewAction(inc.ID, "Fix rotation", "@ops", T0.AddDate(0, 0, 7))))
-	signed := T0.Add(72 * time.Hour)
-	ok(tb, s.CreateSignOff(ctx, &hindsight.SignOff{IncidentID: inc.ID, Role: hindsight.RoleAuthor, Signer: "@alice", SignedAt: &signed}))
-	other := NewIncident(5, "Second", "db", "api")
-	other.Labels, other.Links, other.Regions = nil, nil, []string{}
-	ok(tb, s.CreateIncident(ctx, other))
-	n := &hindsight.AlertNotification{Fingerprint: "fp", GroupKey: "g", Body: []byte("{\"raw\":\"\xff\"}"), ReceivedAt: T0}
-	ok(tb, s.RecordNotification(ctx, n))
-	ok(tb, s.AttachNotification(ctx, n.ID, inc.ID))
-	_, err := s.UpsertAlertState(ctx, &hindsight.AlertState{IncidentID: inc.ID, AlertKey: "k", Status: hindsight.AlertFiring, StartsAt: T0})
-	ok(tb, err)
-	ok(tb, s.CreateToken(ctx, &hindsight.APIToken{Name: "ci", Role: "admin", Hash: "sha256:1"}))
 }

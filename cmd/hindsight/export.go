@@ -22,9 +22,10 @@ func newExportCmd(g *globals) *cobra.Command {
 
 Without an INCIDENT-ID, write everything in the store (incidents, documents,
 timelines, action items, sign-offs, history, alert states, notifications, API
-token hashes) as one JSON backup, read from one consistent snapshot;
-"hindsight import" loads it into an empty store on either engine. Only
---format json is possible then.`,
+token hashes, impacts, follow-ups, import sources, reminders sent) as one JSON
+backup, read from one consistent snapshot; "hindsight import" loads it into
+an empty store on either engine. Web UI sessions are left out: a restore
+signs everyone out. Only --format json is possible then.`,
 		Example: `  hindsight export INCIDENT-20250930-0024-highapierrorrate --format html > outage.html
   hindsight export INCIDENT-20250930-0024-highapierrorrate --format md
   hindsight export --db ./hindsight.db --format json > backup.json

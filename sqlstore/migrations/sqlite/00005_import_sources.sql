@@ -1,7 +1,8 @@
 -- The Markdown source each imported incident came from: the SHA-256 of the
 -- file's bytes lets "hindsight import" skip a file it has already loaded and
--- update the incident when the file changed. Not part of the JSON backup: it
--- records where data came from, not the data.
+-- update the incident when the file changed. Part of the JSON backup since
+-- format version 2, so that importing the same files after a restore still
+-- changes nothing.
 
 -- +goose Up
 CREATE TABLE import_sources (

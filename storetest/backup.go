@@ -1,0 +1,235 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/sqlstore"
+)
+
+// backupV1 is a backup of format version 1, written by Export before the
+// follow_ups, import_sources and reminders_sent tables joined the backup
+// (Populate's content of that time).
+//
+//go:embed testdata/backup-v1.json
+var backupV1 []byte
+
+// Fixture values that Populate stores and testBackup looks for.
+const (
+	populatedSessionHash = "sha256:populated-session"
+	populatedSourceHash  = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+)
+
+// populatedReminder is the reminder Populate records as sent.
+var populatedReminder = hindsight.ReminderClaim{Kind: hindsight.ReminderActionOverdue, Subject: "1",
+	Period: hindsight.DayPeriod(T0), Channel: "slack", Token: "sender-a", ClaimedAt: T0, LeaseUntil: T0.Add(5 * time.Minute)}
+
+// importSources is the record of Markdown imports, which sqlstore offers on
+// its transactions.
+type importSources interface {
+	FindImportSource(ctx context.Context, incidentID string) (*sqlstore.ImportSource, error)
+	SaveImportSource(ctx context.Context, src *sqlstore.ImportSource) error
+}
+
+// backupService returns s as a T, or fails the test: a backup test must
+// fill every table the backup carries.
+func backupService[T any](tb testing.TB, s any) T {
+	tb.Helper()
+	v, isT := s.(T)
+	if !isT {
+		tb.Fatalf("%T does not implement %v: the backup tests need it to fill every table", s, reflect.TypeFor[T]())
+	}
+	return v
+}
+
+// withImportSources runs fn with the import record of a transaction of s.
+func withImportSources(ctx context.Context, s hindsight.Store, fn func(importSources) error) error {
+	return s.WithTx(ctx, func(tx hindsight.Services) error {
+		is, isIS := tx.(importSources)
+		if !isIS {
+			return fmt.Errorf("%T does not record import sources", tx)
+		}
+		return fn(is)
+	})
+}
+
+func testBackup(t *testing.T, open OpenFunc) {
+	ctx := context.Background()
+	src := open(t)
+	Populate(t, src)
+	var first bytes.Buffer
+	ok(t, src.Export(ctx, &first))
+	t.Run("EveryTableHoldsRows", func(t *testing.T) {
+		var tables map[string]json.RawMessage
+		ok(t, json.Unmarshal(first.Bytes(), &tables))
+		for _, key := range []string{"incidents", "documents", "timeline_events", "action_items", "sign_offs", "revisions",
+			"alert_states", "alert_notifications", "api_tokens", "impacts", "follow_ups", "import_sources", "reminders_sent"} {
+			var rows []json.RawMessage
+			if err := json.Unmarshal(tables[key], &rows); err != nil || len(rows) == 0 {
+				t.Errorf("table %q: %d rows (err %v), want some: Populate fills every table", key, len(rows), err)
+			}
+			delete(tables, key)
+		}
+		delete(tables, "format")
+		delete(tables, "format_version")
+		if len(tables) != 0 {
+			t.Errorf("tables the test does not know: %v", tables)
+		}
+	})
+	t.Run("NoSessions", func(t *testing.T) {
+		// Sessions are sign-ins, not data: their secrets stay out of
+		// backups, and a restore signs everyone out.
+		if _, err := backupService[hindsight.SessionService](t, src).FindSessionByHash(ctx, populatedSessionHash, T0); err != nil {
+			t.Fatalf("the source store lost its session: %v", err)
+		}
+		if bytes.Contains(first.Bytes(), []byte(`"sessions"`)) || bytes.Contains(first.Bytes(), []byte(populatedSessionHash)) {
+			t.Fatalf("the backup carries sessions:\n%s", first.String())
+		}
+	})
+	t.Run("ErrNotEmpty", func(t *testing.T) {
+		wantCode(t, src.Import(ctx, bytes.NewReader(first.Bytes())), hindsight.ECONFLICT)
+	})
+	t.Run("ErrNotABackup", func(t *testing.T) {
+		wantCode(t, open(t).Import(ctx, bytes.NewReader([]byte(`{"format":"other"}`))), hindsight.EINVALID)
+	})
+	t.Run("ErrNewerVersion", func(t *testing.T) {
+		newer := bytes.Replace(first.Bytes(), []byte(`"format_version":2`), []byte(`"format_version":3`), 1)
+		wantCode(t, open(t).Import(ctx, bytes.NewReader(newer)), hindsight.EINVALID)
+	})
+	t.Run("RoundTrip", func(t *testing.T) {
+		dst := open(t)
+		ok(t, dst.Import(ctx, bytes.NewReader(first.Bytes())))
+		var second bytes.Buffer
+		ok(t, dst.Export(ctx, &second))
+		if !bytes.Equal(first.Bytes(), second.Bytes()) {
+			t.Fatalf("export after import differs:\n%s\n----\n%s", first.String(), second.String())
+		}
+		got, _, err := dst.Search(ctx, hindsight.SearchQuery{Text: "rotation"})
+		ok(t, err)
+		if len(got) != 1 {
+			t.Fatalf("search after import: %+v", got)
+		}
+		checkRestored(t, src, dst, got[0].IncidentID)
+		// IDs continue after the imported ones.
+		ev := NewEvent(got[0].IncidentID, T0, "after import")
+		ok(t, dst.AddTimelineEvent(ctx, ev))
+	})
+	t.Run("Version1", func(t *testing.T) {
+		// A version-1 backup has none of the arrays added since: it loads,
+		// and those tables stay empty.
+		dst := open(t)
+		ok(t, dst.Import(ctx, bytes.NewReader(backupV1)))
+		var out bytes.Buffer
+		ok(t, dst.Export(ctx, &out))
+		want := strings.Replace(string(backupV1), `"format_version":1,`, `"format_version":2,`, 1)
+		want = strings.TrimSuffix(want, "\n}\n") + ",\n\"follow_ups\":[],\n\"import_sources\":[],\n\"reminders_sent\":[]\n}\n"
+		if out.String() != want {
+			t.Fatalf("export of a version-1 backup:\n%s\n----\nwant:\n%s", out.String(), want)
+		}
+		_, err := backupService[hindsight.FollowUpService](t, dst).FindFollowUp(ctx, "INCIDENT-20250930-0024-backup")
+		wantCode(t, err, hindsight.ENOTFOUND)
+	})
+}
+
+// checkRestored checks, on the store dst restored from a backup of src, what
+// the backup's tables beyond the post-mortems change: the follow-up reads the
+// same, re-importing the same Markdown file stays a no-op, a reminder sent
+// before the backup is not sent again, and no session survives.
+func checkRestored(t *testing.T, src, dst hindsight.Store, incidentID string) {
+	t.Helper()
+	ctx := context.Background()
+	want, err := backupService[hindsight.FollowUpService](t, src).FindFollowUp(ctx, incidentID)
+	ok(t, err)
+	got, err := backupService[hindsight.FollowUpService](t, dst).FindFollowUp(ctx, incidentID)
+	ok(t, err)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("restored follow-up:\n%+v\nwant\n%+v", got, want)
+	}
+	ok(t, withImportSources(ctx, dst, func(is importSources) error {
+		s, err := is.FindImportSource(ctx, incidentID)
+		if err == nil && s.SHA256 != populatedSourceHash {
+			err = fmt.Errorf("restored import source %+v, want hash %s", s, populatedSourceHash)
+		}
+		return err
+	}))
+	again := populatedReminder
+	again.Token, again.ClaimedAt, again.LeaseUntil = "sender-b", T0.Add(time.Hour), T0.Add(time.Hour+5*time.Minute)
+	claimed, err := backupService[hindsight.ReminderService](t, dst).ClaimReminder(ctx, &again)
+	ok(t, err)
+	if claimed {
+		t.Errorf("a reminder sent before the backup was claimed again after the restore")
+	}
+	_, err = backupService[hindsight.SessionService](t, dst).FindSessionByHash(ctx, populatedSessionHash, T0)
+	wantCode(t, err, hindsight.ENOTFOUND)
+}
+
+// Populate fills s with a little of everything, for backup tests: a row in
+// every table that the backup carries, and a web UI session, which it does
+// not.
+func Populate(tb testing.TB, s hindsight.Store) {
+	tb.Helper()
+	ctx := as("alice")
+	inc := NewIncident(0, "Backup")
+	ok(tb, s.CreateIncident(ctx, inc))
+	resolved := T0.Add(90 * time.Minute)
+	inc.Status, inc.ResolvedAt = hindsight.IncidentResolved, &resolved
+	ok(tb, s.UpdateIncident(as("bob"), inc, 1))
+	doc := newDocument(inc.ID)
+	doc.Narrative.RootCause = "Log rotation stopped"
+	ok(tb, s.CreateDocument(ctx, doc))
+	ok(tb, s.AddTimelineEvent(ctx, NewEvent(inc.ID, T0.Add(time.Minute), "paged")))
+	ok(tb, s.CreateActionItem(ctx, NewAction(inc.ID, "Fix rotation", "@ops", T0.AddDate(0, 0, 7))))
+	signed := T0.Add(72 * time.Hour)
+	ok(tb, s.CreateSignOff(ctx, &hindsight.SignOff{IncidentID: inc.ID, Role: hindsight.RoleAuthor, Signer: "@alice", SignedAt: &signed}))
+	other := NewIncident(5, "Second", "db", "api")
+	other.Labels, other.Links, other.Regions = nil, nil, []string{}
+	ok(tb, s.CreateIncident(ctx, other))
+	n := &hindsight.AlertNotification{Fingerprint: "fp", GroupKey: "g", Body: []byte("{\"raw\":\"\xff\"}"), ReceivedAt: T0}
+	ok(tb, s.RecordNotification(ctx, n))
+	ok(tb, s.AttachNotification(ctx, n.ID, inc.ID))
+	_, err := s.UpsertAlertState(ctx, &hindsight.AlertState{IncidentID: inc.ID, AlertKey: "k", Status: hindsight.AlertFiring, StartsAt: T0})
+	ok(tb, err)
+	token := &hindsight.APIToken{Name: "ci", Role: "admin", Hash: "sha256:1"}
+	ok(tb, s.CreateToken(ctx, token))
+
+	ok(tb, backupService[hindsight.ImpactService](tb, s).SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: inc.ID,
+		Impact: sampleImpact(inc.StartedAt), Attempts: 1, NeedsRetry: true, RetryAfter: T0.Add(5 * time.Hour)}))
+
+	detect, toResolve, better := 300.0, 5400.0, 100.0/3
+	ok(tb, backupService[hindsight.FollowUpService](tb, s).SaveFollowUp(ctx, &hindsight.FollowUp{IncidentID: inc.ID,
+		Since: resolved, Until: resolved.AddDate(0, 0, 30),
+		Similar: []hindsight.SimilarIncident{{ID: other.ID, Title: other.Title, StartedAt: other.StartedAt,
+			Match: hindsight.MatchAlertName, TimeToDetect: &detect}},
+		TimeToDetect: &detect, TimeToResolve: &toResolve, DetectionImprovement: &better,
+		ActionsDone: 0, ActionsCounted: 1}))
+
+	ok(tb, withImportSources(ctx, s, func(is importSources) error {
+		return is.SaveImportSource(ctx, &sqlstore.ImportSource{IncidentID: inc.ID, Path: "postmortems/backup.md", SHA256: populatedSourceHash})
+	}))
+
+	rs := backupService[hindsight.ReminderService](tb, s)
+	sent := populatedReminder
+	claimed, err := rs.ClaimReminder(ctx, &sent)
+	ok(tb, err)
+	if !claimed {
+		tb.Fatal("ClaimReminder: not claimed in a new store")
+	}
+	ok(tb, rs.ConfirmReminder(ctx, &sent, T0.Add(time.Second)))
+	held := &hindsight.ReminderClaim{Kind: hindsight.ReminderReviewNotSubmitted, Subject: inc.ID,
+		Period: hindsight.WeekPeriod(T0), Channel: "smtp", Token: "sender-a", ClaimedAt: T0, LeaseUntil: T0.Add(5 * time.Minute)}
+	if _, err := rs.ClaimReminder(ctx, held); err != nil {
+		tb.Fatal(err)
+	}
+
+	ok(tb, backupService[hindsight.SessionService](tb, s).CreateSession(ctx, &hindsight.Session{Hash: populatedSessionHash,
+		Identity: hindsight.Identity{Name: "token:ci", Role: hindsight.RoleAdmin, Method: "session"}, TokenID: token.ID,
+		ExpiresAt: time.Now().Add(time.Hour)}))
+}
