@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -261,7 +263,29 @@ func (s *Store) Import(ctx context.Context, r io.Reader) error {
 		return hindsight.Errorf(hindsight.EINVALID, "not a Hindsight backup of format version %d to %d (format %q, version %d)",
 			backupFormatVersionMin, backupFormatVersion, b.Format, b.FormatVersion)
 	}
+	if where := b.nullEntry(); where != "" {
+		return hindsight.Errorf(hindsight.EINVALID, "cannot read the backup: %s is null; the file is damaged or was edited by hand", where)
+	}
 	return s.update(ctx, func(tx *Tx) error { return tx.importAll(ctx, &b) })
+}
+
+// nullEntry names the first null row of any table ("follow_ups[0]"), or ""
+// when there is none: a null row would otherwise reach the inserts.
+func (b *backup) nullEntry() string {
+	v := reflect.ValueOf(b).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		if f.Kind() != reflect.Slice {
+			continue
+		}
+		for j := 0; j < f.Len(); j++ {
+			if f.Index(j).IsNil() {
+				tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+				return fmt.Sprintf("%s[%d]", tag, j)
+			}
+		}
+	}
+	return ""
 }
 
 func (tx *Tx) importAll(ctx context.Context, b *backup) error {

@@ -104,6 +104,16 @@ func testBackup(t *testing.T, open OpenFunc) {
 		newer := bytes.Replace(first.Bytes(), []byte(`"format_version":2`), []byte(`"format_version":3`), 1)
 		wantCode(t, open(t).Import(ctx, bytes.NewReader(newer)), hindsight.EINVALID)
 	})
+	t.Run("ErrNullRow", func(t *testing.T) {
+		for _, table := range []string{"incidents", "follow_ups", "api_tokens"} {
+			doc := `{"format":"hindsight-backup","format_version":2,"` + table + `":[null]}`
+			err := open(t).Import(ctx, bytes.NewReader([]byte(doc)))
+			wantCode(t, err, hindsight.EINVALID)
+			if !strings.Contains(err.Error(), table+"[0] is null") {
+				t.Fatalf("error %q does not name %s[0]", err, table)
+			}
+		}
+	})
 	t.Run("RoundTrip", func(t *testing.T) {
 		dst := open(t)
 		ok(t, dst.Import(ctx, bytes.NewReader(first.Bytes())))
