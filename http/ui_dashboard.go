@@ -49,6 +49,8 @@ type dashboardData struct {
 	// the BudgetN incidents with a measured figure.
 	Budget  float64
 	BudgetN int
+	// AsOf is when the figures were computed: they are reused for a while.
+	AsOf time.Time
 }
 
 // dashboardChart is one chart with a caption.
@@ -134,5 +136,7 @@ func (s *Server) computeWindow(ctx context.Context, from, end time.Time) (*dashb
 	if err != nil {
 		return nil, err
 	}
-	return computeDashboard(st, from, end), nil
+	d := computeDashboard(st, from, end)
+	d.AsOf = s.Now().UTC()
+	return d, nil
 }

@@ -8,7 +8,7 @@ import (
 
 // DefaultDashboardRefresh is how often RefreshDashboard recomputes the
 // dashboard's default window.
-const DefaultDashboardRefresh = 5 * time.Minute
+const DefaultDashboardRefresh = time.Minute
 
 // RefreshDashboard computes the dashboard's default window (12 months
 // ending with the current month, what /dashboard shows without

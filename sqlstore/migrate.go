@@ -24,8 +24,9 @@ const migrationLockKey = "hindsight-migrate:"
 // a lock, so that two instances starting together migrate one after the
 // other and the second finds nothing to do: on PostgreSQL a session advisory
 // lock, on SQLite an exclusive flock on the file "<db>.migrate.lock" beside
-// the database (goose's own statements run on the store's single write
-// connection, so no SQLite lock can be held around them from another one).
+// the database, taken by openSQLite before the first connection (goose's own
+// statements run on the store's single write connection, so no SQLite lock
+// can be held around them from another one).
 func (s *Store) migrate(ctx context.Context) error {
 	fsys, err := fs.Sub(migrationFS, "migrations/"+s.d.name)
 	if err != nil {
@@ -77,11 +78,8 @@ func (s *Store) migrationLock(ctx context.Context) (func(), error) {
 	if s.d.dollar {
 		return s.advisoryLock(ctx)
 	}
-	unlock, err := lockFile(s.path + ".migrate.lock")
-	if err != nil {
-		return nil, hindsight.Errorf(hindsight.EUNAVAILABLE, "cannot lock %s.migrate.lock: %v", s.path, err)
-	}
-	return unlock, nil
+	// SQLite: openSQLite already holds the file lock until Open has migrated.
+	return func() {}, nil
 }
 
 // advisoryLock takes the migration lock on a dedicated connection and returns

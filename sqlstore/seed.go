@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -83,7 +84,9 @@ var (
 	seedEventTypes = []hindsight.EventType{hindsight.EventAlertFired, hindsight.EventAcknowledged, hindsight.EventAssessment,
 		hindsight.EventHypothesis, hindsight.EventFinding, hindsight.EventMitigation, hindsight.EventFix, hindsight.EventMonitoring, hindsight.EventNote}
 
-	seedVocab    = vocabulary(seedTechWords, 20000)
+	// seedVocab is built on first use: building it takes milliseconds, which
+	// every command of the binary would otherwise pay at start-up.
+	seedVocab    = sync.OnceValue(func() []string { return vocabulary(seedTechWords, 20000) })
 	seedServices = combine(seedDomains, seedRoles, "-")
 	seedAlerts   = combine(seedAlertKinds, seedAlertMetrics, "")
 )
@@ -217,11 +220,13 @@ type generator struct {
 	// Zipf-distributed ranks into seedVocab, seedServices, seedAlerts and
 	// the short lists.
 	words, services, alerts, short *rand.Zipf
+	vocab                          []string
 }
 
 func newGenerator(rng *rand.Rand, now time.Time, seq int64) *generator {
-	return &generator{rng: rng, now: now, seq: seq,
-		words:    rand.NewZipf(rng, 1.05, 10, uint64(len(seedVocab)-1)),
+	vocab := seedVocab()
+	return &generator{rng: rng, now: now, seq: seq, vocab: vocab,
+		words:    rand.NewZipf(rng, 1.05, 10, uint64(len(vocab)-1)),
 		services: rand.NewZipf(rng, 1.1, 3, uint64(len(seedServices)-1)),
 		alerts:   rand.NewZipf(rng, 1.1, 3, uint64(len(seedAlerts)-1)),
 		short:    rand.NewZipf(rng, 1.2, 2, 1<<20)}
@@ -236,7 +241,7 @@ func (g *generator) often(list []string) string { return list[g.short.Uint64()%u
 func (g *generator) text(n int) string {
 	w := make([]string, n)
 	for i := range w {
-		w[i] = seedVocab[g.words.Uint64()]
+		w[i] = g.vocab[g.words.Uint64()]
 	}
 	return strings.Join(w, " ")
 }

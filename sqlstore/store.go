@@ -57,7 +57,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if isPostgres(dsn) {
 		s, err = openPostgres(ctx, dsn)
 	} else {
-		s, err = openSQLite(ctx, dsn)
+		var unlock func()
+		s, unlock, err = openSQLite(ctx, dsn)
+		if unlock != nil {
+			defer unlock()
+		}
 	}
 	if err != nil {
 		return nil, openError(dsn, err)
@@ -144,13 +148,31 @@ func sqliteDSN(path string, txlock string, queryOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-func openSQLite(ctx context.Context, dsn string) (*Store, error) {
+// openSQLite opens the file's connection pools. It returns holding an
+// exclusive lock on "<db>.migrate.lock", which the caller releases once the
+// store is migrated: two processes opening a new file at once would
+// otherwise race on its first connection (switching a new file to WAL fails
+// at once with "database is locked" rather than waiting) and on its schema.
+func openSQLite(ctx context.Context, dsn string) (*Store, func(), error) {
 	path := sqlitePath(dsn)
 	if dir := filepath.Dir(path); dir != "" {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, hindsight.Errorf(hindsight.EUNAVAILABLE, "directory %s does not exist", dir)
+			return nil, nil, hindsight.Errorf(hindsight.EUNAVAILABLE, "directory %s does not exist", dir)
 		}
 	}
+	unlock, err := lockFile(path + ".migrate.lock")
+	if err != nil {
+		return nil, nil, hindsight.Errorf(hindsight.EUNAVAILABLE, "cannot lock %s.migrate.lock: %v", path, err)
+	}
+	s, err := openSQLitePools(ctx, path, dsn)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return s, unlock, nil
+}
+
+func openSQLitePools(ctx context.Context, path, dsn string) (*Store, error) {
 	write, err := sql.Open("sqlite", sqliteDSN(path, "immediate", false))
 	if err != nil {
 		return nil, err
