@@ -65,13 +65,21 @@ func (s *Server) handlePostmortemHTML(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(page)
 }
 
-// handlePostmortemJSON returns the stored post-mortem as JSON, the same
-// document as "hindsight export INCIDENT-ID --format json".
+// handlePostmortemJSON returns the stored post-mortem as JSON, with the
+// configured objectives, the same document as "hindsight export INCIDENT-ID
+// --format json".
 func (s *Server) handlePostmortemJSON(w http.ResponseWriter, r *http.Request) {
 	pm, err := s.findDocumentedPostmortem(r)
 	if err != nil {
 		Error(w, r, err)
 		return
+	}
+	if s.SLOFor != nil {
+		var service string
+		if len(pm.Incident.Services) > 0 {
+			service = pm.Incident.Services[0]
+		}
+		pm.SLO = s.SLOFor(service)
 	}
 	out, err := json.MarshalIndent(pm, "", "  ")
 	if err != nil {

@@ -86,6 +86,7 @@ func TestPostmortemJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	want.SLO = hindsight.DefaultSLOTargets() // configuration, shown beside what is stored
 	wj, _ := json.Marshal(want)
 	gj, _ := json.Marshal(got)
 	if string(wj) != string(gj) {

@@ -53,6 +53,7 @@ func MustOpenServer(tb testing.TB, configure func(s *hhttp.Server)) *testServer 
 	}
 	s.WebhookAuth = hhttp.WebhookAuth{Token: token, Username: "am", Password: "basic-pass"}
 	s.Render = func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, nil) }
+	s.SLOFor = func(string) hindsight.SLOTargets { return hindsight.DefaultSLOTargets() }
 	if configure != nil {
 		configure(s)
 	}

@@ -41,11 +41,9 @@ func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format string) er
 		return storeFailure("export "+id, hindsight.Errorf(hindsight.ENOTFOUND,
 			"incident %s has no post-mortem document: its severity %s is below draft_min_severity; export the incident with GET /api/v1/incidents/%s", id, pm.Incident.Severity, id))
 	}
-	if format != "json" {
-		// The objectives are configuration, not stored: the JSON shows the
-		// post-mortem as stored, as GET …/postmortem.json does.
-		pm.SLO = cfg.SLOFor(first(pm.Incident.Services))
-	}
+	// The objectives are configuration, not stored: every format shows the
+	// configured ones, as GET …/postmortem.{md,html,json} do.
+	pm.SLO = cfg.SLOFor(first(pm.Incident.Services))
 	out, err := formatPostmortem(*pm, format, tmpl)
 	if err != nil {
 		return storeFailure("export "+id, err)

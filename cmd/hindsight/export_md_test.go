@@ -95,8 +95,10 @@ func TestExport_JSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The objectives are configuration, shown beside what is stored.
+	want.SLO = hindsight.DefaultSLOTargets()
 	if !sameJSON(got, *want) {
-		t.Error("the JSON export differs from the stored post-mortem")
+		t.Error("the JSON export differs from the stored post-mortem with the configured objectives")
 	}
 	again, _ := json.MarshalIndent(got, "", "  ")
 	if !bytes.Equal(append(again, '\n'), []byte(out)) {
@@ -106,6 +108,9 @@ func TestExport_JSON(t *testing.T) {
 		if !strings.Contains(out, key) {
 			t.Errorf("the export lacks %s", key)
 		}
+	}
+	if got.SLO != hindsight.DefaultSLOTargets() {
+		t.Errorf("the JSON export shows objectives %+v, want the configured (default) ones", got.SLO)
 	}
 }
 
