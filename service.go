@@ -286,6 +286,22 @@ type ParallelWriter interface {
 	WriteParallelism() int
 }
 
+// AlertBatchWriter is implemented by the transactions of stores that can
+// write many alert states and timeline events in a few statements
+// (sqlstore's, on both engines); the webhook intake type-asserts its tx and
+// falls back to UpsertAlertState and AddTimelineEvent one at a time.
+type AlertBatchWriter interface {
+	// UpsertAlertStates is UpsertAlertState for each state in order: the
+	// result says, for each, whether it was a transition (a new alert or a
+	// changed status). Errors as UpsertAlertState's; on error nothing is
+	// reported and the caller must roll back.
+	UpsertAlertStates(ctx context.Context, states []*AlertState) (changed []bool, err error)
+	// AddTimelineEvents is AddTimelineEvent for each event in order: IDs are
+	// assigned in that order, and each event's creation is recorded in
+	// history. Errors as AddTimelineEvent's.
+	AddTimelineEvents(ctx context.Context, events []*TimelineEvent) error
+}
+
 // Store is the durable store behind Hindsight: every service, transactions,
 // backup, and a readiness check. Every method may also return EUNAVAILABLE
 // when the database is unreachable, locked or full (callers may retry), and

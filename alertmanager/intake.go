@@ -181,29 +181,52 @@ func (in *Intake) reopen(ctx context.Context, tx hindsight.Services, inc *hindsi
 }
 
 // applyAlerts stores each alert's state and writes one timeline event for
-// each alert that started firing or resolved.
+// each alert that started firing or resolved. A store whose tx implements
+// hindsight.AlertBatchWriter writes them all in a few statements.
 func (in *Intake) applyAlerts(ctx context.Context, tx hindsight.Services, inc *hindsight.Incident, known map[string]*hindsight.AlertState, msg *Message, res *Result) error {
 	alerts := append([]Alert(nil), msg.Alerts...)
 	sort.SliceStable(alerts, func(i, j int) bool { return alerts[i].StartsAt.Before(alerts[j].StartsAt) })
+	kept := alerts[:0]
+	var states []*hindsight.AlertState
 	for _, a := range alerts {
 		if stale(known[a.Key()], a) {
 			continue
 		}
 		st := alertState(inc.ID, a)
-		changed, err := tx.UpsertAlertState(ctx, st)
-		if err != nil {
-			return err
-		}
 		known[st.AlertKey] = st
-		if !changed {
-			continue
+		kept, states = append(kept, a), append(states, st)
+	}
+	bw, batched := tx.(hindsight.AlertBatchWriter)
+	if !batched {
+		for i, st := range states {
+			changed, err := tx.UpsertAlertState(ctx, st)
+			if err != nil {
+				return err
+			}
+			if changed {
+				if err := in.addEvent(ctx, tx, res, in.alertEvent(inc, msg, kept[i], res)); err != nil {
+					return err
+				}
+			}
 		}
-		e := in.alertEvent(inc, msg, a, res)
-		if err := in.addEvent(ctx, tx, res, e); err != nil {
-			return err
+		return nil
+	}
+	changed, err := bw.UpsertAlertStates(ctx, states)
+	if err != nil {
+		return err
+	}
+	var events []*hindsight.TimelineEvent
+	for i, a := range kept {
+		if changed[i] {
+			e := in.alertEvent(inc, msg, a, res)
+			res.Events++ // alertEvent reads it: the first one of a new incident is the initial trigger
+			events = append(events, e)
 		}
 	}
-	return nil
+	if len(events) == 0 {
+		return nil
+	}
+	return bw.AddTimelineEvents(ctx, events)
 }
 
 func knownStates(ctx context.Context, tx hindsight.Services, incidentID string) (map[string]*hindsight.AlertState, error) {

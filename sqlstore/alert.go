@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -52,10 +53,12 @@ func (tx *Tx) insertNotification(ctx context.Context, n *hindsight.AlertNotifica
 
 // AttachNotification links a notification to its incident.
 func (tx *Tx) AttachNotification(ctx context.Context, notificationID int64, incidentID string) error {
-	if n, err := tx.count(ctx, "SELECT COUNT(*) FROM incidents WHERE id = ?", incidentID); err != nil {
-		return err
-	} else if n == 0 {
-		return notFound("incident", incidentID)
+	if !tx.locked[incidentID] { // otherwise this transaction locked or created it: it exists
+		if n, err := tx.count(ctx, "SELECT COUNT(*) FROM incidents WHERE id = ?", incidentID); err != nil {
+			return err
+		} else if n == 0 {
+			return notFound("incident", incidentID)
+		}
 	}
 	r, err := tx.exec(ctx, "UPDATE alert_notifications SET incident_id = ? WHERE id = ?", incidentID, notificationID)
 	if err != nil {
@@ -121,27 +124,100 @@ func scanAlertState(sc scanner) (*hindsight.AlertState, error) {
 	return &a, fromJSON(labels, &a.Labels)
 }
 
+// maxBatchRows bounds the rows of one multi-row statement: 500 rows of at
+// most 11 columns stay well under both engines' limits on bound parameters.
+const maxBatchRows = 500
+
 // UpsertAlertState stores an alert's state under its incident's row lock, so
 // that of two processes seeing the same transition exactly one reports it.
 func (tx *Tx) UpsertAlertState(ctx context.Context, a *hindsight.AlertState) (bool, error) {
-	if err := a.Validate(); err != nil {
+	changed, err := tx.UpsertAlertStates(ctx, []*hindsight.AlertState{a})
+	if err != nil {
 		return false, err
 	}
-	if err := tx.lockIncidentOnce(ctx, a.IncidentID); err != nil {
-		return false, err
+	return changed[0], nil
+}
+
+var _ hindsight.AlertBatchWriter = (*Tx)(nil)
+
+// UpsertAlertStates stores alert states in order, under their incidents' row
+// locks: per run of up to maxBatchRows states of one incident with distinct
+// keys, one SELECT of the previous statuses and one multi-row INSERT … ON
+// CONFLICT DO UPDATE.
+func (tx *Tx) UpsertAlertStates(ctx context.Context, states []*hindsight.AlertState) ([]bool, error) {
+	for _, a := range states {
+		if err := a.Validate(); err != nil {
+			return nil, err
+		}
 	}
-	a.StartsAt, a.EndsAt, a.UpdatedAt = normalize(a.StartsAt), normalizePtr(a.EndsAt), tx.now
-	old, err := scanAlertState(tx.queryRow(ctx, "SELECT "+alertStateCols+" FROM alert_states WHERE incident_id = ? AND alert_key = ?",
-		a.IncidentID, a.AlertKey))
-	if errors.Is(err, sql.ErrNoRows) {
-		_, err := tx.exec(ctx, "INSERT INTO alert_states ("+alertStateCols+") VALUES (?, ?, ?, ?, ?, ?, ?)", alertStateArgs(a)...)
-		return err == nil, err
-	} else if err != nil {
-		return false, tx.d.mapError(err)
+	changed := make([]bool, len(states))
+	for start := 0; start < len(states); {
+		end, seen := start, map[string]bool{}
+		for end < len(states) && end-start < maxBatchRows && states[end].IncidentID == states[start].IncidentID && !seen[states[end].AlertKey] {
+			seen[states[end].AlertKey] = true
+			end++
+		}
+		if err := tx.upsertAlertRun(ctx, states[start:end], changed[start:end]); err != nil {
+			return nil, err
+		}
+		start = end
 	}
-	_, err = tx.exec(ctx, `UPDATE alert_states SET labels = ?, status = ?, starts_at = ?, ends_at = ?, updated_at = ?
-		WHERE incident_id = ? AND alert_key = ?`, append(alertStateArgs(a)[2:], a.IncidentID, a.AlertKey)...)
-	return err == nil && old.Status != a.Status, err
+	return changed, nil
+}
+
+// upsertAlertRun upserts states of one incident with distinct keys.
+func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState, changed []bool) error {
+	incidentID := states[0].IncidentID
+	if err := tx.lockIncidentOnce(ctx, incidentID); err != nil {
+		return err
+	}
+	keys := make([]any, 0, len(states)+1)
+	keys = append(keys, incidentID)
+	for _, a := range states {
+		a.StartsAt, a.EndsAt, a.UpdatedAt = normalize(a.StartsAt), normalizePtr(a.EndsAt), tx.now
+		keys = append(keys, a.AlertKey)
+	}
+	rows, err := tx.query(ctx, "SELECT alert_key, status FROM alert_states WHERE incident_id = ? AND alert_key IN ("+
+		placeholders(len(states))+")", keys...)
+	if err != nil {
+		return err
+	}
+	old := make(map[string]hindsight.AlertStatus, len(states))
+	for rows.Next() {
+		var key string
+		var status hindsight.AlertStatus
+		if err := rows.Scan(&key, &status); err != nil {
+			rows.Close()
+			return tx.d.mapError(err)
+		}
+		old[key] = status
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return tx.d.mapError(err)
+	}
+	args := make([]any, 0, 7*len(states))
+	for i, a := range states {
+		prev, ok := old[a.AlertKey]
+		changed[i] = !ok || prev != a.Status
+		args = append(args, alertStateArgs(a)...)
+	}
+	_, err = tx.exec(ctx, "INSERT INTO alert_states ("+alertStateCols+") VALUES "+valuesRows(7, len(states))+
+		` ON CONFLICT (incident_id, alert_key) DO UPDATE SET labels = excluded.labels, status = excluded.status,
+		starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = excluded.updated_at`, args...)
+	return err
+}
+
+// placeholders returns n comma-separated placeholders.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// valuesRows returns n rows of cols placeholders each, for a multi-row
+// VALUES list.
+func valuesRows(cols, n int) string {
+	row := "(" + placeholders(cols) + ")"
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // FindAlertStates returns an incident's alert states ordered by key.

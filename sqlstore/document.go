@@ -54,7 +54,7 @@ func (tx *Tx) CreateDocument(ctx context.Context, d *hindsight.Document) error {
 	if err := validateDocument(d); err != nil {
 		return err
 	}
-	if _, _, err := tx.lockIncident(ctx, d.IncidentID); err != nil {
+	if err := tx.lockIncidentOnce(ctx, d.IncidentID); err != nil {
 		return err
 	}
 	d.GeneratedAt, d.NextReviewDate = normalize(d.GeneratedAt), normalize(d.NextReviewDate)

@@ -86,6 +86,9 @@ func (tx *Tx) CreateIncident(ctx context.Context, inc *hindsight.Incident) error
 		}
 		return err
 	}
+	// A row this transaction inserted is as good as locked: no other
+	// transaction sees it before the commit.
+	tx.markLocked(inc.ID)
 	if err := tx.record(ctx, inc.ID, hindsight.EntityIncident, inc.ID, inc.Version, nil, inc); err != nil {
 		return err
 	}
@@ -100,7 +103,7 @@ func (tx *Tx) insertIncident(ctx context.Context, inc *hindsight.Incident) error
 	if err != nil {
 		return tx.d.mapError(err)
 	}
-	return tx.indexServices(ctx, seq, inc)
+	return tx.insertServices(ctx, seq, inc)
 }
 
 // indexServices rewrites the rows that let lists filter on a service.
@@ -108,18 +111,26 @@ func (tx *Tx) indexServices(ctx context.Context, seq int64, inc *hindsight.Incid
 	if _, err := tx.exec(ctx, "DELETE FROM incident_services WHERE incident_seq = ?", seq); err != nil {
 		return err
 	}
+	return tx.insertServices(ctx, seq, inc)
+}
+
+// insertServices writes an incident's service index rows, in one statement.
+func (tx *Tx) insertServices(ctx context.Context, seq int64, inc *hindsight.Incident) error {
 	seen := map[string]bool{}
+	var args []any
 	for _, svc := range inc.Services {
 		if seen[svc] {
 			continue
 		}
 		seen[svc] = true
-		if _, err := tx.exec(ctx, "INSERT INTO incident_services (incident_seq, service, started_at, status, severity) VALUES (?, ?, ?, ?, ?)",
-			seq, svc, ts(inc.StartedAt), string(inc.Status), string(inc.Severity)); err != nil {
-			return err
-		}
+		args = append(args, seq, svc, ts(inc.StartedAt), string(inc.Status), string(inc.Severity))
 	}
-	return nil
+	if len(args) == 0 {
+		return nil
+	}
+	_, err := tx.exec(ctx, "INSERT INTO incident_services (incident_seq, service, started_at, status, severity) VALUES "+
+		valuesRows(5, len(seen)), args...)
+	return err
 }
 
 // UpdateIncident replaces an incident still at expectedVersion.

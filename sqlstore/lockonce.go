@@ -13,9 +13,14 @@ func (tx *Tx) lockIncidentOnce(ctx context.Context, id string) error {
 	if _, _, err := tx.lockIncident(ctx, id); err != nil {
 		return err
 	}
+	tx.markLocked(id)
+	return nil
+}
+
+// markLocked notes that the transaction holds an incident's row lock.
+func (tx *Tx) markLocked(id string) {
 	if tx.locked == nil {
 		tx.locked = map[string]bool{}
 	}
 	tx.locked[id] = true
-	return nil
 }

@@ -30,6 +30,38 @@ func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, v
 	return err
 }
 
+// revision is one change for recordAll, as record takes it.
+type revision struct {
+	incidentID, entity, entityID string
+	version                      int
+	before, after                any
+}
+
+// recordAll writes the revisions of several changes in one statement, as
+// record would one by one.
+func (tx *Tx) recordAll(ctx context.Context, revs []revision) error {
+	actor := hindsight.ActorFromContext(ctx)
+	args := make([]any, 0, 9*len(revs))
+	n := 0
+	for _, r := range revs {
+		fields, b, a := diff(r.before, r.after)
+		if len(fields) == 0 && r.before != nil && r.after != nil {
+			continue
+		}
+		if fields == nil {
+			fields = []string{}
+		}
+		args = append(args, r.incidentID, r.entity, r.entityID, r.version, actor, ts(tx.now), jsonText(fields), nullText(b), nullText(a))
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	_, err := tx.exec(ctx, `INSERT INTO revisions (incident_id, entity, entity_id, version, actor, at, fields, before_json, after_json)
+		VALUES `+valuesRows(9, n), args...)
+	return err
+}
+
 // staleError is the ECONFLICT error for an update based on expected while
 // the record is at current: it names who changed what since, from history.
 func (tx *Tx) staleError(ctx context.Context, what, entity, entityID string, expected, current int) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/hindsight-sre/hindsight"
@@ -75,6 +76,75 @@ func (tx *Tx) AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) 
 		return err
 	}
 	return tx.reindexLater(e.IncidentID)
+}
+
+// AddTimelineEvents appends events in order: per run of up to maxBatchRows,
+// one multi-row INSERT of the events and one of their revisions.
+func (tx *Tx) AddTimelineEvents(ctx context.Context, events []*hindsight.TimelineEvent) error {
+	for _, e := range events {
+		if err := e.Validate(); err != nil {
+			return err
+		}
+	}
+	for _, e := range events {
+		if err := tx.lockIncidentOnce(ctx, e.IncidentID); err != nil {
+			return err
+		}
+	}
+	for start := 0; start < len(events); start += maxBatchRows {
+		run := events[start:min(start+maxBatchRows, len(events))]
+		if err := tx.insertEvents(ctx, run); err != nil {
+			return err
+		}
+		revs := make([]revision, len(run))
+		for i, e := range run {
+			revs[i] = revision{incidentID: e.IncidentID, entity: hindsight.EntityTimeline, entityID: strconv.FormatInt(e.ID, 10), after: e}
+		}
+		if err := tx.recordAll(ctx, revs); err != nil {
+			return err
+		}
+	}
+	for _, e := range events {
+		_ = tx.reindexLater(e.IncidentID)
+	}
+	return nil
+}
+
+// insertEvents writes new events in one statement and sets their IDs. Both
+// engines number the rows of one INSERT in the order of its VALUES list, so
+// the returned IDs, sorted, are the events' in order.
+func (tx *Tx) insertEvents(ctx context.Context, events []*hindsight.TimelineEvent) error {
+	args := make([]any, 0, 10*len(events))
+	for _, e := range events {
+		e.Time = normalize(e.Time)
+		e.CreatedAt, e.CreatedBy = tx.now, hindsight.ActorFromContext(ctx)
+		args = append(args, eventArgs(e)...)
+	}
+	rows, err := tx.query(ctx, "INSERT INTO timeline_events ("+eventCols+") VALUES "+valuesRows(10, len(events))+" RETURNING id", args...)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(events))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return tx.d.mapError(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return tx.d.mapError(err)
+	}
+	if len(ids) != len(events) {
+		return hindsight.Errorf(hindsight.EINTERNAL, "inserted %d timeline events, got %d IDs", len(events), len(ids))
+	}
+	slices.Sort(ids)
+	for i, e := range events {
+		e.ID = ids[i]
+	}
+	return nil
 }
 
 // insertEvent writes an event as it is; a zero ID is assigned by the store.
