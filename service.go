@@ -99,7 +99,7 @@ type IncidentService interface {
 	FindIncidents(ctx context.Context, f IncidentFilter) ([]*Incident, int, error)
 	// CreateIncident stores a new incident, setting CreatedAt, UpdatedAt and
 	// Version (1). Errors: EINVALID (listing every bad field), ECONFLICT (the
-	// ID exists).
+	// ID exists; the transaction stays usable, so another ID may be tried).
 	CreateIncident(ctx context.Context, inc *Incident) error
 	// UpdateIncident replaces the stored incident inc.ID with inc, provided
 	// it is still at expectedVersion; on success inc.Version is

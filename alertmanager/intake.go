@@ -137,8 +137,7 @@ func (in *Intake) open(ctx context.Context, tx hindsight.Services, msg *Message,
 	inc := in.Mapping.Incident(msg)
 	inc.Status, inc.ResolvedAt = hindsight.IncidentInvestigating, nil
 	inc.Author = "alertmanager"
-	inc.ID = uniqueID(ctx, tx, inc.ID)
-	if err := tx.CreateIncident(ctx, &inc); err != nil {
+	if err := createUnique(ctx, tx, &inc); err != nil {
 		return nil, err
 	}
 	res.Opened = true
@@ -153,17 +152,18 @@ func (in *Intake) open(ctx context.Context, tx hindsight.Services, msg *Message,
 	return &inc, nil
 }
 
-// uniqueID returns id, or id with a numeric suffix when an incident of the
-// same alert started in the same minute already exists (another group).
-func uniqueID(ctx context.Context, tx hindsight.Services, id string) string {
-	candidate := id
-	for i := 2; i < 100; i++ {
-		if _, err := tx.FindIncidentByID(ctx, candidate); hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
-			return candidate
+// createUnique creates inc under its ID, or with a numeric suffix when an
+// incident of the same alert started in the same minute already exists
+// (another group): CreateIncident's ECONFLICT leaves the transaction usable.
+func createUnique(ctx context.Context, tx hindsight.Services, inc *hindsight.Incident) error {
+	id := inc.ID
+	for i := 2; ; i++ {
+		err := tx.CreateIncident(ctx, inc)
+		if hindsight.ErrorCode(err) != hindsight.ECONFLICT || i >= 100 {
+			return err
 		}
-		candidate = fmt.Sprintf("%s-%d", id, i)
+		inc.ID = fmt.Sprintf("%s-%d", id, i)
 	}
-	return candidate
 }
 
 // reopen moves a resolved incident back under investigation.

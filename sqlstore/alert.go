@@ -177,25 +177,11 @@ func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState
 		a.StartsAt, a.EndsAt, a.UpdatedAt = normalize(a.StartsAt), normalizePtr(a.EndsAt), tx.now
 		keys = append(keys, a.AlertKey)
 	}
-	rows, err := tx.query(ctx, "SELECT alert_key, status FROM alert_states WHERE incident_id = ? AND alert_key IN ("+
-		placeholders(len(states))+")", keys...)
+	old, err := tx.alertStatuses(ctx, keys)
 	if err != nil {
 		return err
 	}
-	old := make(map[string]hindsight.AlertStatus, len(states))
-	for rows.Next() {
-		var key string
-		var status hindsight.AlertStatus
-		if err := rows.Scan(&key, &status); err != nil {
-			rows.Close()
-			return tx.d.mapError(err)
-		}
-		old[key] = status
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return tx.d.mapError(err)
-	}
+	delete(tx.fresh, incidentID)
 	args := make([]any, 0, 7*len(states))
 	for i, a := range states {
 		prev, ok := old[a.AlertKey]
@@ -206,6 +192,31 @@ func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState
 		` ON CONFLICT (incident_id, alert_key) DO UPDATE SET labels = excluded.labels, status = excluded.status,
 		starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = excluded.updated_at`, args...)
 	return err
+}
+
+// alertStatuses returns the stored statuses of an incident's alerts by key,
+// of keys[0]'s alerts keys[1:]; none for an incident this transaction
+// created and has written no alert state of.
+func (tx *Tx) alertStatuses(ctx context.Context, keys []any) (map[string]hindsight.AlertStatus, error) {
+	old := make(map[string]hindsight.AlertStatus, len(keys)-1)
+	if tx.fresh[keys[0].(string)] {
+		return old, nil
+	}
+	rows, err := tx.query(ctx, "SELECT alert_key, status FROM alert_states WHERE incident_id = ? AND alert_key IN ("+
+		placeholders(len(keys)-1)+")", keys...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var status hindsight.AlertStatus
+		if err := rows.Scan(&key, &status); err != nil {
+			return nil, tx.d.mapError(err)
+		}
+		old[key] = status
+	}
+	return old, tx.d.mapError(rows.Err())
 }
 
 // placeholders returns n comma-separated placeholders.

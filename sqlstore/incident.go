@@ -24,12 +24,15 @@ func incidentArgs(inc *hindsight.Incident) []any {
 // scanner is what *sql.Row and *sql.Rows have in common.
 type scanner interface{ Scan(dest ...any) error }
 
-func scanIncident(sc scanner) (*hindsight.Incident, error) {
+func scanIncident(sc scanner) (*hindsight.Incident, error) { return scanIncidentAnd(sc) }
+
+// scanIncidentAnd scans incidentCols and then the extra columns into extra.
+func scanIncidentAnd(sc scanner, extra ...any) (*hindsight.Incident, error) {
 	var inc hindsight.Incident
 	var services, regions, labels, links string
 	var started, resolved, created, updated sql.NullInt64
-	if err := sc.Scan(&inc.ID, &inc.Title, &inc.AlertName, &inc.Severity, &inc.Status, &inc.Summary, &inc.Description,
-		&services, &regions, &labels, &links, &inc.GroupKey, &inc.Author, &started, &resolved, &created, &updated, &inc.Version); err != nil {
+	if err := sc.Scan(append([]any{&inc.ID, &inc.Title, &inc.AlertName, &inc.Severity, &inc.Status, &inc.Summary, &inc.Description,
+		&services, &regions, &labels, &links, &inc.GroupKey, &inc.Author, &started, &resolved, &created, &updated, &inc.Version}, extra...)...); err != nil {
 		return nil, err
 	}
 	inc.StartedAt, inc.ResolvedAt = fromTS(started), fromTSPtr(resolved)
@@ -89,6 +92,10 @@ func (tx *Tx) CreateIncident(ctx context.Context, inc *hindsight.Incident) error
 	// A row this transaction inserted is as good as locked: no other
 	// transaction sees it before the commit.
 	tx.markLocked(inc.ID)
+	if tx.fresh == nil {
+		tx.fresh = map[string]bool{}
+	}
+	tx.fresh[inc.ID] = true
 	if err := tx.record(ctx, inc.ID, hindsight.EntityIncident, inc.ID, inc.Version, nil, inc); err != nil {
 		return err
 	}
@@ -98,9 +105,13 @@ func (tx *Tx) CreateIncident(ctx context.Context, inc *hindsight.Incident) error
 // insertIncident writes an incident and its service index rows as they are.
 func (tx *Tx) insertIncident(ctx context.Context, inc *hindsight.Incident) error {
 	var seq int64
-	err := tx.queryRow(ctx, "INSERT INTO incidents ("+incidentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+	// ON CONFLICT DO NOTHING: a taken ID is ECONFLICT without aborting the
+	// transaction, so that the caller may try another.
+	err := tx.queryRow(ctx, "INSERT INTO incidents ("+incidentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq",
 		incidentArgs(inc)...).Scan(&seq)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
+		return hindsight.Errorf(hindsight.ECONFLICT, "incident %s already exists", inc.ID)
+	} else if err != nil {
 		return tx.d.mapError(err)
 	}
 	return tx.insertServices(ctx, seq, inc)

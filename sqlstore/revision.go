@@ -12,9 +12,11 @@ import (
 // revisionCols are the columns of revisions, in the order scanRevision reads.
 const revisionCols = "id, incident_id, entity, entity_id, version, actor, at, fields, before_json, after_json"
 
-// record writes the revision of one change, by the context's actor at the
+// record notes the revision of one change, by the context's actor at the
 // transaction's time. before is nil for a creation, after for a deletion.
-// Nothing is written when no field changed.
+// Nothing is written when no field changed. The revision is encoded at once
+// and written with the transaction's others by flushRevisions, in as few
+// statements as possible, before the transaction commits or reads history.
 func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, version int, before, after any) error {
 	fields, b, a := diff(before, after)
 	if len(fields) == 0 && before != nil && after != nil {
@@ -23,11 +25,27 @@ func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, v
 	if fields == nil {
 		fields = []string{}
 	}
-	_, err := tx.exec(ctx, `INSERT INTO revisions (incident_id, entity, entity_id, version, actor, at, fields, before_json, after_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		incidentID, entity, entityID, version, hindsight.ActorFromContext(ctx), ts(tx.now),
+	tx.pending = append(tx.pending, incidentID, entity, entityID, version, hindsight.ActorFromContext(ctx), ts(tx.now),
 		jsonText(fields), nullText(b), nullText(a))
-	return err
+	return nil
+}
+
+// revisionArgs is the number of values record notes per revision.
+const revisionArgs = 9
+
+// flushRevisions writes the revisions noted by record, in order, with one
+// multi-row INSERT per maxBatchRows.
+func (tx *Tx) flushRevisions(ctx context.Context) error {
+	for len(tx.pending) > 0 {
+		n := min(len(tx.pending)/revisionArgs, maxBatchRows)
+		if _, err := tx.exec(ctx, `INSERT INTO revisions (incident_id, entity, entity_id, version, actor, at, fields, before_json, after_json)
+		VALUES `+valuesRows(revisionArgs, n), tx.pending[:n*revisionArgs]...); err != nil {
+			return err
+		}
+		tx.pending = tx.pending[n*revisionArgs:]
+	}
+	tx.pending = nil
+	return nil
 }
 
 // revision is one change for recordAll, as record takes it.
@@ -37,34 +55,22 @@ type revision struct {
 	before, after                any
 }
 
-// recordAll writes the revisions of several changes in one statement, as
-// record would one by one.
+// recordAll records the revisions of several changes, as record does.
 func (tx *Tx) recordAll(ctx context.Context, revs []revision) error {
-	actor := hindsight.ActorFromContext(ctx)
-	args := make([]any, 0, 9*len(revs))
-	n := 0
 	for _, r := range revs {
-		fields, b, a := diff(r.before, r.after)
-		if len(fields) == 0 && r.before != nil && r.after != nil {
-			continue
+		if err := tx.record(ctx, r.incidentID, r.entity, r.entityID, r.version, r.before, r.after); err != nil {
+			return err
 		}
-		if fields == nil {
-			fields = []string{}
-		}
-		args = append(args, r.incidentID, r.entity, r.entityID, r.version, actor, ts(tx.now), jsonText(fields), nullText(b), nullText(a))
-		n++
 	}
-	if n == 0 {
-		return nil
-	}
-	_, err := tx.exec(ctx, `INSERT INTO revisions (incident_id, entity, entity_id, version, actor, at, fields, before_json, after_json)
-		VALUES `+valuesRows(9, n), args...)
-	return err
+	return nil
 }
 
 // staleError is the ECONFLICT error for an update based on expected while
 // the record is at current: it names who changed what since, from history.
 func (tx *Tx) staleError(ctx context.Context, what, entity, entityID string, expected, current int) error {
+	if err := tx.flushRevisions(ctx); err != nil {
+		return err
+	}
 	rows, err := tx.query(ctx, `SELECT actor, at, fields FROM revisions
 		WHERE entity = ? AND entity_id = ? AND version > ? ORDER BY id`, entity, entityID, expected)
 	if err != nil {
@@ -95,6 +101,9 @@ func (tx *Tx) staleError(ctx context.Context, what, entity, entityID string, exp
 
 // FindRevisions returns one page of revisions, oldest first, and the total.
 func (tx *Tx) FindRevisions(ctx context.Context, f hindsight.RevisionFilter) ([]*hindsight.Revision, int, error) {
+	if err := tx.flushRevisions(ctx); err != nil {
+		return nil, 0, err
+	}
 	var where []string
 	var args []any
 	if f.IncidentID != "" {

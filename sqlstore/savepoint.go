@@ -12,10 +12,11 @@ var _ hindsight.Savepointer = (*Tx)(nil)
 
 // Savepoint runs fn inside a SAVEPOINT of the transaction (both engines
 // support SAVEPOINT, RELEASE and ROLLBACK TO). When fn fails, only its
-// changes are rolled back, including its marks of stale search documents
-// and its memo of the row locks it took, and its error is returned; the transaction goes on. When the savepoint
-// itself cannot be taken or rolled back, the transaction is broken: the
-// error is returned and the transaction will not commit.
+// changes are rolled back, including its marks of stale search documents,
+// its memos of the row locks it took and the incidents it created, and the
+// revisions it noted, and its error is returned; the transaction goes on.
+// When the savepoint itself cannot be taken or rolled back, the transaction
+// is broken: the error is returned and the transaction will not commit.
 func (tx *Tx) Savepoint(ctx context.Context, fn func(tx hindsight.Services) error) error {
 	if tx.broken != nil {
 		return tx.broken
@@ -28,9 +29,12 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func(tx hindsight.Services) erro
 		tx.broken = err
 		return err
 	}
-	dirty, locked := maps.Clone(tx.dirty), maps.Clone(tx.locked)
+	// pending is capped so that fn's appends copy it: on rollback it is
+	// what to write still, even if fn flushed it inside the savepoint.
+	pending := tx.pending[:len(tx.pending):len(tx.pending)]
+	dirty, locked, fresh := maps.Clone(tx.dirty), maps.Clone(tx.locked), maps.Clone(tx.fresh)
 	if err := fn(tx); err != nil {
-		tx.dirty, tx.locked = dirty, locked
+		tx.dirty, tx.locked, tx.fresh, tx.pending = dirty, locked, fresh, pending
 		if _, rerr := tx.exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			tx.broken = rerr
 			return errors.Join(err, rerr)

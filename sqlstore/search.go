@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"html"
 	"strings"
 	"unicode"
@@ -15,21 +16,29 @@ import (
 // reindex rewrites an incident's search document from what is stored now. It
 // runs in the transaction of every write that changes indexed text, after the
 // incident's row lock, so the index never lags behind a commit.
+// reindexSelect reads what reindex needs of an incident and its document.
+var reindexSelect = strings.Replace(incidentSelect, " FROM incidents i", ", i.seq, d.narrative FROM incidents i", 1) +
+	" LEFT JOIN documents d ON d.incident_id = i.id WHERE i.id = ?"
+
 func (tx *Tx) reindex(ctx context.Context, incidentID string) error {
+	// One query reads the incident, its sequence number and its document's
+	// narrative (NULL without a document).
 	var seq int64
-	if err := tx.queryRow(ctx, "SELECT seq FROM incidents WHERE id = ?", incidentID).Scan(&seq); err != nil {
+	var narrative sql.NullString
+	inc, err := scanIncidentAnd(tx.queryRow(ctx, reindexSelect, incidentID), &seq, &narrative)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("incident", incidentID)
+	} else if err != nil {
 		return tx.d.mapError(err)
-	}
-	inc, err := tx.FindIncidentByID(ctx, incidentID)
-	if err != nil {
-		return err
 	}
 	var b strings.Builder
 	writeIncidentText(&b, inc)
-	if doc, err := tx.FindDocument(ctx, incidentID); err == nil {
-		writeNarrativeText(&b, &doc.Narrative)
-	} else if hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
-		return err
+	if narrative.Valid {
+		var n hindsight.Narrative
+		if err := fromJSON(narrative.String, &n); err != nil {
+			return err
+		}
+		writeNarrativeText(&b, &n)
 	}
 	if err := tx.writeRecordsText(ctx, &b, incidentID); err != nil {
 		return err

@@ -251,6 +251,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 		err = tx.broken
 	}
 	if err == nil {
+		err = tx.flushRevisions(ctx)
+	}
+	if err == nil {
 		err = tx.reindexDirty(ctx)
 	}
 	if err != nil {
@@ -288,6 +291,12 @@ type Tx struct {
 	stmts map[string]*sql.Stmt
 	// locked holds the incidents whose row lock lockIncidentOnce took.
 	locked map[string]bool
+	// pending holds the values of the revisions that record noted and
+	// flushRevisions has yet to write, revisionArgs per revision.
+	pending []any
+	// fresh holds the incidents this transaction created and has written
+	// no alert state of: they have none to read.
+	fresh map[string]bool
 }
 
 var _ hindsight.Services = (*Tx)(nil)
