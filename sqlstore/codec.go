@@ -95,27 +95,49 @@ func diff(before, after any) (fields []string, b, a []byte) {
 	for k := range am {
 		keys[k] = true
 	}
-	bo, ao := map[string]json.RawMessage{}, map[string]json.RawMessage{}
 	for k := range keys {
 		if volatile[k] || string(bm[k]) == string(am[k]) {
 			continue
 		}
 		fields = append(fields, k)
-		if v, ok := bm[k]; ok {
-			bo[k] = v
-		}
-		if v, ok := am[k]; ok {
-			ao[k] = v
-		}
 	}
 	sort.Strings(fields)
 	if before != nil {
-		b, _ = json.Marshal(bo)
+		b = object(fields, bm)
 	}
 	if after != nil {
-		a, _ = json.Marshal(ao)
+		a = object(fields, am)
 	}
 	return fields, b, a
+}
+
+// object returns the JSON object of m's values of keys, in the order of
+// keys (sorted), leaving out those m lacks: what json.Marshal returns for
+// that map, since the values come out of json.Marshal, compact and escaped,
+// and the keys are field names that need no escaping beyond quoting.
+func object(keys []string, m map[string]json.RawMessage) []byte {
+	n := 2
+	for _, k := range keys {
+		n += len(k) + len(m[k]) + 4
+	}
+	out := make([]byte, 0, n)
+	out = append(out, '{')
+	first := true
+	for _, k := range keys {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		out = append(out, kb...)
+		out = append(out, ':')
+		out = append(out, v...)
+	}
+	return append(out, '}')
 }
 
 func toMap(v any) map[string]json.RawMessage {
