@@ -210,21 +210,6 @@ func poll(t *testing.T, what string, ok func() bool) {
 	}
 }
 
-const errorRateRule = `
-groups:
-  - name: hindsight-e2e
-    rules:
-      - alert: HighAPIErrorRate
-        expr: |
-          sum by (service) (rate(http_requests_total{code=~"5.."}[10s]))
-            / sum by (service) (rate(http_requests_total[10s])) > 0.05
-        for: 0s
-        labels:
-          severity: critical
-        annotations:
-          summary: API 5xx error rate above 5%
-`
-
 // TestAlertmanagerIntake: an error ratio over the rule's threshold opens an
 // incident through the real Prometheus and Alertmanager; recovery resolves it.
 func TestAlertmanagerIntake(t *testing.T) {
@@ -241,7 +226,7 @@ func TestAlertmanagerIntake(t *testing.T) {
 		GroupInterval: time.Second,
 	})
 	testenv.StartPrometheus(t, testenv.PrometheusOptions{
-		Rules:           errorRateRule,
+		Rules:           testenv.HighAPIErrorRateRule,
 		ScrapeTargets:   []string{exporter.Target},
 		AlertmanagerURL: am.URL,
 	})

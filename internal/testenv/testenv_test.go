@@ -88,21 +88,6 @@ func (rc *receiver) count() int {
 	return len(rc.got)
 }
 
-const errorRateRule = `
-groups:
-  - name: hindsight-test
-    rules:
-      - alert: HighAPIErrorRate
-        expr: |
-          sum by (service) (rate(http_requests_total{code=~"5.."}[10s]))
-            / sum by (service) (rate(http_requests_total[10s])) > 0.05
-        for: 0s
-        labels:
-          severity: critical
-        annotations:
-          summary: API 5xx error rate above 5%
-`
-
 // TestAlertPipeline drives the real chain an end-to-end test of Hindsight
 // uses: exporter → Prometheus rule → Alertmanager → webhook, through a firing
 // and a resolved notification.
@@ -124,7 +109,7 @@ func TestAlertPipeline(t *testing.T) {
 		GroupBy:        []string{"alertname", "service"},
 	})
 	prom := testenv.StartPrometheus(t, testenv.PrometheusOptions{
-		Rules:              errorRateRule,
+		Rules:              testenv.HighAPIErrorRateRule,
 		ScrapeTargets:      []string{exporter.Target},
 		ScrapeInterval:     time.Second,
 		EvaluationInterval: time.Second,
