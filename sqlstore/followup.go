@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -36,12 +35,7 @@ func (tx *Tx) FindFollowUp(ctx context.Context, incidentID string) (*hindsight.F
 
 // SaveFollowUp stores a follow-up, replacing the incident's earlier one.
 func (tx *Tx) SaveFollowUp(ctx context.Context, f *hindsight.FollowUp) error {
-	if strings.TrimSpace(f.IncidentID) == "" {
-		var v hindsight.Validation
-		v.Add("incident_id", "is required")
-		return v.Err("follow-up")
-	}
-	if _, _, err := tx.lockIncident(ctx, f.IncidentID); err != nil {
+	if err := tx.lockToSave(ctx, f.IncidentID, "follow-up"); err != nil {
 		return err
 	}
 	if f.ComputedAt.IsZero() {

@@ -53,12 +53,7 @@ func scanImpact(sc scanner) (*hindsight.ImpactRecord, error) {
 
 // SaveImpact stores an impact, replacing the incident's earlier one.
 func (tx *Tx) SaveImpact(ctx context.Context, r *hindsight.ImpactRecord) error {
-	if strings.TrimSpace(r.IncidentID) == "" {
-		var v hindsight.Validation
-		v.Add("incident_id", "is required")
-		return v.Err("impact")
-	}
-	if _, _, err := tx.lockIncident(ctx, r.IncidentID); err != nil {
+	if err := tx.lockToSave(ctx, r.IncidentID, "impact"); err != nil {
 		return err
 	}
 	if r.ComputedAt.IsZero() {
@@ -128,4 +123,17 @@ func (s *Store) SaveImpact(ctx context.Context, r *hindsight.ImpactRecord) error
 func (s *Store) FindIncidentsNeedingImpact(ctx context.Context, now time.Time, limit int) (ids []string, err error) {
 	err = s.view(ctx, func(tx *Tx) error { ids, err = tx.FindIncidentsNeedingImpact(ctx, now, limit); return err })
 	return ids, err
+}
+
+// lockToSave checks that a per-incident record (an impact, a follow-up)
+// names its incident and locks that incident for the rest of the
+// transaction. Errors: EINVALID (no incident ID), ENOTFOUND.
+func (tx *Tx) lockToSave(ctx context.Context, incidentID, what string) error {
+	if strings.TrimSpace(incidentID) == "" {
+		var v hindsight.Validation
+		v.Add("incident_id", "is required")
+		return v.Err(what)
+	}
+	_, _, err := tx.lockIncident(ctx, incidentID)
+	return err
 }
