@@ -298,6 +298,10 @@ run_go_test() {
 	go test -race -count=1 -p 2 -timeout "${GO_TEST_TIMEOUT}" ./... 2>&1 | tee "${GO_TEST_LOG}"
 }
 
+# check_mod_tidy fails when go.mod or go.sum is not what `go mod tidy` writes
+# (a direct dependency marked indirect, a missing or stale sum).
+check_mod_tidy() { go mod tidy -diff; }
+
 # run_fuzz runs each target of FUZZ_TARGETS for its short duration.
 run_fuzz() {
 	if [[ ${#FUZZ_TARGETS[@]} -eq 0 ]]; then
@@ -322,6 +326,7 @@ step "install npm packages" install_npm_packages
 step "start PostgreSQL" start_postgres
 step "locate components" export_components
 step "gofmt" check_gofmt
+step "go mod tidy -diff" check_mod_tidy
 step "go vet" run_vet
 step "staticcheck" run_staticcheck
 step "go test -race" run_go_test
