@@ -117,6 +117,9 @@ func (m *measuredDoc) figure(label string, unit hindsight.Unit, suffix string) h
 	if !ok {
 		return hindsight.NotMeasured(unit, "not in the document")
 	}
+	if text == hindsight.ReasonNotConfigured {
+		return hindsight.NotConfigured(unit)
+	}
 	if r, ok := strings.CutPrefix(text, "not measured: "); ok {
 		return hindsight.NotMeasured(unit, plainReason(r))
 	}
