@@ -133,6 +133,23 @@ type Impact struct {
 	// ImpactStart is when the error ratio began to breach its objective
 	// before the alert fired (UnitTime, in At).
 	ImpactStart Figure `json:"impact_start"`
+
+	// Graphs are the SLI series around the incident, frozen when measured.
+	Graphs []Graph `json:"graphs,omitempty"`
+	// Marks are the instants every graph marks (alert, acknowledgement,
+	// mitigation, resolution).
+	Marks []GraphMark `json:"marks,omitempty"`
+	// GraphsUntil is the end of the graphs' window when it reached past
+	// the time they were fetched (the margin after the resolution): the
+	// measurement is repeated once that time has passed. Zero when the
+	// graphs are complete.
+	GraphsUntil time.Time `json:"graphs_until,omitzero"`
+	// Links are links computed for the incident's window when it was
+	// measured: the dashboard and logs with their time range set.
+	Links []Field `json:"links,omitempty"`
+	// PrometheusURL is the Prometheus address people open from a figure's
+	// footnote; "" when unknown.
+	PrometheusURL string `json:"prometheus_url,omitempty"`
 }
 
 // Series is the answer to one range query, or the reason there is none.
