@@ -159,6 +159,9 @@ func (m *measuredDoc) impactStart() hindsight.Figure {
 // and note.
 func parseNote(s string) hindsight.Figure {
 	var f hindsight.Figure
+	if i := strings.LastIndex(s, " "+graphLinkText+"(<"); i >= 0 && strings.HasSuffix(s, ">).") {
+		s = s[:i]
+	}
 	if rest, ok := strings.CutPrefix(s, "Query: "); ok {
 		var qs []string
 		for {

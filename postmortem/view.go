@@ -180,7 +180,8 @@ func NewView(pm hindsight.Postmortem) View {
 	v.Metrics = metricsView(pm, v.Duration)
 	v.FollowUp = followUpView(pm.FollowUp)
 	v.Measured = impactView(pm)
-	v.Links = links(inc, n.RelevantLinks, v.SlackChannel)
+	v.Links = links(inc, evidenceLinks(pm, n.RelevantLinks), v.SlackChannel)
+	v.Evidence = evidenceFields(pm, v.Evidence)
 	v.SignOffs = signOffs(pm, v.Author, v.Date)
 	return v
 }
