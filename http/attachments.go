@@ -31,8 +31,7 @@ func (s *Server) attachmentLimit() int64 {
 }
 
 // readUpload reads the "file" part of a multipart upload, at most limit
-// bytes. Errors: EINVALID (no file, not multipart), ETOOLARGE as an
-// *uploadTooLarge.
+// bytes. Errors: EINVALID (no file, not multipart), ETOOLARGE.
 func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (name string, data []byte, err error) {
 	limit := s.attachmentLimit()
 	r.Body = http.MaxBytesReader(w, r.Body, limit+multipartSlack)
@@ -63,17 +62,9 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (name string
 	}
 }
 
-// errTooLarge is the error of an upload over the limit; the HTTP layer
-// answers it with 413.
+// errTooLarge is the error of an upload over the limit (413).
 func errTooLarge(limit int64) error {
-	return &uploadTooLarge{limit: limit}
-}
-
-type uploadTooLarge struct{ limit int64 }
-
-func (e *uploadTooLarge) Error() string {
-	return "the file is larger than the attachment limit of " + strconv.FormatInt(e.limit, 10) +
-		" bytes (evidence.attachment_limit)"
+	return hindsight.Errorf(ETOOLARGE, "the file is larger than the attachment limit of %d bytes (evidence.attachment_limit)", limit)
 }
 
 func uploadError(err error, limit int64) error {
@@ -82,17 +73,6 @@ func uploadError(err error, limit int64) error {
 		return errTooLarge(limit)
 	}
 	return hindsight.Errorf(hindsight.EINVALID, "cannot read the upload: %v", err)
-}
-
-// writeUploadError answers an upload error: 413 for a file over the limit.
-func writeUploadError(w http.ResponseWriter, r *http.Request, err error) {
-	var tl *uploadTooLarge
-	if errors.As(err, &tl) {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": map[string]string{
-			"code": "too_large", "message": tl.Error()}})
-		return
-	}
-	Error(w, r, err)
 }
 
 // cleanFileName keeps the base name of an uploaded file, without path,
@@ -143,7 +123,7 @@ func (s *Server) createAttachment(w http.ResponseWriter, r *http.Request) (*hind
 func (s *Server) handleAttachmentCreate(w http.ResponseWriter, r *http.Request) {
 	a, err := s.createAttachment(w, r)
 	if err != nil {
-		writeUploadError(w, r, err)
+		Error(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, a)

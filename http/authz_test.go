@@ -28,34 +28,40 @@ const (
 // A route registered in the package but missing here fails the test: add
 // it with its rule.
 var apiAccess = map[string]string{
-	"GET /healthz":                                     public,
-	"GET /readyz":                                      public,
-	"GET /metrics":                                     public,
-	"POST /api/v1/alerts/alertmanager":                 webhook,
-	"GET /api/v1/whoami":                               "viewer",
-	"GET /api/v1/incidents":                            read,
-	"GET /api/v1/incidents/{id}":                       read,
-	"GET /api/v1/incidents/{id}/postmortem.md":         read,
-	"GET /api/v1/incidents/{id}/postmortem.html":       read,
-	"GET /api/v1/incidents/{id}/postmortem.json":       read,
-	"POST /api/v1/incidents/{id}/transitions":          "editor",
-	"POST /api/v1/incidents/{id}/status":               "editor",
-	"PUT /api/v1/incidents/{id}/narrative":             "editor",
-	"POST /api/v1/incidents/{id}/placeholders/dismiss": "editor",
-	"GET /api/v1/incidents/{id}/signoffs":              "viewer",
-	"POST /api/v1/incidents/{id}/signoffs":             "editor",
-	"GET /api/v1/incidents/{id}/timeline":              "viewer",
-	"POST /api/v1/incidents/{id}/timeline":             "editor",
-	"GET /api/v1/incidents/{id}/lint":                  "viewer",
-	"POST /api/v1/incidents/{id}/followup":             "editor",
-	"GET /api/v1/incidents/{id}/revisions":             "viewer",
-	"POST /api/v1/incidents/{id}/impact":               "editor",
-	"GET /api/v1/actions":                              "viewer",
-	"POST /api/v1/incidents/{id}/actions":              "editor",
-	"PATCH /api/v1/actions/{id}":                       "editor",
-	"GET /api/v1/search":                               read,
-	"GET /api/v1/stats":                                "viewer",
-	"GET /api/v1/openapi.json":                         public,
+	"GET /healthz":                                        public,
+	"GET /readyz":                                         public,
+	"GET /metrics":                                        public,
+	"POST /api/v1/alerts/alertmanager":                    webhook,
+	"GET /api/v1/whoami":                                  "viewer",
+	"GET /api/v1/incidents":                               read,
+	"GET /api/v1/incidents/{id}":                          read,
+	"GET /api/v1/incidents/{id}/postmortem.md":            read,
+	"GET /api/v1/incidents/{id}/postmortem.html":          read,
+	"GET /api/v1/incidents/{id}/postmortem.json":          read,
+	"POST /api/v1/incidents/{id}/transitions":             "editor",
+	"POST /api/v1/incidents/{id}/status":                  "editor",
+	"PUT /api/v1/incidents/{id}/narrative":                "editor",
+	"POST /api/v1/incidents/{id}/placeholders/dismiss":    "editor",
+	"GET /api/v1/incidents/{id}/signoffs":                 "viewer",
+	"POST /api/v1/incidents/{id}/signoffs":                "editor",
+	"GET /api/v1/incidents/{id}/timeline":                 "viewer",
+	"POST /api/v1/incidents/{id}/timeline":                "editor",
+	"GET /api/v1/incidents/{id}/lint":                     "viewer",
+	"POST /api/v1/incidents/{id}/followup":                "editor",
+	"GET /api/v1/incidents/{id}/revisions":                "viewer",
+	"POST /api/v1/incidents/{id}/impact":                  "editor",
+	"GET /api/v1/actions":                                 "viewer",
+	"POST /api/v1/incidents/{id}/actions":                 "editor",
+	"PATCH /api/v1/actions/{id}":                          "editor",
+	"GET /api/v1/search":                                  read,
+	"GET /api/v1/stats":                                   "viewer",
+	"GET /api/v1/openapi.json":                            public,
+	"GET /api/v1/incidents/{id}/graphs/{file}":            read,
+	"POST /api/v1/changes":                                "editor",
+	"GET /api/v1/changes":                                 "viewer",
+	"GET /api/v1/incidents/{id}/attachments":              "viewer",
+	"POST /api/v1/incidents/{id}/attachments":             "editor",
+	"GET /api/v1/incidents/{id}/attachments/{attachment}": read,
 }
 
 // registeredPatterns returns every literal pattern passed to mux.Handle or
@@ -141,7 +147,8 @@ func checkAuthorization(t *testing.T, anonymousRead bool) {
 		}
 	}
 	replace := strings.NewReplacer("{id}", e.incident, "{section}", "root_cause", "{file...}", "style.css", "{$}", "",
-		"{action}", strconv.FormatInt(action.ID, 10), "{event}", "1")
+		"{action}", strconv.FormatInt(action.ID, 10), "{event}", "1",
+		"{file}", "error-ratio.svg", "{attachment}", "1")
 	for pattern, rule := range routes {
 		method, path, _ := strings.Cut(pattern, " ")
 		path = replace.Replace(path)
