@@ -120,8 +120,10 @@ func NewServer() *Server {
 	return s
 }
 
-// Handler returns the server's root handler, for tests that use httptest.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler returns the server's root handler, for tests that use httptest:
+// the routes behind the same edge (security headers, identity headers
+// removed) as the listening server.
+func (s *Server) Handler() http.Handler { return s.server.Handler }
 
 // Open starts listening on Addr and serving in the background.
 func (s *Server) Open() (err error) {

@@ -35,5 +35,5 @@ func (m *Main) wireAuth(s *hhttp.Server) {
 		m.logger().Error("auth.proxy.trusted_cidrs does not parse: no proxy is trusted", "err", err)
 		return
 	}
-	s.ProxyAuth = hhttp.ProxyAuth{Trusted: prefixes, Roles: a.Proxy.RoleMap(), DefaultRole: a.Proxy.DefaultRole}
+	s.ProxyAuth = hhttp.ProxyAuth{Trusted: prefixes, UserHeader: a.Proxy.UserHeader, Roles: a.Proxy.RoleMap(), DefaultRole: a.Proxy.DefaultRole}
 }
