@@ -133,7 +133,8 @@ func (s *Server) authenticate(r *http.Request) (hindsight.Identity, bool, error)
 
 // require wraps h so that only identities with at least role min reach it;
 // the identity travels in the request's context and is recorded in history.
-// Anonymous requests get 401, insufficient roles 403.
+// Anonymous requests get 401, insufficient roles 403, and writes that a
+// page of another site may have sent 403 or 415 (checkBrowserWrite).
 func (s *Server) require(min hindsight.Role, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok, err := s.authenticate(r)
@@ -148,6 +149,10 @@ func (s *Server) require(min hindsight.Role, h http.HandlerFunc) http.HandlerFun
 		}
 		if !id.Role.Allows(min) {
 			Error(w, r, hindsight.Errorf(hindsight.EFORBIDDEN, "%s has role %s; this needs %s or above", id.Name, id.Role, min))
+			return
+		}
+		if err := s.checkBrowserWrite(r, id); err != nil {
+			Error(w, r, err)
 			return
 		}
 		h(w, r.WithContext(hindsight.NewContextWithIdentity(r.Context(), id)))

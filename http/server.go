@@ -75,6 +75,10 @@ type Server struct {
 	Sessions hindsight.SessionService
 	// Workflow runs the review workflow behind the UI's forms.
 	Workflow UIWorkflow
+	// BaseURL is the server's public URL (server.base_url). Writes to the
+	// API not made with a bearer token must come from its origin; "" means
+	// the origin of the request's own Host.
+	BaseURL string
 	// SecureCookies marks UI cookies Secure even on plain HTTP requests
 	// (HTTPS requests always get Secure cookies). NewServer sets it; turn it
 	// off only for a server reached over plain http://127.0.0.1.

@@ -21,6 +21,7 @@ func (m *Main) wireUI(s *hhttp.Server, store *sqlstore.Store) {
 	wf.Now = m.Now
 	s.Workflow = wf
 	s.SecureCookies = !strings.HasPrefix(m.Config.Server.BaseURL, "http://")
+	s.BaseURL = m.Config.Server.BaseURL
 	m.wireAuth(s)
 }
 
