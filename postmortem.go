@@ -54,6 +54,11 @@ type Narrative struct {
 	// rendered again, so a post-mortem can pass lint without inventing
 	// events that never happened.
 	Dismissed []string `json:"dismissed_placeholders,omitempty"`
+	// Figures keeps the impact sections (Service Level Impact, Response
+	// Time Metrics, SLO Impact Calculation) whose figures a person typed,
+	// heading and body as written: documents show them, and measured
+	// figures are shown beside them, never over them.
+	Figures []Section `json:"figures,omitempty"`
 	// Extra keeps sections of an imported document that the model does not
 	// know, verbatim, so that nothing in a source document is lost.
 	Extra []Section `json:"extra,omitempty"`

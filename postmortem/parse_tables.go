@@ -114,27 +114,35 @@ func (r rawRow) cell(i int) string {
 }
 
 var (
-	clockRE    = regexp.MustCompile(`^\d{1,2}:\d\d$`)
-	dateTimeRE = regexp.MustCompile(`^\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d$`)
+	clockRE    = regexp.MustCompile(`^\d{1,2}:\d\d(?::\d\d)?$`)
+	dateTimeRE = regexp.MustCompile(`^\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d(?::\d\d)?$`)
 )
 
-// rowTime reads a timeline time: "00:24" on the incident's day, or
-// "2025-10-01 00:05".
-func rowTime(s string, start time.Time) (time.Time, bool) {
+// RowTime reads a time as post-mortems write it, in UTC: "00:24" or
+// "00:24:37" on the day of start (refused when start is zero), or
+// "2025-10-01 00:05", with seconds if given. Parse and lint share it.
+func RowTime(s string, start time.Time) (time.Time, bool) {
+	s = strings.TrimSpace(s)
 	switch {
-	case clockRE.MatchString(s):
-		c, err := time.Parse("15:04", s)
+	case clockRE.MatchString(s) && !start.IsZero():
+		layout := "15:04"
+		if strings.Count(s, ":") == 2 {
+			layout = "15:04:05"
+		}
+		c, err := time.Parse(layout, s)
 		if err != nil {
 			return time.Time{}, false
 		}
-		y, m, d := start.Date()
-		return time.Date(y, m, d, c.Hour(), c.Minute(), 0, 0, time.UTC), true
+		y, m, d := start.UTC().Date()
+		return time.Date(y, m, d, c.Hour(), c.Minute(), c.Second(), 0, time.UTC), true
 	case dateTimeRE.MatchString(s):
 		t, err := hindsight.ParseTime(strings.Replace(s, "T", " ", 1))
 		return t, err == nil
 	}
 	return time.Time{}, false
 }
+
+func rowTime(s string, start time.Time) (time.Time, bool) { return RowTime(s, start) }
 
 // eventTypes maps the Event column onto event types, so that recorded
 // events take the place of the template's placeholder rows as they did
