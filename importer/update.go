@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -189,6 +190,7 @@ func syncActions(ctx context.Context, tx hindsight.Services, stored, parsed []hi
 		if a.CompletedAt == nil {
 			a.CompletedAt = old.CompletedAt
 		}
+		a.Owner = sameHandle(old.Owner, a.Owner)
 		if sameJSON(a, old) {
 			continue
 		}
@@ -222,6 +224,7 @@ func syncSignOffs(ctx context.Context, tx hindsight.Services, stored, parsed []h
 			continue
 		}
 		so.ID = old.ID
+		so.Signer = sameHandle(old.Signer, so.Signer)
 		if sameJSON(so, old) {
 			continue
 		}
@@ -275,4 +278,13 @@ func shows(stored, written time.Time) bool {
 		prec = time.Second
 	}
 	return stored.UTC().Truncate(prec).Equal(written.UTC())
+}
+
+// sameHandle returns stored when written names the same person ("@ana" and
+// "ana"), so that a re-import changes no owner it did not edit.
+func sameHandle(stored, written string) string {
+	if strings.TrimLeft(stored, "@") == strings.TrimLeft(written, "@") {
+		return stored
+	}
+	return written
 }

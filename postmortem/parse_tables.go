@@ -172,6 +172,7 @@ var eventTypes = map[string]hindsight.EventType{
 func (p *hsParser) timeline(start time.Time) error {
 	var events []hindsight.TimelineEvent
 	var guessed []bool
+	var written []string
 	present := map[hindsight.EventType]int{}
 	shown := map[hindsight.Phase]map[string]int{}
 	for _, r := range p.events {
@@ -199,7 +200,9 @@ func (p *hsParser) timeline(start time.Time) error {
 			Event: r.cell(1), Actor: r.cell(2), Action: r.cell(3), Source: "import",
 		})
 		guessed = append(guessed, !known)
+		written = append(written, r.cell(0))
 	}
+	p.n.TimeLayout = timeLayout(written, start)
 	assignTypes(events, guessed, present)
 	p.pm.Timeline = events
 	p.n.Dismissed = append(p.n.Dismissed, dismissedTimeline(events, shown)...)
@@ -327,7 +330,7 @@ func (p *hsParser) corrective() {
 func (p *hsParser) actionItem(r rawRow) hindsight.ActionItem {
 	a := hindsight.ActionItem{
 		IncidentID: p.pm.Incident.ID, Horizon: hindsight.Horizon(r.group), Title: r.cell(0),
-		Owner: strings.TrimLeft(r.cell(1), "@"), Status: hindsight.ActionOpen, Verification: r.cell(4),
+		Owner: r.cell(1), Status: hindsight.ActionOpen, Verification: r.cell(4),
 	}
 	if m := linkTitleRE.FindStringSubmatch(a.Title); m != nil {
 		a.Title, a.TrackerURL = m[1], m[2]
@@ -353,4 +356,27 @@ func actionStatus(s string) (hindsight.ActionStatus, string) {
 		}
 	}
 	return hindsight.ActionOpen, ""
+}
+
+// timeLayout is the form a document writes its timeline times in, so that
+// a rendering writes them back alike: "2006-01-02 15:04" when a time on the
+// first day carries its date, "15:04" when none does, ":05" appended when
+// any gives seconds.
+func timeLayout(written []string, start time.Time) string {
+	if len(written) == 0 {
+		return ""
+	}
+	layout, seconds := clockLayout, false
+	day := start.UTC().Format(dateLayout)
+	for _, w := range written {
+		w = strings.TrimSpace(w)
+		if strings.HasPrefix(w, day) {
+			layout = dateTimeLayout
+		}
+		seconds = seconds || strings.Count(w, ":") == 2
+	}
+	if seconds {
+		layout += ":05"
+	}
+	return layout
 }

@@ -28,9 +28,9 @@ type importResult = importer.Result
 
 // Results, as printed after the file's path.
 const (
-	resultCreated   = importer.Created
-	resultUpdated   = importer.Updated
-	resultUnchanged = importer.Unchanged
+	resultCreated                = importer.Created
+	resultUpdated                = importer.Updated
+	resultUnchanged              = importer.Unchanged
 	resultNotMD     importResult = "skipped (not Markdown)"
 	resultFailed    importResult = "failed"
 )
