@@ -54,6 +54,17 @@ type Narrative struct {
 	// rendered again, so a post-mortem can pass lint without inventing
 	// events that never happened.
 	Dismissed []string `json:"dismissed_placeholders,omitempty"`
+	// TimeLayout is the form an imported document wrote its timeline times
+	// in (Go layout: "15:04", "2006-01-02 15:04", seconds as ":05"): a time
+	// layout alone writes first-day times without date, others with it.
+	// Empty: HH:MM, every time with its date when the incident crosses
+	// midnight.
+	TimeLayout string `json:"time_layout,omitempty"`
+	// Figures keeps the impact sections (Service Level Impact, Response
+	// Time Metrics, SLO Impact Calculation) whose figures a person typed,
+	// heading and body as written: documents show them, and measured
+	// figures are shown beside them, never over them.
+	Figures []Section `json:"figures,omitempty"`
 	// Extra keeps sections of an imported document that the model does not
 	// know, verbatim, so that nothing in a source document is lost.
 	Extra []Section `json:"extra,omitempty"`

@@ -63,6 +63,10 @@ type Server struct {
 	SLOFor func(service string) hindsight.SLOTargets
 	// Render writes a post-mortem as Markdown.
 	Render func(w io.Writer, pm hindsight.Postmortem) error
+	// Documents exports post-mortems as the Markdown they were imported
+	// from and imports edited ones (PUT …/postmortem.md); nil renders with
+	// Render and refuses imports.
+	Documents MarkdownDocuments
 	// Impact measures impact on demand (POST /api/v1/incidents/{id}/impact).
 	Impact ImpactComputer
 	// Review runs the review workflow behind the JSON API.
@@ -115,6 +119,7 @@ func NewServer() *Server {
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}", s.readable(s.handleIncidentGet))
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.md", s.readable(s.handlePostmortemMarkdown))
 	s.registerExportRoutes()
+	s.registerMarkdownImportRoute()
 	s.registerUIRoutes()
 	s.registerImpactRoutes()
 	s.registerReviewRoutes()
