@@ -89,6 +89,8 @@ type Main struct {
 	// recomputed in the background; 0 means hhttp.DefaultDashboardRefresh.
 	DashboardRefresh time.Duration
 	stopDashboard    func()
+	// stopIndexSweep stops the queued search rebuild sweep (serve_index.go).
+	stopIndexSweep func()
 }
 
 // DefaultPruneInterval is how often "hindsight serve" deletes raw
@@ -142,6 +144,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.startReminders()
 	m.startImpact()
 	m.startFollowUps(s)
+	m.startIndexSweep()
 	m.stopDashboard = s.RefreshDashboard(m.DashboardRefresh)
 	return nil
 }
@@ -239,6 +242,7 @@ func (m *Main) Close() error {
 	m.closeReminders()
 	m.closeImpact()
 	m.closeFollowUps()
+	m.closeIndexSweep()
 	if m.stopDashboard != nil {
 		m.stopDashboard()
 		m.stopDashboard = nil
