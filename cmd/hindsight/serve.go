@@ -84,6 +84,8 @@ type Main struct {
 	ImpactInterval time.Duration
 	impact         *impactComputer
 	stopImpact     func()
+	// stopAnnotations stops the Grafana annotation worker (serve_evidence.go).
+	stopAnnotations func()
 	// stopFollowUps stops the daily follow-up pass (serve_review.go).
 	stopFollowUps func()
 	// DashboardRefresh is how often the dashboard's default window is
@@ -146,6 +148,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.startPruning()
 	m.startReminders()
 	m.startImpact()
+	m.startAnnotations()
 	m.startFollowUps(s)
 	m.startIndexSweep()
 	m.stopDashboard = s.RefreshDashboard(m.DashboardRefresh)
@@ -244,6 +247,7 @@ func (m *Main) Close() error {
 	}
 	m.closeReminders()
 	m.closeImpact()
+	m.closeAnnotations()
 	m.closeFollowUps()
 	m.closeIndexSweep()
 	if m.stopDashboard != nil {
