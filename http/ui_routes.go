@@ -55,7 +55,8 @@ const maxFormSize = 1 << 20
 
 // registerUIRoutes parses the views (panicking on a broken or missing one:
 // they are embedded, so that is a build defect), registers every UI route,
-// and wraps the server's handler in the security headers.
+// and wraps the server's handler in the security headers and the removal
+// of identity headers the server must not believe.
 func (s *Server) registerUIRoutes() {
 	v, err := parseViews()
 	if err != nil {
@@ -67,7 +68,7 @@ func (s *Server) registerUIRoutes() {
 	for _, rt := range uiRoutes {
 		s.mux.HandleFunc(rt.Pattern, s.uiHandler(rt))
 	}
-	s.server.Handler = securityHeaders(s.mux)
+	s.server.Handler = securityHeaders(s.stripIdentityHeaders(s.mux))
 }
 
 // uiHandler wraps a UI handler: it identifies the visitor, sends anonymous
