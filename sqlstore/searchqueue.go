@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -91,11 +92,9 @@ func (s *Store) IndexQueued(ctx context.Context, limit int) (int, error) {
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		docs := make([]searchDoc, len(ids))
-		for i, id := range ids {
-			if docs[i], err = tx.searchDocOf(ctx, id); err != nil {
-				return err
-			}
+		docs, err := tx.searchDocsOf(ctx, ids)
+		if err != nil {
+			return err
 		}
 		if err := tx.putSearchDocs(ctx, docs); err != nil {
 			return err
@@ -114,6 +113,70 @@ func (s *Store) IndexQueued(ctx context.Context, limit int) (int, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// searchDocsOf builds the search documents of several incidents, as
+// searchDocOf does, in two queries.
+func (tx *Tx) searchDocsOf(ctx context.Context, ids []string) ([]searchDoc, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	in := "IN (" + placeholders(len(ids)) + ")"
+	rows, err := tx.query(ctx, strings.TrimSuffix(reindexSelect, "= ?")+in, args...)
+	if err != nil {
+		return nil, err
+	}
+	type partial struct {
+		seq   int64
+		title string
+		body  strings.Builder
+	}
+	var order []*partial
+	byID := make(map[string]*partial, len(ids))
+	if err := eachRow(tx, rows, func(sc scanner) error {
+		p := &partial{}
+		var narrative sql.NullString
+		inc, err := scanIncidentAnd(sc, &p.seq, &narrative)
+		if err != nil {
+			return err
+		}
+		p.title = inc.Title
+		writeIncidentText(&p.body, inc)
+		if narrative.Valid {
+			var n hindsight.Narrative
+			if err := fromJSON(narrative.String, &n); err != nil {
+				return err
+			}
+			writeNarrativeText(&p.body, &n)
+		}
+		order, byID[inc.ID] = append(order, p), p
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	rows, err = tx.query(ctx, "SELECT incident_id, event, action FROM timeline_events WHERE incident_id "+in+
+		" UNION ALL SELECT incident_id, title, verification FROM action_items WHERE incident_id "+in, append(args, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	if err := eachRow(tx, rows, func(sc scanner) error {
+		var id, a, c string
+		if err := sc.Scan(&id, &a, &c); err != nil {
+			return err
+		}
+		if p := byID[id]; p != nil {
+			line(&p.body, a, c)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	docs := make([]searchDoc, len(order))
+	for i, p := range order {
+		docs[i] = searchDoc{seq: p.seq, title: p.title, body: p.body.String()}
+	}
+	return docs, nil
 }
 
 // putSearchDocs replaces the search documents of several incidents in two
