@@ -41,6 +41,7 @@ var apiAccess = map[string]string{
 	"POST /api/v1/incidents/{id}/transitions":          "editor",
 	"POST /api/v1/incidents/{id}/status":               "editor",
 	"PUT /api/v1/incidents/{id}/narrative":             "editor",
+	"PUT /api/v1/incidents/{id}/postmortem.md":         "editor",
 	"POST /api/v1/incidents/{id}/placeholders/dismiss": "editor",
 	"GET /api/v1/incidents/{id}/signoffs":              "viewer",
 	"POST /api/v1/incidents/{id}/signoffs":             "editor",

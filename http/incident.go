@@ -125,7 +125,12 @@ func (s *Server) handlePostmortemMarkdown(w http.ResponseWriter, r *http.Request
 		return
 	}
 	var buf bytes.Buffer
-	if err := s.Render(&buf, *pm); err != nil {
+	if s.Documents != nil {
+		err = s.Documents.Export(r.Context(), *pm, &buf)
+	} else {
+		err = s.Render(&buf, *pm)
+	}
+	if err != nil {
 		Error(w, r, err)
 		return
 	}

@@ -280,7 +280,7 @@ func (p *otherParser) actionFromRow(header, cols []string, r rawRow) hindsight.A
 		case "title":
 			a.Title = v
 		case "owner":
-			a.Owner = strings.TrimLeft(v, "@")
+			a.Owner = v
 		case "due":
 			if t, ok := parseDate(v); ok {
 				a.DueDate = t

@@ -70,6 +70,9 @@ type importSourceRow struct {
 	Path       string    `json:"path"`
 	SHA256     string    `json:"sha256"`
 	ImportedAt time.Time `json:"imported_at"`
+	// Markdown and Snapshot: absent in backups written before they were kept.
+	Markdown string `json:"markdown,omitempty"`
+	Snapshot string `json:"snapshot,omitempty"`
 }
 
 // reminderRow is one row of reminders_sent: a reminder claimed, and sent when
@@ -123,7 +126,7 @@ func sections(d *dialect) []section {
 		{"api_tokens", "SELECT id, " + tokenCols + " FROM api_tokens ORDER BY id", func(sc scanner) (any, error) { return scanToken(sc) }},
 		{"impacts", "SELECT " + impactCols + " FROM impacts" + by("incident_id"), func(sc scanner) (any, error) { return scanImpact(sc) }},
 		{"follow_ups", "SELECT incident_id, computed_at, data FROM follow_ups" + by("incident_id"), scanFollowUpRow},
-		{"import_sources", "SELECT incident_id, path, sha256, imported_at FROM import_sources" + by("incident_id"), scanImportSourceRow},
+		{"import_sources", "SELECT incident_id, path, sha256, imported_at, markdown, snapshot FROM import_sources" + by("incident_id"), scanImportSourceRow},
 		{"reminders_sent", "SELECT kind, subject, period, channel, token, claimed_at, lease_until, sent_at FROM reminders_sent" +
 			by("kind", "subject", "period", "channel"), scanReminderRow},
 	}
@@ -149,7 +152,7 @@ func scanFollowUpRow(sc scanner) (any, error) {
 func scanImportSourceRow(sc scanner) (any, error) {
 	var r importSourceRow
 	var at sql.NullInt64
-	if err := sc.Scan(&r.IncidentID, &r.Path, &r.SHA256, &at); err != nil {
+	if err := sc.Scan(&r.IncidentID, &r.Path, &r.SHA256, &at, &r.Markdown, &r.Snapshot); err != nil {
 		return nil, err
 	}
 	r.ImportedAt = fromTS(at)
@@ -359,8 +362,8 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.ImportSources {
 		steps = append(steps, func() error {
-			_, err := tx.exec(ctx, "INSERT INTO import_sources (incident_id, path, sha256, imported_at) VALUES (?, ?, ?, ?)",
-				v.IncidentID, v.Path, v.SHA256, ts(v.ImportedAt))
+			_, err := tx.exec(ctx, "INSERT INTO import_sources (incident_id, path, sha256, imported_at, markdown, snapshot) VALUES (?, ?, ?, ?, ?, ?)",
+				v.IncidentID, v.Path, v.SHA256, ts(v.ImportedAt), v.Markdown, v.Snapshot)
 			return err
 		})
 	}

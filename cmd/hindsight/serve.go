@@ -13,6 +13,7 @@ import (
 	"github.com/hindsight-sre/hindsight/alertmanager"
 	"github.com/hindsight-sre/hindsight/config"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
@@ -129,6 +130,7 @@ func (m *Main) Run(ctx context.Context) error {
 		pm.SLO = m.Config.SLOFor(first(pm.Incident.Services))
 		return postmortem.Render(w, pm, tmpl)
 	}
+	s.Documents = &importer.Service{Store: store, Render: s.Render}
 	m.wireUI(s, store)
 	m.wireImpact(s)
 	m.wireReview(s, store)
