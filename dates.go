@@ -70,21 +70,6 @@ func ParseTime(s string) (time.Time, error) {
 	return time.Time{}, Errorf(EINVALID, "cannot read time %q: use RFC 3339 (2025-09-30T00:24:00Z) or \"YYYY-MM-DD HH:MM\" in UTC", s)
 }
 
-// FormatDuration renders d as the seed does: "2 hours 5 minutes", "45 minutes",
-// "1 hour 0 minutes". Seconds are rounded to the nearest minute; a duration
-// under 30 seconds reads "0 minutes".
-func FormatDuration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	mins := int((d + 30*time.Second) / time.Minute)
-	h, m := mins/60, mins%60
-	if h == 0 {
-		return plural(m, "minute")
-	}
-	return plural(h, "hour") + " " + plural(m, "minute")
-}
-
 func plural(n int, unit string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, unit)

@@ -50,8 +50,9 @@ func NotMeasured(unit Unit, reason string) Figure {
 	return Figure{Unit: unit, Reason: notMeasured + strings.TrimPrefix(reason, notMeasured)}
 }
 
-// String returns the value with its unit ("99.95%", "120ms", "12.5 minutes",
-// "2025-09-30 00:24 UTC"), or the figure's "not measured: …" reason.
+// String returns the value rounded for people with its unit ("99.95%",
+// "120 ms", "2.39 s", "12 minutes 30 seconds", "2025-09-30 00:24:00 UTC"),
+// or the figure's "not measured: …" reason. Value keeps full precision.
 func (f Figure) String() string {
 	if !f.Measured {
 		if f.Reason == "" {
@@ -62,8 +63,12 @@ func (f Figure) String() string {
 	switch f.Unit {
 	case UnitTime:
 		return f.At.UTC().Format("2006-01-02 15:04:05 UTC")
-	case UnitPercent, UnitMilliseconds:
-		return FormatNumber(f.Value) + string(f.Unit)
+	case UnitPercent:
+		return FormatPercent(f.Value)
+	case UnitMilliseconds:
+		return FormatLatency(f.Value)
+	case UnitMinutes:
+		return FormatMinutes(f.Value)
 	}
 	return FormatNumber(f.Value) + " " + string(f.Unit)
 }

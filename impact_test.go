@@ -281,14 +281,14 @@ func TestFigure_String(t *testing.T) {
 		f    hindsight.Figure
 		want string
 	}{
-		{"Percent", hindsight.Figure{Value: 99.95123, Unit: hindsight.UnitPercent, Measured: true}, "99.951%"},
-		{"Milliseconds", hindsight.Figure{Value: 450, Unit: hindsight.UnitMilliseconds, Measured: true}, "450ms"},
-		{"Minutes", hindsight.Figure{Value: 43.2, Unit: hindsight.UnitMinutes, Measured: true}, "43.2 minutes"},
+		{"Percent", hindsight.Figure{Value: 99.95123, Unit: hindsight.UnitPercent, Measured: true}, "99.95%"},
+		{"Milliseconds", hindsight.Figure{Value: 450, Unit: hindsight.UnitMilliseconds, Measured: true}, "450 ms"},
+		{"Minutes", hindsight.Figure{Value: 43.2, Unit: hindsight.UnitMinutes, Measured: true}, "43 minutes 12 seconds"},
 		{"Time", hindsight.Figure{Unit: hindsight.UnitTime, Measured: true, At: t0}, "2025-09-30 00:24:00 UTC"},
 		{"NotMeasured", hindsight.NotMeasured(hindsight.UnitPercent, "no data"), "not measured: no data"},
 		{"NotMeasuredOnce", hindsight.NotMeasured(hindsight.UnitPercent, "not measured: no data"), "not measured: no data"},
 		{"Zero", hindsight.Figure{}, "not measured: no data"},
-		{"NegativeZero", hindsight.Figure{Value: -0.0001, Unit: hindsight.UnitMinutes, Measured: true}, "0 minutes"},
+		{"NegativeZero", hindsight.Figure{Value: -0.0001, Unit: hindsight.UnitMinutes, Measured: true}, "0 seconds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

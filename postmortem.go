@@ -23,6 +23,32 @@ type Document struct {
 	Version        int       `json:"version"`
 	UpdatedAt      time.Time `json:"updated_at"`
 	UpdatedBy      string    `json:"updated_by"`
+	// ApprovedAt and ApprovedMarkdown are the moment of approval and the
+	// document as approved, kept while it is APPROVED or ARCHIVED: the
+	// record that later follow-up does not change. Back to DRAFT clears
+	// them.
+	ApprovedAt       *time.Time `json:"approved_at,omitempty"`
+	ApprovedMarkdown string     `json:"approved_markdown,omitempty"`
+}
+
+// Closed reports whether the document is a record: APPROVED or ARCHIVED.
+// Alerts no longer reopen its incident, impact is not remeasured, and only
+// action items' follow-up fields change until it goes back to DRAFT.
+func (d *Document) Closed() bool {
+	return d != nil && (d.Status == DocApproved || d.Status == DocArchived)
+}
+
+// ClosedError returns the ECONFLICT error of a write refused because the
+// document is a record (what says what was refused, such as "its impact is
+// not remeasured"), nil when the document is not closed.
+func (d *Document) ClosedError(what string) error {
+	if !d.Closed() {
+		return nil
+	}
+	if d.Status == DocArchived {
+		return Errorf(ECONFLICT, "the post-mortem of %s is ARCHIVED and read-only: %s", d.IncidentID, what)
+	}
+	return Errorf(ECONFLICT, "the post-mortem of %s is APPROVED and is a record: %s; move it back to DRAFT first (with a reason: the sign-offs are voided)", d.IncidentID, what)
 }
 
 // Narrative is what people write. Each labelled list is one bullet list of the

@@ -286,6 +286,19 @@ type ParallelWriter interface {
 	WriteParallelism() int
 }
 
+// IndexDeferrer is implemented by the transactions of stores that can leave
+// the search documents of the incidents a transaction changes to be rebuilt
+// shortly after it commits (sqlstore's, on both engines), from a durable
+// queue written in the same transaction: a crash between the commit and the
+// rebuild loses nothing, and each queued rebuild is done once even with
+// several instances. The webhook intake defers, so that indexing is off the
+// path that a webhook's answer waits for.
+type IndexDeferrer interface {
+	// DeferIndex makes the transaction queue its search documents for a
+	// rebuild after the commit. Until then Search does not see its changes.
+	DeferIndex()
+}
+
 // AlertBatchWriter is implemented by the transactions of stores that can
 // write many alert states and timeline events in a few statements
 // (sqlstore's, on both engines); the webhook intake type-asserts its tx and

@@ -79,6 +79,10 @@ type Server struct {
 	Sessions hindsight.SessionService
 	// Workflow runs the review workflow behind the UI's forms.
 	Workflow UIWorkflow
+	// BaseURL is the server's public URL (server.base_url). Writes to the
+	// API not made with a bearer token must come from its origin; "" means
+	// the origin of the request's own Host.
+	BaseURL string
 	// SecureCookies marks UI cookies Secure even on plain HTTP requests
 	// (HTTPS requests always get Secure cookies). NewServer sets it; turn it
 	// off only for a server reached over plain http://127.0.0.1.
@@ -125,8 +129,10 @@ func NewServer() *Server {
 	return s
 }
 
-// Handler returns the server's root handler, for tests that use httptest.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler returns the server's root handler, for tests that use httptest:
+// the routes behind the same edge (security headers, identity headers
+// removed) as the listening server.
+func (s *Server) Handler() http.Handler { return s.server.Handler }
 
 // Open starts listening on Addr and serving in the background.
 func (s *Server) Open() (err error) {

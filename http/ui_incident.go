@@ -31,6 +31,14 @@ type incidentPage struct {
 	Editable bool
 	// NextStatuses are the incident statuses the incident may move to.
 	NextStatuses []hindsight.IncidentStatus
+	// Facts are what the page leads with.
+	Facts incidentFacts
+	// Parts are the document's sections, with the panels that follow them.
+	Parts []docPart
+	// Summary groups Findings by section.
+	Summary findingSummary
+	// Narrative is the state of each narrative section.
+	Narrative []editorSection
 }
 
 // signOffRow is one review role and where its sign-off stands.
@@ -76,7 +84,11 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 				return
 			}
 		}
+		data.Summary = s.summarizeFindings(pm, data.Findings)
+		data.Narrative = editorSections(&pm.Document.Narrative, false)
 	}
+	data.Parts = splitDocument(data.Document)
+	data.Facts = newIncidentFacts(pm, s.Now())
 	data.SignOffs = signOffRows(pm, v)
 	flash := flashMessages[r.URL.Query().Get("done")]
 	s.render(w, r, status, "incident", page{Title: pm.Incident.Title, Nav: "incidents", Visitor: v, Flash: flash, Problem: problem, Data: data})

@@ -124,9 +124,7 @@ func (m *measuredDoc) figure(label string, unit hindsight.Unit, suffix string) h
 	if ref == nil {
 		return hindsight.NotMeasured(unit, "not in the document")
 	}
-	num := strings.TrimSuffix(ref[1], suffix)
-	num = strings.TrimSpace(strings.TrimSuffix(num, string(unit)))
-	v, err := strconv.ParseFloat(num, 64)
+	v, err := hindsight.ParseFigureText(strings.TrimSuffix(ref[1], suffix), unit)
 	if err != nil {
 		return hindsight.NotMeasured(unit, "unreadable figure "+strconv.Quote(ref[1]))
 	}

@@ -72,7 +72,17 @@ var (
 	techLead = as("tess", hindsight.RoleApprover)
 	manager  = as("mona", hindsight.RoleApprover)
 	director = as("dora", hindsight.RoleApprover)
+	approver = as("abe", hindsight.RoleApprover)
 )
+
+// mover returns the context allowed to move a document from → to: an
+// editor, or an approver where the move needs one.
+func mover(from, to hindsight.DocumentStatus) context.Context {
+	if from.TransitionRole(to) == hindsight.RoleApprover {
+		return approver
+	}
+	return editor
+}
 
 // mustIncident stores an incident and, with a document status, its
 // post-mortem draft with a clean narrative.
@@ -137,11 +147,12 @@ func (f *fixture) mustDocumentAt(t *testing.T, id string, st hindsight.DocumentS
 	inc := f.mustIncident(t, id, nil)
 	f.mustDraft(t, inc, cleanNarrative())
 	path := []hindsight.DocumentStatus{hindsight.DocUnderReview, hindsight.DocApproved, hindsight.DocArchived}
+	from := hindsight.DocDraft
 	for _, next := range path {
 		if st == hindsight.DocDraft {
 			return
 		}
-		if _, err := f.svc.TransitionDocument(editor, id, next, ""); err != nil {
+		if _, err := f.svc.TransitionDocument(mover(from, next), id, next, ""); err != nil {
 			t.Fatalf("%s: %v", next, err)
 		}
 		if next == hindsight.DocUnderReview {
@@ -150,6 +161,7 @@ func (f *fixture) mustDocumentAt(t *testing.T, id string, st hindsight.DocumentS
 		if next == st {
 			return
 		}
+		from = next
 	}
 }
 

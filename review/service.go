@@ -70,16 +70,17 @@ func requireIdentity(ctx context.Context) (hindsight.Identity, error) {
 	return id, nil
 }
 
-// writable returns the ECONFLICT error of an ARCHIVED post-mortem, nil
-// otherwise (also when the incident has no post-mortem).
-func writable(ctx context.Context, tx hindsight.Services, incidentID string) error {
+// writable returns the ECONFLICT error of a post-mortem that is a record
+// (APPROVED or ARCHIVED: what says what was refused), nil otherwise (also
+// when the incident has no post-mortem).
+func writable(ctx context.Context, tx hindsight.Services, incidentID, what string) error {
 	doc, err := tx.FindDocument(ctx, incidentID)
 	if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
 		return nil
 	} else if err != nil {
 		return err
 	}
-	return archivedError(doc)
+	return doc.ClosedError(what)
 }
 
 func archivedError(doc *hindsight.Document) error {

@@ -42,6 +42,9 @@ type Store struct {
 	read  *sql.DB
 	dsn   string
 	path  string // the SQLite file, "" on PostgreSQL
+	// indexer rebuilds the search documents that deferring transactions
+	// queued (searchqueue.go).
+	indexer indexer
 }
 
 var _ hindsight.Store = (*Store)(nil)
@@ -141,6 +144,11 @@ func sqliteDSN(path string, txlock string, queryOnly bool) string {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
+	// Savepoints journal the pages they change (the group commit takes one
+	// per notification): in memory, not in a temporary file written with a
+	// system call per page. A crash loses nothing by it: the WAL holds the
+	// transaction, and an uncommitted one is rolled back whole.
+	q.Add("_pragma", "temp_store(MEMORY)")
 	if queryOnly {
 		q.Add("_pragma", "query_only(1)")
 	}
@@ -197,6 +205,7 @@ func openSQLitePools(ctx context.Context, path, dsn string) (*Store, error) {
 
 // Close releases the database.
 func (s *Store) Close() error {
+	s.closeIndexer()
 	err := s.write.Close()
 	if s.read != s.write {
 		if rerr := s.read.Close(); err == nil {
@@ -253,6 +262,10 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 	if err == nil {
 		err = tx.flushRevisions(ctx)
 	}
+	queued := false
+	if err == nil && tx.deferIndex {
+		queued, err = tx.queueDirty(ctx)
+	}
 	if err == nil {
 		err = tx.reindexDirty(ctx)
 	}
@@ -264,6 +277,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return s.mapErr(err)
+	}
+	if queued {
+		s.KickIndex()
 	}
 	return nil
 }
@@ -282,8 +298,10 @@ type Tx struct {
 	s   *Store
 	d   *dialect
 	now time.Time
-	// dirty holds the incidents whose search document is rebuilt at commit.
-	dirty map[string]bool
+	// dirty holds the incidents whose search document is rebuilt at commit,
+	// or queued for a rebuild after it when deferIndex is set (DeferIndex).
+	dirty      map[string]bool
+	deferIndex bool
 	// broken is set when a savepoint could not be taken or rolled back:
 	// the transaction must not commit.
 	broken error

@@ -90,6 +90,8 @@ type Main struct {
 	// recomputed in the background; 0 means hhttp.DefaultDashboardRefresh.
 	DashboardRefresh time.Duration
 	stopDashboard    func()
+	// stopIndexSweep stops the queued search rebuild sweep (serve_index.go).
+	stopIndexSweep func()
 }
 
 // DefaultPruneInterval is how often "hindsight serve" deletes raw
@@ -144,6 +146,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.startReminders()
 	m.startImpact()
 	m.startFollowUps(s)
+	m.startIndexSweep()
 	m.stopDashboard = s.RefreshDashboard(m.DashboardRefresh)
 	return nil
 }
@@ -241,6 +244,7 @@ func (m *Main) Close() error {
 	m.closeReminders()
 	m.closeImpact()
 	m.closeFollowUps()
+	m.closeIndexSweep()
 	if m.stopDashboard != nil {
 		m.stopDashboard()
 		m.stopDashboard = nil
