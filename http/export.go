@@ -56,6 +56,7 @@ func (s *Server) handlePostmortemHTML(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
+	page = inlineGraphs(page, pm)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", safemd.PageCSP)

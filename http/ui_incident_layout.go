@@ -71,7 +71,8 @@ type docPart struct {
 
 // docPanels are the panels placed after the document section whose
 // heading contains the key.
-var docPanels = []struct{ Heading, Panel string }{{"Timeline", "timeline"}, {"Corrective Actions", "actions"}}
+var docPanels = []struct{ Heading, Panel string }{{"Timeline", "timeline"}, {"Corrective Actions", "actions"},
+	{"Supporting Information", "evidence"}}
 
 // splitDocument cuts the rendered document before each "<h2" that starts
 // a line, and marks the sections after which the timeline and action

@@ -311,6 +311,16 @@ func (tx *Tx) FindPostmortem(ctx context.Context, incidentID string) (*hindsight
 	if impact != nil {
 		pm.Impact = &impact.Impact
 	}
+	if pm.Changes, err = tx.changesBefore(ctx, pm); err != nil {
+		return nil, err
+	}
+	attachments, err := tx.FindAttachments(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	if len(attachments) > 0 {
+		pm.Attachments = derefAll(attachments)
+	}
 	return pm, nil
 }
 
