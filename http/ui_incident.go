@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/chart"
 	"github.com/hindsight-sre/hindsight/review"
 )
 
@@ -79,7 +80,7 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 			s.uiError(w, r, v, err)
 			return
 		}
-		data.Document = template.HTML(inlineGraphs([]byte(renderMarkdown(md.String())), pm))
+		data.Document = template.HTML(chart.InlineGraphs([]byte(renderMarkdown(md.String())), pm.Incident.ID, pm.Impact))
 		if findings == nil && pm.Document.Status == hindsight.DocDraft && s.Workflow != nil {
 			if data.Findings, err = s.Workflow.LintPostmortem(r.Context(), id); err != nil {
 				s.uiError(w, r, v, err)
