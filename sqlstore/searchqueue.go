@@ -75,7 +75,8 @@ func (tx *Tx) queueDirty(ctx context.Context) (bool, error) {
 }
 
 // IndexQueued rebuilds the search documents of up to limit queued
-// incidents, oldest first, in one transaction, and removes them from the
+// incidents, in ID order (the primary key's: IDs begin with the start
+// time, so roughly oldest first), in one transaction, and removes them from the
 // queue. It returns how many it rebuilt; fewer than limit (0 included)
 // means the queue held no more that it could take (on PostgreSQL, rows
 // claimed by another instance, or whose incident a writer holds, are left
@@ -87,7 +88,7 @@ func (s *Store) IndexQueued(ctx context.Context, limit int) (int, error) {
 	var n int
 	err := s.update(ctx, func(tx *Tx) error {
 		claim := "SELECT q.incident_id FROM search_queue q JOIN incidents i ON i.id = q.incident_id " +
-			"ORDER BY q.queued_at, q.incident_id LIMIT ?" + tx.d.skipLocked
+			"ORDER BY q.incident_id LIMIT ?" + tx.d.skipLocked
 		ids, err := tx.queryStrings(ctx, claim, limit)
 		if err != nil || len(ids) == 0 {
 			return err
