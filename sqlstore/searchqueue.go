@@ -135,6 +135,9 @@ func (tx *Tx) searchDocsOf(ctx context.Context, ids []string) ([]searchDoc, erro
 	}
 	var order []*partial
 	byID := make(map[string]*partial, len(ids))
+	// Drafts of new incidents share one narrative (the template's
+	// placeholders): decode each distinct narrative once.
+	narratives := map[string]string{}
 	if err := eachRow(tx, rows, func(sc scanner) error {
 		p := &partial{}
 		var narrative sql.NullString
@@ -145,11 +148,18 @@ func (tx *Tx) searchDocsOf(ctx context.Context, ids []string) ([]searchDoc, erro
 		p.title = inc.Title
 		writeIncidentText(&p.body, inc)
 		if narrative.Valid {
-			var n hindsight.Narrative
-			if err := fromJSON(narrative.String, &n); err != nil {
-				return err
+			text, seen := narratives[narrative.String]
+			if !seen {
+				var n hindsight.Narrative
+				if err := fromJSON(narrative.String, &n); err != nil {
+					return err
+				}
+				var b strings.Builder
+				writeNarrativeText(&b, &n)
+				text = b.String()
+				narratives[narrative.String] = text
 			}
-			writeNarrativeText(&p.body, &n)
+			p.body.WriteString(text)
 		}
 		order, byID[inc.ID] = append(order, p), p
 		return nil
