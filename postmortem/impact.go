@@ -147,11 +147,7 @@ func noteTime(t time.Time) string { return t.UTC().Format(noteTimeLayout) }
 // peak time and note.
 func queryNote(f hindsight.Figure) string {
 	var b strings.Builder
-	if f.Query != "" {
-		qs := strings.Split(f.Query, "; ")
-		for i, q := range qs {
-			qs[i] = codeSpan(q)
-		}
+	if qs := queryCodeSpans(f.Query); len(qs) > 0 {
 		b.WriteString("Query: " + strings.Join(qs, "; ") + ". ")
 	}
 	if !f.Start.IsZero() || !f.End.IsZero() {
@@ -174,6 +170,19 @@ func queryNote(f hindsight.Figure) string {
 		return "From the configured objectives."
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// queryCodeSpans writes each of a figure's queries ("; "-separated) as a
+// code span. Blank queries are left out: Markdown has no empty code span
+// ("``" opens a span that never closes), so one would not read back.
+func queryCodeSpans(query string) []string {
+	var out []string
+	for _, q := range strings.Split(query, "; ") {
+		if oneLine(q) != "" {
+			out = append(out, codeSpan(q))
+		}
+	}
+	return out
 }
 
 // codeSpan writes s as a Markdown code span on one line, with enough

@@ -33,8 +33,8 @@ import (
 //   - sessions: web UI sign-ins, not data. A session's hash is what lets a
 //     browser in; session secrets do not travel in backups, and a restore
 //     signs everyone out.
-//   - incident_services and search_docs: derived from the incidents and
-//     rebuilt by Import.
+//   - incident_services, search_docs and search_queue: derived from the
+//     incidents; Import rebuilds the search documents.
 //   - goose_db_version: the schema version, set by the migrations of the
 //     store imported into.
 const (
