@@ -71,6 +71,15 @@ type Server struct {
 	Impact ImpactComputer
 	// Review runs the review workflow behind the JSON API.
 	Review ReviewService
+	// Changes stores deploys and configuration changes reported by CI/CD;
+	// ChangesToken is the bearer token pipelines may send instead of an
+	// editor's ("" accepts editors only).
+	Changes      hindsight.ChangeService
+	ChangesToken string
+	// Attachments stores incidents' attachments, each at most
+	// AttachmentLimit bytes (hindsight.DefaultAttachmentLimit when 0).
+	Attachments     hindsight.AttachmentService
+	AttachmentLimit int64
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
@@ -122,6 +131,7 @@ func NewServer() *Server {
 	s.registerMarkdownImportRoute()
 	s.registerUIRoutes()
 	s.registerImpactRoutes()
+	s.registerEvidenceRoutes()
 	s.registerReviewRoutes()
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()

@@ -185,7 +185,8 @@ func NewView(pm hindsight.Postmortem) View {
 	v.FollowUp = followUpView(pm.FollowUp)
 	v.Measured = impactView(pm)
 	v.Typed = typedFigures(n.Figures)
-	v.Links = links(inc, n.RelevantLinks, v.SlackChannel)
+	v.Links = links(inc, evidenceLinks(pm, n.RelevantLinks), v.SlackChannel)
+	v.Evidence = evidenceFields(pm, v.Evidence)
 	v.SignOffs = signOffs(pm, v.Author, v.Date)
 	return v
 }

@@ -23,6 +23,7 @@ import (
 //	1: incidents, documents, timeline_events, action_items, sign_offs,
 //	   revisions, alert_states, alert_notifications, api_tokens, impacts.
 //	2: adds follow_ups, import_sources and reminders_sent.
+//	3: adds changes and attachments (their bytes base64 in "data").
 //
 // Import reads every version from backupFormatVersionMin on; a table that an
 // older version does not carry is left empty.
@@ -32,13 +33,13 @@ import (
 //   - sessions: web UI sign-ins, not data. A session's hash is what lets a
 //     browser in; session secrets do not travel in backups, and a restore
 //     signs everyone out.
-//   - incident_services and search_docs: derived from the incidents and
-//     rebuilt by Import.
+//   - incident_services, search_docs and search_queue: derived from the
+//     incidents; Import rebuilds the search documents.
 //   - goose_db_version: the schema version, set by the migrations of the
 //     store imported into.
 const (
 	backupFormat           = "hindsight-backup"
-	backupFormatVersion    = 2
+	backupFormatVersion    = 3
 	backupFormatVersionMin = 1
 )
 
@@ -60,6 +61,9 @@ type backup struct {
 	FollowUps     []*hindsight.FollowUp `json:"follow_ups"`
 	ImportSources []*importSourceRow    `json:"import_sources"`
 	RemindersSent []*reminderRow        `json:"reminders_sent"`
+	// Since version 3.
+	Changes     []*hindsight.Change     `json:"changes"`
+	Attachments []*hindsight.Attachment `json:"attachments"`
 }
 
 // importSourceRow is one row of import_sources: the hash of the Markdown file
@@ -129,6 +133,9 @@ func sections(d *dialect) []section {
 		{"import_sources", "SELECT incident_id, path, sha256, imported_at, markdown, snapshot FROM import_sources" + by("incident_id"), scanImportSourceRow},
 		{"reminders_sent", "SELECT kind, subject, period, channel, token, claimed_at, lease_until, sent_at FROM reminders_sent" +
 			by("kind", "subject", "period", "channel"), scanReminderRow},
+		{"changes", "SELECT " + changeCols + " FROM changes ORDER BY id", func(sc scanner) (any, error) { return scanChange(sc) }},
+		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
+			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
 	}
 }
 
@@ -374,6 +381,12 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 				string(v.Kind), v.Subject, v.Period, v.Channel, v.Token, ts(v.ClaimedAt), ts(v.LeaseUntil), tsPtr(v.SentAt))
 			return err
 		})
+	}
+	for _, v := range b.Changes {
+		steps = append(steps, func() error { return tx.insertChange(ctx, v) })
+	}
+	for _, v := range b.Attachments {
+		steps = append(steps, func() error { return tx.insertAttachment(ctx, v) })
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

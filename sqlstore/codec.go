@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -89,6 +90,20 @@ var volatile = map[string]bool{"version": true, "updated_at": true, "updated_by"
 // and those fields' values before and after as JSON objects.
 func diff(before, after any) (fields []string, b, a []byte) {
 	bm, am := toMap(before), toMap(after)
+	if before == nil {
+		// A creation: every field of after but the volatile ones.
+		fields = make([]string, 0, len(am))
+		for k := range am {
+			if !volatile[k] {
+				fields = append(fields, k)
+			}
+		}
+		sort.Strings(fields)
+		if after != nil {
+			a = object(fields, am)
+		}
+		return fields, nil, a
+	}
 	keys := map[string]bool{}
 	for k := range bm {
 		keys[k] = true
@@ -133,12 +148,28 @@ func object(keys []string, m map[string]json.RawMessage) []byte {
 			out = append(out, ',')
 		}
 		first = false
-		kb, _ := json.Marshal(k)
-		out = append(out, kb...)
+		if plainKey(k) {
+			out = strconv.AppendQuote(out, k)
+		} else {
+			kb, _ := json.Marshal(k)
+			out = append(out, kb...)
+		}
 		out = append(out, ':')
 		out = append(out, v...)
 	}
 	return append(out, '}')
+}
+
+// plainKey reports whether k is quoted alike by JSON and Go: letters,
+// digits and underscores, as the domain types' field names are.
+func plainKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // toMap returns the top-level fields of v's JSON form, each value as

@@ -43,3 +43,23 @@ func TestToMap(t *testing.T) {
 		}
 	}
 }
+
+// TestDiff_Creation: a creation's revision holds every field but the
+// volatile ones, as json.Marshal writes that map (keys sorted), also for a
+// key that needs escaping.
+func TestDiff_Creation(t *testing.T) {
+	for i, v := range []any{
+		&hindsight.Incident{ID: "x", Title: "quote \" <b>", Version: 3, Labels: map[string]string{"a<": "&"}},
+		map[string]any{"k<\"ey": 1, "version": 2, "z": []int{1}},
+	} {
+		m := toMap(v)
+		for k := range volatile {
+			delete(m, k)
+		}
+		want, _ := json.Marshal(m)
+		fields, b, a := diff(nil, v)
+		if b != nil || string(a) != string(want) || len(fields) != len(m) {
+			t.Errorf("value %d: diff = %v, %s, %s; want the fields of %s", i, fields, b, a, want)
+		}
+	}
+}

@@ -1,10 +1,12 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,6 +34,12 @@ import (
 // SQLite the transaction holds the single writer, so webhooks wait at most
 // this many rebuilds.
 const indexBatch = 32
+
+// indexYield is how long the background rebuild lets other writers go
+// first: it starts a batch when no other write transaction is running or
+// waiting, or after this long, so that under a burst of webhooks it takes
+// a small share of the writer and catches up once the burst is over.
+const indexYield = 200 * time.Millisecond
 
 var _ hindsight.IndexDeferrer = (*Tx)(nil)
 
@@ -67,7 +75,8 @@ func (tx *Tx) queueDirty(ctx context.Context) (bool, error) {
 }
 
 // IndexQueued rebuilds the search documents of up to limit queued
-// incidents, oldest first, in one transaction, and removes them from the
+// incidents, in ID order (the primary key's: IDs begin with the start
+// time, so roughly oldest first), in one transaction, and removes them from the
 // queue. It returns how many it rebuilt; fewer than limit (0 included)
 // means the queue held no more that it could take (on PostgreSQL, rows
 // claimed by another instance, or whose incident a writer holds, are left
@@ -79,15 +88,17 @@ func (s *Store) IndexQueued(ctx context.Context, limit int) (int, error) {
 	var n int
 	err := s.update(ctx, func(tx *Tx) error {
 		claim := "SELECT q.incident_id FROM search_queue q JOIN incidents i ON i.id = q.incident_id " +
-			"ORDER BY q.queued_at, q.incident_id LIMIT ?" + tx.d.skipLocked
+			"ORDER BY q.incident_id LIMIT ?" + tx.d.skipLocked
 		ids, err := tx.queryStrings(ctx, claim, limit)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
-		for _, id := range ids {
-			if err := tx.reindex(ctx, id); err != nil {
-				return err
-			}
+		docs, err := tx.searchDocsOf(ctx, ids)
+		if err != nil {
+			return err
+		}
+		if err := tx.putSearchDocs(ctx, docs); err != nil {
+			return err
 		}
 		args := make([]any, len(ids))
 		for i, id := range ids {
@@ -103,6 +114,112 @@ func (s *Store) IndexQueued(ctx context.Context, limit int) (int, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// searchDocsOf builds the search documents of several incidents, as
+// searchDocOf does, in two queries.
+func (tx *Tx) searchDocsOf(ctx context.Context, ids []string) ([]searchDoc, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	in := "IN (" + placeholders(len(ids)) + ")"
+	rows, err := tx.query(ctx, strings.TrimSuffix(reindexSelect, "= ?")+in, args...)
+	if err != nil {
+		return nil, err
+	}
+	type partial struct {
+		seq   int64
+		title string
+		body  strings.Builder
+	}
+	var order []*partial
+	byID := make(map[string]*partial, len(ids))
+	// Drafts of new incidents share one narrative (the template's
+	// placeholders): decode each distinct narrative once.
+	narratives := map[string]string{}
+	if err := eachRow(tx, rows, func(sc scanner) error {
+		p := &partial{}
+		var narrative sql.NullString
+		inc, err := scanIncidentAnd(sc, &p.seq, &narrative)
+		if err != nil {
+			return err
+		}
+		p.title = inc.Title
+		writeIncidentText(&p.body, inc)
+		if narrative.Valid {
+			text, seen := narratives[narrative.String]
+			if !seen {
+				var n hindsight.Narrative
+				if err := fromJSON(narrative.String, &n); err != nil {
+					return err
+				}
+				var b strings.Builder
+				writeNarrativeText(&b, &n)
+				text = b.String()
+				narratives[narrative.String] = text
+			}
+			p.body.WriteString(text)
+		}
+		order, byID[inc.ID] = append(order, p), p
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	rows, err = tx.query(ctx, "SELECT incident_id, event, action FROM timeline_events WHERE incident_id "+in+
+		" UNION ALL SELECT incident_id, title, verification FROM action_items WHERE incident_id "+in, append(args, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	if err := eachRow(tx, rows, func(sc scanner) error {
+		var id, a, c string
+		if err := sc.Scan(&id, &a, &c); err != nil {
+			return err
+		}
+		if p := byID[id]; p != nil {
+			line(&p.body, a, c)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	docs := make([]searchDoc, len(order))
+	for i, p := range order {
+		docs[i] = searchDoc{seq: p.seq, title: p.title, body: p.body.String()}
+	}
+	return docs, nil
+}
+
+// putSearchDocs replaces the search documents of several incidents in two
+// statements. On SQLite the old documents are deleted first and the new
+// ones inserted in rowid order: FTS5 flushes its pending index to a new
+// segment whenever a rowid does not follow the last one written (a
+// document deleted and inserted again is such a case), so rebuilding one
+// document after the other wrote one segment each, and merging them was
+// half the cost of indexing.
+func (tx *Tx) putSearchDocs(ctx context.Context, docs []searchDoc) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	slices.SortFunc(docs, func(a, b searchDoc) int { return cmp.Compare(a.seq, b.seq) })
+	args := make([]any, 0, 3*len(docs))
+	for _, d := range docs {
+		args = append(args, d.seq, clean(d.title), clean(d.body))
+	}
+	if tx.d.dollar {
+		_, err := tx.exec(ctx, "INSERT INTO search_docs (incident_seq, title, body) VALUES "+valuesRows(3, len(docs))+
+			" ON CONFLICT (incident_seq) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body", args...)
+		return err
+	}
+	seqs := make([]any, len(docs))
+	for i, d := range docs {
+		seqs[i] = d.seq
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM search_docs WHERE rowid IN ("+placeholders(len(seqs))+")", seqs...); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, "INSERT INTO search_docs (rowid, title, body) VALUES "+valuesRows(3, len(docs)), args...)
+	return err
 }
 
 // IndexQueueLength returns how many incidents wait in the queue for their
@@ -128,10 +245,10 @@ type indexer struct {
 	again   bool
 	closed  bool
 	// held stops kicks from starting a pass (tests, export_test.go).
-	held bool
-	ctx     context.Context
-	cancel  context.CancelFunc
-	done    sync.WaitGroup
+	held   bool
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   sync.WaitGroup
 	// onError receives the error of a failed pass; the queue keeps the
 	// rows, and the next kick retries them.
 	onError func(error)
@@ -173,6 +290,7 @@ func (s *Store) indexLoop() {
 	ix := &s.indexer
 	defer ix.done.Done()
 	for {
+		s.yieldToWriters(ix.ctx)
 		n, err := s.IndexQueued(ix.ctx, indexBatch)
 		ix.mu.Lock()
 		if err != nil && ix.onError != nil && ix.ctx.Err() == nil {
@@ -185,6 +303,18 @@ func (s *Store) indexLoop() {
 		}
 		ix.again = false
 		ix.mu.Unlock()
+	}
+}
+
+// yieldToWriters waits, for at most indexYield, until no other write
+// transaction runs or waits.
+func (s *Store) yieldToWriters(ctx context.Context) {
+	for deadline := time.Now().Add(indexYield); s.writers.Load() > 0 && time.Now().Before(deadline); {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Millisecond):
+		}
 	}
 }
 

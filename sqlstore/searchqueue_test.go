@@ -340,3 +340,30 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		}
 	}
 }
+
+// TestIndexQueue_DocumentsAgree: the queue's rebuild, which reads many
+// incidents at once, indexes exactly the text that a write's own rebuild
+// indexes, for incidents with a document, timeline events, action items
+// and sign-offs, and for one with nothing but its row.
+func TestIndexQueue_DocumentsAgree(t *testing.T) {
+	t.Parallel()
+	forEachQueueEngine(t, func(t *testing.T, dsn string) {
+		s := mustOpen(t, dsn)
+		storetest.Populate(t, s)
+		storetest.MustCreateIncident(t, s, storetest.NewIncident(7, "Bare — ünïcode 🔥"))
+		incs, _, err := s.FindIncidents(context.Background(), hindsight.IncidentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(incs) < 2 {
+			t.Fatalf("%d incidents, want at least 2", len(incs))
+		}
+		var ids []string
+		for _, inc := range incs {
+			ids = append(ids, inc.ID)
+		}
+		if err := sqlstore.SearchDocsAgree(context.Background(), s, ids); err != nil {
+			t.Error(err)
+		}
+	})
+}

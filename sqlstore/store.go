@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -32,6 +33,9 @@ type Store struct {
 	// Now is the clock stamped on every record and revision; tests replace
 	// it. Times are kept to the microsecond.
 	Now func() time.Time
+	// ChangesWindow is how long before an incident's impact start
+	// FindPostmortem lists reported changes (DefaultChangesWindow when 0).
+	ChangesWindow time.Duration
 
 	d *dialect
 	// write takes write transactions; read takes read-only ones. On SQLite
@@ -43,8 +47,10 @@ type Store struct {
 	dsn   string
 	path  string // the SQLite file, "" on PostgreSQL
 	// indexer rebuilds the search documents that deferring transactions
-	// queued (searchqueue.go).
+	// queued (searchqueue.go); it lets the writers counted in writers (the
+	// write transactions running or waiting to begin) go first.
 	indexer indexer
+	writers atomic.Int64
 }
 
 var _ hindsight.Store = (*Store)(nil)
@@ -240,6 +246,8 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx hindsight.Services) error
 
 // update runs fn in a write transaction and commits it when fn succeeds.
 func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) error {
+	s.writers.Add(1)
+	defer s.writers.Add(-1)
 	return s.run(ctx, s.write, false, fn)
 }
 

@@ -133,6 +133,7 @@ func (m *Main) Run(ctx context.Context) error {
 	s.Documents = &importer.Service{Store: store, Render: s.Render}
 	m.wireUI(s, store)
 	m.wireImpact(s)
+	m.wireEvidence(s, store)
 	m.wireReview(s, store)
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")

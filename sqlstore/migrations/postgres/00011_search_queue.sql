@@ -10,6 +10,8 @@ CREATE TABLE search_queue (
     incident_id TEXT PRIMARY KEY REFERENCES incidents (id) ON DELETE CASCADE,
     queued_at   BIGINT NOT NULL
 );
+-- The rebuild takes the oldest first.
+CREATE INDEX search_queue_order ON search_queue (queued_at, incident_id);
 
 -- +goose Down
 DROP TABLE search_queue;
