@@ -123,7 +123,7 @@ func (s *Server) authenticate(r *http.Request) (hindsight.Identity, bool, error)
 		} else if err != nil {
 			return hindsight.Identity{}, false, err
 		}
-		return hindsight.Identity{Name: "token:" + t.Name, Role: hindsight.Role(t.Role), Method: "token"}, true, nil
+		return hindsight.TokenIdentity(t, "token"), true, nil
 	}
 	if id, ok := s.ProxyAuth.identity(r); ok {
 		return id, true, nil

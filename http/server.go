@@ -63,10 +63,23 @@ type Server struct {
 	SLOFor func(service string) hindsight.SLOTargets
 	// Render writes a post-mortem as Markdown.
 	Render func(w io.Writer, pm hindsight.Postmortem) error
+	// Documents exports post-mortems as the Markdown they were imported
+	// from and imports edited ones (PUT …/postmortem.md); nil renders with
+	// Render and refuses imports.
+	Documents MarkdownDocuments
 	// Impact measures impact on demand (POST /api/v1/incidents/{id}/impact).
 	Impact ImpactComputer
 	// Review runs the review workflow behind the JSON API.
 	Review ReviewService
+	// Changes stores deploys and configuration changes reported by CI/CD;
+	// ChangesToken is the bearer token pipelines may send instead of an
+	// editor's ("" accepts editors only).
+	Changes      hindsight.ChangeService
+	ChangesToken string
+	// Attachments stores incidents' attachments, each at most
+	// AttachmentLimit bytes (hindsight.DefaultAttachmentLimit when 0).
+	Attachments     hindsight.AttachmentService
+	AttachmentLimit int64
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
@@ -115,8 +128,10 @@ func NewServer() *Server {
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}", s.readable(s.handleIncidentGet))
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.md", s.readable(s.handlePostmortemMarkdown))
 	s.registerExportRoutes()
+	s.registerMarkdownImportRoute()
 	s.registerUIRoutes()
 	s.registerImpactRoutes()
+	s.registerEvidenceRoutes()
 	s.registerReviewRoutes()
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()

@@ -54,6 +54,9 @@ type Footnote struct {
 type footnotes struct {
 	n     int
 	notes []Footnote
+	// prometheus is the Prometheus address a measured figure's footnote
+	// links to (its graph page with the figure's query and range).
+	prometheus string
 }
 
 // ref returns text followed by a new footnote reference.
@@ -75,7 +78,11 @@ func (f *footnotes) figure(fig hindsight.Figure, suffix string) (text string, re
 	if !fig.Measured {
 		return markdownReason(fig.String()), ""
 	}
-	text = f.ref(fig.String()+suffix, queryNote(fig))
+	note := queryNote(fig)
+	if u := hindsight.PrometheusGraphURL(f.prometheus, fig); u != "" {
+		note += " " + graphLinkText + "(<" + u + ">)."
+	}
+	text = f.ref(fig.String()+suffix, note)
 	return text, text[strings.LastIndex(text, "[^"):]
 }
 
@@ -85,7 +92,7 @@ func impactView(pm hindsight.Postmortem) *ImpactView {
 	if imp == nil {
 		return nil
 	}
-	var fn footnotes
+	fn := footnotes{prometheus: imp.PrometheusURL}
 	v := &ImpactView{}
 	v.Availability, _ = fn.figure(imp.Availability, " uptime")
 	var errRef string
@@ -127,6 +134,9 @@ func (v *ImpactView) responseTimes(fn *footnotes, pm hindsight.Postmortem) {
 	v.TimeToMitigate = span(rt.Mitigate, false)
 	v.TimeToResolve = span(rt.Resolve, true)
 }
+
+// graphLinkText is the text of a footnote's link to Prometheus's graph page.
+const graphLinkText = "[Prometheus graph]"
 
 // noteTimeLayout writes the instants of a footnote.
 const noteTimeLayout = "2006-01-02 15:04:05"

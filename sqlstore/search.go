@@ -21,29 +21,44 @@ var reindexSelect = strings.Replace(incidentSelect, " FROM incidents i", ", i.se
 	" LEFT JOIN documents d ON d.incident_id = i.id WHERE i.id = ?"
 
 func (tx *Tx) reindex(ctx context.Context, incidentID string) error {
+	doc, err := tx.searchDocOf(ctx, incidentID)
+	if err != nil {
+		return err
+	}
+	return tx.putSearchDoc(ctx, doc.seq, doc.title, doc.body)
+}
+
+// searchDoc is the search document of the incident of sequence number seq.
+type searchDoc struct {
+	seq         int64
+	title, body string
+}
+
+// searchDocOf builds an incident's search document from what is stored now.
+func (tx *Tx) searchDocOf(ctx context.Context, incidentID string) (searchDoc, error) {
 	// One query reads the incident, its sequence number and its document's
 	// narrative (NULL without a document).
 	var seq int64
 	var narrative sql.NullString
 	inc, err := scanIncidentAnd(tx.queryRow(ctx, reindexSelect, incidentID), &seq, &narrative)
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("incident", incidentID)
+		return searchDoc{}, notFound("incident", incidentID)
 	} else if err != nil {
-		return tx.d.mapError(err)
+		return searchDoc{}, tx.d.mapError(err)
 	}
 	var b strings.Builder
 	writeIncidentText(&b, inc)
 	if narrative.Valid {
 		var n hindsight.Narrative
 		if err := fromJSON(narrative.String, &n); err != nil {
-			return err
+			return searchDoc{}, err
 		}
 		writeNarrativeText(&b, &n)
 	}
 	if err := tx.writeRecordsText(ctx, &b, incidentID); err != nil {
-		return err
+		return searchDoc{}, err
 	}
-	return tx.putSearchDoc(ctx, seq, inc.Title, b.String())
+	return searchDoc{seq: seq, title: inc.Title, body: b.String()}, nil
 }
 
 // putSearchDoc replaces the search document of incident seq.
@@ -74,20 +89,34 @@ func writeIncidentText(b *strings.Builder, inc *hindsight.Incident) {
 	line(b, inc.AlertName, inc.Summary, inc.Description, strings.Join(inc.Services, " "), strings.Join(inc.Regions, " "))
 }
 
+// writeNarrativeText adds the narrative's answers, leaving out the
+// template's placeholders ("[Brief technical explanation]"): they say
+// nothing of the incident, would match every new draft, and were most of a
+// new draft's indexed text.
 func writeNarrativeText(b *strings.Builder, n *hindsight.Narrative) {
-	line(b, n.Impact, n.RootCause, n.Resolution, n.DataSources)
+	line(b, answered(n.Impact), answered(n.RootCause), answered(n.Resolution), answered(n.DataSources))
 	for _, w := range n.Whys {
-		line(b, w.Answer)
+		line(b, answered(w.Answer))
 	}
 	for _, list := range [][]hindsight.Field{n.BusinessImpact, n.ContributingFactors, n.WentWell, n.CouldImprove,
 		n.TechnicalLessons, n.ProcessLessons, n.OrganizationalLessons, n.RelevantLinks, n.Evidence, n.ExternalCommunication} {
 		for _, f := range list {
-			line(b, f.Value)
+			line(b, answered(f.Value))
 		}
 	}
 	for _, s := range n.Extra {
 		line(b, s.Heading, s.Body)
 	}
+}
+
+// answered returns v, or "" when v is a bracketed placeholder left from the
+// template: the whole value one "[…]", with no other brackets.
+func answered(v string) string {
+	t := strings.TrimSpace(v)
+	if len(t) >= 2 && t[0] == '[' && t[len(t)-1] == ']' && !strings.ContainsAny(t[1:len(t)-1], "[]") {
+		return ""
+	}
+	return v
 }
 
 // writeRecordsText adds the timeline and the action items.
