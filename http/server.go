@@ -41,6 +41,9 @@ type Server struct {
 	Registry *prometheus.Registry
 	// Now is the clock; tests inject their own.
 	Now func() time.Time
+	// Log receives one line per webhook request, and one debug line per
+	// other request (logging.go); nil means slog.Default().
+	Log *slog.Logger
 
 	// Intake stores Alertmanager notifications.
 	Intake AlertIntake
@@ -96,7 +99,7 @@ func NewServer() *Server {
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.webhook = newWebhookMetrics(s.Registry)
 	s.server = &http.Server{
-		Handler:           s.mux,
+		Handler:           s.logRequests(s.mux),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -120,8 +123,11 @@ func NewServer() *Server {
 	return s
 }
 
+// webhookPath is the Alertmanager webhook's path.
+const webhookPath = "/api/v1/alerts/alertmanager"
+
 // Handler returns the server's root handler, for tests that use httptest.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.server.Handler }
 
 // Open starts listening on Addr and serving in the background.
 func (s *Server) Open() (err error) {
@@ -130,7 +136,7 @@ func (s *Server) Open() (err error) {
 	}
 	go func() {
 		if err := s.server.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			slog.Error("http server stopped", "err", err)
+			s.log().Error("http server stopped", "err", err)
 		}
 	}()
 	return nil
@@ -169,7 +175,7 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 		defer cancel()
 		if err := s.Store.Ping(ctx); err != nil {
-			slog.Warn("store not ready", "err", err)
+			s.log().Warn("store not ready", "err", err)
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "store unreachable"})
 			return
 		}

@@ -13,9 +13,6 @@ import (
 	"syscall"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 // Exit codes: 1 for findings (lint), 2 for usage, input and runtime errors.
 const (
 	exitFindings = 1
