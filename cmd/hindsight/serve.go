@@ -39,6 +39,7 @@ requests in flight before it exits.`,
 			if dsn, err = resolveDSN(g, dsn); err != nil {
 				return err
 			}
+			g.sayStore(dsn)
 			log, err := g.logger()
 			if err != nil {
 				return err
