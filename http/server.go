@@ -99,7 +99,7 @@ func NewServer() *Server {
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.webhook = newWebhookMetrics(s.Registry)
 	s.server = &http.Server{
-		Handler:           s.logRequests(s.mux),
+		Handler:           s.mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -120,6 +120,7 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }
 

@@ -26,8 +26,8 @@ var (
 // defaults come from $HINDSIGHT_LOG_FORMAT and $HINDSIGHT_LOG_LEVEL.
 func addLogFlags(root *cobra.Command, f *logFlags) {
 	pf := root.PersistentFlags()
-	pf.StringVar(&f.format, "log-format", envOr("HINDSIGHT_LOG_FORMAT", "text"), "log format on stderr: text or json (default $HINDSIGHT_LOG_FORMAT, else text)")
-	pf.StringVar(&f.level, "log-level", envOr("HINDSIGHT_LOG_LEVEL", "info"), "lowest level logged: debug, info, warn or error (default $HINDSIGHT_LOG_LEVEL, else info); debug adds one line per UI/API request")
+	pf.StringVar(&f.format, "log-format", envOr("HINDSIGHT_LOG_FORMAT", "text"), "log format on stderr: text or json ($HINDSIGHT_LOG_FORMAT overrides the default)")
+	pf.StringVar(&f.level, "log-level", envOr("HINDSIGHT_LOG_LEVEL", "info"), "lowest level logged: debug, info, warn or error ($HINDSIGHT_LOG_LEVEL overrides the default); debug adds one line per UI/API request")
 	_ = root.RegisterFlagCompletionFunc("log-format", fixedCompletion(logFormats...))
 	_ = root.RegisterFlagCompletionFunc("log-level", fixedCompletion(logLevels...))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
@@ -74,6 +75,19 @@ func newMigrateUpCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := openUnmigrated(cmd, g, dsn)
+			if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
+				// A new SQLite file: create it, as serve would.
+				s, err = openResolvedStore(cmd, g, dsn)
+				if err == nil {
+					defer s.Close()
+					st, err := s.MigrationStatus(cmd.Context())
+					if err != nil {
+						return storeFailure("migrate up", err)
+					}
+					fmt.Fprintf(g.stdout, "created a new %s store at schema version %d\n", s.Engine(), st.Current)
+					return nil
+				}
+			}
 			if err != nil {
 				return err
 			}

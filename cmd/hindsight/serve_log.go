@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"runtime"
 	"time"
@@ -73,7 +72,7 @@ func reminderChannels(cfg *config.Config) []string {
 // how long that took.
 func (m *Main) Shutdown(cause error) error {
 	reason := "stop requested"
-	if cause != nil && !errors.Is(cause, context.Canceled) {
+	if cause != nil && cause != context.Canceled {
 		reason = cause.Error()
 	}
 	start := time.Now()
