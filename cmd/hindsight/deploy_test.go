@@ -71,6 +71,7 @@ type rulesFile struct {
 		Rules []struct {
 			Alert       string            `yaml:"alert"`
 			Expr        string            `yaml:"expr"`
+			For         string            `yaml:"for"`
 			Labels      map[string]string `yaml:"labels"`
 			Annotations map[string]string `yaml:"annotations"`
 		} `yaml:"rules"`
