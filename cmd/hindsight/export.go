@@ -11,7 +11,7 @@ import (
 func init() { register(newExportCmd) }
 
 func newExportCmd(g *globals) *cobra.Command {
-	var dsn, format string
+	var dsn, format, graphsDir string
 	var all, includeRaw bool
 	cmd := &cobra.Command{
 		Use:   "export [INCIDENT-ID | --all]",
@@ -20,7 +20,7 @@ func newExportCmd(g *globals) *cobra.Command {
   --format md    the Markdown document, rendered from the stored incident,
                  timeline, action items, sign-offs and narrative
   --format html  a standalone, sanitized, printable HTML page of that document
-                 (no scripts, no external resources)
+                 (no scripts, no external resources; graphs inline)
   --format json  the post-mortem as JSON (see docs/import-export.md)
 
 With --all, write everything in the store (incidents, documents, timelines,
@@ -34,7 +34,7 @@ For a backup that keeps the tokens, use "hindsight backup --out FILE".
 
 Without an INCIDENT-ID and without --all nothing is written.`,
 		Example: `  hindsight export INCIDENT-20250930-0024-highapierrorrate --format html > outage.html
-  hindsight export INCIDENT-20250930-0024-highapierrorrate --format md
+  hindsight export INCIDENT-20250930-0024-highapierrorrate --format md --graphs-dir postmortems > postmortems/outage.md
   hindsight export --all --db ./hindsight.db > store.json
   hindsight export --all --include-raw --db postgres://hindsight@127.0.0.1/hindsight > store.json`,
 		Args: cobra.MaximumNArgs(1),
@@ -46,7 +46,7 @@ Without an INCIDENT-ID and without --all nothing is written.`,
 				if includeRaw {
 					return usageError("--include-raw goes with --all: a post-mortem never carries raw alert bodies")
 				}
-				return exportPostmortem(cmd, g, dsn, args[0], format)
+				return exportPostmortem(cmd, g, dsn, args[0], format, graphsDir)
 			case !all:
 				return usageError("name the incident to export (hindsight export INCIDENT-ID), or export the whole store with --all; hindsight incidents are listed by the web UI and GET /api/v1/incidents")
 			case format != "json":
@@ -67,5 +67,6 @@ Without an INCIDENT-ID and without --all nothing is written.`,
 	cmd.Flags().StringVar(&format, "format", "json", "output format: md, html or json with an INCIDENT-ID; json with --all")
 	cmd.Flags().BoolVar(&all, "all", false, "export the whole store as JSON (without API token hashes or sessions)")
 	cmd.Flags().BoolVar(&includeRaw, "include-raw", false, "with --all, include the raw Alertmanager notification bodies")
+	cmd.Flags().StringVar(&graphsDir, "graphs-dir", "", "with an INCIDENT-ID, also write its graphs as the document references them: DIR/INCIDENT-ID/error-ratio.svg (and .png where rsvg-convert or inkscape is installed)")
 	return cmd
 }

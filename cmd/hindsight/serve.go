@@ -13,6 +13,7 @@ import (
 	"github.com/hindsight-sre/hindsight/alertmanager"
 	"github.com/hindsight-sre/hindsight/config"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
@@ -122,8 +123,10 @@ func (m *Main) Run(ctx context.Context) error {
 		pm.SLO = m.Config.SLOFor(first(pm.Incident.Services))
 		return postmortem.Render(w, pm, tmpl)
 	}
+	s.Documents = &importer.Service{Store: store, Render: s.Render}
 	m.wireUI(s, store)
 	m.wireImpact(s)
+	m.wireEvidence(s, store)
 	m.wireReview(s, store)
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")

@@ -20,7 +20,7 @@ const (
 )
 
 // workerNames lists every worker that "hindsight serve" runs.
-var workerNames = []string{workerPrune, workerImpact, workerReminders, workerFollowUps, workerDashboard}
+var workerNames = []string{workerPrune, workerImpact, workerReminders, workerFollowUps, workerDashboard, workerIndexSweep}
 
 // workerSet holds the running workers' stop functions and their metrics.
 type workerSet struct {
@@ -37,6 +37,7 @@ func (m *Main) startWorkers(s *hhttp.Server) {
 	m.startReminders()
 	m.startWorker(worker.Task{Name: workerImpact, Interval: orDefaultDuration(m.ImpactInterval, DefaultImpactInterval), Run: m.impactPass})
 	m.startFollowUps(s)
+	m.startIndexSweep()
 	m.startWorker(worker.Task{Name: workerDashboard, Interval: orDefaultDuration(m.DashboardRefresh, hhttp.DefaultDashboardRefresh),
 		Run: func(ctx context.Context) (int, error) {
 			return s.RefreshDashboardWindow(ctx, orDefaultDuration(m.DashboardRefresh, hhttp.DefaultDashboardRefresh))
