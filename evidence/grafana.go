@@ -151,52 +151,58 @@ type Annotator struct {
 }
 
 // Pass annotates the incidents that started within Since of now and lack
-// an annotation, and closes those resolved since. It returns the first
-// error and goes on with the other incidents; an incident that failed is
-// tried again next pass.
-func (a *Annotator) Pass(ctx context.Context, now time.Time) error {
+// an annotation, and closes those resolved since; it returns how many
+// requests it made to Grafana. It returns the first error and goes on with
+// the other incidents; an incident that failed is tried again next pass.
+func (a *Annotator) Pass(ctx context.Context, now time.Time) (int, error) {
 	since := a.Since
 	if since <= 0 {
 		since = 7 * 24 * time.Hour
 	}
 	var first error
+	done := 0
 	f := hindsight.IncidentFilter{StartedFrom: now.Add(-since)}
 	for offset := 0; ; {
 		f.Page = hindsight.Page{Offset: offset, Limit: hindsight.MaxPageLimit}
 		incs, total, err := a.Store.FindIncidents(ctx, f)
 		if err != nil {
-			return err
+			return done, err
 		}
 		for _, inc := range incs {
-			if err := a.annotate(ctx, inc); err != nil && first == nil {
+			wrote, err := a.annotate(ctx, inc)
+			if wrote {
+				done++
+			}
+			if err != nil && first == nil {
 				first = err
 			}
 		}
 		offset += len(incs)
 		if len(incs) == 0 || offset >= total {
-			return first
+			return done, first
 		}
 	}
 }
 
-// annotate writes or closes the annotation of one incident.
-func (a *Annotator) annotate(ctx context.Context, inc *hindsight.Incident) error {
+// annotate writes or closes the annotation of one incident; wrote reports
+// whether it sent Grafana a change.
+func (a *Annotator) annotate(ctx context.Context, inc *hindsight.Incident) (wrote bool, err error) {
 	rec, err := a.Store.FindAnnotation(ctx, inc.ID)
 	switch {
 	case hindsight.ErrorCode(err) == hindsight.ENOTFOUND:
 		id, err := a.Grafana.Create(ctx, inc)
 		if err != nil {
-			return err
+			return false, err
 		}
-		return a.Store.SaveAnnotation(ctx, &hindsight.Annotation{IncidentID: inc.ID, AnnotationID: id, Closed: inc.ResolvedAt != nil})
+		return true, a.Store.SaveAnnotation(ctx, &hindsight.Annotation{IncidentID: inc.ID, AnnotationID: id, Closed: inc.ResolvedAt != nil})
 	case err != nil:
-		return err
+		return false, err
 	case rec.Closed || inc.ResolvedAt == nil:
-		return nil
+		return false, nil
 	}
 	if err := a.Grafana.Close(ctx, rec.AnnotationID, inc); err != nil {
-		return err
+		return false, err
 	}
 	rec.Closed = true
-	return a.Store.SaveAnnotation(ctx, rec)
+	return true, a.Store.SaveAnnotation(ctx, rec)
 }

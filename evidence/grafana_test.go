@@ -106,11 +106,11 @@ func TestAnnotator(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Open: one annotation, after two 503s retried.
-		if err := a.Pass(ctx, time.Now()); err != nil {
-			t.Fatal(err)
+		if n, err := a.Pass(ctx, time.Now()); err != nil || n != 1 {
+			t.Fatalf("first pass: %d, %v; want one annotation written", n, err)
 		}
-		if err := a.Pass(ctx, time.Now()); err != nil {
-			t.Fatal(err)
+		if n, err := a.Pass(ctx, time.Now()); err != nil || n != 0 {
+			t.Fatalf("second pass: %d, %v; want nothing to do", n, err)
 		}
 		if len(fake.requests) != 1 || fake.requests[0].Method != http.MethodPost || fake.requests[0].Path != "/api/annotations" {
 			t.Fatalf("requests after two passes of an open incident: %+v", fake.requests)
@@ -129,7 +129,7 @@ func TestAnnotator(t *testing.T) {
 			t.Fatal(err)
 		}
 		for range 2 {
-			if err := a.Pass(ctx, time.Now()); err != nil {
+			if _, err := a.Pass(ctx, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -7,7 +7,11 @@ import (
 	"github.com/hindsight-sre/hindsight/evidence"
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/worker"
 )
+
+// workerAnnotations is the Grafana annotation worker's name.
+const workerAnnotations = "grafana_annotations"
 
 // annotationInterval is how often the Grafana annotation worker runs.
 const annotationInterval = time.Minute
@@ -34,37 +38,11 @@ func (m *Main) startAnnotations() {
 		return
 	}
 	a := &evidence.Annotator{Store: m.Store, Grafana: &evidence.Grafana{URL: g.URL, Token: string(g.Token)}}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ticker := time.NewTicker(annotationInterval)
-		defer ticker.Stop()
-		for {
-			now := time.Now()
-			if m.Now != nil {
-				now = m.Now()
-			}
-			if err := a.Pass(ctx, now); err != nil && ctx.Err() == nil {
-				m.logger().Warn("grafana: cannot write incident annotations; will retry", "err", err)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-ticker.C:
-			}
+	m.startWorker(worker.Task{Name: workerAnnotations, Interval: annotationInterval, Run: func(ctx context.Context) (int, error) {
+		now := time.Now()
+		if m.Now != nil {
+			now = m.Now()
 		}
-	}()
-	m.stopAnnotations = func() {
-		cancel()
-		<-done
-	}
-}
-
-// closeAnnotations stops the annotation worker and waits for its pass.
-func (m *Main) closeAnnotations() {
-	if m.stopAnnotations != nil {
-		m.stopAnnotations()
-		m.stopAnnotations = nil
-	}
+		return a.Pass(ctx, now)
+	}})
 }
