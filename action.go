@@ -93,6 +93,8 @@ func (a *ActionItem) Validate() error {
 	if !a.Status.Valid() {
 		v.Add("status", "must be open, in_progress, done or wont_do, got %q", a.Status)
 	}
+	v.CheckTime("due_date", a.DueDate)
+	v.CheckTimePtr("completed_at", a.CompletedAt)
 	if a.Status == ActionWontDo && strings.TrimSpace(a.StatusReason) == "" {
 		v.Add("status_reason", "is required when the status is wont_do")
 	}

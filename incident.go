@@ -87,6 +87,8 @@ func (i *Incident) Validate() error {
 	if i.StartedAt.IsZero() {
 		v.Add("started_at", "is required")
 	}
+	v.CheckTime("started_at", i.StartedAt)
+	v.CheckTimePtr("resolved_at", i.ResolvedAt)
 	if i.ResolvedAt != nil && i.ResolvedAt.Before(i.StartedAt) {
 		v.Add("resolved_at", "is before started_at")
 	}

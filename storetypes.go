@@ -99,6 +99,8 @@ func (a *AlertState) Validate() error {
 	if a.StartsAt.IsZero() {
 		v.Add("starts_at", "is required")
 	}
+	v.CheckTime("starts_at", a.StartsAt)
+	v.CheckTimePtr("ends_at", a.EndsAt)
 	return v.Err("alert state")
 }
 

@@ -112,6 +112,7 @@ func (e *TimelineEvent) Validate() error {
 	if e.Time.IsZero() {
 		v.Add("time", "is required")
 	}
+	v.CheckTime("time", e.Time)
 	if !e.Type.Valid() {
 		v.Add("type", "unknown event type %q", e.Type)
 	}

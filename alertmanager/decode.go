@@ -169,5 +169,15 @@ func validateAlert(v *hindsight.Validation, prefix string, a Alert) bool {
 		v.Add(prefix+"startsAt", "is required")
 		bad = true
 	}
+	if !a.StartsAt.IsZero() && !hindsight.StorableTime(a.StartsAt) {
+		v.CheckTime(prefix+"startsAt", a.StartsAt)
+		bad = true
+	}
+	// Alertmanager sends 0001-01-01T00:00:00Z for "no end": the zero time
+	// is unset, anything else must be storable.
+	if !a.EndsAt.IsZero() && !hindsight.StorableTime(a.EndsAt) {
+		v.CheckTime(prefix+"endsAt", a.EndsAt)
+		bad = true
+	}
 	return bad
 }

@@ -78,8 +78,13 @@ var listening = regexp.MustCompile(`hindsight: listening on (http://\S+)`)
 // it with SIGTERM when the test ends, expecting a clean exit.
 func startServer(t *testing.T, token string) *server {
 	t.Helper()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "hindsight.db")
+	return startServerOn(t, token, filepath.Join(t.TempDir(), "hindsight.db"))
+}
+
+// startServerOn is startServer with the store db: a SQLite path or a
+// PostgreSQL DSN.
+func startServerOn(t *testing.T, token, db string) *server {
+	t.Helper()
 	viewer := createToken(t, db, "viewer", "e2e-reader")
 	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--db", db)
 	cmd.Env = append(os.Environ(), "HINDSIGHT_WEBHOOK_TOKEN="+token, "HINDSIGHT_CONFIG=")

@@ -246,6 +246,15 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 		return s.mapErr(err)
 	}
 	tx := &Tx{tx: sqlTx, s: s, d: s.d, now: s.now()}
+	defer func() {
+		// A panic must not leave the transaction open: on SQLite it would
+		// hold the one write connection, and every later write would wait
+		// for it forever.
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+	}()
 	err = fn(tx)
 	if err == nil && tx.broken != nil {
 		err = tx.broken
