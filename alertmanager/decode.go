@@ -82,6 +82,9 @@ func DecodeBytes(b []byte) (*Message, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, hindsight.Errorf(hindsight.EINVALID, "empty body: send Alertmanager's webhook JSON (payload version 4)")
 	}
+	if err := invalidUTF8(b); err != nil {
+		return nil, err
+	}
 	var m Message
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, jsonError(err)
@@ -138,6 +141,7 @@ func (m *Message) Validate() error {
 	if m.Status != StatusFiring && m.Status != StatusResolved {
 		v.Add("status", "must be firing or resolved, got %q", m.Status)
 	}
+	validateMessageText(&v, m)
 	if len(m.Alerts) == 0 {
 		v.Add("alerts", "the notification has no alerts: check the sender's webhook configuration")
 	}
@@ -159,6 +163,9 @@ func validateAlert(v *hindsight.Validation, prefix string, a Alert) bool {
 	bad := false
 	if strings.TrimSpace(a.Name()) == "" {
 		v.Add(prefix+"labels.alertname", "is required")
+		bad = true
+	}
+	if validateAlertText(v, prefix, a) {
 		bad = true
 	}
 	if a.Status != StatusFiring && a.Status != StatusResolved {

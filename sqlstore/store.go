@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hindsight-sre/hindsight"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -32,6 +33,11 @@ type Store struct {
 	// Now is the clock stamped on every record and revision; tests replace
 	// it. Times are kept to the microsecond.
 	Now func() time.Time
+	// ReadTimeout bounds every read transaction whose context has no
+	// earlier deadline (DefaultReadTimeout when zero). A request's context
+	// ends the read sooner when its client leaves: both engines stop the
+	// running statement (SQLite interrupts it, PostgreSQL cancels it).
+	ReadTimeout time.Duration
 
 	d *dialect
 	// write takes write transactions; read takes read-only ones. On SQLite
@@ -234,8 +240,23 @@ func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) error {
 	return s.run(ctx, s.write, false, fn)
 }
 
-// view runs fn in a read-only transaction: one consistent snapshot.
+// DefaultReadTimeout is the deadline of a read transaction when
+// Store.ReadTimeout is zero: far above any page's reads, it only ends work
+// that nobody is waiting for any more.
+const DefaultReadTimeout = 30 * time.Second
+
+// view runs fn in a read-only transaction: one consistent snapshot, ended
+// at the read deadline.
 func (s *Store) view(ctx context.Context, fn func(tx *Tx) error) error {
+	timeout := s.ReadTimeout
+	if timeout <= 0 {
+		timeout = DefaultReadTimeout
+	}
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) > timeout {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	return s.run(ctx, s.read, true, fn)
 }
 
@@ -311,6 +332,9 @@ type Tx struct {
 var _ hindsight.Services = (*Tx)(nil)
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := storableArgs(args); err != nil {
+		return nil, err
+	}
 	if st := tx.prepared(ctx, q); st != nil {
 		r, err := st.ExecContext(ctx, args...)
 		return r, tx.d.mapError(err)
@@ -339,4 +363,17 @@ func (tx *Tx) count(ctx context.Context, q string, args ...any) (int, error) {
 	var n int
 	err := tx.queryRow(ctx, q, args...).Scan(&n)
 	return n, tx.d.mapError(err)
+}
+
+// storableArgs refuses text PostgreSQL cannot hold (a NUL, bytes that are
+// not UTF-8) on both engines alike, so that whatever one store accepted the
+// other can restore. The domain's validation names the field first; this is
+// the last guard for text that reaches a write by another way.
+func storableArgs(args []any) error {
+	for _, a := range args {
+		if s, ok := a.(string); ok && (strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s)) {
+			return hindsight.Errorf(hindsight.EINVALID, "the text holds a character that cannot be stored (NUL or not UTF-8)")
+		}
+	}
+	return nil
 }
