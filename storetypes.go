@@ -104,6 +104,10 @@ func (a *AlertState) Validate() error {
 	return v.Err("alert state")
 }
 
+// TokenUseInterval is how often a token's last use is written: at most
+// once per interval per token, so that a busy client's requests are reads.
+const TokenUseInterval = time.Minute
+
 // APIToken is an API credential. The secret itself is shown once at creation
 // and never stored: Hash is what the store keeps and looks up.
 type APIToken struct {
