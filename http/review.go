@@ -1,12 +1,14 @@
 package http
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/review"
@@ -85,10 +87,22 @@ func reviewError(w http.ResponseWriter, r *http.Request, err error) {
 	Error(w, r, err)
 }
 
-// decodeJSON reads the request body into v strictly: unknown fields and
-// trailing data are EINVALID errors.
+// decodeJSON reads the request body into v strictly: unknown fields,
+// trailing data, text that is not UTF-8 and a body over maxJSONBody are
+// EINVALID errors; a body that did not arrive whole is EUNAVAILABLE (the
+// client may send it again).
 func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxJSONBody))
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
+	if err != nil {
+		return errBodyCut
+	}
+	if len(b) > maxJSONBody {
+		return hindsight.Errorf(hindsight.EINVALID, "the JSON body is larger than %d bytes", maxJSONBody)
+	}
+	if !utf8.Valid(b) {
+		return hindsight.Errorf(hindsight.EINVALID, "the JSON body is not valid UTF-8: send text encoded as UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return hindsight.Errorf(hindsight.EINVALID, "cannot read the JSON body: %v", err)
