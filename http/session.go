@@ -89,7 +89,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, sess *hind
 // setSessionCookie sets the session cookie to id, expiring at expires.
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, id string, expires time.Time) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: id, Path: "/", HttpOnly: true,
-		Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode, Expires: expires, MaxAge: int(expires.Sub(s.Now()).Seconds())})
+		Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode, Expires: expires, MaxAge: int(expires.Sub(s.Now()).Round(time.Second).Seconds())})
 }
 
 // endSession deletes the visitor's session and clears the cookie.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/url"
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
@@ -161,26 +160,6 @@ func isDomain(err error) bool {
 // notFound returns the ENOTFOUND error for a missing record.
 func notFound(what string, id any) error {
 	return hindsight.Errorf(hindsight.ENOTFOUND, "%s %v not found", what, id)
-}
-
-// RedactDSN returns dsn with any password replaced by "xxxxx", for messages.
-func RedactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return scrub(dsn)
-	}
-	return u.Redacted()
-}
-
-// scrub removes "password=…" pairs from a keyword/value DSN or message.
-func scrub(s string) string {
-	fields := strings.Fields(s)
-	for i, f := range fields {
-		if strings.HasPrefix(strings.ToLower(f), "password=") {
-			fields[i] = "password=xxxxx"
-		}
-	}
-	return strings.Join(fields, " ")
 }
 
 // openError wraps a failure to open or migrate the store with the redacted

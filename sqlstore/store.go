@@ -52,12 +52,17 @@ type Store struct {
 
 var _ hindsight.Store = (*Store)(nil)
 
-// Open opens the store named by dsn and migrates it: "postgres://…" or
-// "postgresql://…" is PostgreSQL, anything else a SQLite file path ("" is
-// DefaultDSN; "file:…" is accepted). Errors carry the DSN with its password
-// redacted: EUNAVAILABLE when the database cannot be reached, opened or
-// written, or was migrated by a newer Hindsight.
+// Open opens the store named by dsn and migrates it: "postgres://…",
+// "postgresql://…" or a keyword/value DSN ("host=… dbname=…") is
+// PostgreSQL, a path a SQLite file ("" is DefaultDSN; "file:…" is
+// accepted). Errors carry the DSN with its password redacted: EINVALID
+// for a DSN of no form Hindsight knows (another URL scheme, keyword pairs
+// with an unknown key), EUNAVAILABLE when the database cannot be reached,
+// opened or written, or was migrated by a newer Hindsight.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	if err := checkDSN(dsn); err != nil {
+		return nil, err
+	}
 	var s *Store
 	var err error
 	if isPostgres(dsn) {
@@ -80,7 +85,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 }
 
 func isPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return true
+	}
+	ok, _ := isKeywordDSN(dsn)
+	return ok
 }
 
 // Engine returns "sqlite" or "postgres".
