@@ -80,7 +80,7 @@ func editFields(fields []sectionField, preview bool) []editField {
 	for i, f := range fields {
 		out[i] = editField{sectionField: f, Name: boxName(i)}
 		if preview {
-			out[i].Preview = renderMarkdown(f.Value)
+			out[i].Preview = previewMarkdown(f.Value)
 		}
 	}
 	return out
