@@ -51,13 +51,64 @@ func ParseRole(s string) (Role, error) {
 	return r, nil
 }
 
-// Identity is who makes a request: a person or a token, with a role.
+// Identity is who makes a request: a person or a token, with a role. There
+// is one kind of identity whatever the sign-in: people are compared by
+// handle (SamePerson), so a token, a session and a proxy user with the same
+// handle are the same person for history, sign-offs and review.signers.
 type Identity struct {
-	// Name is recorded in history: a user's e-mail or handle, or "token:NAME".
+	// Name is the person's handle as recorded in history and shown in
+	// documents (as "@name"): a token's handle (or its name when it has
+	// none), a proxy user's e-mail or user name.
 	Name string `json:"name"`
-	Role Role   `json:"role"`
+	// Display is a readable name, such as "On-call lead"; empty means Name.
+	Display string `json:"display,omitempty"`
+	Role    Role   `json:"role"`
 	// Method says how the identity was established: token, proxy, session.
 	Method string `json:"method"`
+}
+
+// Label returns how the UI names the identity: "On-call lead (@lead)", or
+// "@lead" without a display name.
+func (id Identity) Label() string {
+	h := "@" + strings.TrimLeft(id.Name, "@")
+	if strings.Contains(id.Name, "@") && !strings.HasPrefix(id.Name, "@") {
+		h = id.Name // an e-mail address reads as it is
+	}
+	if d := strings.TrimSpace(id.Display); d != "" && d != id.Name {
+		return d + " (" + h + ")"
+	}
+	return h
+}
+
+// TokenIdentity returns the identity of a request authenticated by t,
+// established by method ("token" for the API, "session" for the UI).
+func TokenIdentity(t *APIToken, method string) Identity {
+	name := HandleName(t.Handle)
+	if name == "" {
+		name = strings.TrimSpace(t.Name)
+	}
+	return Identity{Name: name, Display: strings.TrimSpace(t.Display), Role: Role(t.Role), Method: method}
+}
+
+// HandleName returns a handle as stored, without its leading "@" and
+// surrounding space: "@lead" and "lead" both give "lead".
+func HandleName(handle string) string {
+	return strings.TrimLeft(strings.TrimSpace(handle), "@")
+}
+
+// ValidHandle reports whether a handle (with or without its "@") is usable:
+// 1 to 64 letters, digits, '.', '_' or '-'.
+func ValidHandle(handle string) bool {
+	h := HandleName(handle)
+	if h == "" || len(h) > 64 {
+		return false
+	}
+	for _, r := range h {
+		if !(r == '.' || r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 type identityKey struct{}

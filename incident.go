@@ -25,7 +25,11 @@ type Incident struct {
 	Links       []Link            `json:"links,omitempty"`
 	// GroupKey is the Alertmanager group that opened the incident, if any.
 	GroupKey string `json:"group_key,omitempty"`
-	Author   string `json:"author,omitempty"`
+	// RecurrenceOf is the earlier incident of the same alert group that
+	// this one recurs, set when the group fired again after that
+	// incident's post-mortem was approved (its record stays closed).
+	RecurrenceOf string `json:"recurrence_of,omitempty"`
+	Author       string `json:"author,omitempty"`
 	// StartedAt is when the alert first fired (or the start a person gave).
 	StartedAt time.Time `json:"started_at"`
 	// ResolvedAt is set once the incident is resolved.

@@ -23,6 +23,32 @@ type Document struct {
 	Version        int       `json:"version"`
 	UpdatedAt      time.Time `json:"updated_at"`
 	UpdatedBy      string    `json:"updated_by"`
+	// ApprovedAt and ApprovedMarkdown are the moment of approval and the
+	// document as approved, kept while it is APPROVED or ARCHIVED: the
+	// record that later follow-up does not change. Back to DRAFT clears
+	// them.
+	ApprovedAt       *time.Time `json:"approved_at,omitempty"`
+	ApprovedMarkdown string     `json:"approved_markdown,omitempty"`
+}
+
+// Closed reports whether the document is a record: APPROVED or ARCHIVED.
+// Alerts no longer reopen its incident, impact is not remeasured, and only
+// action items' follow-up fields change until it goes back to DRAFT.
+func (d *Document) Closed() bool {
+	return d != nil && (d.Status == DocApproved || d.Status == DocArchived)
+}
+
+// ClosedError returns the ECONFLICT error of a write refused because the
+// document is a record (what says what was refused, such as "its impact is
+// not remeasured"), nil when the document is not closed.
+func (d *Document) ClosedError(what string) error {
+	if !d.Closed() {
+		return nil
+	}
+	if d.Status == DocArchived {
+		return Errorf(ECONFLICT, "the post-mortem of %s is ARCHIVED and read-only: %s", d.IncidentID, what)
+	}
+	return Errorf(ECONFLICT, "the post-mortem of %s is APPROVED and is a record: %s; move it back to DRAFT first (with a reason: the sign-offs are voided)", d.IncidentID, what)
 }
 
 // Narrative is what people write. Each labelled list is one bullet list of the
@@ -54,6 +80,17 @@ type Narrative struct {
 	// rendered again, so a post-mortem can pass lint without inventing
 	// events that never happened.
 	Dismissed []string `json:"dismissed_placeholders,omitempty"`
+	// TimeLayout is the form an imported document wrote its timeline times
+	// in (Go layout: "15:04", "2006-01-02 15:04", seconds as ":05"): a time
+	// layout alone writes first-day times without date, others with it.
+	// Empty: HH:MM, every time with its date when the incident crosses
+	// midnight.
+	TimeLayout string `json:"time_layout,omitempty"`
+	// Figures keeps the impact sections (Service Level Impact, Response
+	// Time Metrics, SLO Impact Calculation) whose figures a person typed,
+	// heading and body as written: documents show them, and measured
+	// figures are shown beside them, never over them.
+	Figures []Section `json:"figures,omitempty"`
 	// Extra keeps sections of an imported document that the model does not
 	// know, verbatim, so that nothing in a source document is lost.
 	Extra []Section `json:"extra,omitempty"`
@@ -97,4 +134,9 @@ type Postmortem struct {
 	FollowUp *FollowUp `json:"follow_up,omitempty"`
 	// Impact is the measured impact, nil until it is computed.
 	Impact *Impact `json:"impact,omitempty"`
+	// Changes are the reported changes to the incident's services in the
+	// window before its impact start, latest first.
+	Changes []Change `json:"changes,omitempty"`
+	// Attachments are the incident's attachments, without their data.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }

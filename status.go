@@ -26,12 +26,13 @@ func (s DocumentStatus) Valid() bool {
 	return false
 }
 
-// docTransitions lists the legal moves of a document. UNDER REVIEW may go back
-// to DRAFT (with a reason); ARCHIVED is final and read-only.
+// docTransitions lists the legal moves of a document. UNDER REVIEW and
+// APPROVED may go back to DRAFT (with a reason: the explicit, recorded
+// reopening of a record); ARCHIVED is final and read-only.
 var docTransitions = map[DocumentStatus][]DocumentStatus{
 	DocDraft:       {DocUnderReview},
 	DocUnderReview: {DocDraft, DocApproved},
-	DocApproved:    {DocArchived},
+	DocApproved:    {DocArchived, DocDraft},
 }
 
 // CanTransition returns nil when a document may move from s to to, else an
@@ -49,6 +50,17 @@ func (s DocumentStatus) CanTransition(to DocumentStatus) error {
 		return Errorf(ECONFLICT, "the post-mortem is ARCHIVED and read-only")
 	}
 	return Errorf(ECONFLICT, "a post-mortem cannot move from %s to %s", s, to)
+}
+
+// TransitionRole returns the least access role that may move a document
+// from s to to: entering or leaving APPROVED (approve, archive, reopen the
+// record) needs an approver, every other move an editor. The review
+// service applies it on every path (API, UI, CLI).
+func (s DocumentStatus) TransitionRole(to DocumentStatus) Role {
+	if to == DocApproved || to == DocArchived || s == DocApproved || s == DocArchived {
+		return RoleApprover
+	}
+	return RoleEditor
 }
 
 // IncidentStatus is where the incident itself is, independent of its document.

@@ -13,6 +13,7 @@ func TestDocumentStatus_CanTransition(t *testing.T) {
 		{hindsight.DocUnderReview, hindsight.DocDraft}:    true,
 		{hindsight.DocUnderReview, hindsight.DocApproved}: true,
 		{hindsight.DocApproved, hindsight.DocArchived}:    true,
+		{hindsight.DocApproved, hindsight.DocDraft}:       true,
 	}
 	for _, from := range hindsight.DocumentStatuses {
 		for _, to := range hindsight.DocumentStatuses {

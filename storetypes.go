@@ -111,10 +111,16 @@ const TokenUseInterval = time.Minute
 // APIToken is an API credential. The secret itself is shown once at creation
 // and never stored: Hash is what the store keeps and looks up.
 type APIToken struct {
-	ID         int64      `json:"id"`
-	Name       string     `json:"name"`
-	Role       string     `json:"role"`
-	Hash       string     `json:"hash"`
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+	Hash string `json:"hash"`
+	// Display is a readable name for the person or system using the
+	// token, such as "On-call lead"; optional.
+	Display string `json:"display,omitempty"`
+	// Handle is the person's handle (stored without "@"); documents and
+	// history name the token's requests by it, or by Name when empty.
+	Handle     string     `json:"handle,omitempty"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
 }
@@ -130,6 +136,12 @@ func (t *APIToken) Validate() error {
 	}
 	if strings.TrimSpace(t.Hash) == "" {
 		v.Add("hash", "is required")
+	}
+	if t.Handle != "" && !ValidHandle(t.Handle) {
+		v.Add("handle", "must be 1 to 64 letters, digits, '.', '_' or '-', with or without a leading @, got %q", t.Handle)
+	}
+	if len(t.Display) > 200 {
+		v.Add("display", "must be at most 200 bytes")
 	}
 	return v.Err("API token")
 }

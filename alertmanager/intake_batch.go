@@ -164,7 +164,10 @@ func (in *Intake) commit(batch []*request) {
 // batch's error.
 func (in *Intake) applyInTx(ctx context.Context, batch []*request) (err error) {
 	defer recoverBatch(&err, len(batch))
-	return in.Store.WithTx(ctx, func(tx hindsight.Services) error { return in.applyBatch(ctx, tx, batch) })
+	return in.Store.WithTx(ctx, func(tx hindsight.Services) error {
+		deferIndex(tx)
+		return in.applyBatch(ctx, tx, batch)
+	})
 }
 
 // recoverBatch turns a panic while a batch is applied into the batch's
@@ -245,4 +248,14 @@ func lockGroups(ctx context.Context, tx hindsight.Services, batch []*request) er
 		}
 	}
 	return nil
+}
+
+// deferIndex leaves the search documents of the batch's incidents to be
+// rebuilt after the commit, from a queue written in the same transaction,
+// when the store can: indexing is then off the path that the webhooks'
+// answers wait for (hindsight.IndexDeferrer).
+func deferIndex(tx hindsight.Services) {
+	if d, ok := tx.(hindsight.IndexDeferrer); ok {
+		d.DeferIndex()
+	}
 }

@@ -20,6 +20,9 @@ type ReviewConfig struct {
 	RequiredSignoffs []string `yaml:"required_signoffs" json:"required_signoffs"`
 	// AllowAuthorFinalApproval lets the author also sign final approval.
 	AllowAuthorFinalApproval bool `yaml:"allow_author_final_approval" json:"allow_author_final_approval"`
+	// AllowSameSignerRoles lets one person sign several required roles;
+	// false (the default) needs a different person for each.
+	AllowSameSignerRoles bool `yaml:"allow_same_signer_roles" json:"allow_same_signer_roles"`
 	// ReviewDueDays is how many days after resolution a post-mortem that has
 	// not gone to review is late (reminders use it).
 	ReviewDueDays int `yaml:"review_due_days" json:"review_due_days"`
@@ -40,6 +43,7 @@ func (r ReviewConfig) Policy() hindsight.SignOffPolicy {
 	p := hindsight.SignOffPolicy{
 		Signers:                  map[hindsight.SignOffRole][]string{},
 		AllowAuthorFinalApproval: r.AllowAuthorFinalApproval,
+		AllowSameSignerRoles:     r.AllowSameSignerRoles,
 	}
 	for role, list := range r.Signers {
 		p.Signers[hindsight.SignOffRole(role)] = append([]string(nil), list...)

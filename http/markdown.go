@@ -4,9 +4,8 @@ import (
 	"html/template"
 	"sync"
 
-	"github.com/microcosm-cc/bluemonday"
-
 	safemd "github.com/hindsight-sre/hindsight/markdown"
+	"github.com/microcosm-cc/bluemonday"
 )
 
 // markOnly keeps <mark> and nothing else: search snippets promise only
@@ -15,15 +14,15 @@ var markOnly = sync.OnceValue(func() *bluemonday.Policy {
 	return bluemonday.NewPolicy().AllowElements("mark")
 })
 
-// renderMarkdown returns src as sanitized HTML, through the one renderer
-// of the markdown package (goldmark without raw HTML, then bluemonday's UGC
-// policy; each distinct source rendered once).
+// renderMarkdown returns src as sanitized HTML through the markdown
+// package, the one policy the export shares (GFM with footnotes, raw HTML
+// left out, bluemonday's UGC policy).
 func renderMarkdown(src string) template.HTML {
-	html, err := safemd.ToSafeHTML([]byte(src))
+	out, err := safemd.ToSafeHTML([]byte(src))
 	if err != nil {
 		return template.HTML(template.HTMLEscapeString(src))
 	}
-	return html
+	return out
 }
 
 // safeSnippet returns a search snippet with every tag but <mark> removed.

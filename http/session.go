@@ -117,7 +117,7 @@ func (s *Server) signInWithToken(w http.ResponseWriter, r *http.Request, secret 
 	} else if err != nil {
 		return nil, err
 	}
-	id := hindsight.Identity{Name: "token:" + t.Name, Role: hindsight.Role(t.Role), Method: "session"}
+	id := hindsight.TokenIdentity(t, "session")
 	return s.startSession(w, r, &hindsight.Session{Identity: id, TokenID: t.ID})
 }
 

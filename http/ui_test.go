@@ -41,6 +41,7 @@ func mustOpenUIOn(tb testing.TB, store *sqlstore.Store, configure func(s *hhttp.
 	s := hhttp.NewServer()
 	s.Addr = "127.0.0.1:0"
 	s.Store, s.Incidents, s.Tokens, s.UIStore, s.Sessions = store, store, store, store, store
+	s.Changes, s.Attachments = store, store
 	s.Render = func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, nil) }
 	wf := review.NewService(store, hindsight.DefaultSignOffPolicy())
 	s.Workflow = wf
@@ -262,6 +263,7 @@ func TestUI_BootstrapHint(t *testing.T) {
 	s := hhttp.NewServer()
 	s.Addr = "127.0.0.1:0"
 	s.Store, s.Incidents, s.Tokens, s.UIStore, s.Sessions = store, store, store, store, store
+	s.Changes, s.Attachments = store, store
 	s.SecureCookies = false
 	if err := s.Open(); err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ func (s *Service) CreateAction(ctx context.Context, incidentID string, a *hindsi
 		if err != nil {
 			return err
 		}
-		if err := writable(ctx, tx, incidentID); err != nil {
+		if err := writable(ctx, tx, incidentID, "its list of corrective actions is read-only"); err != nil {
 			return err
 		}
 		a.IncidentID = incidentID
@@ -62,8 +62,11 @@ type ActionPatch struct {
 // UpdateAction applies p to action item id, provided it is still at
 // expectedVersion. Moving to done sets CompletedAt, leaving done clears it;
 // wont_do needs a status_reason, and leaving wont_do drops the old reason
-// unless a new one is given. Errors: EINVALID, ENOTFOUND, ECONFLICT (stale
-// version naming who changed what since; ARCHIVED post-mortem).
+// unless a new one is given. Once the post-mortem is APPROVED or ARCHIVED
+// only the follow-up fields (status, its reason, tracker link,
+// verification) may change. Errors: EINVALID, ENOTFOUND, ECONFLICT (stale
+// version naming who changed what since; a content field of a closed
+// post-mortem's action).
 func (s *Service) UpdateAction(ctx context.Context, id int64, p ActionPatch, expectedVersion int) (*hindsight.ActionItem, error) {
 	if p.TrackerURL != nil {
 		if err := checkTracker(*p.TrackerURL); err != nil {
@@ -76,7 +79,7 @@ func (s *Service) UpdateAction(ctx context.Context, id int64, p ActionPatch, exp
 		if err != nil {
 			return err
 		}
-		if err := writable(ctx, tx, a.IncidentID); err != nil {
+		if err := followUpOnly(ctx, tx, a, p); err != nil {
 			return err
 		}
 		s.apply(a, p)
@@ -180,4 +183,34 @@ func checkTracker(u string) error {
 		return v.Err("action item")
 	}
 	return nil
+}
+
+// followUpOnly refuses a patch that changes an action's content (title,
+// owner, horizon, due date) once its post-mortem is APPROVED or ARCHIVED:
+// what was approved stays as approved; status, tracker link and
+// verification are the follow-up and stay editable.
+func followUpOnly(ctx context.Context, tx hindsight.Services, a *hindsight.ActionItem, p ActionPatch) error {
+	doc, err := tx.FindDocument(ctx, a.IncidentID)
+	if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
+		return nil
+	} else if err != nil || !doc.Closed() {
+		return err
+	}
+	var changed []string
+	if p.Title != nil && strings.TrimSpace(*p.Title) != a.Title {
+		changed = append(changed, "title")
+	}
+	if p.Owner != nil && strings.TrimSpace(*p.Owner) != a.Owner {
+		changed = append(changed, "owner")
+	}
+	if p.Horizon != nil && *p.Horizon != a.Horizon {
+		changed = append(changed, "horizon")
+	}
+	if p.DueDate != nil && !dateOnly(*p.DueDate).Equal(a.DueDate) {
+		changed = append(changed, "due_date")
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	return doc.ClosedError("an action's " + strings.Join(changed, ", ") + " cannot change (status, tracker_url and verification can)")
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -55,7 +56,7 @@ func newFixture(t *testing.T, dsn string) *fixture {
 	svc.Now = c.Now
 	// The state machine is exercised with the narrative rules, which a
 	// fixture can satisfy; TestService_DocumentLint covers the default.
-	svc.Lint = review.NarrativeLint(nil)
+	svc.Lint = lint.Narrative(nil)
 	return &fixture{store: store, svc: svc, clock: c}
 }
 
@@ -71,7 +72,17 @@ var (
 	techLead = as("tess", hindsight.RoleApprover)
 	manager  = as("mona", hindsight.RoleApprover)
 	director = as("dora", hindsight.RoleApprover)
+	approver = as("abe", hindsight.RoleApprover)
 )
+
+// mover returns the context allowed to move a document from → to: an
+// editor, or an approver where the move needs one.
+func mover(from, to hindsight.DocumentStatus) context.Context {
+	if from.TransitionRole(to) == hindsight.RoleApprover {
+		return approver
+	}
+	return editor
+}
 
 // mustIncident stores an incident and, with a document status, its
 // post-mortem draft with a clean narrative.
@@ -136,11 +147,12 @@ func (f *fixture) mustDocumentAt(t *testing.T, id string, st hindsight.DocumentS
 	inc := f.mustIncident(t, id, nil)
 	f.mustDraft(t, inc, cleanNarrative())
 	path := []hindsight.DocumentStatus{hindsight.DocUnderReview, hindsight.DocApproved, hindsight.DocArchived}
+	from := hindsight.DocDraft
 	for _, next := range path {
 		if st == hindsight.DocDraft {
 			return
 		}
-		if _, err := f.svc.TransitionDocument(editor, id, next, ""); err != nil {
+		if _, err := f.svc.TransitionDocument(mover(from, next), id, next, ""); err != nil {
 			t.Fatalf("%s: %v", next, err)
 		}
 		if next == hindsight.DocUnderReview {
@@ -149,6 +161,7 @@ func (f *fixture) mustDocumentAt(t *testing.T, id string, st hindsight.DocumentS
 		if next == st {
 			return
 		}
+		from = next
 	}
 }
 

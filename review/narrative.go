@@ -38,7 +38,7 @@ func (s *Service) UpdateNarrative(ctx context.Context, incidentID string, n hind
 				return err
 			}
 			if doc.Status == hindsight.DocApproved {
-				return hindsight.Errorf(hindsight.ECONFLICT, "the post-mortem of %s is APPROVED: its narrative can no longer change; archive it when it is no longer current", incidentID)
+				return doc.ClosedError("its narrative is read-only")
 			}
 		}
 		out.Changed = changedFields(doc.Narrative, n)
@@ -50,7 +50,7 @@ func (s *Service) UpdateNarrative(ctx context.Context, incidentID string, n hind
 		if len(out.Changed) == 0 {
 			return nil
 		}
-		out.Voided, err = s.voidSignOffs(ctx, tx, incidentID, out.Changed)
+		out.Voided, err = s.voidSignOffs(ctx, tx, incidentID, "narrative changed after sign-off: "+strings.Join(out.Changed, ", "))
 		return err
 	})
 	if err != nil {
@@ -59,8 +59,9 @@ func (s *Service) UpdateNarrative(ctx context.Context, incidentID string, n hind
 	return out, nil
 }
 
-// voidSignOffs voids every signed, not yet voided sign-off of an incident.
-func (s *Service) voidSignOffs(ctx context.Context, tx hindsight.Services, incidentID string, fields []string) ([]*hindsight.SignOff, error) {
+// voidSignOffs voids every signed, not yet voided sign-off of an incident,
+// giving reason.
+func (s *Service) voidSignOffs(ctx context.Context, tx hindsight.Services, incidentID, reason string) ([]*hindsight.SignOff, error) {
 	signOffs, err := tx.FindSignOffs(ctx, incidentID)
 	if err != nil {
 		return nil, err
@@ -72,7 +73,7 @@ func (s *Service) voidSignOffs(ctx context.Context, tx hindsight.Services, incid
 			continue
 		}
 		so.VoidedAt = &now
-		so.VoidedReason = "narrative changed after sign-off: " + strings.Join(fields, ", ")
+		so.VoidedReason = reason
 		if err := tx.UpdateSignOff(ctx, so); err != nil {
 			return nil, err
 		}

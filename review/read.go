@@ -23,7 +23,7 @@ func (s *Service) AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEve
 		if _, err := tx.FindIncidentByID(ctx, e.IncidentID); err != nil {
 			return err
 		}
-		if err := writable(ctx, tx, e.IncidentID); err != nil {
+		if err := writable(ctx, tx, e.IncidentID, "its timeline is read-only"); err != nil {
 			return err
 		}
 		return tx.AddTimelineEvent(ctx, e)

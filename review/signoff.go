@@ -12,7 +12,8 @@ import (
 // access role, every other role the approver role; review.signers may
 // restrict each role to named people; the author may not give final
 // approval (nor the final approver sign as author) unless the policy
-// allows it. The author signs a DRAFT or a document UNDER REVIEW, every
+// allows it; each required role is signed by a different person unless
+// review.allow_same_signer_roles. The author signs a DRAFT or a document UNDER REVIEW, every
 // other role a document UNDER REVIEW. A role signed before and voided since
 // is signed again. Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID, ENOTFOUND,
 // ECONFLICT (wrong document status, already signed, ARCHIVED).
@@ -37,7 +38,7 @@ func (s *Service) SignOff(ctx context.Context, incidentID string, role hindsight
 		if err != nil {
 			return err
 		}
-		if err := s.separateAuthor(doc, signOffs, id, role); err != nil {
+		if err := s.separateDuties(doc, signOffs, id, role); err != nil {
 			return err
 		}
 		out, err = s.sign(ctx, tx, incidentID, signOffs, id, role)
@@ -76,25 +77,15 @@ func signableStatus(doc *hindsight.Document, role hindsight.SignOffRole) error {
 	return hindsight.Errorf(hindsight.ECONFLICT, "the post-mortem of %s is already %s: sign-offs are closed", doc.IncidentID, doc.Status)
 }
 
-// separateAuthor refuses the author as final approver, and the final
-// approver as author, unless the policy allows it.
-func (s *Service) separateAuthor(doc *hindsight.Document, signOffs []*hindsight.SignOff, id hindsight.Identity, role hindsight.SignOffRole) error {
-	if s.Policy.AllowAuthorFinalApproval || (role != hindsight.RoleFinalApproval && role != hindsight.RoleAuthor) {
-		return nil
+// separateDuties applies the policy's separation of duties
+// (hindsight.SignOffPolicy.CheckSigner) to the identity signing role.
+func (s *Service) separateDuties(doc *hindsight.Document, signOffs []*hindsight.SignOff, id hindsight.Identity, role hindsight.SignOffRole) error {
+	given := make([]hindsight.SignOff, 0, len(signOffs))
+	for _, so := range signOffs {
+		given = append(given, *so)
 	}
-	signedBy := func(r hindsight.SignOffRole) bool {
-		for _, so := range signOffs {
-			if so.Role == r && so.SignedAt != nil && so.VoidedAt == nil && hindsight.SamePerson(so.Signer, id.Name) {
-				return true
-			}
-		}
-		return false
-	}
-	if role == hindsight.RoleFinalApproval && (hindsight.SamePerson(doc.Author, id.Name) || signedBy(hindsight.RoleAuthor)) {
-		return hindsight.Errorf(hindsight.EFORBIDDEN, "%s is the author of %s and may not give its final approval (review.allow_author_final_approval is false)", id.Name, doc.IncidentID)
-	}
-	if role == hindsight.RoleAuthor && signedBy(hindsight.RoleFinalApproval) {
-		return hindsight.Errorf(hindsight.EFORBIDDEN, "%s gave the final approval of %s and may not also sign as its author (review.allow_author_final_approval is false)", id.Name, doc.IncidentID)
+	if err := s.Policy.CheckSigner(role, id.Name, doc.Author, given); err != nil {
+		return hindsight.Errorf(hindsight.EFORBIDDEN, "%s of %s: %s", role.Label(), doc.IncidentID, hindsight.ErrorMessage(err))
 	}
 	return nil
 }

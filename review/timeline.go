@@ -28,7 +28,7 @@ func (s *Service) UpdateTimelineEvent(ctx context.Context, incidentID string, id
 		if cur == nil {
 			return hindsight.Errorf(hindsight.ENOTFOUND, "incident %s has no timeline event %d", incidentID, id)
 		}
-		if err := writable(ctx, tx, incidentID); err != nil {
+		if err := writable(ctx, tx, incidentID, "its timeline is read-only"); err != nil {
 			return err
 		}
 		cur.Time, cur.Type, cur.Phase = e.Time, e.Type, e.Phase

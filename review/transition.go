@@ -1,28 +1,39 @@
 package review
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/lint"
 )
 
-// TransitionDocument moves an incident's post-mortem to status to and
-// records a status_change timeline event and its history in the same
-// transaction. DRAFT → UNDER REVIEW needs a clean lint (else a *LintError);
-// UNDER REVIEW → DRAFT needs a reason; UNDER REVIEW → APPROVED needs every
-// required sign-off signed and not voided. Errors: EINVALID (unknown status,
-// missing reason), ENOTFOUND, ECONFLICT (illegal transition saying why,
-// lint findings, missing sign-offs, ARCHIVED and read-only).
+// TransitionDocument moves an incident's post-mortem to status to, as the
+// context's identity, and records the change in history (review
+// bookkeeping stays out of the incident's own timeline). The caller needs
+// the role DocumentStatus.TransitionRole names (approver to approve,
+// archive, or reopen an approved record). DRAFT → UNDER REVIEW needs a
+// clean lint (else a *LintError); back to DRAFT needs a reason; UNDER
+// REVIEW → APPROVED needs every required sign-off signed, not voided, by
+// different people (unless the policy allows otherwise) and keeps the
+// Markdown as approved; APPROVED → DRAFT voids every sign-off. Errors:
+// EUNAUTHORIZED, EFORBIDDEN, EINVALID (unknown status, missing reason),
+// ENOTFOUND, ECONFLICT (illegal transition saying why, lint findings,
+// missing sign-offs, ARCHIVED and read-only).
 func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to hindsight.DocumentStatus, reason string) (*hindsight.Document, error) {
 	reason = strings.TrimSpace(reason)
 	if !to.Valid() {
 		return nil, hindsight.Errorf(hindsight.EINVALID, "unknown document status %q: use DRAFT, UNDER REVIEW, APPROVED or ARCHIVED", to)
 	}
+	id, err := requireIdentity(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var doc *hindsight.Document
 	var findings []Finding
-	err := s.Store.WithTx(ctx, func(tx hindsight.Services) error {
+	err = s.Store.WithTx(ctx, func(tx hindsight.Services) error {
 		pm, err := tx.FindPostmortem(ctx, incidentID)
 		if err != nil {
 			return err
@@ -34,32 +45,62 @@ func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to 
 		if err := from.CanTransition(to); err != nil {
 			return err
 		}
+		if need := from.TransitionRole(to); !id.Role.Allows(need) {
+			return hindsight.Errorf(hindsight.EFORBIDDEN, "%s has role %s; moving a post-mortem from %s to %s needs %s or above", id.Name, id.Role, from, to, need)
+		}
+		d := pm.Document
+		d.Status = to
 		switch to {
 		case hindsight.DocUnderReview:
-			if findings, err = s.lint(ctx, *pm); err != nil || len(findings) > 0 {
+			if findings, err = s.lint(ctx, *pm); err == nil {
+				findings = lint.Errors(findings) // warnings do not stop a review
+			}
+			if err != nil || len(findings) > 0 {
 				return errOrConflict(err)
 			}
 		case hindsight.DocDraft:
 			if reason == "" {
 				return hindsight.Errorf(hindsight.EINVALID, "a reason is required to send the post-mortem of %s back to DRAFT", incidentID)
 			}
+			if from == hindsight.DocApproved {
+				d.ApprovedAt, d.ApprovedMarkdown = nil, ""
+				if _, err := s.voidSignOffs(ctx, tx, incidentID, "sent back to DRAFT after approval: "+reason); err != nil {
+					return err
+				}
+			}
 		case hindsight.DocApproved:
 			if err := s.approvable(pm); err != nil {
 				return err
 			}
+			if err := s.keepApproved(pm, &d); err != nil {
+				return err
+			}
 		}
-		d := pm.Document
-		d.Status = to
 		if err := tx.UpdateDocument(ctx, &d, pm.Document.Version); err != nil {
 			return err
 		}
 		doc = &d
-		return tx.AddTimelineEvent(ctx, statusEvent(ctx, incidentID, "Post-mortem status", string(from), string(to), reason, s.now()))
+		return nil
 	})
 	if len(findings) > 0 {
 		return nil, newLintError(incidentID, findings)
 	}
 	return doc, err
+}
+
+// keepApproved renders the post-mortem as it is approved into d: the
+// record that GET …/postmortem.md serves from now on, byte for byte.
+func (s *Service) keepApproved(pm *hindsight.Postmortem, d *hindsight.Document) error {
+	now := s.now()
+	d.ApprovedAt = &now
+	view := *pm
+	view.Document = *d
+	var buf bytes.Buffer
+	if err := s.render(&buf, view); err != nil {
+		return err
+	}
+	d.ApprovedMarkdown = buf.String()
+	return nil
 }
 
 // errLintFindings stands for "lint found something": the transaction rolls
@@ -94,6 +135,9 @@ func (s *Service) approvable(pm *hindsight.Postmortem) error {
 		return hindsight.Errorf(hindsight.ECONFLICT, "the post-mortem of %s cannot be APPROVED yet: it needs the sign-offs of %s",
 			pm.Incident.ID, strings.Join(missing, ", "))
 	}
+	if err := s.Policy.CheckApproval(pm.Document.Author, pm.SignOffs); err != nil {
+		return hindsight.Errorf(hindsight.EFORBIDDEN, "the post-mortem of %s cannot be APPROVED: %s", pm.Incident.ID, hindsight.ErrorMessage(err))
+	}
 	return nil
 }
 
@@ -111,7 +155,7 @@ func (s *Service) TransitionIncident(ctx context.Context, incidentID string, to 
 		if err != nil {
 			return err
 		}
-		if err := writable(ctx, tx, incidentID); err != nil {
+		if err := writable(ctx, tx, incidentID, "the incident's status is part of the record"); err != nil {
 			return err
 		}
 		from := inc.Status

@@ -28,7 +28,8 @@ func TestService_TransitionDocument(t *testing.T) {
 		{"UnderReviewToUnderReview", r, r, "", hindsight.ECONFLICT, "cannot move from UNDER REVIEW to UNDER REVIEW"},
 		{"UnderReviewToApproved", r, a, "", "", ""},
 		{"UnderReviewToArchived", r, x, "", hindsight.ECONFLICT, "cannot move from UNDER REVIEW to ARCHIVED"},
-		{"ApprovedToDraft", a, d, "late change", hindsight.ECONFLICT, "cannot move from APPROVED to DRAFT"},
+		{"ApprovedToDraft", a, d, "late change", "", ""},
+		{"ApprovedToDraftWithoutReason", a, d, "", hindsight.EINVALID, "a reason is required"},
 		{"ApprovedToUnderReview", a, r, "", hindsight.ECONFLICT, "cannot move from APPROVED to UNDER REVIEW"},
 		{"ApprovedToApproved", a, a, "", hindsight.ECONFLICT, "cannot move from APPROVED to APPROVED"},
 		{"ApprovedToArchived", a, x, "", "", ""},
@@ -45,7 +46,9 @@ func TestService_TransitionDocument(t *testing.T) {
 				f.mustDocumentAt(t, id, tt.from)
 				before, _, err := f.store.FindRevisions(context.Background(), hindsight.RevisionFilter{IncidentID: id})
 				ok(t, err)
-				doc, err := f.svc.TransitionDocument(editor, id, tt.to, tt.reason)
+				eventsBefore, err := f.store.FindTimeline(context.Background(), id)
+				ok(t, err)
+				doc, err := f.svc.TransitionDocument(mover(tt.from, tt.to), id, tt.to, tt.reason)
 				if tt.code != "" {
 					wantCode(t, err, tt.code, tt.text)
 					stored, _ := f.store.FindDocument(context.Background(), id)
@@ -58,11 +61,20 @@ func TestService_TransitionDocument(t *testing.T) {
 				if doc.Status != tt.to {
 					t.Fatalf("status %s, want %s", doc.Status, tt.to)
 				}
-				wantStatusEvent(t, f, id, "Post-mortem status", string(tt.from)+" → "+string(tt.to), "eddie")
+				// Review bookkeeping is history, not an event of the incident.
+				eventsAfter, err := f.store.FindTimeline(context.Background(), id)
+				ok(t, err)
+				if len(eventsAfter) != len(eventsBefore) {
+					t.Fatalf("timeline went from %d to %d events: review bookkeeping leaked into the incident's timeline", len(eventsBefore), len(eventsAfter))
+				}
 				after, _, err := f.store.FindRevisions(context.Background(), hindsight.RevisionFilter{IncidentID: id, Page: hindsight.Page{Limit: 1000}})
 				ok(t, err)
 				if len(after) <= len(before) {
 					t.Fatalf("no history written: %d revisions before, %d after", len(before), len(after))
+				}
+				last := after[len(after)-1]
+				if want := hindsight.ActorFromContext(mover(tt.from, tt.to)); last.Entity != hindsight.EntityDocument || last.Actor != want {
+					t.Fatalf("last revision %s by %s, want the document by %s", last.Entity, last.Actor, want)
 				}
 			})
 		}
@@ -81,6 +93,44 @@ func wantStatusEvent(t *testing.T, f *fixture, id, event, action, actor string) 
 	if e.Type != hindsight.EventStatusChange || e.Event != event || !strings.HasPrefix(e.Action, action) || e.Actor != actor || e.CreatedBy != actor {
 		t.Fatalf("last event %+v, want %s %q by %s", e, event, action, actor)
 	}
+}
+
+func TestService_TransitionDocumentRoles(t *testing.T) {
+	d, r, a, x := hindsight.DocDraft, hindsight.DocUnderReview, hindsight.DocApproved, hindsight.DocArchived
+	tests := []struct {
+		name     string
+		from, to hindsight.DocumentStatus
+		ctx      context.Context
+		code     string
+	}{
+		{"ViewerSubmits", d, r, viewer, hindsight.EFORBIDDEN},
+		{"EditorSubmits", d, r, editor, ""},
+		{"EditorApproves", r, a, editor, hindsight.EFORBIDDEN},
+		{"ApproverApproves", r, a, approver, ""},
+		{"EditorArchives", a, x, editor, hindsight.EFORBIDDEN},
+		{"ApproverArchives", a, x, approver, ""},
+		{"EditorReopensRecord", a, d, editor, hindsight.EFORBIDDEN},
+		{"ApproverReopensRecord", a, d, approver, ""},
+		{"Anonymous", d, r, context.Background(), hindsight.EUNAUTHORIZED},
+	}
+	forEachEngine(t, func(t *testing.T, f *fixture) {
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				id := fmt.Sprintf("INCIDENT-20250930-0024-role%02d", i)
+				f.mustDocumentAt(t, id, tt.from)
+				_, err := f.svc.TransitionDocument(tt.ctx, id, tt.to, "a reason")
+				if tt.code == "" {
+					ok(t, err)
+					return
+				}
+				wantCode(t, err, tt.code, "")
+				stored, _ := f.store.FindDocument(context.Background(), id)
+				if stored.Status != tt.from {
+					t.Fatalf("refused move changed the status to %s", stored.Status)
+				}
+			})
+		}
+	})
 }
 
 func TestService_TransitionIncident(t *testing.T) {
@@ -132,6 +182,10 @@ func TestService_TransitionIncident(t *testing.T) {
 			f.mustDocumentAt(t, id, hindsight.DocArchived)
 			_, err := f.svc.TransitionIncident(editor, id, hindsight.IncidentResolved, "")
 			wantCode(t, err, hindsight.ECONFLICT, "ARCHIVED and read-only")
+			id = "INCIDENT-20250930-0024-approved"
+			f.mustDocumentAt(t, id, hindsight.DocApproved)
+			_, err = f.svc.TransitionIncident(editor, id, hindsight.IncidentResolved, "")
+			wantCode(t, err, hindsight.ECONFLICT, "back to DRAFT first")
 		})
 	})
 }

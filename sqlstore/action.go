@@ -67,7 +67,8 @@ func (tx *Tx) FindActionItems(ctx context.Context, f hindsight.ActionFilter) ([]
 		where, args = append(where, "incident_id = ?"), append(args, f.IncidentID)
 	}
 	if f.Owner != "" {
-		where, args = append(where, "owner = ?"), append(args, f.Owner)
+		// Owners match as people do: with or without "@", in any case.
+		where, args = append(where, "LOWER(LTRIM(owner, '@')) = ?"), append(args, hindsight.PersonKey(f.Owner))
 	}
 	if f.Status != "" {
 		if !f.Status.Valid() {

@@ -9,22 +9,23 @@ import (
 	"github.com/hindsight-sre/hindsight"
 )
 
-const documentCols = "incident_id, status, author, generator, generated_at, narrative, next_review_date, timeline_edited, summary_edited, version, updated_at, updated_by"
+const documentCols = "incident_id, status, author, generator, generated_at, narrative, next_review_date, timeline_edited, summary_edited, version, updated_at, updated_by, approved_at, approved_markdown"
 
 func documentArgs(d *hindsight.Document) []any {
 	return []any{d.IncidentID, string(d.Status), d.Author, d.Generator, ts(d.GeneratedAt), jsonText(d.Narrative),
-		ts(d.NextReviewDate), d.TimelineEdited, d.SummaryEdited, d.Version, ts(d.UpdatedAt), d.UpdatedBy}
+		ts(d.NextReviewDate), d.TimelineEdited, d.SummaryEdited, d.Version, ts(d.UpdatedAt), d.UpdatedBy, tsPtr(d.ApprovedAt), d.ApprovedMarkdown}
 }
 
 func scanDocument(sc scanner) (*hindsight.Document, error) {
 	var d hindsight.Document
 	var narrative string
-	var generated, review, updated sql.NullInt64
+	var generated, review, updated, approved sql.NullInt64
 	if err := sc.Scan(&d.IncidentID, &d.Status, &d.Author, &d.Generator, &generated, &narrative, &review,
-		&d.TimelineEdited, &d.SummaryEdited, &d.Version, &updated, &d.UpdatedBy); err != nil {
+		&d.TimelineEdited, &d.SummaryEdited, &d.Version, &updated, &d.UpdatedBy, &approved, &d.ApprovedMarkdown); err != nil {
 		return nil, err
 	}
 	d.GeneratedAt, d.NextReviewDate, d.UpdatedAt = fromTS(generated), fromTS(review), fromTS(updated)
+	d.ApprovedAt = fromTSPtr(approved)
 	return &d, fromJSON(narrative, &d.Narrative)
 }
 
@@ -59,6 +60,7 @@ func (tx *Tx) CreateDocument(ctx context.Context, d *hindsight.Document) error {
 		return err
 	}
 	d.GeneratedAt, d.NextReviewDate = normalize(d.GeneratedAt), normalize(d.NextReviewDate)
+	d.ApprovedAt = normalizePtr(d.ApprovedAt)
 	d.Version, d.UpdatedAt, d.UpdatedBy = 1, tx.now, hindsight.ActorFromContext(ctx)
 	if err := tx.insertDocument(ctx, d); err != nil {
 		if hindsight.ErrorCode(err) == hindsight.ECONFLICT {
@@ -73,7 +75,7 @@ func (tx *Tx) CreateDocument(ctx context.Context, d *hindsight.Document) error {
 }
 
 func (tx *Tx) insertDocument(ctx context.Context, d *hindsight.Document) error {
-	_, err := tx.exec(ctx, "INSERT INTO documents ("+documentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documentArgs(d)...)
+	_, err := tx.exec(ctx, "INSERT INTO documents ("+documentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documentArgs(d)...)
 	return err
 }
 
@@ -101,11 +103,12 @@ func (tx *Tx) UpdateDocument(ctx context.Context, d *hindsight.Document, expecte
 		}
 	}
 	d.GeneratedAt, d.NextReviewDate = normalize(d.GeneratedAt), normalize(d.NextReviewDate)
+	d.ApprovedAt = normalizePtr(d.ApprovedAt)
 	d.Version, d.UpdatedAt, d.UpdatedBy = before.Version+1, tx.now, hindsight.ActorFromContext(ctx)
 	args := append(documentArgs(d)[1:], d.IncidentID)
 	if _, err := tx.exec(ctx, `UPDATE documents SET status = ?, author = ?, generator = ?, generated_at = ?, narrative = ?,
-		next_review_date = ?, timeline_edited = ?, summary_edited = ?, version = ?, updated_at = ?, updated_by = ?
-		WHERE incident_id = ?`, args...); err != nil {
+		next_review_date = ?, timeline_edited = ?, summary_edited = ?, version = ?, updated_at = ?, updated_by = ?,
+		approved_at = ?, approved_markdown = ? WHERE incident_id = ?`, args...); err != nil {
 		return err
 	}
 	if err := tx.record(ctx, d.IncidentID, hindsight.EntityDocument, d.IncidentID, d.Version, before, d); err != nil {

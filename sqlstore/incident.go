@@ -10,15 +10,15 @@ import (
 )
 
 // incidentCols are the stored columns of an incident, in incidentArgs order.
-const incidentCols = "id, title, alert_name, severity, status, summary, description, services, regions, labels, links, group_key, author, started_at, resolved_at, created_at, updated_at, version"
+const incidentCols = "id, title, alert_name, severity, status, summary, description, services, regions, labels, links, group_key, author, started_at, resolved_at, created_at, updated_at, version, recurrence_of"
 
 // incidentSelect selects incidentCols from incidents aliased i.
-const incidentSelect = "SELECT i.id, i.title, i.alert_name, i.severity, i.status, i.summary, i.description, i.services, i.regions, i.labels, i.links, i.group_key, i.author, i.started_at, i.resolved_at, i.created_at, i.updated_at, i.version FROM incidents i"
+const incidentSelect = "SELECT i.id, i.title, i.alert_name, i.severity, i.status, i.summary, i.description, i.services, i.regions, i.labels, i.links, i.group_key, i.author, i.started_at, i.resolved_at, i.created_at, i.updated_at, i.version, i.recurrence_of FROM incidents i"
 
 func incidentArgs(inc *hindsight.Incident) []any {
 	return []any{inc.ID, inc.Title, inc.AlertName, string(inc.Severity), string(inc.Status), inc.Summary, inc.Description,
 		jsonText(inc.Services), jsonText(inc.Regions), jsonText(inc.Labels), jsonText(inc.Links),
-		inc.GroupKey, inc.Author, ts(inc.StartedAt), tsPtr(inc.ResolvedAt), ts(inc.CreatedAt), ts(inc.UpdatedAt), inc.Version}
+		inc.GroupKey, inc.Author, ts(inc.StartedAt), tsPtr(inc.ResolvedAt), ts(inc.CreatedAt), ts(inc.UpdatedAt), inc.Version, inc.RecurrenceOf}
 }
 
 // scanner is what *sql.Row and *sql.Rows have in common.
@@ -32,7 +32,7 @@ func scanIncidentAnd(sc scanner, extra ...any) (*hindsight.Incident, error) {
 	var services, regions, labels, links string
 	var started, resolved, created, updated sql.NullInt64
 	if err := sc.Scan(append([]any{&inc.ID, &inc.Title, &inc.AlertName, &inc.Severity, &inc.Status, &inc.Summary, &inc.Description,
-		&services, &regions, &labels, &links, &inc.GroupKey, &inc.Author, &started, &resolved, &created, &updated, &inc.Version}, extra...)...); err != nil {
+		&services, &regions, &labels, &links, &inc.GroupKey, &inc.Author, &started, &resolved, &created, &updated, &inc.Version, &inc.RecurrenceOf}, extra...)...); err != nil {
 		return nil, err
 	}
 	inc.StartedAt, inc.ResolvedAt = fromTS(started), fromTSPtr(resolved)
@@ -107,7 +107,7 @@ func (tx *Tx) insertIncident(ctx context.Context, inc *hindsight.Incident) error
 	var seq int64
 	// ON CONFLICT DO NOTHING: a taken ID is ECONFLICT without aborting the
 	// transaction, so that the caller may try another.
-	err := tx.queryRow(ctx, "INSERT INTO incidents ("+incidentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq",
+	err := tx.queryRow(ctx, "INSERT INTO incidents ("+incidentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq",
 		incidentArgs(inc)...).Scan(&seq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return hindsight.Errorf(hindsight.ECONFLICT, "incident %s already exists", inc.ID)
@@ -170,7 +170,7 @@ func (tx *Tx) UpdateIncident(ctx context.Context, inc *hindsight.Incident, expec
 	args := append(incidentArgs(inc)[1:], inc.ID)
 	if _, err := tx.exec(ctx, `UPDATE incidents SET title = ?, alert_name = ?, severity = ?, status = ?, summary = ?,
 		description = ?, services = ?, regions = ?, labels = ?, links = ?, group_key = ?, author = ?, started_at = ?,
-		resolved_at = ?, created_at = ?, updated_at = ?, version = ? WHERE id = ?`, args...); err != nil {
+		resolved_at = ?, created_at = ?, updated_at = ?, version = ?, recurrence_of = ? WHERE id = ?`, args...); err != nil {
 		return err
 	}
 	if err := tx.indexServices(ctx, seq, inc); err != nil {
@@ -247,10 +247,16 @@ func incidentConditions(f hindsight.IncidentFilter, joined bool) (string, []any,
 		where, args = append(where, col("severity")+" = ?"), append(args, string(f.Severity))
 	}
 	if f.Service != "" && joined {
-		where, args = append(where, "sv.service = ?"), append(args, f.Service)
+		where, args = append(where, "lower(sv.service) = lower(?)"), append(args, f.Service)
 	} else if f.Service != "" {
-		where = append(where, "i.seq IN (SELECT incident_seq FROM incident_services WHERE service = ?)")
+		where = append(where, "i.seq IN (SELECT incident_seq FROM incident_services WHERE lower(service) = lower(?))")
 		args = append(args, f.Service)
+	}
+	if cond, arg, err := postmortemCondition(f.PostmortemStatus, joined); err != nil {
+		v.Add("postmortem_status", "%s", err.Error())
+	} else if cond != "" {
+		where = append(where, cond)
+		args = append(args, arg...)
 	}
 	if !f.StartedFrom.IsZero() {
 		where, args = append(where, col("started_at")+" >= ?"), append(args, ts(f.StartedFrom))
@@ -304,6 +310,16 @@ func (tx *Tx) FindPostmortem(ctx context.Context, incidentID string) (*hindsight
 	}
 	if impact != nil {
 		pm.Impact = &impact.Impact
+	}
+	if pm.Changes, err = tx.changesBefore(ctx, pm); err != nil {
+		return nil, err
+	}
+	attachments, err := tx.FindAttachments(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	if len(attachments) > 0 {
+		pm.Attachments = derefAll(attachments)
 	}
 	return pm, nil
 }

@@ -11,12 +11,6 @@ import (
 	"github.com/hindsight-sre/hindsight/storetest"
 )
 
-// forEachStore runs fn on a fresh SQLite store and a fresh PostgreSQL one.
-func forEachStore(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
-	t.Run("SQLite", func(t *testing.T) { t.Parallel(); fn(t, MustOpenDB(t)) })
-	t.Run("PostgreSQL", func(t *testing.T) { t.Parallel(); fn(t, MustOpenPostgres(t)) })
-}
-
 // TestFindTokenByHash_UseThrottled: a token's last use is written at most
 // once a minute, so a client's requests are reads, not writes.
 func TestFindTokenByHash_UseThrottled(t *testing.T) {

@@ -4,21 +4,22 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
 )
 
-const tokenCols = "name, role, hash, created_at, last_used_at"
+const tokenCols = "name, role, hash, created_at, last_used_at, display, handle"
 
 func tokenArgs(t *hindsight.APIToken) []any {
-	return []any{t.Name, t.Role, t.Hash, ts(t.CreatedAt), tsPtr(t.LastUsedAt)}
+	return []any{t.Name, t.Role, t.Hash, ts(t.CreatedAt), tsPtr(t.LastUsedAt), t.Display, t.Handle}
 }
 
 func scanToken(sc scanner) (*hindsight.APIToken, error) {
 	var t hindsight.APIToken
 	var created, used sql.NullInt64
-	if err := sc.Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &created, &used); err != nil {
+	if err := sc.Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &created, &used, &t.Display, &t.Handle); err != nil {
 		return nil, err
 	}
 	t.CreatedAt, t.LastUsedAt = fromTS(created), fromTSPtr(used)
@@ -31,6 +32,7 @@ func (tx *Tx) CreateToken(ctx context.Context, t *hindsight.APIToken) error {
 		return err
 	}
 	t.CreatedAt, t.LastUsedAt = tx.now, nil
+	t.Handle, t.Display = hindsight.HandleName(t.Handle), strings.TrimSpace(t.Display)
 	if err := tx.insertToken(ctx, t); err != nil {
 		if hindsight.ErrorCode(err) == hindsight.ECONFLICT {
 			return hindsight.Errorf(hindsight.ECONFLICT, "a token named %q already exists", t.Name)
@@ -42,11 +44,11 @@ func (tx *Tx) CreateToken(ctx context.Context, t *hindsight.APIToken) error {
 
 func (tx *Tx) insertToken(ctx context.Context, t *hindsight.APIToken) error {
 	if t.ID != 0 {
-		_, err := tx.exec(ctx, "INSERT INTO api_tokens (id, "+tokenCols+") VALUES (?, ?, ?, ?, ?, ?)",
+		_, err := tx.exec(ctx, "INSERT INTO api_tokens (id, "+tokenCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 			append([]any{t.ID}, tokenArgs(t)...)...)
 		return err
 	}
-	err := tx.queryRow(ctx, "INSERT INTO api_tokens ("+tokenCols+") VALUES (?, ?, ?, ?, ?) RETURNING id", tokenArgs(t)...).Scan(&t.ID)
+	err := tx.queryRow(ctx, "INSERT INTO api_tokens ("+tokenCols+") VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", tokenArgs(t)...).Scan(&t.ID)
 	return tx.d.mapError(err)
 }
 

@@ -9,7 +9,7 @@ import (
 func init() { register(newExportCmd) }
 
 func newExportCmd(g *globals) *cobra.Command {
-	var dsn, format string
+	var dsn, format, graphsDir string
 	cmd := &cobra.Command{
 		Use:   "export [INCIDENT-ID]",
 		Short: "Write one post-mortem as Markdown, HTML or JSON, or the whole store as a JSON backup",
@@ -17,7 +17,7 @@ func newExportCmd(g *globals) *cobra.Command {
   --format md    the Markdown document, rendered from the stored incident,
                  timeline, action items, sign-offs and narrative
   --format html  a standalone, sanitized, printable HTML page of that document
-                 (no scripts, no external resources)
+                 (no scripts, no external resources; graphs inline)
   --format json  the post-mortem as JSON (see docs/import-export.md)
 
 Without an INCIDENT-ID, write everything in the store (incidents, documents,
@@ -27,13 +27,13 @@ backup, read from one consistent snapshot; "hindsight import" loads it into
 an empty store on either engine. Web UI sessions are left out: a restore
 signs everyone out. Only --format json is possible then.`,
 		Example: `  hindsight export INCIDENT-20250930-0024-highapierrorrate --format html > outage.html
-  hindsight export INCIDENT-20250930-0024-highapierrorrate --format md
+  hindsight export INCIDENT-20250930-0024-highapierrorrate --format md --graphs-dir postmortems > postmortems/outage.md
   hindsight export --db ./hindsight.db --format json > backup.json
   hindsight export --db postgres://hindsight@127.0.0.1/hindsight > backup.json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				return exportPostmortem(cmd, g, dsn, args[0], format)
+				return exportPostmortem(cmd, g, dsn, args[0], format, graphsDir)
 			}
 			if format != "json" {
 				return storeFailure("", hindsight.Errorf(hindsight.EINVALID,
@@ -52,5 +52,6 @@ signs everyone out. Only --format json is possible then.`,
 	}
 	addDBFlag(cmd, &dsn)
 	cmd.Flags().StringVar(&format, "format", "json", "output format: md, html or json with an INCIDENT-ID; json without")
+	cmd.Flags().StringVar(&graphsDir, "graphs-dir", "", "with an INCIDENT-ID, also write its graphs as the document references them: DIR/INCIDENT-ID/error-ratio.svg (and .png where rsvg-convert or inkscape is installed)")
 	return cmd
 }

@@ -4,17 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/chart"
+	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/markdown"
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
 // exportPostmortem writes one incident's post-mortem in format (md, html or
 // json) to stdout.
-func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format string) error {
+func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format, graphsDir string) error {
 	if format != "md" && format != "html" && format != "json" {
 		return storeFailure("", hindsight.Errorf(hindsight.EINVALID, "unknown --format %q: use md, html or json", format))
 	}
@@ -44,30 +47,38 @@ func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format string) er
 	// The objectives are configuration, not stored: every format shows the
 	// configured ones, as GET …/postmortem.{md,html,json} do.
 	pm.SLO = cfg.SLOFor(first(pm.Incident.Services))
-	out, err := formatPostmortem(*pm, format, tmpl)
+	docs := &importer.Service{Store: s, Render: func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, tmpl) }}
+	var md bytes.Buffer
+	if err := docs.Export(cmd.Context(), *pm, &md); err != nil {
+		return storeFailure("export "+id, err)
+	}
+	out, err := formatPostmortem(*pm, format, md.Bytes())
 	if err != nil {
 		return storeFailure("export "+id, err)
+	}
+	if graphsDir != "" {
+		written, err := writeGraphs(cmd.Context(), graphsDir, pm)
+		if err != nil {
+			return storeFailure("export "+id, err)
+		}
+		fmt.Fprint(g.stderr, graphsNote(written))
 	}
 	_, err = g.stdout.Write(out)
 	return err
 }
 
-// formatPostmortem renders pm as md, html or json.
-func formatPostmortem(pm hindsight.Postmortem, format string, tmpl *postmortem.Template) ([]byte, error) {
+// formatPostmortem writes pm, whose Markdown is md, as md, html or json.
+func formatPostmortem(pm hindsight.Postmortem, format string, md []byte) ([]byte, error) {
 	if format == "json" {
 		out, err := json.MarshalIndent(pm, "", "  ")
 		return append(out, '\n'), err
 	}
-	var md bytes.Buffer
-	if err := postmortem.Render(&md, pm, tmpl); err != nil {
-		return nil, err
-	}
 	if format == "md" {
-		return md.Bytes(), nil
+		return md, nil
 	}
-	page, err := markdown.Page(fmt.Sprintf("Post-mortem: %s (%s)", pm.Incident.Title, pm.Incident.ID), md.Bytes())
+	page, err := markdown.Page(fmt.Sprintf("Post-mortem: %s (%s)", pm.Incident.Title, pm.Incident.ID), md)
 	if err != nil {
 		return nil, err
 	}
-	return page, nil
+	return chart.InlineGraphs(page, pm.Incident.ID, pm.Impact), nil
 }
