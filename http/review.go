@@ -115,20 +115,20 @@ func decodeJSON(r *http.Request, v any) error {
 
 // registerReviewRoutes adds the review workflow's JSON API.
 func (s *Server) registerReviewRoutes() {
-	v, e := hindsight.RoleViewer, hindsight.RoleEditor
+	e := hindsight.RoleEditor
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/transitions", s.require(e, s.handleDocumentTransition))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/status", s.require(e, s.handleIncidentStatus))
 	s.mux.HandleFunc("PUT /api/v1/incidents/{id}/narrative", s.require(e, s.handleNarrativePut))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/placeholders/dismiss", s.require(e, s.handlePlaceholderDismiss))
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/signoffs", s.require(v, s.handleSignOffList))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/signoffs", s.readable(s.handleSignOffList))
 	// Editors may sign as author; the service asks approver for the rest.
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/signoffs", s.require(e, s.handleSignOffCreate))
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/timeline", s.require(v, s.handleTimelineList))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/timeline", s.readable(s.handleTimelineList))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/timeline", s.require(e, s.handleTimelineAdd))
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/lint", s.require(v, s.handleLint))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/lint", s.readable(s.handleLint))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/followup", s.require(e, s.handleFollowUp))
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/revisions", s.require(v, s.handleRevisions))
-	s.registerActionRoutes(v, e)
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/revisions", s.readable(s.handleRevisions))
+	s.registerActionRoutes(e)
 }
 
 // transitionRequest is the body of the two status routes.

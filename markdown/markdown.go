@@ -96,9 +96,11 @@ a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em;word-break:br
 h1,h2,h3{break-after:avoid}tr,pre,img{break-inside:avoid}thead{display:table-header-group}@page{margin:1.8cm}}`
 
 // PageCSP is the Content-Security-Policy that a StandalonePage needs and no
-// more: its one inline stylesheet (by hash), images over HTTPS or inline,
-// no scripts, frames, forms, fonts or connections.
-var PageCSP = "default-src 'none'; style-src '" + styleHash() + "'; img-src https: data:; " +
+// more: its one inline stylesheet (by hash), images from the server that
+// sends it or inline (data:), never from another site (an image URL in a
+// document would tell its host who reads the post-mortem, and when), no
+// scripts, frames, forms, fonts or connections.
+var PageCSP = "default-src 'none'; style-src '" + styleHash() + "'; img-src 'self' data:; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // styleHash is the CSP source expression of printCSS.
