@@ -45,7 +45,9 @@ func alertWith(labels map[string]string, startsAt, endsAt, groupKey string) stri
 // hostileCases is the table: the webhook and every API write, each with
 // input that no engine can store or no caller should be able to store.
 func hostileCases() []hostileCase {
-	crit := func(name string) map[string]string { return map[string]string{"alertname": name, "severity": "critical"} }
+	crit := func(name string) map[string]string {
+		return map[string]string{"alertname": name, "severity": "critical"}
+	}
 	const never, key = "0001-01-01T00:00:00Z", `{}:{alertname="X"}`
 	long := strings.Repeat("A", 2000)
 	wh := func(name, body, field string) hostileCase {
