@@ -2,6 +2,8 @@ package hindsight
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -73,4 +75,25 @@ func plural(n int, unit string) string {
 		return fmt.Sprintf("%d %s", n, unit)
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+var durationTextRE = regexp.MustCompile(`^(?:(\d+)\s*hours?)?\s*(?:(\d+(?:\.\d+)?)\s*min(?:ute)?s?)?$`)
+
+// ParseDurationText reads a duration as FormatDuration and people write it
+// ("1 hour 25 minutes", "46 minutes", "2 hours") and returns it in minutes.
+func ParseDurationText(s string) (float64, bool) {
+	m := durationTextRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil || (m[1] == "" && m[2] == "") {
+		return 0, false
+	}
+	var minutes float64
+	if m[1] != "" {
+		h, _ := strconv.Atoi(m[1])
+		minutes = float64(h) * 60
+	}
+	if m[2] != "" {
+		v, _ := strconv.ParseFloat(m[2], 64)
+		minutes += v
+	}
+	return minutes, true
 }

@@ -134,4 +134,9 @@ type Postmortem struct {
 	FollowUp *FollowUp `json:"follow_up,omitempty"`
 	// Impact is the measured impact, nil until it is computed.
 	Impact *Impact `json:"impact,omitempty"`
+	// Changes are the reported changes to the incident's services in the
+	// window before its impact start, latest first.
+	Changes []Change `json:"changes,omitempty"`
+	// Attachments are the incident's attachments, without their data.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/chart"
 	safemd "github.com/hindsight-sre/hindsight/markdown"
 )
 
@@ -47,7 +48,7 @@ func (s *Server) handlePostmortemHTML(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var md bytes.Buffer
-	if err := s.Render(&md, *pm); err != nil {
+	if err := s.documentMarkdown(r.Context(), &md, *pm); err != nil {
 		Error(w, r, err)
 		return
 	}
@@ -56,6 +57,7 @@ func (s *Server) handlePostmortemHTML(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
+	page = chart.InlineGraphs(page, pm.Incident.ID, pm.Impact)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", safemd.PageCSP)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/hindsight-sre/hindsight"
 )
@@ -69,7 +70,13 @@ func parseIncidentFilter(q url.Values) (hindsight.IncidentFilter, error) {
 		}
 		f.Severity = sev
 	}
-	f.Service = q.Get("service")
+	f.Service = strings.TrimSpace(q.Get("service"))
+	if s := strings.ToUpper(strings.TrimSpace(q.Get("postmortem_status"))); s != "" {
+		f.PostmortemStatus = hindsight.DocumentStatus(s)
+		if !f.PostmortemStatus.Valid() && f.PostmortemStatus != hindsight.PostmortemNone {
+			v.Add("postmortem_status", "must be DRAFT, UNDER REVIEW, APPROVED, ARCHIVED or NONE")
+		}
+	}
 	if s := q.Get("from"); s != "" {
 		t, err := hindsight.ParseTime(s)
 		if err != nil {
@@ -125,12 +132,7 @@ func (s *Server) handlePostmortemMarkdown(w http.ResponseWriter, r *http.Request
 		return
 	}
 	var buf bytes.Buffer
-	if s.Documents != nil {
-		err = s.Documents.Export(r.Context(), *pm, &buf)
-	} else {
-		err = s.Render(&buf, *pm)
-	}
-	if err != nil {
+	if err := s.documentMarkdown(r.Context(), &buf, *pm); err != nil {
 		Error(w, r, err)
 		return
 	}

@@ -40,8 +40,13 @@ func describe(rev *hindsight.Revision, changes []fieldChange) activity {
 	if name == "" {
 		name = rev.Entity
 	}
+	created := len(rev.Before) == 0 || string(rev.Before) == "null"
 	switch {
-	case len(rev.Before) == 0 || string(rev.Before) == "null":
+	case rev.Entity == "impact" && created:
+		a.What = "measured the impact"
+	case rev.Entity == "impact":
+		a.What = "measured the impact again"
+	case created:
 		a.What = "created " + name + titleOf(rev.Entity, str)
 	case len(rev.After) == 0 || string(rev.After) == "null":
 		a.What = "deleted " + name
@@ -85,18 +90,24 @@ func titleOf(entity string, str func(string) string) string {
 func narrativeChanged(changes []fieldChange) string {
 	var labels []string
 	seen := map[string]bool{}
+	for _, sec := range narrativeSections { // in document order
+		for _, c := range changes {
+			if strings.TrimPrefix(c.Field, "narrative.") == sec.Key && !seen[sec.Key] {
+				seen[sec.Key] = true
+				labels = append(labels, sec.Label)
+			}
+		}
+	}
 	for _, c := range changes {
 		key := strings.TrimPrefix(c.Field, "narrative.")
-		label := key
-		if sec, err := findSection(key); err == nil {
-			label = sec.Label
-		} else if key == "dismissed_placeholders" {
-			label = "the template rows (dismissed one)"
+		if _, err := findSection(key); err == nil || seen[key] {
+			continue
 		}
-		if !seen[label] {
-			seen[label] = true
-			labels = append(labels, label)
+		seen[key] = true
+		if key == "dismissed_placeholders" {
+			key = "the template rows (dismissed)"
 		}
+		labels = append(labels, key)
 	}
 	if len(labels) == 0 {
 		return "the narrative"

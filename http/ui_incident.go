@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/chart"
 	"github.com/hindsight-sre/hindsight/review"
 )
 
@@ -39,6 +40,8 @@ type incidentPage struct {
 	Summary findingSummary
 	// Narrative is the state of each narrative section.
 	Narrative []editorSection
+	// Evidence is the Evidence panel: graphs, changes, attachments.
+	Evidence evidenceView
 }
 
 // signOffRow is one review role and where its sign-off stands.
@@ -77,7 +80,7 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 			s.uiError(w, r, v, err)
 			return
 		}
-		data.Document = renderMarkdown(md.String())
+		data.Document = template.HTML(chart.InlineGraphs([]byte(renderMarkdown(md.String())), pm.Incident.ID, pm.Impact))
 		if findings == nil && pm.Document.Status == hindsight.DocDraft && s.Workflow != nil {
 			if data.Findings, err = s.Workflow.LintPostmortem(r.Context(), id); err != nil {
 				s.uiError(w, r, v, err)
@@ -90,6 +93,7 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 	data.Parts = splitDocument(data.Document)
 	data.Facts = newIncidentFacts(pm, s.Now())
 	data.SignOffs = signOffRows(pm, v)
+	data.Evidence = s.newEvidenceView(pm)
 	flash := flashMessages[r.URL.Query().Get("done")]
 	s.render(w, r, status, "incident", page{Title: pm.Incident.Title, Nav: "incidents", Visitor: v, Flash: flash, Problem: problem, Data: data})
 }
@@ -99,6 +103,7 @@ var flashMessages = map[string]string{
 	"narrative": "Narrative saved.", "timeline": "Timeline event added.", "action": "Action item added.",
 	"status": "Status changed.", "signoff": "Signed off.", "dismiss": "Placeholder row dismissed.",
 	"incident-status": "Incident status changed.", "action-edit": "Action item saved.", "timeline-edit": "Timeline event saved.",
+	"attachment": "File attached.",
 }
 
 // signOffRows lists the four review roles with their sign-offs.

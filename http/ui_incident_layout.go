@@ -13,9 +13,12 @@ import (
 type incidentFacts struct {
 	Duration string
 	// Availability, ErrorRate and LatencyP95 are the measured figures,
-	// rounded for people; Measured is false until the impact is measured.
+	// rounded for people, or "not measured"; Measured is false until the
+	// impact is measured, and NotMeasured gives the first reason a figure
+	// could not be measured.
 	Availability, ErrorRate, LatencyP95 string
 	Measured                            bool
+	NotMeasured                         string
 	// OpenActions counts the action items not done or dropped; Overdue
 	// those past their due date.
 	OpenActions, Actions, Overdue int
@@ -31,7 +34,16 @@ func newIncidentFacts(pm *hindsight.Postmortem, now time.Time) incidentFacts {
 	}
 	if imp := pm.Impact; imp != nil {
 		f.Measured = true
-		f.Availability, f.ErrorRate, f.LatencyP95 = imp.Availability.String(), imp.PeakErrorRate.String(), imp.LatencyP95.String()
+		text := func(fig hindsight.Figure) string {
+			if fig.Measured {
+				return fig.String()
+			}
+			if f.NotMeasured == "" {
+				f.NotMeasured = fig.String()
+			}
+			return "not measured"
+		}
+		f.Availability, f.ErrorRate, f.LatencyP95 = text(imp.Availability), text(imp.PeakErrorRate), text(imp.LatencyP95)
 	}
 	for i := range pm.Actions {
 		a := &pm.Actions[i]
@@ -59,7 +71,8 @@ type docPart struct {
 
 // docPanels are the panels placed after the document section whose
 // heading contains the key.
-var docPanels = []struct{ Heading, Panel string }{{"Timeline", "timeline"}, {"Corrective Actions", "actions"}}
+var docPanels = []struct{ Heading, Panel string }{{"Timeline", "timeline"}, {"Corrective Actions", "actions"},
+	{"Supporting Information", "evidence"}}
 
 // splitDocument cuts the rendered document before each "<h2" that starts
 // a line, and marks the sections after which the timeline and action

@@ -129,9 +129,10 @@ var viewFuncs = template.FuncMap{
 		}
 		return fmtTime(*t, "2006-01-02 15:04 UTC")
 	},
-	"add":  func(a, b int) int { return a + b },
-	"join": strings.Join,
-	"dict": dict,
+	"add":   func(a, b int) int { return a + b },
+	"join":  strings.Join,
+	"lower": strings.ToLower,
+	"dict":  dict,
 }
 
 // dict builds a map from key, value pairs, for passing several values to

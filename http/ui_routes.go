@@ -44,6 +44,7 @@ var uiRoutes = []uiRoute{
 	{"GET /incidents/{id}/timeline/{event}/edit", hindsight.RoleEditor, (*Server).uiEventEditPage},
 	{"POST /incidents/{id}/timeline/{event}", hindsight.RoleEditor, (*Server).uiEventEditSave},
 	{"POST /incidents/{id}/signoffs", hindsight.RoleEditor, (*Server).uiSignOff},
+	{uiAttachmentPattern, hindsight.RoleEditor, (*Server).uiAttachmentAdd},
 	{"POST /preview", hindsight.RoleEditor, (*Server).uiPreview},
 	{"GET /actions", hindsight.RoleViewer, (*Server).uiActionList},
 	{"GET /dashboard", hindsight.RoleViewer, (*Server).uiDashboard},
@@ -81,7 +82,7 @@ func (s *Server) uiHandler(rt uiRoute) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		write := r.Method != http.MethodGet && r.Method != http.MethodHead
 		if write {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormSize)
+			r.Body = http.MaxBytesReader(w, r.Body, s.uiBodyLimit(rt.Pattern))
 		}
 		v, err := s.identify(w, r)
 		if err != nil {

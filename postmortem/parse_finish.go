@@ -25,14 +25,7 @@ func (p *hsParser) finish() error {
 		return err
 	}
 	inc.StartedAt = start
-	if m := whenRE.FindStringSubmatch(p.when); m != nil && m[2] != placeholderTBD {
-		if end, ok := RowTime(m[2], start); ok {
-			if end.Before(start) && !strings.Contains(m[2], "-") {
-				end = end.AddDate(0, 0, 1) // "23:40 to 01:05": the next day
-			}
-			inc.ResolvedAt = &end
-		}
-	}
+	inc.ResolvedAt = endOf(p.when, start)
 	if inc.ID == "" {
 		inc.ID = hindsight.IncidentID(start, inc.Title)
 	}
@@ -58,19 +51,10 @@ func (p *hsParser) finish() error {
 }
 
 // start finds the incident start: the "When" line, else the incident ID,
-// else the "Date" line, else the generation time.
+// else the "Date" line (startOf, which lint shares), else the generation
+// time.
 func (p *hsParser) start() (time.Time, error) {
-	if m := whenRE.FindStringSubmatch(p.when); m != nil {
-		if t, ok := RowTime(m[1], time.Time{}); ok {
-			return t, nil
-		}
-	}
-	if m := idRE.FindStringSubmatch(p.idText); m != nil {
-		if t, err := time.ParseInLocation("200601021504", m[1]+m[2], time.UTC); err == nil {
-			return t, nil
-		}
-	}
-	if t, ok := parseDate(p.date); ok {
+	if t, ok := startOf(p.when, p.idText, p.date); ok {
 		return t, nil
 	}
 	if g, err := hindsight.ParseTime(strings.TrimSuffix(p.header["Post-Mortem generated on"], " UTC")); err == nil {

@@ -117,6 +117,9 @@ func (m *measuredDoc) figure(label string, unit hindsight.Unit, suffix string) h
 	if !ok {
 		return hindsight.NotMeasured(unit, "not in the document")
 	}
+	if text == hindsight.ReasonNotConfigured {
+		return hindsight.NotConfigured(unit)
+	}
 	if r, ok := strings.CutPrefix(text, "not measured: "); ok {
 		return hindsight.NotMeasured(unit, plainReason(r))
 	}
@@ -154,6 +157,9 @@ func (m *measuredDoc) impactStart() hindsight.Figure {
 // and note.
 func parseNote(s string) hindsight.Figure {
 	var f hindsight.Figure
+	if i := strings.LastIndex(s, " "+graphLinkText+"(<"); i >= 0 && strings.HasSuffix(s, ">).") {
+		s = s[:i]
+	}
 	if rest, ok := strings.CutPrefix(s, "Query: "); ok {
 		var qs []string
 		for {

@@ -380,3 +380,12 @@ func timeLayout(written []string, start time.Time) string {
 	}
 	return layout
 }
+
+// IsResponseEvent reports whether a timeline row's Event column names a
+// step of the response to an alert ("Detection", "Incident declared", "First
+// mitigation"…), which cannot precede the alert; "Issue started" and other
+// names are context, which may.
+func IsResponseEvent(event string) bool {
+	t, ok := eventTypes[strings.ToLower(strings.TrimSpace(event))]
+	return ok && t != hindsight.EventIssueStarted && t != hindsight.EventStatusChange
+}

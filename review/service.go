@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
@@ -22,7 +23,7 @@ type Service struct {
 	// Policy says who may sign which role and what approval needs.
 	Policy hindsight.SignOffPolicy
 	// Lint checks a post-mortem before it goes to review; nil means
-	// DocumentLint over Render: the lint package's whole rule set.
+	// lint.Document over Render: the lint package's whole rule set.
 	Lint LintFunc
 	// Render writes a post-mortem as Markdown; nil means the built-in
 	// template.
@@ -56,7 +57,7 @@ func (s *Service) lint(ctx context.Context, pm hindsight.Postmortem) ([]Finding,
 	if s.Lint != nil {
 		return s.Lint(ctx, pm)
 	}
-	return DocumentLint(s.render)(ctx, pm)
+	return lint.Document(s.render, s.now)(ctx, pm)
 }
 
 // requireIdentity returns the authenticated identity of ctx, or an

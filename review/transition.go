@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/lint"
 )
 
 // TransitionDocument moves an incident's post-mortem to status to, as the
@@ -51,7 +52,10 @@ func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to 
 		d.Status = to
 		switch to {
 		case hindsight.DocUnderReview:
-			if findings, err = s.lint(ctx, *pm); err != nil || len(findings) > 0 {
+			if findings, err = s.lint(ctx, *pm); err == nil {
+				findings = lint.Errors(findings) // warnings do not stop a review
+			}
+			if err != nil || len(findings) > 0 {
 				return errOrConflict(err)
 			}
 		case hindsight.DocDraft:

@@ -23,6 +23,7 @@ import (
 //	1: incidents, documents, timeline_events, action_items, sign_offs,
 //	   revisions, alert_states, alert_notifications, api_tokens, impacts.
 //	2: adds follow_ups, import_sources and reminders_sent.
+//	3: adds changes and attachments (their bytes base64 in "data").
 //
 // Import reads every version from backupFormatVersionMin on; a table that an
 // older version does not carry is left empty.
@@ -38,7 +39,7 @@ import (
 //     store imported into.
 const (
 	backupFormat           = "hindsight-backup"
-	backupFormatVersion    = 2
+	backupFormatVersion    = 3
 	backupFormatVersionMin = 1
 )
 
@@ -60,6 +61,9 @@ type backup struct {
 	FollowUps     []*hindsight.FollowUp `json:"follow_ups"`
 	ImportSources []*importSourceRow    `json:"import_sources"`
 	RemindersSent []*reminderRow        `json:"reminders_sent"`
+	// Since version 3.
+	Changes     []*hindsight.Change     `json:"changes"`
+	Attachments []*hindsight.Attachment `json:"attachments"`
 }
 
 // importSourceRow is one row of import_sources: the hash of the Markdown file
@@ -129,6 +133,9 @@ func sections(d *dialect) []section {
 		{"import_sources", "SELECT incident_id, path, sha256, imported_at, markdown, snapshot FROM import_sources" + by("incident_id"), scanImportSourceRow},
 		{"reminders_sent", "SELECT kind, subject, period, channel, token, claimed_at, lease_until, sent_at FROM reminders_sent" +
 			by("kind", "subject", "period", "channel"), scanReminderRow},
+		{"changes", "SELECT " + changeCols + " FROM changes ORDER BY id", func(sc scanner) (any, error) { return scanChange(sc) }},
+		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
+			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
 	}
 }
 
@@ -200,16 +207,26 @@ func scanNotification(sc scanner) (any, error) {
 	return &n, nil
 }
 
-// Export writes everything in the store, revisions and token hashes
-// included, as one JSON document read from one consistent snapshot. Web UI
-// sessions are left out on purpose: they are sign-ins, not data, and their
-// secrets must not travel in a backup (a restored store signs everyone out).
+// Export writes everything in the store, revisions, token hashes and raw
+// notification bodies included, as one JSON document read from one
+// consistent snapshot. Web UI sessions are left out on purpose: they are
+// sign-ins, not data, and their secrets must not travel in a backup (a
+// restored store signs everyone out). ExportWith leaves out more.
 func (s *Store) Export(ctx context.Context, w io.Writer) error {
+	return s.ExportWith(ctx, w, ExportOptions{Tokens: true, RawBodies: true})
+}
+
+// ExportWith writes the store as Export does, with the token hashes and
+// the raw notification bodies only when opts asks for them: without
+// Tokens, "api_tokens" is an empty array; without RawBodies, every
+// notification's body is empty (its fingerprint, group and incident stay,
+// so that a restore still recognises a re-delivered notification).
+func (s *Store) ExportWith(ctx context.Context, w io.Writer, opts ExportOptions) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	err := s.view(ctx, func(tx *Tx) error {
 		fmt.Fprintf(bw, "{\"format\":%q,\"format_version\":%d", backupFormat, backupFormatVersion)
 		for _, sec := range sections(s.d) {
-			if err := tx.exportSection(ctx, bw, sec); err != nil {
+			if err := tx.exportSection(ctx, bw, opts.apply(sec)); err != nil {
 				return err
 			}
 		}
@@ -374,6 +391,12 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 				string(v.Kind), v.Subject, v.Period, v.Channel, v.Token, ts(v.ClaimedAt), ts(v.LeaseUntil), tsPtr(v.SentAt))
 			return err
 		})
+	}
+	for _, v := range b.Changes {
+		steps = append(steps, func() error { return tx.insertChange(ctx, v) })
+	}
+	for _, v := range b.Attachments {
+		steps = append(steps, func() error { return tx.insertAttachment(ctx, v) })
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -85,6 +85,8 @@ var postgresDialect = &dialect{
 		sequenceReset("revisions", "id"),
 		sequenceReset("alert_notifications", "id"),
 		sequenceReset("api_tokens", "id"),
+		sequenceReset("changes", "id"),
+		sequenceReset("attachments", "id"),
 	},
 	serviceJoin: " FROM incident_services sv JOIN incidents i ON i.seq = sv.incident_seq",
 	mapError:    mapPostgresError,

@@ -33,6 +33,9 @@ type Store struct {
 	// Now is the clock stamped on every record and revision; tests replace
 	// it. Times are kept to the microsecond.
 	Now func() time.Time
+	// ChangesWindow is how long before an incident's impact start
+	// FindPostmortem lists reported changes (DefaultChangesWindow when 0).
+	ChangesWindow time.Duration
 
 	d *dialect
 	// write takes write transactions; read takes read-only ones. On SQLite

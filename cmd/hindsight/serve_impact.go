@@ -7,6 +7,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
+	"github.com/hindsight-sre/hindsight/evidence"
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/prometheus"
 )
@@ -26,6 +27,7 @@ const noPrometheusReason = "no Prometheus URL is configured"
 type impactStore interface {
 	hindsight.IncidentService
 	hindsight.ImpactService
+	hindsight.TimelineService
 }
 
 // impactComputer measures an incident's impact in Prometheus and stores it
@@ -62,13 +64,43 @@ func newImpactComputer(cfg *config.Config, store impactStore, now func() time.Ti
 	return c
 }
 
-// measure computes the impact of inc without storing it.
-func (c *impactComputer) measure(ctx context.Context, inc *hindsight.Incident) hindsight.Impact {
-	req := prometheus.RequestFor(c.config, inc, c.now())
+// measure computes the impact of inc without storing it: the figures,
+// and the evidence drawn around them (graphs, marks, links).
+func (c *impactComputer) measure(ctx context.Context, inc *hindsight.Incident) (hindsight.Impact, error) {
+	now := c.now()
+	req := prometheus.RequestFor(c.config, inc, now)
 	if c.client == nil {
-		return prometheus.NotConfigured(req, c.reason)
+		imp := prometheus.NotConfigured(req, c.reason)
+		from, to := hindsight.GraphWindow(imp, c.config.Evidence.GraphMargin.Std())
+		imp.Links = evidence.Links(c.config.Evidence, inc, from, to)
+		return imp, nil
 	}
-	return c.client.Impact(ctx, req)
+	imp := c.client.Impact(ctx, req)
+	events, err := c.store.FindTimeline(ctx, inc.ID)
+	if err != nil {
+		return imp, err
+	}
+	timeline := make([]hindsight.TimelineEvent, len(events))
+	for i, e := range events {
+		timeline[i] = *e
+	}
+	from, to := hindsight.GraphWindow(imp, c.config.Evidence.GraphMargin.Std())
+	end := to
+	if end.After(now) {
+		// The margin after the resolution is still to come: draw what
+		// there is and measure again once it has passed.
+		end, imp.GraphsUntil = now.UTC(), to
+	}
+	if end.After(from) {
+		imp.Graphs = c.client.Graphs(ctx, req, from, end)
+	}
+	imp.Marks = hindsight.GraphMarks(inc, timeline)
+	imp.Links = evidence.Links(c.config.Evidence, inc, from, to)
+	imp.PrometheusURL = c.config.Evidence.PrometheusURL
+	if imp.PrometheusURL == "" {
+		imp.PrometheusURL = c.config.Prometheus.URL
+	}
+	return imp, nil
 }
 
 // ComputeImpact measures the incident's impact now and stores it. A
@@ -79,7 +111,10 @@ func (c *impactComputer) ComputeImpact(ctx context.Context, incidentID string) (
 	if err != nil {
 		return nil, err
 	}
-	imp := c.measure(ctx, inc)
+	imp, err := c.measure(ctx, inc)
+	if err != nil {
+		return nil, err
+	}
 	attempts := 0
 	if prev, err := c.store.FindImpact(ctx, incidentID); err == nil {
 		attempts = prev.Attempts
@@ -90,6 +125,12 @@ func (c *impactComputer) ComputeImpact(ctx context.Context, incidentID string) (
 	r := &hindsight.ImpactRecord{IncidentID: incidentID, Impact: imp, ComputedAt: now, Attempts: attempts + 1}
 	if imp.Transient() && r.Attempts < hindsight.MaxImpactAttempts {
 		r.NeedsRetry, r.RetryAfter = true, now.Add(hindsight.ImpactRetryDelay(r.Attempts))
+	}
+	if !imp.GraphsUntil.IsZero() && r.Attempts < hindsight.MaxImpactAttempts {
+		// Redraw the graphs once their window has passed.
+		if due := imp.GraphsUntil.Add(time.Minute); !r.NeedsRetry || r.RetryAfter.Before(due) {
+			r.NeedsRetry, r.RetryAfter = true, due
+		}
 	}
 	if err := c.store.SaveImpact(ctx, r); err != nil {
 		return nil, err
@@ -102,70 +143,6 @@ func (c *impactComputer) ComputeImpact(ctx context.Context, incidentID string) (
 func (m *Main) wireImpact(s *hhttp.Server) {
 	m.impact = newImpactComputer(m.Config, m.Store, m.Now)
 	s.Impact = m.impact
-}
-
-// startImpact runs the impact worker until Close: one pass now, then one
-// every ImpactInterval. It never runs on a request's path, so a slow
-// Prometheus cannot slow webhook intake.
-func (m *Main) startImpact() {
-	interval := m.ImpactInterval
-	if interval <= 0 {
-		interval = DefaultImpactInterval
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ticker := time.NewTicker(interval)
-		defer ticker.Stop()
-		for {
-			m.impactPass(ctx)
-			select {
-			case <-ctx.Done():
-				return
-			case <-ticker.C:
-			}
-		}
-	}()
-	m.stopImpact = func() {
-		cancel()
-		<-done
-	}
-}
-
-// closeImpact stops the worker and waits for its pass to end.
-func (m *Main) closeImpact() {
-	if m.stopImpact != nil {
-		m.stopImpact()
-		m.stopImpact = nil
-	}
-}
-
-// impactPass measures the incidents that need it: resolved without an
-// impact, or with a retry due.
-func (m *Main) impactPass(ctx context.Context) {
-	now := time.Now()
-	if m.Now != nil {
-		now = m.Now()
-	}
-	ids, err := m.Store.FindIncidentsNeedingImpact(ctx, now, impactBatch)
-	if err != nil {
-		if ctx.Err() == nil {
-			m.logger().Warn("impact: cannot list incidents to measure; will retry", "err", err)
-		}
-		return
-	}
-	for _, id := range ids {
-		if ctx.Err() != nil {
-			return
-		}
-		r, err := m.impact.ComputeImpact(ctx, id)
-		if err != nil {
-			m.logger().Warn("impact: cannot measure incident; will retry", "incident", id, "err", err)
-			continue
-		}
-		logImpact(m.logger(), r)
-	}
 }
 
 // logImpact reports one computation and the figures left unmeasured.
