@@ -48,7 +48,7 @@ func (s *Server) handlePostmortemHTML(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var md bytes.Buffer
-	if err := s.Render(&md, *pm); err != nil {
+	if err := s.documentMarkdown(r.Context(), &md, *pm); err != nil {
 		Error(w, r, err)
 		return
 	}

@@ -132,12 +132,7 @@ func (s *Server) handlePostmortemMarkdown(w http.ResponseWriter, r *http.Request
 		return
 	}
 	var buf bytes.Buffer
-	if s.Documents != nil {
-		err = s.Documents.Export(r.Context(), *pm, &buf)
-	} else {
-		err = s.Render(&buf, *pm)
-	}
-	if err != nil {
+	if err := s.documentMarkdown(r.Context(), &buf, *pm); err != nil {
 		Error(w, r, err)
 		return
 	}

@@ -46,7 +46,7 @@ func (s *Server) uiPrint(w http.ResponseWriter, r *http.Request, v *visitor) {
 		return
 	}
 	var md bytes.Buffer
-	if err := s.Render(&md, *pm); err != nil {
+	if err := s.documentMarkdown(r.Context(), &md, *pm); err != nil {
 		s.uiError(w, r, v, err)
 		return
 	}
