@@ -41,6 +41,9 @@ type Server struct {
 	Registry *prometheus.Registry
 	// Now is the clock; tests inject their own.
 	Now func() time.Time
+	// Log receives one line per webhook request, and one debug line per
+	// other request (logging.go); nil means slog.Default().
+	Log *slog.Logger
 
 	// Intake stores Alertmanager notifications.
 	Intake AlertIntake
@@ -48,6 +51,11 @@ type Server struct {
 	WebhookAuth WebhookAuth
 	// WebhookBodyLimit bounds a notification's size; 0 means 5 MiB.
 	WebhookBodyLimit int64
+	// WebhookInflightLimit bounds the bytes of notifications being read
+	// and stored at once (each counts its Content-Length, or the body
+	// limit without one); beyond it the webhook answers 503 with
+	// Retry-After. 0 means DefaultWebhookInflightLimit.
+	WebhookInflightLimit int64
 	// Incidents and Postmortems serve the JSON API and documents.
 	Incidents hindsight.IncidentService
 	// Tokens authenticates API tokens.
@@ -97,11 +105,20 @@ type Server struct {
 	// off only for a server reached over plain http://127.0.0.1.
 	SecureCookies bool
 
-	webhook     *webhookMetrics
-	views       viewSet
-	crossOrigin *http.CrossOriginProtection
-	dashboard   dashboardCache
+	webhook *webhookMetrics
+	// webhookBodies is the webhook's in-flight body budget.
+	webhookBodies bodyBudget
+	// proxySessions is the session reused for each proxy user.
+	proxySessions proxySessions
+	views         viewSet
+	crossOrigin   *http.CrossOriginProtection
+	dashboard     dashboardCache
 }
+
+// DefaultWebhookInflightLimit is the webhook's in-flight budget when
+// Server.WebhookInflightLimit is 0: twelve notifications at the default
+// 5 MiB body limit, or thousands of ordinary ones.
+const DefaultWebhookInflightLimit = 64 << 20
 
 // NewServer returns a server with its routes registered.
 func NewServer() *Server {
@@ -136,8 +153,12 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }
+
+// webhookPath is the Alertmanager webhook's path.
+const webhookPath = "/api/v1/alerts/alertmanager"
 
 // Handler returns the server's root handler, for tests that use httptest:
 // the routes behind the same edge (security headers, identity headers
@@ -151,7 +172,7 @@ func (s *Server) Open() (err error) {
 	}
 	go func() {
 		if err := s.server.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			slog.Error("http server stopped", "err", err)
+			s.log().Error("http server stopped", "err", err)
 		}
 	}()
 	return nil
@@ -190,7 +211,7 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 		defer cancel()
 		if err := s.Store.Ping(ctx); err != nil {
-			slog.Warn("store not ready", "err", err)
+			s.log().Warn("store not ready", "err", err)
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "store unreachable"})
 			return
 		}

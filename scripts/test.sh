@@ -44,6 +44,7 @@ FUZZ_TARGETS=(
 	"./postmortem FuzzParse 10s"
 	"./internal/fuzz FuzzDecodeBytes 10s"
 	"./lint FuzzCheck 10s"
+	". FuzzSearchTerms 10s"
 )
 
 # go test -fuzz spends -fuzzminimizetime (default 60s) minimising every new
@@ -363,6 +364,69 @@ run_fuzz() {
 	printf '  %s\n' "${summary[@]}"
 }
 
+# check_prometheus_rules validates Hindsight's own alerting rules and runs
+# their unit tests (promtool comes with the Debian prometheus package).
+check_prometheus_rules() {
+	local promtool=/usr/bin/promtool
+	if [[ ! -x "${promtool}" ]]; then
+		missing_component "promtool not found at ${promtool} (apt-get install -y prometheus)"
+		return 0
+	fi
+	"${promtool}" check rules deploy/prometheus/hindsight-rules.yml
+	(cd deploy/prometheus && "${promtool}" test rules ./*.test.yml)
+}
+
+# check_systemd_unit runs systemd-analyze verify on the unit, with its
+# ExecStart pointing at a binary that exists; any warning fails.
+check_systemd_unit() {
+	if ! command -v systemd-analyze >/dev/null 2>&1; then
+		missing_component "systemd-analyze not found (Debian package systemd)"
+		return 0
+	fi
+	local dir out
+	dir="$(mktemp -d)"
+	sed "s|/usr/local/bin/hindsight|$(command -v true)|g" deploy/systemd/hindsight.service >"${dir}/hindsight.service"
+	out="$(systemd-analyze verify "${dir}/hindsight.service" 2>&1 || true)"
+	rm -rf "${dir}"
+	if [[ -n "${out}" ]]; then
+		log "systemd-analyze verify deploy/systemd/hindsight.service:"
+		log "${out}"
+		return 1
+	fi
+	log "systemd-analyze verify: deploy/systemd/hindsight.service is clean"
+}
+
+# check_release builds the release binaries (scripts/release.sh), checks
+# their checksums, and runs the one for this machine: `hindsight version`
+# names the stamped version, and `hindsight serve` answers /healthz and
+# logs a clean shutdown on SIGTERM.
+check_release() {
+	local dist bin port pid db
+	dist="$(mktemp -d)"
+	VERSION=v0.0.0-test DIST="${dist}" scripts/release.sh
+	(cd "${dist}" && sha256sum -c SHA256SUMS)
+	bin="${dist}/hindsight-$(go env GOOS)-$(go env GOARCH)"
+	"${bin}" version | tee "${dist}/version.txt"
+	grep -q '^hindsight v0.0.0-test (revision [0-9a-f]' "${dist}/version.txt" || die "hindsight version does not name the stamped version and revision"
+	if go version -m "${bin}" | grep -q 'CGO_ENABLED=1'; then die "${bin} was built with cgo"; fi
+	port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+	db="${dist}/hindsight.db"
+	HINDSIGHT_WEBHOOK_TOKEN=release-check "${bin}" serve --db "${db}" --addr "127.0.0.1:${port}" --log-format json 2>"${dist}/serve.log" &
+	pid=$!
+	local ok=""
+	for _ in $(seq 1 100); do
+		if "${bin}" healthcheck --addr "127.0.0.1:${port}" >/dev/null 2>&1; then ok=1; break; fi
+		sleep 0.2
+	done
+	kill -TERM "${pid}"
+	wait "${pid}" || { cat "${dist}/serve.log" >&2; die "hindsight serve exited non-zero on SIGTERM"; }
+	[[ -n "${ok}" ]] || { cat "${dist}/serve.log" >&2; die "the release binary did not answer /healthz"; }
+	grep -q '"msg":"hindsight started".*"version":"v0.0.0-test"' "${dist}/serve.log" || die "no start-up log line naming the version"
+	grep -q '"msg":"stopped"' "${dist}/serve.log" || die "no shutdown log line after SIGTERM"
+	log "release binary: version, /healthz and clean shutdown ok"
+	rm -rf "${dist}"
+}
+
 # ---------------------------------------------------------------------------
 # Main.
 
@@ -377,6 +441,9 @@ step "go mod tidy -diff" check_mod_tidy
 step "go vet" run_vet
 step "staticcheck" run_staticcheck
 step "go test -race" run_go_test
+step "promtool check/test rules" check_prometheus_rules
+step "systemd-analyze verify" check_systemd_unit
+step "release build and run" check_release
 step "fuzz (short)" run_fuzz
 
 log ""
