@@ -106,10 +106,13 @@ func mapPostgresError(err error) error {
 
 // mapPgError maps a PostgreSQL error. Messages say what happened in the
 // domain's words: the server's own text (which may quote SQL or data) goes
-// to the log, never into an answer.
+// to the log, never into an answer. Refused credentials are the exception:
+// their text names no data and is already the error's message (the one line
+// a failed start prints), so it is not logged twice.
 func mapPgError(pe *pgconn.PgError, err error) error {
 	if e := mapPgError1(pe); e != nil {
-		if e.Code != hindsight.ECONFLICT {
+		credentials := pe.Code == pgInvalidPassword || pe.Code == pgInvalidAuth
+		if e.Code != hindsight.ECONFLICT && !credentials {
 			slog.Warn("postgresql error", "code", pe.Code, "message", pe.Message, "detail", pe.Detail)
 		}
 		return e
