@@ -114,6 +114,7 @@ func NewServer() *Server {
 	s.registerUIRoutes()
 	s.registerImpactRoutes()
 	s.registerReviewRoutes()
+	s.registerIncidentManageRoutes()
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()

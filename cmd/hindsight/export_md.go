@@ -59,7 +59,9 @@ func formatPostmortem(pm hindsight.Postmortem, format string, tmpl *postmortem.T
 		return append(out, '\n'), err
 	}
 	var md bytes.Buffer
-	if err := postmortem.Render(&md, pm, tmpl); err != nil {
+	if record, ok := pm.Record(); ok {
+		md.WriteString(record) // an approved post-mortem exports as approved
+	} else if err := postmortem.Render(&md, pm, tmpl); err != nil {
 		return nil, err
 	}
 	if format == "md" {

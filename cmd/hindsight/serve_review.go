@@ -21,6 +21,8 @@ func (m *Main) wireReview(s *hhttp.Server, store *sqlstore.Store) {
 	svc := review.NewService(store, m.Config.Review.Policy())
 	svc.Render = s.Render
 	svc.Now = m.Now
+	svc.NewDraft = m.newDraft
+	svc.DraftMinSeverity = m.Config.Severity.DraftMinSeverity
 	s.Review = svc
 }
 
