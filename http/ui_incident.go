@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	"errors"
 	"html/template"
 	"net/http"
@@ -31,6 +30,8 @@ type incidentPage struct {
 	Editable bool
 	// NextStatuses are the incident statuses the incident may move to.
 	NextStatuses []hindsight.IncidentStatus
+	// Manage is what the incident-management parts show.
+	Manage manageData
 }
 
 // signOffRow is one review role and where its sign-off stands.
@@ -64,18 +65,22 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 		st := pm.Document.Status
 		data.Editable = st == hindsight.DocDraft || st == hindsight.DocUnderReview
 		data.TimelinePlaceholders, data.ActionPlaceholders = placeholderRows(pm)
-		var md bytes.Buffer
-		if err := s.Render(&md, *pm); err != nil {
+		md, err := s.postmortemMarkdown(pm)
+		if err != nil {
 			s.uiError(w, r, v, err)
 			return
 		}
-		data.Document = renderMarkdown(md.String())
+		data.Document = renderMarkdown(string(md))
 		if findings == nil && pm.Document.Status == hindsight.DocDraft && s.Workflow != nil {
 			if data.Findings, err = s.Workflow.LintPostmortem(r.Context(), id); err != nil {
 				s.uiError(w, r, v, err)
 				return
 			}
 		}
+	}
+	if data.Manage, err = s.manage(r.Context(), pm); err != nil {
+		s.uiError(w, r, v, err)
+		return
 	}
 	data.SignOffs = signOffRows(pm, v)
 	flash := flashMessages[r.URL.Query().Get("done")]
@@ -86,7 +91,8 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 var flashMessages = map[string]string{
 	"narrative": "Narrative saved.", "timeline": "Timeline event added.", "action": "Action item added.",
 	"status": "Status changed.", "signoff": "Signed off.", "dismiss": "Placeholder row dismissed.",
-	"incident-status": "Incident status changed.", "action-edit": "Action item saved.", "timeline-edit": "Timeline event saved.",
+	"incident-status": "Incident status changed.", "metadata": "Incident saved.", "postmortem": "Post-mortem draft created.",
+	"acknowledge": "Acknowledgement recorded.", "mitigate": "Mitigation recorded.", "declared": "Incident declared.", "action-edit": "Action item saved.", "timeline-edit": "Timeline event saved.",
 }
 
 // signOffRows lists the four review roles with their sign-offs.

@@ -41,11 +41,11 @@ func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to 
 			return noDocument(incidentID)
 		}
 		from := pm.Document.Status
-		if err := from.CanTransition(to); err != nil {
-			return err
-		}
 		if need := from.TransitionRole(to); !id.Role.Allows(need) {
 			return hindsight.Errorf(hindsight.EFORBIDDEN, "%s has role %s; moving a post-mortem from %s to %s needs %s or above", id.Name, id.Role, from, to, need)
+		}
+		if err := from.CanTransition(to); err != nil {
+			return err
 		}
 		d := pm.Document
 		d.Status = to
