@@ -55,7 +55,7 @@ type Result struct {
 	// post-mortem kept it closed when its group fired again: the
 	// notification opened IncidentID as a recurrence of it instead.
 	RecurrenceOf string `json:"recurrence_of,omitempty"`
-	Resolved   bool   `json:"resolved"`
+	Resolved     bool   `json:"resolved"`
 	// Events is the number of timeline events written.
 	Events int `json:"events"`
 }
