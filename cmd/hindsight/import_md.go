@@ -94,6 +94,7 @@ func importMarkdown(cmd *cobra.Command, g *globals, dsn, severity string, args [
 		run.walk(arg, func(path string) { run.file(ctx, path) })
 	}
 	fmt.Fprintln(g.stdout, run.summary.String())
+	g.wroteTo()
 	if run.summary.failed > 0 {
 		return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d files failed: see the messages above, fix them and import again (imported files are skipped as unchanged)",
 			run.summary.failed, run.summary.created+run.summary.updated+run.summary.skipped+run.summary.failed)}

@@ -12,6 +12,8 @@ type globals struct {
 	stdin      io.Reader
 	stdout     io.Writer
 	stderr     io.Writer
+	// storeDSN is the store the command opened, for wroteTo.
+	storeDSN string
 }
 
 // commandFactories are registered by each command's file in its init, so that
@@ -34,7 +36,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.PersistentFlags().StringVar(&g.configPath, "config", "", "path of hindsight.yaml (default $HINDSIGHT_CONFIG, else built-in defaults)")
+	root.PersistentFlags().StringVar(&g.configPath, "config", "", "path of hindsight.yaml (default $HINDSIGHT_CONFIG, else ./hindsight.yaml if present, else built-in defaults)")
 	for _, f := range commandFactories {
 		root.AddCommand(f(g))
 	}
