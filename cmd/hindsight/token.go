@@ -29,10 +29,10 @@ can open the store is trusted.`,
 func newTokenCreateCmd(g *globals) *cobra.Command {
 	var dsn, name, role, display, handle string
 	cmd := &cobra.Command{
-		Use:   "create --role ROLE --name NAME [--display NAME] [--handle @HANDLE]",
+		Use:     "create --role ROLE --name NAME [--display NAME] [--handle @HANDLE]",
 		Example: `  hindsight token create --role approver --name lead --display "On-call lead" --handle @lead`,
-		Short: "Create a token and print it once, on the last line",
-		Args:  cobra.NoArgs,
+		Short:   "Create a token and print it once, on the last line",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := hindsight.ParseRole(role)
 			if err != nil {
