@@ -2,6 +2,8 @@ package hindsight
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -68,24 +70,30 @@ func ParseTime(s string) (time.Time, error) {
 	return time.Time{}, Errorf(EINVALID, "cannot read time %q: use RFC 3339 (2025-09-30T00:24:00Z) or \"YYYY-MM-DD HH:MM\" in UTC", s)
 }
 
-// FormatDuration renders d as the seed does: "2 hours 5 minutes", "45 minutes",
-// "1 hour 0 minutes". Seconds are rounded to the nearest minute; a duration
-// under 30 seconds reads "0 minutes".
-func FormatDuration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	mins := int((d + 30*time.Second) / time.Minute)
-	h, m := mins/60, mins%60
-	if h == 0 {
-		return plural(m, "minute")
-	}
-	return plural(h, "hour") + " " + plural(m, "minute")
-}
-
 func plural(n int, unit string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, unit)
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+var durationTextRE = regexp.MustCompile(`^(?:(\d+)\s*hours?)?\s*(?:(\d+(?:\.\d+)?)\s*min(?:ute)?s?)?$`)
+
+// ParseDurationText reads a duration as FormatDuration and people write it
+// ("1 hour 25 minutes", "46 minutes", "2 hours") and returns it in minutes.
+func ParseDurationText(s string) (float64, bool) {
+	m := durationTextRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil || (m[1] == "" && m[2] == "") {
+		return 0, false
+	}
+	var minutes float64
+	if m[1] != "" {
+		h, _ := strconv.Atoi(m[1])
+		minutes = float64(h) * 60
+	}
+	if m[2] != "" {
+		v, _ := strconv.ParseFloat(m[2], 64)
+		minutes += v
+	}
+	return minutes, true
 }

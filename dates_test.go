@@ -113,24 +113,6 @@ func TestParseTime(t *testing.T) {
 	}
 }
 
-func TestFormatDuration(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0:                               "0 minutes",
-		29 * time.Second:                "0 minutes",
-		31 * time.Second:                "1 minute",
-		45 * time.Minute:                "45 minutes",
-		time.Hour:                       "1 hour 0 minutes",
-		2*time.Hour + 5*time.Minute:     "2 hours 5 minutes",
-		26*time.Hour + 1*time.Minute:    "26 hours 1 minute",
-		-time.Minute:                    "0 minutes",
-		59*time.Minute + 45*time.Second: "1 hour 0 minutes",
-	} {
-		if got := hindsight.FormatDuration(d); got != want {
-			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
-		}
-	}
-}
-
 func TestSLOTargets_BudgetMinutes(t *testing.T) {
 	tests := []struct {
 		name   string

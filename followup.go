@@ -129,24 +129,18 @@ func sharesService(a, b []string) bool {
 	return false
 }
 
-// TimeToDetect returns the time from the first issue_started event to the
-// first alert_fired event of a timeline, and false when either is missing
-// or they are out of order.
-func TimeToDetect(timeline []TimelineEvent) (time.Duration, bool) {
-	first := func(t EventType) time.Time {
-		var found time.Time
-		for _, e := range timeline {
-			if e.Type == t && (found.IsZero() || e.Time.Before(found)) {
-				found = e.Time
-			}
-		}
-		return found
-	}
-	start, fired := first(EventIssueStarted), first(EventAlertFired)
-	if start.IsZero() || fired.IsZero() || fired.Before(start) {
+// TimeToDetect returns the time to detect of an incident by the one rule
+// the document and the dashboard use (ComputeResponseTimes): from the
+// measured impact start, else the first issue_started event, to the first
+// alert_fired event. It returns false when either end is missing or they
+// are out of order. impactStart is the stored Impact.ImpactStart, or a
+// figure that is not measured.
+func TimeToDetect(inc *Incident, timeline []TimelineEvent, impactStart Figure) (time.Duration, bool) {
+	d := ComputeResponseTimes(inc, timeline, impactStart).Detect
+	if !d.Measured {
 		return 0, false
 	}
-	return fired.Sub(start), true
+	return d.End.Sub(d.Start), true
 }
 
 // ImprovedBy returns by how many percent after is shorter than before:

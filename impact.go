@@ -43,6 +43,23 @@ type Figure struct {
 	At time.Time `json:"at,omitzero"`
 	// Note qualifies a measured figure: partial data, gaps, warnings.
 	Note string `json:"note,omitempty"`
+	// Held is how much of the range the source actually held data for,
+	// when less than all of it (Prometheus's retention shorter than the SLO
+	// window); zero when the data covered the whole range.
+	Held time.Duration `json:"held,omitempty"`
+}
+
+// ReasonNotConfigured is the whole text of a figure whose query is not
+// configured: a figure nobody asked for is not "not measured".
+const ReasonNotConfigured = "not configured"
+
+// ReasonNoQuery is the reason a query gives when it is empty in the
+// configuration.
+const ReasonNoQuery = "no query is configured for this figure"
+
+// NotConfigured returns a figure that reads "not configured".
+func NotConfigured(unit Unit) Figure {
+	return Figure{Unit: unit, Reason: ReasonNotConfigured}
 }
 
 // NotMeasured returns a figure that says why it could not be measured.
@@ -50,8 +67,9 @@ func NotMeasured(unit Unit, reason string) Figure {
 	return Figure{Unit: unit, Reason: notMeasured + strings.TrimPrefix(reason, notMeasured)}
 }
 
-// String returns the value with its unit ("99.95%", "120ms", "12.5 minutes",
-// "2025-09-30 00:24 UTC"), or the figure's "not measured: …" reason.
+// String returns the value rounded for people with its unit ("99.95%",
+// "120 ms", "2.39 s", "12 minutes 30 seconds", "2025-09-30 00:24:00 UTC"),
+// or the figure's "not measured: …" reason. Value keeps full precision.
 func (f Figure) String() string {
 	if !f.Measured {
 		if f.Reason == "" {
@@ -62,8 +80,12 @@ func (f Figure) String() string {
 	switch f.Unit {
 	case UnitTime:
 		return f.At.UTC().Format("2006-01-02 15:04:05 UTC")
-	case UnitPercent, UnitMilliseconds:
-		return FormatNumber(f.Value) + string(f.Unit)
+	case UnitPercent:
+		return FormatPercent(f.Value)
+	case UnitMilliseconds:
+		return FormatLatency(f.Value)
+	case UnitMinutes:
+		return FormatMinutes(f.Value)
 	}
 	return FormatNumber(f.Value) + " " + string(f.Unit)
 }
@@ -116,6 +138,23 @@ type Impact struct {
 	// ImpactStart is when the error ratio began to breach its objective
 	// before the alert fired (UnitTime, in At).
 	ImpactStart Figure `json:"impact_start"`
+
+	// Graphs are the SLI series around the incident, frozen when measured.
+	Graphs []Graph `json:"graphs,omitempty"`
+	// Marks are the instants every graph marks (alert, acknowledgement,
+	// mitigation, resolution).
+	Marks []GraphMark `json:"marks,omitempty"`
+	// GraphsUntil is the end of the graphs' window when it reached past
+	// the time they were fetched (the margin after the resolution): the
+	// measurement is repeated once that time has passed. Zero when the
+	// graphs are complete.
+	GraphsUntil time.Time `json:"graphs_until,omitzero"`
+	// Links are links computed for the incident's window when it was
+	// measured: the dashboard and logs with their time range set.
+	Links []Field `json:"links,omitempty"`
+	// PrometheusURL is the Prometheus address people open from a figure's
+	// footnote; "" when unknown.
+	PrometheusURL string `json:"prometheus_url,omitempty"`
 }
 
 // Series is the answer to one range query, or the reason there is none.
@@ -176,10 +215,13 @@ func ComputeImpact(m Measurements) Impact {
 	imp.LatencyP95 = peakFigure(m.LatencyP95, m.Start, m.End, 1000, UnitMilliseconds)
 	imp.LatencyP99 = peakFigure(m.LatencyP99, m.Start, m.End, 1000, UnitMilliseconds)
 	imp.MaxStaleness = peakFigure(m.Freshness, m.Start, m.End, 1.0/60, UnitMinutes)
+	if m.Freshness.Reason == ReasonNoQuery {
+		imp.MaxStaleness = NotConfigured(UnitMinutes)
+	}
 	imp.MonthlyBudget = monthlyBudget(m.Targets)
 	imp.Downtime = downtime(m.ErrorRatio, m.Targets.ErrorRate, m.Start, m.End)
 	imp.BudgetConsumed = budgetConsumed(imp.Downtime, imp.MonthlyBudget)
-	imp.BudgetRemaining = budgetRemaining(m, imp.MonthlyBudget)
+	imp.BudgetRemaining = budgetRemaining(m, imp.MonthlyBudget, imp.Downtime)
 	imp.ErrorBudgetConsumed = eventBudget(m)
 	imp.ImpactStart = impactStart(m.ErrorRatio, m.Targets.ErrorRate, m.Start)
 	return imp
@@ -264,19 +306,39 @@ func budgetConsumed(down, budget Figure) Figure {
 	return f
 }
 
-// budgetRemaining is the monthly budget less the downtime of the window.
-func budgetRemaining(m Measurements, budget Figure) Figure {
+// budgetRemaining is the monthly budget less the downtime of the window:
+// the window query's downtime before the incident, at the window's step,
+// plus the incident's own downtime at the incident's step, so that the
+// remaining budget agrees with the downtime the document shows (a one-minute
+// breach costs one minute, not one five-minute window step).
+func budgetRemaining(m Measurements, budget, down Figure) Figure {
 	if !budget.Measured {
 		return NotMeasured(UnitMinutes, budget.Reason)
 	}
 	s := m.WindowErrorRatio
-	start := m.End.Add(-m.Targets.Window)
-	f := downtime(s, m.Targets.ErrorRate, start, m.End)
-	if !f.Measured {
-		return f
+	if s.Reason != "" {
+		return NotMeasured(UnitMinutes, s.Reason)
 	}
-	f.Value = budget.Value - f.Value
-	return f
+	start := m.End.Add(-m.Targets.Window)
+	before, _ := Within(s.Samples, start, m.Start)
+	during, _ := Within(s.Samples, m.Start, m.End)
+	if len(before)+len(during) == 0 {
+		return NotMeasured(UnitMinutes, "no error ratio data over the SLO window")
+	}
+	objective := m.Targets.ErrorRate / 100
+	spent := TimeAbove(before, objective, s.Step)
+	note := coverageNote(append(before, during...), s.Step, start, m.End)
+	if down.Measured {
+		spent += time.Duration(down.Value * float64(time.Minute))
+		// The incident's part of the window is covered by the downtime
+		// figure; only the data before it can be missing.
+		missing := (1 - Coverage(before, s.Step, start, m.Start)) * float64(m.Start.Sub(start))
+		note = joinNotes(coverageText(1-missing/float64(m.End.Sub(start))), down.Note)
+	} else {
+		spent += TimeAbove(during, objective, s.Step)
+	}
+	return Figure{Value: budget.Value - spent.Minutes(), Unit: UnitMinutes, Measured: true, Query: s.Query,
+		Start: start, End: m.End, Step: s.Step, Note: joinNotes(s.Note, note)}
 }
 
 // eventBudget is errors during the incident ÷ ((1 − objective) × requests in
@@ -306,11 +368,18 @@ func eventBudget(m Measurements) Figure {
 		ratio = 0 // no requests, so no errors
 	}
 	errs := clamp01(ratio) * incRate * m.IncidentRequests.Range.Seconds()
+	// rate() over the window divides the increase Prometheus holds by the
+	// whole window, so this is (1 − objective) × the requests it holds.
 	allowed := (1 - obj) * winRate * m.WindowRequests.Range.Seconds()
-	return Figure{Value: 100 * errs / allowed, Unit: UnitPercent, Measured: true,
+	f := Figure{Value: 100 * errs / allowed, Unit: UnitPercent, Measured: true,
 		Query: m.IncidentErrorRatio.Query + "; " + m.IncidentRequests.Query + "; " + m.WindowRequests.Query,
 		Start: m.End.Add(-m.WindowRequests.Range), End: m.End,
 		Note: joinNotes(m.IncidentErrorRatio.Note, m.WindowRequests.Note)}
+	if held, ok := HeldSpan(m.WindowErrorRatio, m.WindowRequests.Range, m.End); ok {
+		f.Held, f.Start = held, m.End.Add(-held)
+		f.Note = joinNotes(heldNote(held, m.WindowRequests.Range), f.Note)
+	}
+	return f
 }
 
 // impactStart finds the first sample of the breach that the alert caught.

@@ -54,22 +54,85 @@ func TimeAbove(s []Sample, threshold float64, step time.Duration) time.Duration 
 }
 
 // Coverage returns the share of (start, end] that samples one step apart
-// cover, from 0 to 1.
+// cover, from 0 to 1. Only real gaps count as missing: a sample stands for
+// the step that ends with it, and a distance of up to one and a half steps
+// between samples, or between a sample and an end of the range, is the
+// alignment of the query's steps, not missing data.
 func Coverage(s []Sample, step time.Duration, start, end time.Time) float64 {
 	span := end.Sub(start)
 	if span <= 0 || step <= 0 {
 		return 0
 	}
-	return min(float64(len(s))*float64(step)/float64(span), 1)
+	if len(s) == 0 {
+		return 0
+	}
+	var missing time.Duration
+	prev := start
+	for _, p := range s {
+		if gap := p.T.Sub(prev); gap > step*3/2 {
+			missing += gap - step
+		}
+		prev = p.T
+	}
+	if gap := end.Sub(prev); gap > step*3/2 {
+		missing += gap
+	}
+	return max(0, 1-float64(missing)/float64(span))
 }
 
-// coverageNote says how much of the range the data covered, when not all.
+// coverageNote says how much of the range the data covered, when real gaps
+// left some of it without data.
 func coverageNote(s []Sample, step time.Duration, start, end time.Time) string {
-	c := Coverage(s, step, start, end)
-	if step <= 0 || c >= 0.99 || end.Sub(start) < 2*step {
+	if step <= 0 || end.Sub(start) < 2*step {
 		return ""
 	}
-	return fmt.Sprintf("data covers %s%% of the range (gaps or missing data)", FormatNumber(math.Floor(c*1000)/10))
+	return coverageText(Coverage(s, step, start, end))
+}
+
+// coverageText is the note of a coverage c below 1, "" for full coverage.
+func coverageText(c float64) string {
+	if c >= 1 {
+		return ""
+	}
+	return fmt.Sprintf("data covers %s%% of the range (gaps or missing data)", FormatNumber(math.Floor(c*1000+1e-6)/10))
+}
+
+// HeldSpan returns how much of the window of length w ending at end the
+// series s holds data for: from one step before its first finite sample to
+// end. ok is false when s cannot tell (no samples, a failed query) or when
+// it holds the whole window (to within one percent).
+func HeldSpan(s Series, w time.Duration, end time.Time) (time.Duration, bool) {
+	if s.Reason != "" || w <= 0 {
+		return 0, false
+	}
+	in, _ := Within(s.Samples, end.Add(-w), end)
+	if len(in) == 0 {
+		return 0, false
+	}
+	held := min(end.Sub(in[0].T)+s.Step, w)
+	if float64(held) >= 0.99*float64(w) {
+		return 0, false
+	}
+	return held, true
+}
+
+// heldNote says that a figure over a window was computed over less of it:
+// "computed over the 2 days of the 30-day SLO window that Prometheus holds".
+func heldNote(held, w time.Duration) string {
+	text := FormatDuration(held)
+	if held >= 48*time.Hour {
+		text = FormatNumber(math.Round(held.Hours()/24*10)/10) + " days"
+	}
+	return "computed over the " + text + " of the " +
+		windowName(w) + " SLO window that Prometheus holds, not the whole window"
+}
+
+// windowName writes a window as "30-day" or, when not whole days, "36h".
+func windowName(w time.Duration) string {
+	if w%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d-day", int(w/(24*time.Hour)))
+	}
+	return w.String()
 }
 
 // BreachStart walks back from the alert through the samples above threshold

@@ -232,13 +232,14 @@ func TestComputeImpact_Gaps(t *testing.T) {
 
 // TestComputeImpact_PartialWindow checks a window only partly in Prometheus
 // (retention shorter than the SLO window): the remaining budget counts the
-// downtime it saw and says how much of the window that was.
+// downtime it saw before the incident, and the incident's own downtime (10
+// minutes) as the document shows it, and says how much of the window that was.
 func TestComputeImpact_PartialWindow(t *testing.T) {
 	m := baseline()
 	m.WindowErrorRatio.Samples = series(m.End.Add(-3*24*time.Hour+step), repeat(0, int(3*24*time.Hour/step))...)
 	imp := hindsight.ComputeImpact(m)
-	if f := imp.BudgetRemaining; !f.Measured || math.Abs(f.Value-43.2) > 1e-9 || !strings.Contains(f.Note, "data covers 10% of the range") {
-		t.Errorf("BudgetRemaining = %+v (note %q), want 43.2 with a 10%% coverage note", f, f.Note)
+	if f := imp.BudgetRemaining; !f.Measured || math.Abs(f.Value-33.2) > 1e-9 || !strings.Contains(f.Note, "data covers 10% of the range") {
+		t.Errorf("BudgetRemaining = %+v (note %q), want 33.2 with a 10%% coverage note", f, f.Note)
 	}
 }
 
@@ -281,14 +282,14 @@ func TestFigure_String(t *testing.T) {
 		f    hindsight.Figure
 		want string
 	}{
-		{"Percent", hindsight.Figure{Value: 99.95123, Unit: hindsight.UnitPercent, Measured: true}, "99.951%"},
-		{"Milliseconds", hindsight.Figure{Value: 450, Unit: hindsight.UnitMilliseconds, Measured: true}, "450ms"},
-		{"Minutes", hindsight.Figure{Value: 43.2, Unit: hindsight.UnitMinutes, Measured: true}, "43.2 minutes"},
+		{"Percent", hindsight.Figure{Value: 99.95123, Unit: hindsight.UnitPercent, Measured: true}, "99.95%"},
+		{"Milliseconds", hindsight.Figure{Value: 450, Unit: hindsight.UnitMilliseconds, Measured: true}, "450 ms"},
+		{"Minutes", hindsight.Figure{Value: 43.2, Unit: hindsight.UnitMinutes, Measured: true}, "43 minutes 12 seconds"},
 		{"Time", hindsight.Figure{Unit: hindsight.UnitTime, Measured: true, At: t0}, "2025-09-30 00:24:00 UTC"},
 		{"NotMeasured", hindsight.NotMeasured(hindsight.UnitPercent, "no data"), "not measured: no data"},
 		{"NotMeasuredOnce", hindsight.NotMeasured(hindsight.UnitPercent, "not measured: no data"), "not measured: no data"},
 		{"Zero", hindsight.Figure{}, "not measured: no data"},
-		{"NegativeZero", hindsight.Figure{Value: -0.0001, Unit: hindsight.UnitMinutes, Measured: true}, "0 minutes"},
+		{"NegativeZero", hindsight.Figure{Value: -0.0001, Unit: hindsight.UnitMinutes, Measured: true}, "0 seconds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -80,6 +80,17 @@ type Narrative struct {
 	// rendered again, so a post-mortem can pass lint without inventing
 	// events that never happened.
 	Dismissed []string `json:"dismissed_placeholders,omitempty"`
+	// TimeLayout is the form an imported document wrote its timeline times
+	// in (Go layout: "15:04", "2006-01-02 15:04", seconds as ":05"): a time
+	// layout alone writes first-day times without date, others with it.
+	// Empty: HH:MM, every time with its date when the incident crosses
+	// midnight.
+	TimeLayout string `json:"time_layout,omitempty"`
+	// Figures keeps the impact sections (Service Level Impact, Response
+	// Time Metrics, SLO Impact Calculation) whose figures a person typed,
+	// heading and body as written: documents show them, and measured
+	// figures are shown beside them, never over them.
+	Figures []Section `json:"figures,omitempty"`
 	// Extra keeps sections of an imported document that the model does not
 	// know, verbatim, so that nothing in a source document is lost.
 	Extra []Section `json:"extra,omitempty"`
@@ -123,6 +134,11 @@ type Postmortem struct {
 	FollowUp *FollowUp `json:"follow_up,omitempty"`
 	// Impact is the measured impact, nil until it is computed.
 	Impact *Impact `json:"impact,omitempty"`
+	// Changes are the reported changes to the incident's services in the
+	// window before its impact start, latest first.
+	Changes []Change `json:"changes,omitempty"`
+	// Attachments are the incident's attachments, without their data.
+	Attachments []Attachment `json:"attachments,omitempty"`
 }
 
 // Record returns the document as approved, and true, when the post-mortem

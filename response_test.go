@@ -27,16 +27,16 @@ func TestComputeResponseTimes(t *testing.T) {
 		want        [4]string // detect, acknowledge, mitigate, resolve
 	}{
 		{"FromEvents", hindsight.Incident{StartedAt: at(0), ResolvedAt: &resolved}, full,
-			hindsight.NotMeasured(hindsight.UnitTime, "x"), [4]string{"7 minutes", "4 minutes", "8 minutes", "97 minutes"}},
+			hindsight.NotMeasured(hindsight.UnitTime, "x"), [4]string{"7 minutes", "4 minutes", "8 minutes", "1 hour 37 minutes"}},
 		{"MeasuredImpactStartWins", hindsight.Incident{StartedAt: at(0), ResolvedAt: &resolved}, full,
-			measuredStart, [4]string{"10 minutes", "4 minutes", "8 minutes", "100 minutes"}},
+			measuredStart, [4]string{"10 minutes", "4 minutes", "8 minutes", "1 hour 40 minutes"}},
 		{"OnlyAlert", hindsight.Incident{StartedAt: at(0)}, []hindsight.TimelineEvent{ev(hindsight.EventAlertFired, 0)},
 			hindsight.Figure{}, [4]string{
 				"not measured: no measured impact start and no issue_started event",
 				"not measured: no acknowledged event", "not measured: no acknowledged event",
 				"not measured: the incident is not resolved"}},
 		{"ResolvedAtWithoutEvent", hindsight.Incident{StartedAt: at(0), ResolvedAt: &resolved}, nil,
-			hindsight.Figure{}, [4]string{"", "not measured: no alert_fired event", "", "90 minutes"}},
+			hindsight.Figure{}, [4]string{"", "not measured: no alert_fired event", "", "1 hour 30 minutes"}},
 		{"OutOfOrder", hindsight.Incident{StartedAt: at(0)},
 			[]hindsight.TimelineEvent{ev(hindsight.EventAlertFired, 5), ev(hindsight.EventAcknowledged, 1)},
 			hindsight.Figure{}, [4]string{"", "not measured: the acknowledgement is before the alert", "", ""}},

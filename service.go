@@ -37,8 +37,12 @@ func (p Page) Normalize() Page {
 type IncidentFilter struct {
 	Status   IncidentStatus `json:"status,omitempty"`
 	Severity Severity       `json:"severity,omitempty"`
-	// Service matches incidents that list this service.
+	// Service matches incidents that list this service, whatever the case
+	// of its letters ("API" finds "api").
 	Service string `json:"service,omitempty"`
+	// PostmortemStatus matches incidents whose post-mortem has this status;
+	// PostmortemNone matches those without one.
+	PostmortemStatus DocumentStatus `json:"postmortem_status,omitempty"`
 	// StartedFrom and StartedTo bound StartedAt: From inclusive, To exclusive.
 	StartedFrom time.Time `json:"started_from,omitempty"`
 	StartedTo   time.Time `json:"started_to,omitempty"`
@@ -113,7 +117,22 @@ type IncidentService interface {
 	// is none yet), timeline, action items and sign-offs, read in one
 	// consistent snapshot. Errors: ENOTFOUND.
 	FindPostmortem(ctx context.Context, incidentID string) (*Postmortem, error)
+	// FindServices returns the services incidents list, sorted, each once
+	// (names that differ only by case once, the first spelling), at most
+	// MaxServices. Errors: none beyond EUNAVAILABLE/EINTERNAL.
+	FindServices(ctx context.Context) ([]string, error)
+	// FindPostmortemStatuses returns the post-mortem status of each of the
+	// incidents ids that has a post-mortem (at most MaxPageLimit ids). Errors:
+	// EINVALID (too many ids).
+	FindPostmortemStatuses(ctx context.Context, ids []string) (map[string]DocumentStatus, error)
 }
+
+// PostmortemNone is the IncidentFilter.PostmortemStatus of incidents
+// without a post-mortem.
+const PostmortemNone DocumentStatus = "NONE"
+
+// MaxServices bounds the services FindServices returns.
+const MaxServices = 1000
 
 // DocumentService stores post-mortem documents, one per incident.
 type DocumentService interface {
@@ -286,6 +305,19 @@ type ParallelWriter interface {
 	// WriteParallelism returns how many write transactions are worth
 	// running at once; 1 when the engine serializes writers.
 	WriteParallelism() int
+}
+
+// IndexDeferrer is implemented by the transactions of stores that can leave
+// the search documents of the incidents a transaction changes to be rebuilt
+// shortly after it commits (sqlstore's, on both engines), from a durable
+// queue written in the same transaction: a crash between the commit and the
+// rebuild loses nothing, and each queued rebuild is done once even with
+// several instances. The webhook intake defers, so that indexing is off the
+// path that a webhook's answer waits for.
+type IndexDeferrer interface {
+	// DeferIndex makes the transaction queue its search documents for a
+	// rebuild after the commit. Until then Search does not see its changes.
+	DeferIndex()
 }
 
 // AlertBatchWriter is implemented by the transactions of stores that can

@@ -143,7 +143,10 @@ func (in *Intake) commit(batch []*request) {
 	}
 	ctx, cancel := context.WithTimeout(hindsight.NewContextWithActor(context.Background(), "alertmanager"), batchTimeout)
 	defer cancel()
-	err := in.Store.WithTx(ctx, func(tx hindsight.Services) error { return in.applyBatch(ctx, tx, live) })
+	err := in.Store.WithTx(ctx, func(tx hindsight.Services) error {
+		deferIndex(tx)
+		return in.applyBatch(ctx, tx, live)
+	})
 	if errors.Is(err, errNoSavepoints) {
 		for _, r := range live {
 			in.commit([]*request{r})
@@ -220,4 +223,14 @@ func lockGroups(ctx context.Context, tx hindsight.Services, batch []*request) er
 		}
 	}
 	return nil
+}
+
+// deferIndex leaves the search documents of the batch's incidents to be
+// rebuilt after the commit, from a queue written in the same transaction,
+// when the store can: indexing is then off the path that the webhooks'
+// answers wait for (hindsight.IndexDeferrer).
+func deferIndex(tx hindsight.Services) {
+	if d, ok := tx.(hindsight.IndexDeferrer); ok {
+		d.DeferIndex()
+	}
 }

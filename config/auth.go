@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/netip"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -19,12 +20,16 @@ type AuthConfig struct {
 }
 
 // ProxyConfig trusts an authenticating reverse proxy (oauth2-proxy style
-// X-Forwarded-Email / X-Forwarded-User headers) on requests from its
-// networks only.
+// X-Forwarded-Email header) on requests from its networks only.
 type ProxyConfig struct {
 	// TrustedCIDRs are the proxy's networks, such as 10.0.0.0/8 or
 	// 127.0.0.1/32. Empty means no proxy is trusted.
 	TrustedCIDRs []string `yaml:"trusted_cidrs" json:"trusted_cidrs"`
+	// UserHeader is the one header that names the user, such as
+	// X-Forwarded-Email (the default) or X-Forwarded-User. The proxy must
+	// overwrite it on every request; every other identity header is
+	// ignored and removed.
+	UserHeader string `yaml:"user_header" json:"user_header"`
 	// DefaultRole is the role of a proxy user not listed in Roles.
 	DefaultRole hindsight.Role `yaml:"default_role" json:"default_role"`
 	// Roles maps a user (e-mail or user name, case-insensitive) onto a role.
@@ -34,7 +39,7 @@ type ProxyConfig struct {
 // defaultAuth trusts no proxy, gives proxy users the viewer role, and
 // asks readers to sign in.
 func defaultAuth() AuthConfig {
-	return AuthConfig{Proxy: ProxyConfig{DefaultRole: hindsight.RoleViewer, Roles: map[string]hindsight.Role{}}}
+	return AuthConfig{Proxy: ProxyConfig{UserHeader: "X-Forwarded-Email", DefaultRole: hindsight.RoleViewer, Roles: map[string]hindsight.Role{}}}
 }
 
 // Prefixes parses TrustedCIDRs; Validate reports the ones that do not parse.
@@ -59,6 +64,9 @@ func (p ProxyConfig) RoleMap() map[string]hindsight.Role {
 	return out
 }
 
+// headerNameRE matches an HTTP header name (RFC 9110 token characters).
+var headerNameRE = regexp.MustCompile("^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")
+
 // parseCIDR reads a network, or a single address as a one-address network.
 func parseCIDR(s string) (netip.Prefix, error) {
 	s = strings.TrimSpace(s)
@@ -82,6 +90,9 @@ func (v *fieldErrors) auth(a AuthConfig) {
 		if _, err := parseCIDR(s); err != nil {
 			v.add("auth.proxy.trusted_cidrs", "%q is not a network such as 10.0.0.0/8 or an address such as 127.0.0.1", s)
 		}
+	}
+	if !headerNameRE.MatchString(a.Proxy.UserHeader) {
+		v.add("auth.proxy.user_header", "%q is not a header name such as X-Forwarded-Email", a.Proxy.UserHeader)
 	}
 	if !a.Proxy.DefaultRole.Valid() {
 		v.add("auth.proxy.default_role", "must be viewer, editor, approver or admin, got %q", a.Proxy.DefaultRole)

@@ -30,6 +30,8 @@ type Config struct {
 	Reminders  RemindersConfig  `yaml:"reminders" json:"reminders"`
 	// Auth governs anonymous reads and the trusted reverse proxy (auth.go).
 	Auth AuthConfig `yaml:"auth" json:"auth"`
+	// Evidence governs graphs, changes, links and attachments (evidence.go).
+	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -196,6 +198,7 @@ func Default() *Config {
 		Review:     DefaultReviewConfig(),
 		Reminders:  defaultReminders(),
 		Auth:       defaultAuth(),
+		Evidence:   defaultEvidence(),
 	}
 }
 

@@ -33,8 +33,9 @@ type QueryData struct {
 
 // DefaultQueries fit the common conventions: a counter
 // http_requests_total{code} and a histogram http_request_duration_seconds,
-// with the service selected by its job label. Freshness expects a gauge
-// holding the Unix time of the last successful data update.
+// with the service selected by its job label. Freshness has no default:
+// few services export the age of their data, and a figure nobody asked for
+// reads "not configured" rather than "not measured".
 func DefaultQueries() Queries {
 	const sel = `job="{{.Service}}"`
 	latency := func(q string) string {
@@ -46,7 +47,6 @@ func DefaultQueries() Queries {
 		RequestRate: `sum(rate(http_requests_total{` + sel + `}[{{.Range}}]))`,
 		LatencyP95:  latency("0.95"),
 		LatencyP99:  latency("0.99"),
-		Freshness:   `time() - max(last_success_timestamp_seconds{` + sel + `})`,
 	}
 }
 

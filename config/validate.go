@@ -56,6 +56,7 @@ func (c *Config) Validate() error {
 	v.review(c.Review)
 	v.reminders(c.Reminders)
 	v.auth(c.Auth)
+	v.evidence(c.Evidence)
 
 	what := "configuration"
 	if c.source != "" {

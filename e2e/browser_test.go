@@ -33,9 +33,16 @@ type uiServer struct {
 // (so session cookies are not Secure) and a webhook token.
 func startUIServer(t *testing.T, webhookToken string) *uiServer {
 	t.Helper()
+	return startUIServerWithConfig(t, webhookToken, "server:\n  base_url: http://127.0.0.1\n")
+}
+
+// startUIServerWithConfig runs hindsight serve with the given
+// hindsight.yaml and a webhook token.
+func startUIServerWithConfig(t *testing.T, webhookToken, config string) *uiServer {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "hindsight.yaml")
-	if err := os.WriteFile(cfg, []byte("server:\n  base_url: http://127.0.0.1\n"), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	s := &uiServer{DB: filepath.Join(dir, "hindsight.db"), out: &syncBuffer{}}

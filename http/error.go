@@ -19,6 +19,7 @@ var codes = map[string]int{
 	hindsight.EINTERNAL:     http.StatusInternalServerError,
 	hindsight.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	ETOOLARGE:               http.StatusRequestEntityTooLarge,
+	EMEDIATYPE:              http.StatusUnsupportedMediaType,
 }
 
 // ETOOLARGE is the code of a request body above the configured limit.

@@ -45,7 +45,7 @@ func (s *Server) handlePostmortemHTML(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	md, err := s.postmortemMarkdown(pm)
+	md, err := s.renderedMarkdown(pm)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -60,6 +60,7 @@ func (s *Server) handlePostmortemHTML(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
+	page = inlineGraphs(page, pm)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", safemd.PageCSP)

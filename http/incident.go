@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/hindsight-sre/hindsight"
 )
@@ -68,7 +69,13 @@ func parseIncidentFilter(q url.Values) (hindsight.IncidentFilter, error) {
 		}
 		f.Severity = sev
 	}
-	f.Service = q.Get("service")
+	f.Service = strings.TrimSpace(q.Get("service"))
+	if s := strings.ToUpper(strings.TrimSpace(q.Get("postmortem_status"))); s != "" {
+		f.PostmortemStatus = hindsight.DocumentStatus(s)
+		if !f.PostmortemStatus.Valid() && f.PostmortemStatus != hindsight.PostmortemNone {
+			v.Add("postmortem_status", "must be DRAFT, UNDER REVIEW, APPROVED, ARCHIVED or NONE")
+		}
+	}
 	if s := q.Get("from"); s != "" {
 		t, err := hindsight.ParseTime(s)
 		if err != nil {
@@ -123,7 +130,7 @@ func (s *Server) handlePostmortemMarkdown(w http.ResponseWriter, r *http.Request
 		Error(w, r, hindsight.Errorf(hindsight.ENOTFOUND, "incident %s has no post-mortem: its severity %s is below the configured draft_min_severity", pm.Incident.ID, pm.Incident.Severity))
 		return
 	}
-	md, err := s.postmortemMarkdown(pm)
+	md, err := s.postmortemMarkdown(r.Context(), pm)
 	if err != nil {
 		Error(w, r, err)
 		return

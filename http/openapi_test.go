@@ -2,12 +2,16 @@ package http_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/alertmanager"
@@ -71,6 +75,37 @@ func (e *openAPIEnv) seed(t *testing.T) {
 		"/api/v1/actions/{id}", "patch")
 	e.checkResponse(t, e.jsonRequest(t, http.MethodPost, base+"/status", `{"to":"MITIGATED"}`),
 		"/api/v1/incidents/{id}/status", "post")
+	e.checkResponse(t, e.jsonRequest(t, http.MethodPost, "/api/v1/changes",
+		`{"service":"api","kind":"deploy","title":"Deploy api v1.2.3","url":"https://github.com/example/api/pull/42","at":"2026-11-27T05:00:00Z","author":"alice"}`),
+		"/api/v1/changes", "post")
+	up := e.jsonRequest(t, http.MethodPost, base+"/attachments", "")
+	body, ctype := multipartFile(t, "app.log", []byte("05:35:01 ERROR upstream timed out\n"))
+	up.Body, up.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	up.Header.Set("Content-Type", ctype)
+	e.checkResponse(t, up, "/api/v1/incidents/{id}/attachments", "post")
+	threshold := 0.1
+	start := time.Date(2026, 11, 27, 5, 35, 0, 0, time.UTC)
+	imp := hindsight.Impact{Start: start, End: start.Add(10 * time.Minute), Graphs: []hindsight.Graph{{
+		Name: hindsight.GraphErrorRatio, Title: "Error ratio", Unit: "%", Start: start.Add(-30 * time.Minute), End: start.Add(40 * time.Minute),
+		Step: 15 * time.Second, Threshold: &threshold, Points: []hindsight.Point{{T: start, V: 5}, {T: start.Add(15 * time.Second), V: 4}}}}}
+	if err := e.store.SaveImpact(context.Background(), &hindsight.ImpactRecord{IncidentID: e.incident, Impact: imp}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// multipartFile returns a multipart/form-data body holding one file in
+// the part "file", and its Content-Type.
+func multipartFile(t *testing.T, name string, data []byte) ([]byte, string) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	return b.Bytes(), mw.FormDataContentType()
 }
 
 // jsonRequest is an admin's request with a JSON body.
@@ -238,7 +273,7 @@ func (e *openAPIEnv) checkGetResponses(t *testing.T) {
 	}
 	sort.Strings(paths)
 	for _, path := range paths {
-		url := strings.ReplaceAll(path, "{id}", e.incident) + getQueries[path]
+		url := strings.NewReplacer("{id}", e.incident, "{file}", "error-ratio.svg", "{attachment}", "1").Replace(path) + getQueries[path]
 		req := e.jsonRequest(t, http.MethodGet, url, "")
 		e.checkResponse(t, req, path, "get")
 	}

@@ -9,17 +9,33 @@ import (
 )
 
 // postmortemMarkdown returns a post-mortem's Markdown: the document as
-// approved, byte for byte, once it is APPROVED or ARCHIVED; else rendered
-// from what is stored, so that facts follow the incident.
-func (s *Server) postmortemMarkdown(pm *hindsight.Postmortem) ([]byte, error) {
+// approved, byte for byte, once it is APPROVED or ARCHIVED; else exported
+// from what is stored (an imported document as written, changes since
+// applied), so that facts follow the incident.
+func (s *Server) postmortemMarkdown(ctx context.Context, pm *hindsight.Postmortem) ([]byte, error) {
 	if md, ok := pm.Record(); ok {
 		return []byte(md), nil
 	}
 	var buf bytes.Buffer
-	if err := s.Render(&buf, *pm); err != nil {
-		return nil, err
+	var err error
+	if s.Documents != nil {
+		err = s.Documents.Export(ctx, *pm, &buf)
+	} else {
+		err = s.Render(&buf, *pm)
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), err
+}
+
+// renderedMarkdown returns the Markdown that pages and the HTML export
+// show: the document as approved once it is APPROVED or ARCHIVED, else
+// rendered from what is stored.
+func (s *Server) renderedMarkdown(pm *hindsight.Postmortem) ([]byte, error) {
+	if md, ok := pm.Record(); ok {
+		return []byte(md), nil
+	}
+	var buf bytes.Buffer
+	err := s.Render(&buf, *pm)
+	return buf.Bytes(), err
 }
 
 // recurrences returns the IDs of the incidents opened as recurrences of

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -36,7 +37,7 @@ func newReviewAPI(t *testing.T) *reviewAPI {
 	store.Now = now
 	svc := review.NewService(store, hindsight.DefaultSignOffPolicy())
 	svc.Now = now
-	svc.Lint = review.NarrativeLint(nil)
+	svc.Lint = lint.Narrative(nil)
 	srv := hhttp.NewServer()
 	srv.Incidents, srv.Tokens, srv.Review = store, store, svc
 	api := &reviewAPI{t: t, store: store, srv: srv, tokens: map[hindsight.Role]string{}}

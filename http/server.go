@@ -63,10 +63,23 @@ type Server struct {
 	SLOFor func(service string) hindsight.SLOTargets
 	// Render writes a post-mortem as Markdown.
 	Render func(w io.Writer, pm hindsight.Postmortem) error
+	// Documents exports post-mortems as the Markdown they were imported
+	// from and imports edited ones (PUT …/postmortem.md); nil renders with
+	// Render and refuses imports.
+	Documents MarkdownDocuments
 	// Impact measures impact on demand (POST /api/v1/incidents/{id}/impact).
 	Impact ImpactComputer
 	// Review runs the review workflow behind the JSON API.
 	Review ReviewService
+	// Changes stores deploys and configuration changes reported by CI/CD;
+	// ChangesToken is the bearer token pipelines may send instead of an
+	// editor's ("" accepts editors only).
+	Changes      hindsight.ChangeService
+	ChangesToken string
+	// Attachments stores incidents' attachments, each at most
+	// AttachmentLimit bytes (hindsight.DefaultAttachmentLimit when 0).
+	Attachments     hindsight.AttachmentService
+	AttachmentLimit int64
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
@@ -75,6 +88,10 @@ type Server struct {
 	Sessions hindsight.SessionService
 	// Workflow runs the review workflow behind the UI's forms.
 	Workflow UIWorkflow
+	// BaseURL is the server's public URL (server.base_url). Writes to the
+	// API not made with a bearer token must come from its origin; "" means
+	// the origin of the request's own Host.
+	BaseURL string
 	// SecureCookies marks UI cookies Secure even on plain HTTP requests
 	// (HTTPS requests always get Secure cookies). NewServer sets it; turn it
 	// off only for a server reached over plain http://127.0.0.1.
@@ -111,8 +128,10 @@ func NewServer() *Server {
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}", s.readable(s.handleIncidentGet))
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}/postmortem.md", s.readable(s.handlePostmortemMarkdown))
 	s.registerExportRoutes()
+	s.registerMarkdownImportRoute()
 	s.registerUIRoutes()
 	s.registerImpactRoutes()
+	s.registerEvidenceRoutes()
 	s.registerReviewRoutes()
 	s.registerIncidentManageRoutes()
 	s.registerSearchRoutes()
@@ -121,8 +140,10 @@ func NewServer() *Server {
 	return s
 }
 
-// Handler returns the server's root handler, for tests that use httptest.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Handler returns the server's root handler, for tests that use httptest:
+// the routes behind the same edge (security headers, identity headers
+// removed) as the listening server.
+func (s *Server) Handler() http.Handler { return s.server.Handler }
 
 // Open starts listening on Addr and serving in the background.
 func (s *Server) Open() (err error) {

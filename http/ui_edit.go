@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/hindsight-sre/hindsight"
 )
@@ -21,8 +20,10 @@ type editPage struct {
 // editField is one box of the editor with its preview.
 type editField struct {
 	sectionField
-	Name    string
-	Preview template.HTML
+	Name string
+	// Placeholder is the seed's hint, shown in the box while it is empty.
+	Placeholder string
+	Preview     template.HTML
 }
 
 // uiEditPage shows the editor of one narrative section.
@@ -42,7 +43,7 @@ func (s *Server) uiEditPage(w http.ResponseWriter, r *http.Request, v *visitor) 
 		return
 	}
 	s.renderEdit(w, r, v, http.StatusOK, "", editPage{Incident: &pm.Incident, Section: sec, Version: pm.Document.Version,
-		Fields: editFields(sectionFields(&pm.Document.Narrative, sec.Key), false)})
+		Fields: editFields(sec.Key, sectionFields(&pm.Document.Narrative, sec.Key), false)})
 }
 
 // uiEditSave previews or saves a narrative section. Saving goes through the
@@ -61,8 +62,9 @@ func (s *Server) uiEditSave(w http.ResponseWriter, r *http.Request, v *visitor) 
 	}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	n := doc.Narrative
-	setSection(&n, sec.Key, func(i int) string { return strings.ReplaceAll(r.PostFormValue(boxName(i)), "\r\n", "\n") })
-	data := editPage{Section: sec, Version: version, Fields: editFields(sectionFields(&n, sec.Key), true)}
+	fields := sectionFields(&n, sec.Key)
+	setSection(&n, sec.Key, func(i int) string { return stored(r.PostFormValue(boxName(i)), fieldHint(sec.Key, fields, i)) })
+	data := editPage{Section: sec, Version: version, Fields: editFields(sec.Key, sectionFields(&n, sec.Key), true)}
 	if r.PostFormValue("do") == "preview" {
 		data.Preview = true
 		s.renderEditFor(w, r, v, http.StatusOK, "", id, data)
@@ -74,16 +76,30 @@ func (s *Server) uiEditSave(w http.ResponseWriter, r *http.Request, v *visitor) 
 	})
 }
 
-// editFields names the boxes and renders their previews when asked.
-func editFields(fields []sectionField, preview bool) []editField {
+// editFields names the boxes, blanks those still holding the seed's hint
+// (the hint shows as their placeholder) and renders previews when asked.
+func editFields(key string, fields []sectionField, preview bool) []editField {
 	out := make([]editField, len(fields))
 	for i, f := range fields {
-		out[i] = editField{sectionField: f, Name: boxName(i)}
+		hint := fieldHint(key, fields, i)
+		f.Value = shown(f.Value, hint)
+		out[i] = editField{sectionField: f, Name: boxName(i), Placeholder: hint}
 		if preview {
 			out[i].Preview = renderMarkdown(f.Value)
 		}
 	}
 	return out
+}
+
+// fieldHint is the seed's hint of box i of a section's editor.
+func fieldHint(key string, fields []sectionField, i int) string {
+	if key == "whys" {
+		if i < len(seedNarrative.Whys) {
+			return seedNarrative.Whys[i].Answer
+		}
+		return ""
+	}
+	return seedHint(key, fields[i].Label, i)
 }
 
 func (s *Server) renderEditFor(w http.ResponseWriter, r *http.Request, v *visitor, status int, problem, id string, data editPage) {

@@ -21,6 +21,8 @@ type historyPage struct {
 type revisionView struct {
 	*hindsight.Revision
 	Changes []fieldChange
+	// Activity is the change as a sentence.
+	Activity activity
 }
 
 // fieldChange is one field's value before and after a change, as text.
@@ -45,7 +47,8 @@ func (s *Server) uiHistory(w http.ResponseWriter, r *http.Request, v *visitor) {
 	}
 	data := historyPage{Incident: inc, Pager: newPager(r.URL, max(offset, 0), len(revs), total)}
 	for _, rev := range revs {
-		data.Revisions = append(data.Revisions, revisionView{Revision: rev, Changes: fieldChanges(rev)})
+		changes := fieldChanges(rev)
+		data.Revisions = append(data.Revisions, revisionView{Revision: rev, Changes: changes, Activity: describe(rev, changes)})
 	}
 	s.render(w, r, http.StatusOK, "history", page{Title: "History · " + inc.Title, Nav: "incidents", Visitor: v, Data: data})
 }

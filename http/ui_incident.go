@@ -30,6 +30,16 @@ type incidentPage struct {
 	Editable bool
 	// NextStatuses are the incident statuses the incident may move to.
 	NextStatuses []hindsight.IncidentStatus
+	// Facts are what the page leads with.
+	Facts incidentFacts
+	// Parts are the document's sections, with the panels that follow them.
+	Parts []docPart
+	// Summary groups Findings by section.
+	Summary findingSummary
+	// Narrative is the state of each narrative section.
+	Narrative []editorSection
+	// Evidence is the Evidence panel: graphs, changes, attachments.
+	Evidence evidenceView
 	// Manage is what the incident-management parts show.
 	Manage manageData
 }
@@ -65,24 +75,29 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 		st := pm.Document.Status
 		data.Editable = st == hindsight.DocDraft || st == hindsight.DocUnderReview
 		data.TimelinePlaceholders, data.ActionPlaceholders = placeholderRows(pm)
-		md, err := s.postmortemMarkdown(pm)
+		md, err := s.renderedMarkdown(pm)
 		if err != nil {
 			s.uiError(w, r, v, err)
 			return
 		}
-		data.Document = renderMarkdown(string(md))
+		data.Document = template.HTML(inlineGraphs([]byte(renderMarkdown(string(md))), pm))
 		if findings == nil && pm.Document.Status == hindsight.DocDraft && s.Workflow != nil {
 			if data.Findings, err = s.Workflow.LintPostmortem(r.Context(), id); err != nil {
 				s.uiError(w, r, v, err)
 				return
 			}
 		}
+		data.Summary = s.summarizeFindings(pm, data.Findings)
+		data.Narrative = editorSections(&pm.Document.Narrative, false)
 	}
 	if data.Manage, err = s.manage(r.Context(), pm); err != nil {
 		s.uiError(w, r, v, err)
 		return
 	}
+	data.Parts = splitDocument(data.Document)
+	data.Facts = newIncidentFacts(pm, s.Now())
 	data.SignOffs = signOffRows(pm, v)
+	data.Evidence = s.newEvidenceView(pm)
 	flash := flashMessages[r.URL.Query().Get("done")]
 	s.render(w, r, status, "incident", page{Title: pm.Incident.Title, Nav: "incidents", Visitor: v, Flash: flash, Problem: problem, Data: data})
 }
@@ -92,7 +107,9 @@ var flashMessages = map[string]string{
 	"narrative": "Narrative saved.", "timeline": "Timeline event added.", "action": "Action item added.",
 	"status": "Status changed.", "signoff": "Signed off.", "dismiss": "Placeholder row dismissed.",
 	"incident-status": "Incident status changed.", "metadata": "Incident saved.", "postmortem": "Post-mortem draft created.",
-	"acknowledge": "Acknowledgement recorded.", "mitigate": "Mitigation recorded.", "declared": "Incident declared.", "action-edit": "Action item saved.", "timeline-edit": "Timeline event saved.",
+	"acknowledge": "Acknowledgement recorded.", "mitigate": "Mitigation recorded.", "declared": "Incident declared.",
+	"action-edit": "Action item saved.", "timeline-edit": "Timeline event saved.",
+	"attachment": "File attached.",
 }
 
 // signOffRows lists the four review roles with their sign-offs.

@@ -2,8 +2,11 @@ package http
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
 // narrativeSection is one part of the narrative that the editor edits on
@@ -106,3 +109,87 @@ func setSection(n *hindsight.Narrative, key string, get func(i int) string) {
 
 // boxName is the form field of box i.
 func boxName(i int) string { return fmt.Sprintf("value_%d", i) }
+
+// seedNarrative is the narrative of a fresh draft: its values are the
+// hints the editor shows in empty boxes.
+var seedNarrative = postmortem.PlaceholderNarrative()
+
+// hintPattern matches what is still a template hint inside a written text:
+// a bracketed prompt that is not a Markdown link, a lone X/Y/Z figure, TBD.
+var hintPattern = regexp.MustCompile(`\[[^\]^][^\]]*\](?:[^(:]|$)|\b[XYZ]\b|\bTBD\b`)
+
+// Section states shown in the editor's navigation.
+const (
+	stateEmpty        = "empty"
+	statePlaceholders = "placeholders"
+	stateDone         = "done"
+)
+
+// stateLabels are the readable section states.
+var stateLabels = map[string]string{stateEmpty: "empty", statePlaceholders: "has placeholders", stateDone: "done"}
+
+// seedHint returns the seed's value of box i of a section, the editor's
+// hint; label is the list label of that box (lists are matched by label, so
+// an imported document's own labels get no hint).
+func seedHint(key, label string, i int) string {
+	seed := seedNarrative
+	if t := texts(&seed, key); t != nil {
+		return *t
+	}
+	if l := lists(&seed, key); l != nil {
+		for _, f := range *l {
+			if f.Label == label {
+				return f.Value
+			}
+		}
+	}
+	return ""
+}
+
+// shown is what an editor box shows of a stored value: nothing when the
+// value is still the seed's hint, which then shows as the box's hint.
+func shown(value, hint string) string {
+	if strings.TrimSpace(value) == strings.TrimSpace(hint) {
+		return ""
+	}
+	return value
+}
+
+// stored is what a posted box value stores: the seed's hint when nothing
+// was written, so that the document and lint still see the placeholder.
+func stored(posted, hint string) string {
+	posted = strings.ReplaceAll(posted, "\r\n", "\n")
+	if strings.TrimSpace(posted) == "" {
+		return hint
+	}
+	return posted
+}
+
+// boxState says whether a box as the editor shows it (the seed's hint
+// already blanked) is empty, still holds a template hint inside what was
+// written, or is written.
+func boxState(shownValue string) string {
+	switch {
+	case strings.TrimSpace(shownValue) == "":
+		return stateEmpty
+	case hintPattern.MatchString(shownValue):
+		return statePlaceholders
+	}
+	return stateDone
+}
+
+// sectionState combines its boxes' states: empty when nothing is written,
+// done when everything is, otherwise "has placeholders".
+func sectionState(states []string) string {
+	count := map[string]int{}
+	for _, s := range states {
+		count[s]++
+	}
+	switch {
+	case len(states) == 0 || count[stateDone] == len(states):
+		return stateDone
+	case count[stateEmpty] == len(states):
+		return stateEmpty
+	}
+	return statePlaceholders
+}

@@ -25,7 +25,7 @@ var assetFS embed.FS
 type viewSet map[string]*template.Template
 
 // pageNames lists every page view; parseViews fails when one is missing.
-var pageNames = []string{"signin", "incidents", "incident", "history", "edit", "actions", "dashboard", "error", "action_edit", "event_edit", "declare"}
+var pageNames = []string{"signin", "incidents", "incident", "history", "edit", "actions", "dashboard", "error", "action_edit", "event_edit", "narrative", "declare"}
 
 // parseViews parses the layout, the partials (files starting with "_") and
 // every page view, failing on the first error or missing view.
@@ -35,6 +35,12 @@ func parseViews() (viewSet, error) {
 		return nil, fmt.Errorf("ui views: %w", err)
 	}
 	out := viewSet{}
+	// The print view is a page of its own: the document, no layout.
+	pv, err := template.New("print.html").Funcs(viewFuncs).ParseFS(viewFS, "views/print.html")
+	if err != nil {
+		return nil, fmt.Errorf("ui view print: %w", err)
+	}
+	out["print"] = pv
 	for _, name := range pageNames {
 		t, err := template.Must(base.Clone()).ParseFS(viewFS, "views/"+name+".html")
 		if err != nil {
@@ -123,9 +129,10 @@ var viewFuncs = template.FuncMap{
 		}
 		return fmtTime(*t, "2006-01-02 15:04 UTC")
 	},
-	"add":  func(a, b int) int { return a + b },
-	"join": strings.Join,
-	"dict": dict,
+	"add":   func(a, b int) int { return a + b },
+	"join":  strings.Join,
+	"lower": strings.ToLower,
+	"dict":  dict,
 }
 
 // dict builds a map from key, value pairs, for passing several values to

@@ -31,6 +31,12 @@ var uiRoutes = []uiRoute{
 	{"POST /incidents/{id}/postmortem", hindsight.RoleEditor, (*Server).uiPostmortemCreate},
 	{"POST /incidents/{id}/respond/{what}", hindsight.RoleEditor, (*Server).uiRespond},
 	{"GET /incidents/{id}/history", hindsight.RoleViewer, (*Server).uiHistory},
+	{"GET /incidents/{id}/postmortem.md", hindsight.RoleViewer, (*Server).uiPostmortemMarkdown},
+	{"GET /incidents/{id}/postmortem.html", hindsight.RoleViewer, (*Server).uiPostmortemHTML},
+	{"GET /incidents/{id}/postmortem.json", hindsight.RoleViewer, (*Server).uiPostmortemJSON},
+	{"GET /incidents/{id}/print", hindsight.RoleViewer, (*Server).uiPrint},
+	{"GET /incidents/{id}/narrative", hindsight.RoleEditor, (*Server).uiNarrativePage},
+	{"POST /incidents/{id}/narrative", hindsight.RoleEditor, (*Server).uiNarrativeSave},
 	{"GET /incidents/{id}/edit/{section}", hindsight.RoleEditor, (*Server).uiEditPage},
 	{"POST /incidents/{id}/edit/{section}", hindsight.RoleEditor, (*Server).uiEditSave},
 	{"POST /incidents/{id}/timeline", hindsight.RoleEditor, (*Server).uiTimelineAdd},
@@ -43,6 +49,7 @@ var uiRoutes = []uiRoute{
 	{"GET /incidents/{id}/timeline/{event}/edit", hindsight.RoleEditor, (*Server).uiEventEditPage},
 	{"POST /incidents/{id}/timeline/{event}", hindsight.RoleEditor, (*Server).uiEventEditSave},
 	{"POST /incidents/{id}/signoffs", hindsight.RoleEditor, (*Server).uiSignOff},
+	{uiAttachmentPattern, hindsight.RoleEditor, (*Server).uiAttachmentAdd},
 	{"POST /preview", hindsight.RoleEditor, (*Server).uiPreview},
 	{"GET /actions", hindsight.RoleViewer, (*Server).uiActionList},
 	{"GET /dashboard", hindsight.RoleViewer, (*Server).uiDashboard},
@@ -54,7 +61,8 @@ const maxFormSize = 1 << 20
 
 // registerUIRoutes parses the views (panicking on a broken or missing one:
 // they are embedded, so that is a build defect), registers every UI route,
-// and wraps the server's handler in the security headers.
+// and wraps the server's handler in the security headers and the removal
+// of identity headers the server must not believe.
 func (s *Server) registerUIRoutes() {
 	v, err := parseViews()
 	if err != nil {
@@ -66,7 +74,7 @@ func (s *Server) registerUIRoutes() {
 	for _, rt := range uiRoutes {
 		s.mux.HandleFunc(rt.Pattern, s.uiHandler(rt))
 	}
-	s.server.Handler = securityHeaders(s.mux)
+	s.server.Handler = securityHeaders(s.stripIdentityHeaders(s.mux))
 }
 
 // uiHandler wraps a UI handler: it identifies the visitor, sends anonymous
@@ -79,7 +87,7 @@ func (s *Server) uiHandler(rt uiRoute) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		write := r.Method != http.MethodGet && r.Method != http.MethodHead
 		if write {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormSize)
+			r.Body = http.MaxBytesReader(w, r.Body, s.uiBodyLimit(rt.Pattern))
 		}
 		v, err := s.identify(w, r)
 		if err != nil {

@@ -2,7 +2,9 @@ package http
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/hindsight-sre/hindsight"
 )
@@ -51,11 +53,38 @@ func (s *Server) renderSignIn(w http.ResponseWriter, r *http.Request, v *visitor
 	s.render(w, r, status, "signin", page{Title: "Sign in", Visitor: v, Problem: problem, Data: data})
 }
 
-// localPath returns p when it is a path on this site, else "/incidents":
-// the next parameter must not send people to another site.
+// defaultNext is where sign-in leads when next is missing or refused.
+const defaultNext = "/incidents"
+
+// localPath returns p when it is a path on this site, else defaultNext:
+// the next parameter must not send people to another site. Control
+// characters are removed first (browsers drop tabs and newlines from URLs,
+// so "/\t/evil.example/" would be "//evil.example/"); what remains must be
+// an absolute path that neither the browser nor a proxy can read as
+// another host: no scheme or host, no leading "//", no backslash (browsers
+// read "\" as "/"), and the same after percent-decoding.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
-		return "/incidents"
+	p = withoutControls(p)
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
+		return defaultNext
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return defaultNext
+	}
+	if dec := u.Path; dec != withoutControls(dec) || strings.HasPrefix(dec, "//") || strings.Contains(dec, "\\") {
+		return defaultNext
 	}
 	return p
+}
+
+// withoutControls removes control characters (C0, DEL, C1) and the Unicode
+// format characters that browsers ignore in URLs.
+func withoutControls(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
 }

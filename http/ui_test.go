@@ -36,6 +36,7 @@ func mustOpenUI(tb testing.TB, configure func(s *hhttp.Server)) *uiEnv {
 	s := hhttp.NewServer()
 	s.Addr = "127.0.0.1:0"
 	s.Store, s.Incidents, s.Tokens, s.UIStore, s.Sessions = store, store, store, store, store
+	s.Changes, s.Attachments = store, store
 	s.Render = func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, nil) }
 	wf := review.NewService(store, hindsight.DefaultSignOffPolicy())
 	s.Workflow = wf
@@ -257,6 +258,7 @@ func TestUI_BootstrapHint(t *testing.T) {
 	s := hhttp.NewServer()
 	s.Addr = "127.0.0.1:0"
 	s.Store, s.Incidents, s.Tokens, s.UIStore, s.Sessions = store, store, store, store, store
+	s.Changes, s.Attachments = store, store
 	s.SecureCookies = false
 	if err := s.Open(); err != nil {
 		t.Fatal(err)

@@ -29,39 +29,99 @@ const (
 	RuleActionVerification  = "action-verification"
 	RuleDueBeforeIncident   = "due-before-incident"
 	RuleImpossibleFigure    = "impossible-figure"
+	RuleFigureMismatch      = "figure-mismatch"
 )
 
-// Rules lists every rule ID, in the order docs/lint.md describes them.
+// Severities of findings: an error stops a document going to review, a
+// warning is shown beside it.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
+
+// Rules lists every rule a Markdown document is checked with, in the order
+// docs/lint.md describes them.
 var Rules = []string{
 	RulePlaceholder, RuleTemplatePerson, RuleEmptyWhy, RuleTimelineOrder, RuleTimelineBeforeStart,
 	RuleActionOwner, RuleActionDue, RuleActionVerification, RuleDueBeforeIncident, RuleImpossibleFigure,
 }
 
-// Finding is one problem in a document.
+// StoredRules lists the rules only a stored post-mortem can be checked
+// with, since they compare it with what Hindsight measured.
+var StoredRules = []string{RuleFigureMismatch}
+
+// Finding is one problem in a document, the one finding type of the CLI,
+// the server and the review workflow.
 type Finding struct {
-	// File is the document's name as given to Check.
-	File string `json:"file"`
-	// Line is the 1-based source line the finding is about.
+	// File is the document's name as given to Check; empty for a stored
+	// post-mortem.
+	File string `json:"file,omitempty"`
+	// Line is the 1-based source line the finding is about, 0 when unknown.
 	Line int `json:"line"`
 	// Rule is one of Rules.
 	Rule string `json:"rule"`
 	// Message says what is wrong and how to fix it.
 	Message string `json:"message"`
+	// Severity is SeverityError, or SeverityWarning for what a person
+	// should look at but may keep (figure-mismatch).
+	Severity string `json:"severity"`
+	// Field names the narrative field of a stored post-mortem, such as
+	// "whys[2].answer", when the finding is about one.
+	Field string `json:"field,omitempty"`
 }
 
-// String formats the finding as "file:line: rule: message".
+// String formats the finding as "file:line: rule: message" ("line: rule:
+// message" without a file); a warning's rule reads "rule (warning)".
 func (f Finding) String() string {
-	return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Rule, f.Message)
+	rule := f.Rule
+	if f.Severity == SeverityWarning {
+		rule += " (warning)"
+	}
+	if f.File == "" {
+		return fmt.Sprintf("%d: %s: %s", f.Line, rule, f.Message)
+	}
+	return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, rule, f.Message)
 }
 
-// Check runs every rule over a Markdown document and returns the findings
-// sorted by line. name is only used to fill Finding.File.
+// Errors returns the findings that are errors.
+func Errors(fs []Finding) []Finding {
+	var out []Finding
+	for _, f := range fs {
+		if f.Severity != SeverityWarning {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Options tune CheckWith.
+type Options struct {
+	// Now decides whether the follow-up metrics are due (30 days after the
+	// resolution); before that their placeholders are not findings.
+	Now time.Time
+	// SkipSignOffs leaves out the "Review and Approval" section, which the
+	// review itself fills (the server's gate before review).
+	SkipSignOffs bool
+}
+
+// FollowUpDelay is how long after the resolution the follow-up metrics are
+// due, as the seed's "Follow-up Metrics (30 days post-incident)" says.
+const FollowUpDelay = 30 * 24 * time.Hour
+
+// Check runs every rule over a Markdown document as of now and returns the
+// findings sorted by line. name is only used to fill Finding.File.
 func Check(name string, src []byte) []Finding {
+	return CheckWith(name, src, Options{Now: time.Now()})
+}
+
+// CheckWith is Check with options.
+func CheckWith(name string, src []byte, opts Options) []Finding {
 	d := scan(name, src)
 	d.checkWhys()
 	d.checkTables()
 	d.checkFigures()
 	d.checkPlaceholders()
+	d.dropNotDue(opts)
 	sort.SliceStable(d.findings, func(i, j int) bool { return d.findings[i].Line < d.findings[j].Line })
 	return d.findings
 }
@@ -77,6 +137,61 @@ func CheckPostmortem(pm hindsight.Postmortem) ([]Finding, error) {
 	return Check(pm.Incident.ID+".md", buf.Bytes()), nil
 }
 
+// dropNotDue removes the findings of the sections not yet due: the
+// follow-up metrics until 30 days after the resolution, and the sign-offs
+// when asked.
+func (d *doc) dropNotDue(opts Options) {
+	var skip [][2]int
+	if d.end == nil || opts.Now.Before(d.end.Add(FollowUpDelay)) {
+		skip = append(skip, d.sectionLines("follow up metrics"))
+	}
+	if opts.SkipSignOffs {
+		skip = append(skip, d.sectionLines("review and approval"))
+	}
+	kept := d.findings[:0]
+	for _, f := range d.findings {
+		in := false
+		for _, r := range skip {
+			in = in || (f.Line > r[0] && f.Line < r[1])
+		}
+		if !in {
+			kept = append(kept, f)
+		}
+	}
+	d.findings = kept
+}
+
+// sectionLines returns the 1-based line span (heading, next heading) of the
+// first section whose heading starts, lower-cased and without emoji or
+// punctuation, with key; 0, 0 when absent.
+func (d *doc) sectionLines(key string) [2]int {
+	from := 0
+	for i, l := range d.lines {
+		if d.fenced[i] || !strings.HasPrefix(l, "#") {
+			continue
+		}
+		if from > 0 {
+			return [2]int{from, i + 1}
+		}
+		if strings.HasPrefix(headingKey(l), key) {
+			from = i + 1
+		}
+	}
+	if from == 0 {
+		return [2]int{}
+	}
+	return [2]int{from, len(d.lines) + 1}
+}
+
+// headingKey lower-cases a heading and keeps letters, digits and single
+// spaces: "### Follow-up Metrics (30 days…)" gives "follow up metrics 30…".
+func headingKey(l string) string {
+	f := strings.FieldsFunc(strings.ToLower(l), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	return strings.Join(f, " ")
+}
+
 // doc is a document being linted: its lines and what is known about them.
 type doc struct {
 	name  string
@@ -85,8 +200,10 @@ type doc struct {
 	skip []bool
 	// fenced marks lines inside fenced code blocks.
 	fenced []bool
-	// start is the incident start, zero when the document does not say.
+	// start is the incident start, zero when the document does not say;
+	// end its resolution, nil until resolved.
 	start    time.Time
+	end      *time.Time
 	findings []Finding
 	// claimed records "line\x00text" pairs already reported by a specific
 	// rule, so that the placeholder rule does not report them twice.
@@ -119,13 +236,13 @@ func scan(name string, src []byte) *doc {
 			fence = t[:len(t)-len(strings.TrimLeft(t, t[:1]))]
 		}
 	}
-	d.start = incidentStart(d.lines)
+	d.start, d.end = postmortem.DocumentTimes(d.lines)
 	return d
 }
 
 // add records a finding on the 0-based line i.
 func (d *doc) add(i int, rule, format string, args ...any) {
-	d.findings = append(d.findings, Finding{File: d.name, Line: i + 1, Rule: rule, Message: fmt.Sprintf(format, args...)})
+	d.findings = append(d.findings, Finding{File: d.name, Line: i + 1, Rule: rule, Message: fmt.Sprintf(format, args...), Severity: SeverityError})
 }
 
 // claim marks text on line i as reported.

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
 // table is a Markdown table: its header cells and its body rows by line.
@@ -83,44 +85,32 @@ func (t table) column(names ...string) int {
 
 // checkTables runs the timeline and action-item rules over every table.
 func (d *doc) checkTables() {
+	timelines := 0
 	for _, t := range d.tables() {
 		switch {
 		case len(t.header) > 0 && strings.EqualFold(t.header[0], "time"):
-			d.checkTimeline(t)
+			d.checkTimeline(t, timelines == 0)
+			timelines++
 		case t.column("action") >= 0 && t.column("owner") >= 0:
 			d.checkActions(t)
 		}
 	}
 }
 
-var (
-	clockRE    = regexp.MustCompile(`^\d{1,2}:\d\d$`)
-	dateTimeRE = regexp.MustCompile(`^\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d$`)
-)
-
-// rowTime reads "00:24" (on the incident's day) or "2025-10-01 00:05".
-func (d *doc) rowTime(s string) (time.Time, bool) {
-	switch {
-	case clockRE.MatchString(s) && !d.start.IsZero():
-		c, err := time.Parse("15:04", s)
-		if err != nil {
-			return time.Time{}, false
-		}
-		y, m, day := d.start.Date()
-		return time.Date(y, m, day, c.Hour(), c.Minute(), 0, 0, time.UTC), true
-	case dateTimeRE.MatchString(s):
-		t, err := time.ParseInLocation("2006-01-02 15:04", strings.Replace(s, "T", " ", 1), time.UTC)
-		return t, err == nil
-	}
-	return time.Time{}, false
-}
+// rowTime reads a timeline time as Parse does.
+func (d *doc) rowTime(s string) (time.Time, bool) { return postmortem.RowTime(s, d.start) }
 
 // checkTimeline reports rows out of order and rows before the incident
-// start. The "Issue started" row is the one row that may precede the
-// start: the alert fires after the issue begins.
-func (d *doc) checkTimeline(t table) {
+// start that are not context. The issue begins before the alert fires (the
+// seed measures Time to Detect from the issue start), so the first
+// timeline table may open with rows before the start: "Issue started" and
+// what led to it. A response step (Detection, Incident declared…) before
+// the start, a row before the start after the alert, or one in a later
+// table, is a wrong time.
+func (d *doc) checkTimeline(t table, first bool) {
 	var prev time.Time
 	prevText := ""
+	started := !first
 	for _, r := range t.rows {
 		at, ok := d.rowTime(r.cell(0))
 		if !ok {
@@ -129,8 +119,10 @@ func (d *doc) checkTimeline(t table) {
 		if !prev.IsZero() && at.Before(prev) {
 			d.add(r.line, RuleTimelineOrder, "%s comes after %s: sort the table by time", r.cell(0), prevText)
 		}
-		if !d.start.IsZero() && at.Before(d.start) && !strings.EqualFold(r.cell(1), "Issue started") {
-			d.add(r.line, RuleTimelineBeforeStart, "%s is before the incident start %s: fix the time, or record it as \"Issue started\"",
+		before := !d.start.IsZero() && at.Before(d.start)
+		started = started || !before
+		if before && (started || postmortem.IsResponseEvent(r.cell(1))) && !strings.EqualFold(r.cell(1), "Issue started") {
+			d.add(r.line, RuleTimelineBeforeStart, "%s is before the incident start %s: fix the time; only the issue's start and what led to it may precede the alert, at the top of the first timeline table",
 				r.cell(0), d.start.Format("2006-01-02 15:04"))
 		}
 		prev, prevText = at, r.cell(0)
@@ -138,9 +130,8 @@ func (d *doc) checkTimeline(t table) {
 }
 
 var (
-	templateOwnerRE = regexp.MustCompile(`^@(?:manager|director|team|author)$`)
-	hintRE          = regexp.MustCompile(`^\[[^\]]*\]$`)
-	isoDateRE       = regexp.MustCompile(`^\d{4}-\d\d-\d\d$`)
+	hintRE    = regexp.MustCompile(`^\[[^\]]*\]$`)
+	isoDateRE = regexp.MustCompile(`^\d{4}-\d\d-\d\d$`)
 )
 
 // checkActions reports action items without a real owner, due date or
@@ -153,7 +144,7 @@ func (d *doc) checkActions(t table) {
 		case o == "" || hintRE.MatchString(o):
 			d.claim(r.line, o)
 			d.add(r.line, RuleActionOwner, "action item has no owner: name the person who will do it")
-		case templateOwnerRE.MatchString(o):
+		case postmortem.IsTemplatePerson(o):
 			d.claim(r.line, o)
 			d.add(r.line, RuleActionOwner, "action item is owned by the template's %s: name the person who will do it", o)
 		}

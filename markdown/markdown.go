@@ -22,17 +22,27 @@ import (
 // with GFM leaves raw HTML out (it writes "<!-- raw HTML omitted -->"), and
 // bluemonday's UGC policy then removes anything a crafted link or image
 // could still carry (javascript: URLs, event handlers, styles).
+//
+// GFM footnotes ("97.85%[^1]" and "[^1]: Query: …", the source of every
+// measured figure) are rendered as footnotes: references become superscript
+// links, and every definition of the document goes into one numbered list
+// at its end, each with a link back to its reference.
 var (
-	converter = goldmark.New(goldmark.WithExtensions(extension.GFM))
+	converter = goldmark.New(goldmark.WithExtensions(extension.GFM, extension.Footnote))
 	ugc       = sync.OnceValue(policy)
 )
 
 // policy is bluemonday's UGC policy plus the disabled checkboxes of GFM task
-// lists, whose state (who signed, who was told) a post-mortem needs.
+// lists, whose state (who signed, who was told) a post-mortem needs, and
+// the classes and roles of footnotes (ids and fragment links UGC allows).
 func policy() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
 	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
 	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^(|checked|disabled)$`)).OnElements("input")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnotes$`)).OnElements("div")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-endnotes$`)).OnElements("div")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^footnote-(ref|backref)$`)).OnElements("a")
+	p.AllowAttrs("role").Matching(regexp.MustCompile(`^doc-(noteref|backlink)$`)).OnElements("a")
 	return p
 }
 
@@ -55,8 +65,9 @@ table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #d
 th{background:#f6f8fa}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
 pre{background:#f6f8fa;padding:.8em;overflow-x:auto;white-space:pre-wrap}img{max-width:100%}
 a{color:#0969da}ul.contains-task-list{list-style:none;padding-left:1.2em}
+.footnotes{font-size:.9em;color:#424a53}.footnotes ol{padding-left:1.5em}a.footnote-backref{text-decoration:none}
 @media print{body{margin:0;max-width:none;font-size:11pt;color:#000}a{color:#000}
-a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em;word-break:break-all}
+a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em;word-break:break-all}a.footnote-backref{display:none}
 h1,h2,h3{break-after:avoid}tr,pre,img{break-inside:avoid}thead{display:table-header-group}@page{margin:1.8cm}}`
 
 // PageCSP is the Content-Security-Policy that a StandalonePage needs and no

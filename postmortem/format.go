@@ -133,14 +133,35 @@ func budgetPeriod(window time.Duration) string {
 	}
 }
 
-// eventTime renders a timeline time as HH:MM, or with its date when it is
-// not on the incident's first (UTC) day.
-func eventTime(t, start time.Time) string {
+// eventTime renders a timeline time in layout ("" meaning HH:MM), with its
+// date when the incident crosses midnight (dated), the layout has one, or
+// the time is not on the incident's first (UTC) day.
+func eventTime(t, start time.Time, layout string, dated bool) string {
 	t, start = t.UTC(), start.UTC()
-	if t.Format(dateLayout) != start.Format(dateLayout) {
-		return t.Format(dateTimeLayout)
+	clock, withDate := strings.CutPrefix(layout, dateLayout+" ")
+	if clock == "" {
+		clock = clockLayout
 	}
-	return t.Format(clockLayout)
+	if dated || withDate || t.Format(dateLayout) != start.Format(dateLayout) {
+		return t.Format(dateLayout + " " + clock)
+	}
+	return t.Format(clock)
+}
+
+// crossesMidnight reports whether an incident runs over more than one UTC
+// day: its timeline then gives every time with its date, so that "00:10"
+// cannot be read as the first day's.
+func crossesMidnight(start time.Time, resolved *time.Time, events []hindsight.TimelineEvent) bool {
+	day := start.UTC().Format(dateLayout)
+	if resolved != nil && resolved.UTC().Format(dateLayout) != day {
+		return true
+	}
+	for _, e := range events {
+		if e.Time.UTC().Format(dateLayout) != day {
+			return true
+		}
+	}
+	return false
 }
 
 // durationText is hindsight.FormatDuration, or the placeholder when the

@@ -54,6 +54,9 @@ type Footnote struct {
 type footnotes struct {
 	n     int
 	notes []Footnote
+	// prometheus is the Prometheus address a measured figure's footnote
+	// links to (its graph page with the figure's query and range).
+	prometheus string
 }
 
 // ref returns text followed by a new footnote reference.
@@ -75,7 +78,11 @@ func (f *footnotes) figure(fig hindsight.Figure, suffix string) (text string, re
 	if !fig.Measured {
 		return markdownReason(fig.String()), ""
 	}
-	text = f.ref(fig.String()+suffix, queryNote(fig))
+	note := queryNote(fig)
+	if u := hindsight.PrometheusGraphURL(f.prometheus, fig); u != "" {
+		note += " " + graphLinkText + "(<" + u + ">)."
+	}
+	text = f.ref(fig.String()+suffix, note)
 	return text, text[strings.LastIndex(text, "[^"):]
 }
 
@@ -85,7 +92,7 @@ func impactView(pm hindsight.Postmortem) *ImpactView {
 	if imp == nil {
 		return nil
 	}
-	var fn footnotes
+	fn := footnotes{prometheus: imp.PrometheusURL}
 	v := &ImpactView{}
 	v.Availability, _ = fn.figure(imp.Availability, " uptime")
 	var errRef string
@@ -128,6 +135,9 @@ func (v *ImpactView) responseTimes(fn *footnotes, pm hindsight.Postmortem) {
 	v.TimeToResolve = span(rt.Resolve, true)
 }
 
+// graphLinkText is the text of a footnote's link to Prometheus's graph page.
+const graphLinkText = "[Prometheus graph]"
+
 // noteTimeLayout writes the instants of a footnote.
 const noteTimeLayout = "2006-01-02 15:04:05"
 
@@ -137,11 +147,7 @@ func noteTime(t time.Time) string { return t.UTC().Format(noteTimeLayout) }
 // peak time and note.
 func queryNote(f hindsight.Figure) string {
 	var b strings.Builder
-	if f.Query != "" {
-		qs := strings.Split(f.Query, "; ")
-		for i, q := range qs {
-			qs[i] = codeSpan(q)
-		}
+	if qs := queryCodeSpans(f.Query); len(qs) > 0 {
 		b.WriteString("Query: " + strings.Join(qs, "; ") + ". ")
 	}
 	if !f.Start.IsZero() || !f.End.IsZero() {
@@ -164,6 +170,19 @@ func queryNote(f hindsight.Figure) string {
 		return "From the configured objectives."
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// queryCodeSpans writes each of a figure's queries ("; "-separated) as a
+// code span. Blank queries are left out: Markdown has no empty code span
+// ("``" opens a span that never closes), so one would not read back.
+func queryCodeSpans(query string) []string {
+	var out []string
+	for _, q := range strings.Split(query, "; ") {
+		if oneLine(q) != "" {
+			out = append(out, codeSpan(q))
+		}
+	}
+	return out
 }
 
 // codeSpan writes s as a Markdown code span on one line, with enough

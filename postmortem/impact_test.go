@@ -67,10 +67,10 @@ func TestRender_Measured(t *testing.T) {
 	for _, want := range []string{
 		"- **Availability**: 97.85% uptime[^1] (SLO: 99.9%)",
 		"- **Error Rate**: 5% peak[^2] (SLO: <0.1%)",
-		"- **Latency**: p95 = 500ms[^3], p99 = not measured: Prometheus did not answer within 10s (SLO: <500ms)",
+		"- **Latency**: p95 = 500 ms[^3], p99 = not measured: Prometheus did not answer within 10s (SLO: <500ms)",
 		"- **Data Freshness**: Max staleness = not measured: Prometheus unreachable at <http://prometheus.example:9090>: connect: connection refused (SLO: <2 hours)",
 		"- **Time to Detect**: 4 minutes[^4] (from issue start to alert firing)",
-		"- Duration above SLO: 40.5 minutes[^8]",
+		"- Duration above SLO: 40 minutes 30 seconds[^8]",
 		"- Peak error rate: 5%[^2]",
 	} {
 		if !strings.Contains(got, want+"\n") {
@@ -98,7 +98,16 @@ func TestParse_MeasuredImpact(t *testing.T) {
 	want, got := pm.Impact.Figures(), back.Impact.Figures()
 	for i := range want {
 		w, g := want[i].Figure, got[i].Figure
-		if w.Measured != g.Measured || w.Measured && (math.Abs(w.Value-g.Value) > 0.001 || w.Query != g.Query ||
+		// The document shows figures rounded for people: the value read
+		// back is exactly the one the document shows.
+		shown := w.Value
+		if w.Measured && w.Unit != hindsight.UnitTime {
+			var err error
+			if shown, err = hindsight.ParseFigureText(w.String(), w.Unit); err != nil {
+				t.Fatalf("%s: %v", want[i].Name, err)
+			}
+		}
+		if w.Measured != g.Measured || w.Measured && (math.Abs(shown-g.Value) > 1e-9 || w.Query != g.Query ||
 			!w.Start.Equal(g.Start) || !w.End.Equal(g.End) || w.Step != g.Step || !w.At.Equal(g.At)) ||
 			!w.Measured && w.Reason != g.Reason {
 			t.Errorf("%s:\n got %+v\nwant %+v", want[i].Name, g, w)

@@ -325,3 +325,13 @@ func trimBlankLines(s string) string {
 		s = s[i+1:]
 	}
 }
+
+// IsHindsightLayout reports whether src is in Hindsight's (or the seed's)
+// layout, which Parse maps section by section; other documents are read
+// best effort.
+func IsHindsightLayout(src []byte) bool {
+	if checkInput(src) != nil {
+		return false
+	}
+	return newParsedDoc(src).hindsightLayout()
+}

@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	whenRE = regexp.MustCompile(`^(\d{4}-\d\d-\d\d \d{1,2}:\d\d) to (\d{4}-\d\d-\d\d \d{1,2}:\d\d|TBD)\b`)
+	whenRE = regexp.MustCompile(`^(\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d(?::\d\d)?) to (\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d(?::\d\d)?|\d{1,2}:\d\d(?::\d\d)?|TBD)\b`)
 	idRE   = regexp.MustCompile(`^INCIDENT-(\d{8})-(\d{4})-`)
 )
 
@@ -25,11 +25,7 @@ func (p *hsParser) finish() error {
 		return err
 	}
 	inc.StartedAt = start
-	if m := whenRE.FindStringSubmatch(p.when); m != nil && m[2] != placeholderTBD {
-		if end, err := hindsight.ParseTime(m[2]); err == nil {
-			inc.ResolvedAt = &end
-		}
-	}
+	inc.ResolvedAt = endOf(p.when, start)
 	if inc.ID == "" {
 		inc.ID = hindsight.IncidentID(start, inc.Title)
 	}
@@ -55,19 +51,10 @@ func (p *hsParser) finish() error {
 }
 
 // start finds the incident start: the "When" line, else the incident ID,
-// else the "Date" line, else the generation time.
+// else the "Date" line (startOf, which lint shares), else the generation
+// time.
 func (p *hsParser) start() (time.Time, error) {
-	if m := whenRE.FindStringSubmatch(p.when); m != nil {
-		if t, err := hindsight.ParseTime(m[1]); err == nil {
-			return t, nil
-		}
-	}
-	if m := idRE.FindStringSubmatch(p.idText); m != nil {
-		if t, err := time.ParseInLocation("200601021504", m[1]+m[2], time.UTC); err == nil {
-			return t, nil
-		}
-	}
-	if t, ok := parseDate(p.date); ok {
+	if t, ok := startOf(p.when, p.idText, p.date); ok {
 		return t, nil
 	}
 	if g, err := hindsight.ParseTime(strings.TrimSuffix(p.header["Post-Mortem generated on"], " UTC")); err == nil {
@@ -254,9 +241,11 @@ func parseObjective(s string, def time.Duration) time.Duration {
 }
 
 // keepUnread keeps, verbatim, what the model does not hold: sections with
-// unknown headings, text before the title, and any known section whose
-// source differs from what Hindsight renders from the parsed model (an
-// edited figure, a reordered table). Nothing in the source is lost.
+// unknown headings and text before the title go to Narrative.Extra; an
+// impact section whose figures differ from what Hindsight renders (figures
+// a person typed) goes to Narrative.Figures. Known sections the parser
+// read are not duplicated: the import keeps the document itself, so an
+// export gives their wording back.
 func (p *hsParser) keepUnread() {
 	var buf bytes.Buffer
 	_ = Render(&buf, p.pm, nil)
@@ -270,9 +259,9 @@ func (p *hsParser) keepUnread() {
 		switch {
 		case !known:
 			extra = append(extra, hindsight.Section{Heading: p.d.headingLine(s), Body: p.d.safeBody(s)})
-		case normalise(p.d.body(s)) != normalise(rendered[key]):
-			h := strings.Repeat("#", s.level) + " " + s.title + " (as imported)"
-			extra = append(extra, hindsight.Section{Heading: h, Body: p.d.safeBody(s)})
+		case isImpactSection(key) && normalise(p.d.body(s)) != normalise(rendered[key]):
+			p.pm.Document.Narrative.Figures = append(p.pm.Document.Narrative.Figures,
+				hindsight.Section{Heading: s.title, Body: p.d.safeBody(s)})
 		}
 	}
 	p.pm.Document.Narrative.Extra = extra
@@ -381,4 +370,15 @@ func normalise(s string) string {
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
+}
+
+// isImpactSection reports whether a section key names a section of
+// measured figures.
+func isImpactSection(key string) bool {
+	for _, k := range impactSections {
+		if k == key {
+			return true
+		}
+	}
+	return false
 }

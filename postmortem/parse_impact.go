@@ -117,6 +117,9 @@ func (m *measuredDoc) figure(label string, unit hindsight.Unit, suffix string) h
 	if !ok {
 		return hindsight.NotMeasured(unit, "not in the document")
 	}
+	if text == hindsight.ReasonNotConfigured {
+		return hindsight.NotConfigured(unit)
+	}
 	if r, ok := strings.CutPrefix(text, "not measured: "); ok {
 		return hindsight.NotMeasured(unit, plainReason(r))
 	}
@@ -124,9 +127,7 @@ func (m *measuredDoc) figure(label string, unit hindsight.Unit, suffix string) h
 	if ref == nil {
 		return hindsight.NotMeasured(unit, "not in the document")
 	}
-	num := strings.TrimSuffix(ref[1], suffix)
-	num = strings.TrimSpace(strings.TrimSuffix(num, string(unit)))
-	v, err := strconv.ParseFloat(num, 64)
+	v, err := hindsight.ParseFigureText(strings.TrimSuffix(ref[1], suffix), unit)
 	if err != nil {
 		return hindsight.NotMeasured(unit, "unreadable figure "+strconv.Quote(ref[1]))
 	}
@@ -156,6 +157,9 @@ func (m *measuredDoc) impactStart() hindsight.Figure {
 // and note.
 func parseNote(s string) hindsight.Figure {
 	var f hindsight.Figure
+	if i := strings.LastIndex(s, " "+graphLinkText+"(<"); i >= 0 && strings.HasSuffix(s, ">).") {
+		s = s[:i]
+	}
 	if rest, ok := strings.CutPrefix(s, "Query: "); ok {
 		var qs []string
 		for {

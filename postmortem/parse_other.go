@@ -23,7 +23,7 @@ var textSections = map[string]func(p *otherParser, v string){
 	"executive summary": func(p *otherParser, v string) { p.pm.Incident.Summary = v },
 	"incident summary":  func(p *otherParser, v string) { p.pm.Incident.Summary = v },
 	"overview":          func(p *otherParser, v string) { p.pm.Incident.Summary = v },
-	"what happened":     func(p *otherParser, v string) { p.pm.Incident.Summary = v },
+	"what happened":     setWhatHappened,
 	"impact":            func(p *otherParser, v string) { p.n.Impact = v },
 	"customer impact":   func(p *otherParser, v string) { p.n.Impact = v },
 	"root cause":        func(p *otherParser, v string) { p.n.RootCause = v },
@@ -83,15 +83,10 @@ func (d *parsedDoc) parseOther(opts ParseOptions) (hindsight.Postmortem, error) 
 		p.extra = append(p.extra, hindsight.Section{Heading: "## Preamble (as imported)", Body: body})
 	}
 	for i, s := range d.sections {
-		if i == 0 {
-			if body := d.safeBody(s); body != "" {
-				p.extra = append(p.extra, hindsight.Section{Heading: d.headingLine(s), Body: body})
-			}
+		if i > 0 && p.mapSection(s) {
 			continue
 		}
-		if !p.mapSection(s) {
-			p.extra = append(p.extra, hindsight.Section{Heading: d.headingLine(s), Body: d.safeBody(s)})
-		}
+		p.mapBlocks(s, i == 0)
 	}
 	p.n.Extra = p.extra
 	p.pm.Document.Narrative = p.n
@@ -280,7 +275,7 @@ func (p *otherParser) actionFromRow(header, cols []string, r rawRow) hindsight.A
 		case "title":
 			a.Title = v
 		case "owner":
-			a.Owner = strings.TrimLeft(v, "@")
+			a.Owner = v
 		case "due":
 			if t, ok := parseDate(v); ok {
 				a.DueDate = t
@@ -296,7 +291,10 @@ func (p *otherParser) actionFromRow(header, cols []string, r rawRow) hindsight.A
 		case "verification":
 			a.Verification = v
 		case "tracker":
-			notes = append(notes, header[i]+": "+v)
+			v = p.trackerCell(&a, v)
+			if v != "" {
+				notes = append(notes, header[i]+": "+v)
+			}
 		default:
 			notes = append(notes, header[i]+": "+v)
 		}

@@ -91,7 +91,8 @@ func TestParse_GoogleTemplate(t *testing.T) {
 	if !strings.HasPrefix(n.Resolution, "Directed traffic") || len(n.ContributingFactors) != 1 || n.ContributingFactors[0].Label != "Trigger" {
 		t.Errorf("resolution %q, factors %+v", n.Resolution, n.ContributingFactors)
 	}
-	if len(pm.Actions) != 3 || pm.Actions[0].Owner != "jennifer" || !strings.Contains(pm.Actions[1].Title, "(Type: prevent; Bug: Bug 5554823 TODO)") {
+	if len(pm.Actions) != 3 || pm.Actions[0].Owner != "jennifer" || !strings.Contains(pm.Actions[1].Title, "(Type: prevent; Bug: Bug 5554823 TODO)") ||
+		pm.Actions[0].Status != hindsight.ActionDone || pm.Actions[1].Status != hindsight.ActionOpen {
 		t.Errorf("actions %+v", pm.Actions)
 	}
 	if len(pm.Timeline) != 4 || pm.Timeline[0].Time.Format("15:04") != "14:51" {

@@ -114,27 +114,35 @@ func (r rawRow) cell(i int) string {
 }
 
 var (
-	clockRE    = regexp.MustCompile(`^\d{1,2}:\d\d$`)
-	dateTimeRE = regexp.MustCompile(`^\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d$`)
+	clockRE    = regexp.MustCompile(`^\d{1,2}:\d\d(?::\d\d)?$`)
+	dateTimeRE = regexp.MustCompile(`^\d{4}-\d\d-\d\d[ T]\d{1,2}:\d\d(?::\d\d)?$`)
 )
 
-// rowTime reads a timeline time: "00:24" on the incident's day, or
-// "2025-10-01 00:05".
-func rowTime(s string, start time.Time) (time.Time, bool) {
+// RowTime reads a time as post-mortems write it, in UTC: "00:24" or
+// "00:24:37" on the day of start (refused when start is zero), or
+// "2025-10-01 00:05", with seconds if given. Parse and lint share it.
+func RowTime(s string, start time.Time) (time.Time, bool) {
+	s = strings.TrimSpace(s)
 	switch {
-	case clockRE.MatchString(s):
-		c, err := time.Parse("15:04", s)
+	case clockRE.MatchString(s) && !start.IsZero():
+		layout := "15:04"
+		if strings.Count(s, ":") == 2 {
+			layout = "15:04:05"
+		}
+		c, err := time.Parse(layout, s)
 		if err != nil {
 			return time.Time{}, false
 		}
-		y, m, d := start.Date()
-		return time.Date(y, m, d, c.Hour(), c.Minute(), 0, 0, time.UTC), true
+		y, m, d := start.UTC().Date()
+		return time.Date(y, m, d, c.Hour(), c.Minute(), c.Second(), 0, time.UTC), true
 	case dateTimeRE.MatchString(s):
 		t, err := hindsight.ParseTime(strings.Replace(s, "T", " ", 1))
 		return t, err == nil
 	}
 	return time.Time{}, false
 }
+
+func rowTime(s string, start time.Time) (time.Time, bool) { return RowTime(s, start) }
 
 // eventTypes maps the Event column onto event types, so that recorded
 // events take the place of the template's placeholder rows as they did
@@ -164,6 +172,7 @@ var eventTypes = map[string]hindsight.EventType{
 func (p *hsParser) timeline(start time.Time) error {
 	var events []hindsight.TimelineEvent
 	var guessed []bool
+	var written []string
 	present := map[hindsight.EventType]int{}
 	shown := map[hindsight.Phase]map[string]int{}
 	for _, r := range p.events {
@@ -191,7 +200,9 @@ func (p *hsParser) timeline(start time.Time) error {
 			Event: r.cell(1), Actor: r.cell(2), Action: r.cell(3), Source: "import",
 		})
 		guessed = append(guessed, !known)
+		written = append(written, r.cell(0))
 	}
+	p.n.TimeLayout = timeLayout(written, start)
 	assignTypes(events, guessed, present)
 	p.pm.Timeline = events
 	p.n.Dismissed = append(p.n.Dismissed, dismissedTimeline(events, shown)...)
@@ -319,7 +330,7 @@ func (p *hsParser) corrective() {
 func (p *hsParser) actionItem(r rawRow) hindsight.ActionItem {
 	a := hindsight.ActionItem{
 		IncidentID: p.pm.Incident.ID, Horizon: hindsight.Horizon(r.group), Title: r.cell(0),
-		Owner: strings.TrimLeft(r.cell(1), "@"), Status: hindsight.ActionOpen, Verification: r.cell(4),
+		Owner: r.cell(1), Status: hindsight.ActionOpen, Verification: r.cell(4),
 	}
 	if m := linkTitleRE.FindStringSubmatch(a.Title); m != nil {
 		a.Title, a.TrackerURL = m[1], m[2]
@@ -345,4 +356,36 @@ func actionStatus(s string) (hindsight.ActionStatus, string) {
 		}
 	}
 	return hindsight.ActionOpen, ""
+}
+
+// timeLayout is the form a document writes its timeline times in, so that
+// a rendering writes them back alike: "2006-01-02 15:04" when a time on the
+// first day carries its date, "15:04" when none does, ":05" appended when
+// any gives seconds.
+func timeLayout(written []string, start time.Time) string {
+	if len(written) == 0 {
+		return ""
+	}
+	layout, seconds := clockLayout, false
+	day := start.UTC().Format(dateLayout)
+	for _, w := range written {
+		w = strings.TrimSpace(w)
+		if strings.HasPrefix(w, day) {
+			layout = dateTimeLayout
+		}
+		seconds = seconds || strings.Count(w, ":") == 2
+	}
+	if seconds {
+		layout += ":05"
+	}
+	return layout
+}
+
+// IsResponseEvent reports whether a timeline row's Event column names a
+// step of the response to an alert ("Detection", "Incident declared", "First
+// mitigation"…), which cannot precede the alert; "Issue started" and other
+// names are context, which may.
+func IsResponseEvent(event string) bool {
+	t, ok := eventTypes[strings.ToLower(strings.TrimSpace(event))]
+	return ok && t != hindsight.EventIssueStarted && t != hindsight.EventStatusChange
 }

@@ -90,12 +90,14 @@ func timelineTables(pm hindsight.Postmortem) []TimelineTable {
 	for _, e := range events {
 		recorded[e.Type]++
 	}
+	layout := pm.Document.Narrative.TimeLayout
+	dated := layout == "" && crossesMidnight(start, pm.Incident.ResolvedAt, events)
 	tables := make([]TimelineTable, 0, len(hindsight.Phases))
 	for _, phase := range hindsight.Phases {
 		t := TimelineTable{Phase: string(phase), Heading: phaseHeadings[phase]}
 		for _, e := range events {
 			if e.TablePhase() == phase {
-				t.Rows = append(t.Rows, TimelineRow{Time: eventTime(e.Time, start), Event: e.Event, Actor: e.Actor, Action: e.Action})
+				t.Rows = append(t.Rows, TimelineRow{Time: eventTime(e.Time, start, layout, dated), Event: e.Event, Actor: e.Actor, Action: e.Action})
 			}
 		}
 		for i, x := range expectedEvents[phase] {

@@ -78,6 +78,10 @@ type View struct {
 	// the response times); nil until it is computed, when the seed's
 	// placeholder lines stay.
 	Measured *ImpactView
+	// Typed holds the impact sections as a person typed them: shown in
+	// place of the measured or placeholder figures, which never overwrite
+	// them.
+	Typed TypedFigures
 	// SlackChannel is the incident's channel: #incident-20250930-0024.
 	SlackChannel string
 	// Links is the "Relevant Links" list: the narrative's links with the
@@ -180,7 +184,9 @@ func NewView(pm hindsight.Postmortem) View {
 	v.Metrics = metricsView(pm, v.Duration)
 	v.FollowUp = followUpView(pm.FollowUp)
 	v.Measured = impactView(pm)
-	v.Links = links(inc, n.RelevantLinks, v.SlackChannel)
+	v.Typed = typedFigures(n.Figures)
+	v.Links = links(inc, evidenceLinks(pm, n.RelevantLinks), v.SlackChannel)
+	v.Evidence = evidenceFields(pm, v.Evidence)
 	v.SignOffs = signOffs(pm, v.Author, v.Date)
 	return v
 }
@@ -346,4 +352,28 @@ func extraSections(in []hindsight.Section) []hindsight.Section {
 		out = append(out, hindsight.Section{Heading: h, Body: strings.Trim(s.Body, "\n")})
 	}
 	return out
+}
+
+// TypedFigures are the bodies of the impact sections a person typed, ""
+// where Hindsight fills the section.
+type TypedFigures struct {
+	// ServiceLevel is "Service Level Impact", ResponseTimes "Response Time
+	// Metrics", SLOImpact "SLO Impact Calculation".
+	ServiceLevel, ResponseTimes, SLOImpact string
+}
+
+// typedFigures sorts the narrative's typed sections by heading.
+func typedFigures(secs []hindsight.Section) TypedFigures {
+	var t TypedFigures
+	for _, s := range secs {
+		switch titleKey(s.Heading) {
+		case "service level impact":
+			t.ServiceLevel = s.Body
+		case "response time metrics":
+			t.ResponseTimes = s.Body
+		case "slo impact calculation":
+			t.SLOImpact = s.Body
+		}
+	}
+	return t
 }

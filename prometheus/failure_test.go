@@ -87,8 +87,8 @@ func TestClient_Failures(t *testing.T) {
 		{
 			name:     "MissingQuery",
 			answer:   healthy,
-			queries:  func(q *config.Queries) { q.Freshness = "" },
-			reasons:  map[string]string{"MaxStaleness": "no query is configured for this figure"},
+			queries:  func(q *config.Queries) { q.LatencyP99 = "" },
+			reasons:  map[string]string{"LatencyP99": "no query is configured for this figure"},
 			measured: []string{"LatencyP95", "Availability"},
 		},
 		{
@@ -135,6 +135,21 @@ func checkFigures(t *testing.T, imp hindsight.Impact, reasons map[string]string,
 		if !figs[name].Measured {
 			t.Errorf("%s = %+v, want measured", name, figs[name])
 		}
+	}
+}
+
+// TestClient_FreshnessNotConfigured checks that Data Freshness without a
+// query reads "not configured", not "not measured": nobody asked for it.
+func TestClient_FreshnessNotConfigured(t *testing.T) {
+	fake := startFake(t, healthy)
+	req := request()
+	req.Queries.Freshness = ""
+	imp := newClient(t, config.PrometheusConfig{URL: fake.URL}).Impact(context.Background(), req)
+	if got := imp.MaxStaleness.String(); got != "not configured" {
+		t.Errorf("MaxStaleness = %q, want \"not configured\"", got)
+	}
+	if imp.Transient() {
+		t.Error("an unconfigured freshness query must not schedule a retry")
 	}
 }
 

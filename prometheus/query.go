@@ -99,7 +99,7 @@ func (c *Client) precheck(q, tmplErr string) string {
 	case tmplErr != "":
 		return tmplErr
 	case strings.TrimSpace(q) == "":
-		return "no query is configured for this figure"
+		return hindsight.ReasonNoQuery
 	}
 	return ""
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -55,7 +56,7 @@ func newFixture(t *testing.T, dsn string) *fixture {
 	svc.Now = c.Now
 	// The state machine is exercised with the narrative rules, which a
 	// fixture can satisfy; TestService_DocumentLint covers the default.
-	svc.Lint = review.NarrativeLint(nil)
+	svc.Lint = lint.Narrative(nil)
 	return &fixture{store: store, svc: svc, clock: c}
 }
 

@@ -43,7 +43,11 @@ func (s *Service) ComputeFollowUp(ctx context.Context, incidentID string) (*hind
 	if f.Similar, err = s.similar(ctx, &inc, f.Since, f.Until); err != nil {
 		return nil, err
 	}
-	ttd, okD := hindsight.TimeToDetect(pm.Timeline)
+	var start hindsight.Figure
+	if pm.Impact != nil {
+		start = pm.Impact.ImpactStart
+	}
+	ttd, okD := hindsight.TimeToDetect(&inc, pm.Timeline, start)
 	ttr, okR := inc.Duration()
 	if okD {
 		f.TimeToDetect = hindsight.Seconds(ttd)
@@ -101,13 +105,24 @@ func (s *Service) similarIncident(ctx context.Context, inc *hindsight.Incident, 
 	for i, e := range events {
 		timeline[i] = *e
 	}
-	if d, ok := hindsight.TimeToDetect(timeline); ok {
+	if d, ok := hindsight.TimeToDetect(inc, timeline, s.impactStart(ctx, inc.ID)); ok {
 		x.TimeToDetect = hindsight.Seconds(d)
 	}
 	if d, ok := inc.Duration(); ok {
 		x.TimeToResolve = hindsight.Seconds(d)
 	}
 	return x, nil
+}
+
+// impactStart returns the measured impact start of an incident, or a figure
+// that is not measured when the store has none.
+func (s *Service) impactStart(ctx context.Context, id string) hindsight.Figure {
+	if is, ok := s.Store.(hindsight.ImpactService); ok {
+		if r, err := is.FindImpact(ctx, id); err == nil {
+			return r.Impact.ImpactStart
+		}
+	}
+	return hindsight.NotMeasured(hindsight.UnitTime, "no impact")
 }
 
 // improvement compares this incident's time with the mean time of the

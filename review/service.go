@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
@@ -22,13 +23,17 @@ type Service struct {
 	// Policy says who may sign which role and what approval needs.
 	Policy hindsight.SignOffPolicy
 	// Lint checks a post-mortem before it goes to review; nil means
-	// DocumentLint over Render: the lint package's whole rule set.
+	// lint.Document over Render: the lint package's whole rule set.
 	Lint LintFunc
 	// Render writes a post-mortem as Markdown; nil means the built-in
 	// template.
 	Render func(w io.Writer, pm hindsight.Postmortem) error
 	// Now is the clock; nil means the system clock.
 	Now func() time.Time
+	// Export writes the Markdown that GET …/postmortem.md serves for a
+	// post-mortem (an imported document as written); approval keeps it as
+	// the record. nil means Render.
+	Export func(ctx context.Context, pm hindsight.Postmortem, w io.Writer) error
 	// NewDraft builds the draft post-mortem of an incident by author, as
 	// the server configures drafts; nil means postmortem.NewDraft with its
 	// defaults.
@@ -64,7 +69,7 @@ func (s *Service) lint(ctx context.Context, pm hindsight.Postmortem) ([]Finding,
 	if s.Lint != nil {
 		return s.Lint(ctx, pm)
 	}
-	return DocumentLint(s.render)(ctx, pm)
+	return lint.Document(s.render, s.now)(ctx, pm)
 }
 
 // requireIdentity returns the authenticated identity of ctx, or an

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/lint"
 )
 
 // TransitionDocument moves an incident's post-mortem to status to, as the
@@ -51,7 +52,10 @@ func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to 
 		d.Status = to
 		switch to {
 		case hindsight.DocUnderReview:
-			if findings, err = s.lint(ctx, *pm); err != nil || len(findings) > 0 {
+			if findings, err = s.lint(ctx, *pm); err == nil {
+				findings = lint.Errors(findings) // warnings do not stop a review
+			}
+			if err != nil || len(findings) > 0 {
 				return errOrConflict(err)
 			}
 		case hindsight.DocDraft:
@@ -68,7 +72,7 @@ func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to 
 			if err := s.approvable(pm); err != nil {
 				return err
 			}
-			if err := s.keepApproved(pm, &d); err != nil {
+			if err := s.keepApproved(ctx, pm, &d); err != nil {
 				return err
 			}
 		}
@@ -86,13 +90,19 @@ func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to 
 
 // keepApproved renders the post-mortem as it is approved into d: the
 // record that GET …/postmortem.md serves from now on, byte for byte.
-func (s *Service) keepApproved(pm *hindsight.Postmortem, d *hindsight.Document) error {
+func (s *Service) keepApproved(ctx context.Context, pm *hindsight.Postmortem, d *hindsight.Document) error {
 	now := s.now()
 	d.ApprovedAt = &now
 	view := *pm
 	view.Document = *d
 	var buf bytes.Buffer
-	if err := s.render(&buf, view); err != nil {
+	var err error
+	if s.Export != nil {
+		err = s.Export(ctx, view, &buf)
+	} else {
+		err = s.render(&buf, view)
+	}
+	if err != nil {
 		return err
 	}
 	d.ApprovedMarkdown = buf.String()

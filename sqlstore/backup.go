@@ -23,6 +23,7 @@ import (
 //	1: incidents, documents, timeline_events, action_items, sign_offs,
 //	   revisions, alert_states, alert_notifications, api_tokens, impacts.
 //	2: adds follow_ups, import_sources and reminders_sent.
+//	3: adds changes and attachments (their bytes base64 in "data").
 //
 // Import reads every version from backupFormatVersionMin on; a table that an
 // older version does not carry is left empty.
@@ -38,7 +39,7 @@ import (
 //     store imported into.
 const (
 	backupFormat           = "hindsight-backup"
-	backupFormatVersion    = 2
+	backupFormatVersion    = 3
 	backupFormatVersionMin = 1
 )
 
@@ -60,6 +61,9 @@ type backup struct {
 	FollowUps     []*hindsight.FollowUp `json:"follow_ups"`
 	ImportSources []*importSourceRow    `json:"import_sources"`
 	RemindersSent []*reminderRow        `json:"reminders_sent"`
+	// Since version 3.
+	Changes     []*hindsight.Change     `json:"changes"`
+	Attachments []*hindsight.Attachment `json:"attachments"`
 }
 
 // importSourceRow is one row of import_sources: the hash of the Markdown file
@@ -70,6 +74,9 @@ type importSourceRow struct {
 	Path       string    `json:"path"`
 	SHA256     string    `json:"sha256"`
 	ImportedAt time.Time `json:"imported_at"`
+	// Markdown and Snapshot: absent in backups written before they were kept.
+	Markdown string `json:"markdown,omitempty"`
+	Snapshot string `json:"snapshot,omitempty"`
 }
 
 // reminderRow is one row of reminders_sent: a reminder claimed, and sent when
@@ -123,9 +130,12 @@ func sections(d *dialect) []section {
 		{"api_tokens", "SELECT id, " + tokenCols + " FROM api_tokens ORDER BY id", func(sc scanner) (any, error) { return scanToken(sc) }},
 		{"impacts", "SELECT " + impactCols + " FROM impacts" + by("incident_id"), func(sc scanner) (any, error) { return scanImpact(sc) }},
 		{"follow_ups", "SELECT incident_id, computed_at, data FROM follow_ups" + by("incident_id"), scanFollowUpRow},
-		{"import_sources", "SELECT incident_id, path, sha256, imported_at FROM import_sources" + by("incident_id"), scanImportSourceRow},
+		{"import_sources", "SELECT incident_id, path, sha256, imported_at, markdown, snapshot FROM import_sources" + by("incident_id"), scanImportSourceRow},
 		{"reminders_sent", "SELECT kind, subject, period, channel, token, claimed_at, lease_until, sent_at FROM reminders_sent" +
 			by("kind", "subject", "period", "channel"), scanReminderRow},
+		{"changes", "SELECT " + changeCols + " FROM changes ORDER BY id", func(sc scanner) (any, error) { return scanChange(sc) }},
+		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
+			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
 	}
 }
 
@@ -149,7 +159,7 @@ func scanFollowUpRow(sc scanner) (any, error) {
 func scanImportSourceRow(sc scanner) (any, error) {
 	var r importSourceRow
 	var at sql.NullInt64
-	if err := sc.Scan(&r.IncidentID, &r.Path, &r.SHA256, &at); err != nil {
+	if err := sc.Scan(&r.IncidentID, &r.Path, &r.SHA256, &at, &r.Markdown, &r.Snapshot); err != nil {
 		return nil, err
 	}
 	r.ImportedAt = fromTS(at)
@@ -359,8 +369,8 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.ImportSources {
 		steps = append(steps, func() error {
-			_, err := tx.exec(ctx, "INSERT INTO import_sources (incident_id, path, sha256, imported_at) VALUES (?, ?, ?, ?)",
-				v.IncidentID, v.Path, v.SHA256, ts(v.ImportedAt))
+			_, err := tx.exec(ctx, "INSERT INTO import_sources (incident_id, path, sha256, imported_at, markdown, snapshot) VALUES (?, ?, ?, ?, ?, ?)",
+				v.IncidentID, v.Path, v.SHA256, ts(v.ImportedAt), v.Markdown, v.Snapshot)
 			return err
 		})
 	}
@@ -371,6 +381,12 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 				string(v.Kind), v.Subject, v.Period, v.Channel, v.Token, ts(v.ClaimedAt), ts(v.LeaseUntil), tsPtr(v.SentAt))
 			return err
 		})
+	}
+	for _, v := range b.Changes {
+		steps = append(steps, func() error { return tx.insertChange(ctx, v) })
+	}
+	for _, v := range b.Attachments {
+		steps = append(steps, func() error { return tx.insertAttachment(ctx, v) })
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

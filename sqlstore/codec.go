@@ -1,9 +1,11 @@
 package sqlstore
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -88,6 +90,20 @@ var volatile = map[string]bool{"version": true, "updated_at": true, "updated_by"
 // and those fields' values before and after as JSON objects.
 func diff(before, after any) (fields []string, b, a []byte) {
 	bm, am := toMap(before), toMap(after)
+	if before == nil {
+		// A creation: every field of after but the volatile ones.
+		fields = make([]string, 0, len(am))
+		for k := range am {
+			if !volatile[k] {
+				fields = append(fields, k)
+			}
+		}
+		sort.Strings(fields)
+		if after != nil {
+			a = object(fields, am)
+		}
+		return fields, nil, a
+	}
 	keys := map[string]bool{}
 	for k := range bm {
 		keys[k] = true
@@ -132,21 +148,132 @@ func object(keys []string, m map[string]json.RawMessage) []byte {
 			out = append(out, ',')
 		}
 		first = false
-		kb, _ := json.Marshal(k)
-		out = append(out, kb...)
+		if plainKey(k) {
+			out = strconv.AppendQuote(out, k)
+		} else {
+			kb, _ := json.Marshal(k)
+			out = append(out, kb...)
+		}
 		out = append(out, ':')
 		out = append(out, v...)
 	}
 	return append(out, '}')
 }
 
+// plainKey reports whether k is quoted alike by JSON and Go: letters,
+// digits and underscores, as the domain types' field names are.
+func plainKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// toMap returns the top-level fields of v's JSON form, each value as
+// json.Marshal wrote it.
 func toMap(v any) map[string]json.RawMessage {
 	if v == nil {
 		return nil
 	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("sqlstore: marshal: " + err.Error())
+	}
+	if m, ok := splitObject(b); ok {
+		return m
+	}
 	m := map[string]json.RawMessage{}
-	_ = json.Unmarshal([]byte(jsonText(v)), &m)
+	_ = json.Unmarshal(b, &m)
 	return m
+}
+
+// splitObject splits the compact JSON object b, as json.Marshal writes it,
+// into its top-level fields without decoding their values: what
+// json.Unmarshal into a map of json.RawMessage gives, at a fraction of the
+// cost (revision encoding runs on every write). It reports false for
+// anything else, and for a key with escapes, which the caller then decodes
+// the slow way.
+func splitObject(b []byte) (map[string]json.RawMessage, bool) {
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return nil, false
+	}
+	m := make(map[string]json.RawMessage, 24)
+	i := 1
+	if b[i] == '}' {
+		return m, i == len(b)-1
+	}
+	for {
+		if b[i] != '"' {
+			return nil, false
+		}
+		end := stringEnd(b, i)
+		if end < 0 || end+1 >= len(b) || b[end+1] != ':' || bytes.IndexByte(b[i:end], '\\') >= 0 {
+			return nil, false
+		}
+		key := string(b[i+1 : end])
+		vstart := end + 2
+		vend := valueEnd(b, vstart)
+		if vend < 0 || vend >= len(b) {
+			return nil, false
+		}
+		m[key] = json.RawMessage(b[vstart:vend])
+		switch {
+		case b[vend] == '}' && vend == len(b)-1:
+			return m, true
+		case b[vend] == ',':
+			i = vend + 1
+		default:
+			return nil, false
+		}
+		if i >= len(b) {
+			return nil, false
+		}
+	}
+}
+
+// stringEnd returns the index of the quote that closes the string starting
+// at b[i], or -1.
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return -1
+}
+
+// valueEnd returns the index just past the compact JSON value starting at
+// b[i]: the ',' or '}' that follows it at depth 0, or -1.
+func valueEnd(b []byte, i int) int {
+	depth := 0
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			if j = stringEnd(b, j); j < 0 {
+				return -1
+			}
+		case '{', '[':
+			depth++
+		case ']':
+			depth--
+		case '}':
+			if depth == 0 {
+				return j
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
 }
 
 // nullText returns nil for an empty byte slice, for a nullable TEXT column.

@@ -130,14 +130,18 @@ var firstEventsSQL = func() string {
 
 // durationsSQL selects, per incident that started in the window, its month,
 // severity and the microseconds to detect, acknowledge and resolve (NULL
-// where not measured), with the rules of hindsight.ComputeResponseTimes.
+// where not measured), with the rules of hindsight.ComputeResponseTimes:
+// the issue starts at the measured impact start (impacts.impact_start),
+// else at the first issue_started event, as in the document.
 func (tx *Tx) durationsSQL() string {
 	return `SELECT mo.k AS k, i.severity AS severity,
-		CASE WHEN f.alert_fired >= f.issue_started THEN f.alert_fired - f.issue_started END AS detect,
+		CASE WHEN f.alert_fired >= COALESCE(m.impact_start, f.issue_started)
+			THEN f.alert_fired - COALESCE(m.impact_start, f.issue_started) END AS detect,
 		CASE WHEN f.acknowledged >= f.alert_fired THEN f.acknowledged - f.alert_fired END AS ack,
-		CASE WHEN COALESCE(f.resolved, i.resolved_at) >= COALESCE(f.issue_started, i.started_at)
-			THEN COALESCE(f.resolved, i.resolved_at) - COALESCE(f.issue_started, i.started_at) END AS resolve
-		FROM` + inMonths + `LEFT JOIN (` + firstEventsSQL + `) f ON f.incident_id = i.id`
+		CASE WHEN COALESCE(f.resolved, i.resolved_at) >= COALESCE(m.impact_start, f.issue_started, i.started_at)
+			THEN COALESCE(f.resolved, i.resolved_at) - COALESCE(m.impact_start, f.issue_started, i.started_at) END AS resolve
+		FROM` + inMonths + `LEFT JOIN (` + firstEventsSQL + `) f ON f.incident_id = i.id
+		LEFT JOIN impacts m ON m.incident_id = i.id`
 }
 
 // dashResponse fills the incident count and the median response times.
@@ -306,7 +310,8 @@ func (tx *Tx) dashRepeats(ctx context.Context, w *dashWindow) error {
 }
 
 // budgetSQL is the expression of an impact's consumed error budget: the
-// event-based figure when measured, else the downtime-based one, else NULL.
+// event-based figure when measured over the whole SLO window, else the
+// downtime-based one, else NULL.
 func (tx *Tx) budgetSQL() string {
 	measured := func(f string) string { return "json_extract(m.impact, '$." + f + ".measured')" }
 	value := func(f string) string { return "json_extract(m.impact, '$." + f + ".value')" }
@@ -314,7 +319,13 @@ func (tx *Tx) budgetSQL() string {
 		measured = func(f string) string { return "(m.impact::json #>> '{" + f + ",measured}') = 'true'" }
 		value = func(f string) string { return "(m.impact::json #>> '{" + f + ",value}')::float8" }
 	}
-	return "CASE WHEN " + measured("error_budget_consumed") + " THEN " + value("error_budget_consumed") +
+	// An event-based figure computed over less of the window than the SLO
+	// window (Held set) is never the headline: its note would be lost.
+	held := "json_extract(m.impact, '$.error_budget_consumed.held') IS NULL"
+	if tx.d.name == "postgres" {
+		held = "(m.impact::json #>> '{error_budget_consumed,held}') IS NULL"
+	}
+	return "CASE WHEN " + measured("error_budget_consumed") + " AND " + held + " THEN " + value("error_budget_consumed") +
 		" WHEN " + measured("budget_consumed") + " THEN " + value("budget_consumed") + " END"
 }
 

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -35,6 +36,12 @@ func dashboardFixture(t *testing.T) (*sqlstore.Store, time.Time, time.Time) {
 			t.Fatal(err)
 		}
 		imp := hindsight.Impact{BudgetConsumed: hindsight.Figure{Value: float64(i) / 3, Unit: hindsight.UnitPercent, Measured: true}}
+		if i%3 == 0 {
+			// A measured impact start: Time to Detect starts there, in
+			// the dashboard as in the document.
+			imp.ImpactStart = hindsight.Figure{Unit: hindsight.UnitTime, Measured: true,
+				At: pm.Incident.StartedAt.Add(-time.Duration(i%5+2) * time.Minute)}
+		}
 		if i%2 == 0 {
 			imp.ErrorBudgetConsumed = hindsight.Figure{Value: float64(i) * 1.5, Unit: hindsight.UnitPercent, Measured: true}
 		}
@@ -136,8 +143,8 @@ type reference struct {
 }
 
 // referenceMedians measures each incident of the window from its whole
-// timeline with hindsight.ComputeResponseTimes, as the dashboard did
-// before the aggregation moved into SQL.
+// timeline and its measured impact start with hindsight.ComputeResponseTimes,
+// the rule the document uses.
 func referenceMedians(t *testing.T, s *sqlstore.Store, from, to time.Time, slack time.Duration, months []string) reference {
 	t.Helper()
 	ctx := context.Background()
@@ -177,7 +184,11 @@ func referenceMedians(t *testing.T, s *sqlstore.Store, from, to time.Time, slack
 				events = append(events, e)
 			}
 		}
-		rt := hindsight.ComputeResponseTimes(&inc, events, hindsight.Figure{})
+		var start hindsight.Figure
+		if pm.Impact != nil {
+			start = pm.Impact.ImpactStart
+		}
+		rt := hindsight.ComputeResponseTimes(&inc, events, start)
 		m, sv := slices.Index(months, inc.StartedAt.UTC().Format("2006-01")), slices.Index(hindsight.Severities, inc.Severity)
 		for k, f := range []hindsight.Figure{rt.Detect, rt.Acknowledge, rt.Resolve} {
 			if f.Measured && m >= 0 && sv >= 0 {
@@ -215,4 +226,46 @@ func measured(cells [][]hindsight.Median) int {
 		}
 	}
 	return n
+}
+
+// TestFindDashboardStats_HeldBudgetNotHeadline checks that an event-based
+// budget computed over less than the SLO window (its note would be lost on
+// the dashboard) is not summed: the time-based figure stands in for it.
+func TestFindDashboardStats_HeldBudgetNotHeadline(t *testing.T) {
+	ctx := context.Background()
+	forEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		start := time.Date(2025, 9, 30, 0, 24, 0, 0, time.UTC)
+		for i, held := range []time.Duration{0, 48 * time.Hour} {
+			at := start.Add(time.Duration(i) * time.Hour)
+			name := fmt.Sprintf("Budget%d", i)
+			inc := &hindsight.Incident{ID: hindsight.IncidentID(at, name), Title: "Budget", AlertName: name, StartedAt: at,
+				Severity: hindsight.SEV2, Status: hindsight.IncidentInvestigating}
+			if err := s.CreateIncident(ctx, inc); err != nil {
+				t.Fatal(err)
+			}
+			imp := hindsight.Impact{
+				BudgetConsumed:      hindsight.Figure{Value: 2, Unit: hindsight.UnitPercent, Measured: true},
+				ErrorBudgetConsumed: hindsight.Figure{Value: 9850, Unit: hindsight.UnitPercent, Measured: true, Held: held},
+			}
+			if err := s.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: inc.ID, Impact: imp}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		from := time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)
+		st, err := s.FindDashboardStats(ctx, from, from.AddDate(0, 1, 0), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 9850 (whole window) + 2 (time-based, for the held one).
+		if b := st.Budget[0]; b.N != 2 || !sameFloat(b.Percent, 9852) {
+			t.Errorf("Budget = %+v, want 9852%% over 2 incidents", b)
+		}
+	})
+}
+
+// forEachStore runs fn on a fresh SQLite store and a fresh PostgreSQL one.
+func forEachStore(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
+	t.Helper()
+	t.Run("SQLite", func(t *testing.T) { fn(t, MustOpenDB(t)) })
+	t.Run("PostgreSQL", func(t *testing.T) { fn(t, MustOpenPostgres(t)) })
 }

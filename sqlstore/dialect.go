@@ -21,6 +21,9 @@ type dialect struct {
 	// needs none: a write transaction there holds the database's one write
 	// lock from BEGIN IMMEDIATE on.
 	forUpdate string
+	// skipLocked locks the selected rows, leaving out those another
+	// transaction holds: a work queue shared by several instances.
+	skipLocked string
 	// lockGroup takes a transaction-scoped lock on a string key; "" when the
 	// engine already serializes writers.
 	lockGroup string
@@ -67,6 +70,7 @@ var postgresDialect = &dialect{
 	goose:       goose.DialectPostgres,
 	dollar:      true,
 	forUpdate:   " FOR UPDATE",
+	skipLocked:  " FOR UPDATE SKIP LOCKED",
 	lockGroup:   "SELECT pg_advisory_xact_lock(hashtextextended('hindsight-alert-group:' || ?, 0))",
 	searchOn:    "s.incident_seq = i.seq",
 	searchMatch: "s.tsv @@ plainto_tsquery('english', ?)",
@@ -81,6 +85,8 @@ var postgresDialect = &dialect{
 		sequenceReset("revisions", "id"),
 		sequenceReset("alert_notifications", "id"),
 		sequenceReset("api_tokens", "id"),
+		sequenceReset("changes", "id"),
+		sequenceReset("attachments", "id"),
 	},
 	serviceJoin: " FROM incident_services sv JOIN incidents i ON i.seq = sv.incident_seq",
 	mapError:    mapPostgresError,

@@ -87,11 +87,23 @@ func (tx *Tx) SaveImpact(ctx context.Context, r *hindsight.ImpactRecord) error {
 
 // upsertImpact writes r as it is.
 func (tx *Tx) upsertImpact(ctx context.Context, r *hindsight.ImpactRecord) error {
-	_, err := tx.exec(ctx, `INSERT INTO impacts (`+impactCols+`) VALUES (?, ?, ?, ?, ?, ?)
+	_, err := tx.exec(ctx, `INSERT INTO impacts (`+impactCols+`, impact_start) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (incident_id) DO UPDATE SET impact = EXCLUDED.impact, computed_at = EXCLUDED.computed_at,
-		attempts = EXCLUDED.attempts, needs_retry = EXCLUDED.needs_retry, retry_after = EXCLUDED.retry_after`,
-		r.IncidentID, jsonText(r.Impact), ts(r.ComputedAt), r.Attempts, r.NeedsRetry, retryTS(r.RetryAfter))
+		attempts = EXCLUDED.attempts, needs_retry = EXCLUDED.needs_retry, retry_after = EXCLUDED.retry_after,
+		impact_start = EXCLUDED.impact_start`,
+		r.IncidentID, jsonText(r.Impact), ts(r.ComputedAt), r.Attempts, r.NeedsRetry, retryTS(r.RetryAfter),
+		impactStartTS(r.Impact.ImpactStart))
 	return err
+}
+
+// impactStartTS is the measured impact start as the impact_start column
+// keeps it (the dashboard's Time to Detect starts there), NULL when not
+// measured.
+func impactStartTS(f hindsight.Figure) any {
+	if !f.Measured || f.At.IsZero() {
+		return nil
+	}
+	return ts(f.At)
 }
 
 // retryTS stores a zero retry time as 0, so that the column stays NOT NULL.

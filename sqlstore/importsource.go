@@ -4,36 +4,20 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
+
+	"github.com/hindsight-sre/hindsight"
 )
 
-// ImportSource records the Markdown file an incident was imported from, so
-// that importing the same file again changes nothing and a changed file
-// updates the incident.
-type ImportSource struct {
-	IncidentID string
-	// Path is the file as it was named on the command line, for messages.
-	Path string
-	// SHA256 is the hex SHA-256 of the file's bytes.
-	SHA256     string
-	ImportedAt time.Time
-	// DocumentUpdatedAt and DocumentUpdatedBy, when set, are the "Last
-	// Updated" date and person the source states: the stored document
-	// keeps them instead of the import's time and actor, so that years of
-	// imported post-mortems do not all read "last updated today" and the
-	// document renders back as its source. The history still records the
-	// import itself.
-	DocumentUpdatedAt time.Time
-	DocumentUpdatedBy string
-}
+// ImportSource is the root package's record of an imported document.
+type ImportSource = hindsight.ImportSource
 
 // FindImportSource returns the source an incident was last imported from.
 // Errors: ENOTFOUND (the incident was never imported from Markdown).
 func (tx *Tx) FindImportSource(ctx context.Context, incidentID string) (*ImportSource, error) {
 	src := ImportSource{IncidentID: incidentID}
 	var at sql.NullInt64
-	err := tx.queryRow(ctx, "SELECT path, sha256, imported_at FROM import_sources WHERE incident_id = ?", incidentID).
-		Scan(&src.Path, &src.SHA256, &at)
+	err := tx.queryRow(ctx, "SELECT path, sha256, imported_at, markdown, snapshot FROM import_sources WHERE incident_id = ?", incidentID).
+		Scan(&src.Path, &src.SHA256, &at, &src.Markdown, &src.Snapshot)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("import source of incident", incidentID)
 	}
@@ -52,13 +36,21 @@ func (tx *Tx) SaveImportSource(ctx context.Context, src *ImportSource) error {
 		return err
 	}
 	src.ImportedAt = tx.now
-	_, err := tx.exec(ctx, `INSERT INTO import_sources (incident_id, path, sha256, imported_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (incident_id) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, imported_at = excluded.imported_at`,
-		src.IncidentID, src.Path, src.SHA256, ts(src.ImportedAt))
+	_, err := tx.exec(ctx, `INSERT INTO import_sources (incident_id, path, sha256, imported_at, markdown, snapshot) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (incident_id) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, imported_at = excluded.imported_at,
+			markdown = excluded.markdown, snapshot = excluded.snapshot`,
+		src.IncidentID, src.Path, src.SHA256, ts(src.ImportedAt), src.Markdown, src.Snapshot)
 	if err != nil || src.DocumentUpdatedAt.IsZero() {
 		return err
 	}
 	_, err = tx.exec(ctx, "UPDATE documents SET updated_at = ?, updated_by = ? WHERE incident_id = ?",
 		ts(normalize(src.DocumentUpdatedAt)), src.DocumentUpdatedBy, src.IncidentID)
 	return err
+}
+
+// FindImportSource returns the source an incident was last imported from.
+// Errors: ENOTFOUND.
+func (s *Store) FindImportSource(ctx context.Context, incidentID string) (src *ImportSource, err error) {
+	err = s.view(ctx, func(tx *Tx) error { src, err = tx.FindImportSource(ctx, incidentID); return err })
+	return src, err
 }

@@ -247,10 +247,16 @@ func incidentConditions(f hindsight.IncidentFilter, joined bool) (string, []any,
 		where, args = append(where, col("severity")+" = ?"), append(args, string(f.Severity))
 	}
 	if f.Service != "" && joined {
-		where, args = append(where, "sv.service = ?"), append(args, f.Service)
+		where, args = append(where, "lower(sv.service) = lower(?)"), append(args, f.Service)
 	} else if f.Service != "" {
-		where = append(where, "i.seq IN (SELECT incident_seq FROM incident_services WHERE service = ?)")
+		where = append(where, "i.seq IN (SELECT incident_seq FROM incident_services WHERE lower(service) = lower(?))")
 		args = append(args, f.Service)
+	}
+	if cond, arg, err := postmortemCondition(f.PostmortemStatus, joined); err != nil {
+		v.Add("postmortem_status", "%s", err.Error())
+	} else if cond != "" {
+		where = append(where, cond)
+		args = append(args, arg...)
 	}
 	if !f.StartedFrom.IsZero() {
 		where, args = append(where, col("started_at")+" >= ?"), append(args, ts(f.StartedFrom))
@@ -312,6 +318,16 @@ func (tx *Tx) FindPostmortem(ctx context.Context, incidentID string) (*hindsight
 	}
 	if impact != nil {
 		pm.Impact = &impact.Impact
+	}
+	if pm.Changes, err = tx.changesBefore(ctx, pm); err != nil {
+		return nil, err
+	}
+	attachments, err := tx.FindAttachments(ctx, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	if len(attachments) > 0 {
+		pm.Attachments = derefAll(attachments)
 	}
 	return pm, nil
 }

@@ -18,17 +18,27 @@ func (tx *Tx) reindexLater(incidentID string) error {
 }
 
 // reindexDirty rebuilds the search document of every incident marked stale,
-// in ID order, and clears the marks. Run it just before COMMIT: the
+// in a few statements (putSearchDocs), and clears the marks. Run it just before COMMIT: the
 // incidents' row locks, taken by the writes that marked them, are still
 // held.
 func (tx *Tx) reindexDirty(ctx context.Context) error {
 	if len(tx.dirty) == 0 {
 		return nil
 	}
+	docs := make([]searchDoc, 0, len(tx.dirty))
 	for _, id := range slices.Sorted(maps.Keys(tx.dirty)) {
-		if err := tx.reindex(ctx, id); err != nil {
+		doc, err := tx.searchDocOf(ctx, id)
+		if err != nil {
 			return err
 		}
+		docs = append(docs, doc)
+	}
+	for len(docs) > 0 {
+		n := min(len(docs), maxBatchRows)
+		if err := tx.putSearchDocs(ctx, docs[:n]); err != nil {
+			return err
+		}
+		docs = docs[n:]
 	}
 	tx.dirty = nil
 	return nil

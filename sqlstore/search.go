@@ -21,29 +21,44 @@ var reindexSelect = strings.Replace(incidentSelect, " FROM incidents i", ", i.se
 	" LEFT JOIN documents d ON d.incident_id = i.id WHERE i.id = ?"
 
 func (tx *Tx) reindex(ctx context.Context, incidentID string) error {
+	doc, err := tx.searchDocOf(ctx, incidentID)
+	if err != nil {
+		return err
+	}
+	return tx.putSearchDoc(ctx, doc.seq, doc.title, doc.body)
+}
+
+// searchDoc is the search document of the incident of sequence number seq.
+type searchDoc struct {
+	seq         int64
+	title, body string
+}
+
+// searchDocOf builds an incident's search document from what is stored now.
+func (tx *Tx) searchDocOf(ctx context.Context, incidentID string) (searchDoc, error) {
 	// One query reads the incident, its sequence number and its document's
 	// narrative (NULL without a document).
 	var seq int64
 	var narrative sql.NullString
 	inc, err := scanIncidentAnd(tx.queryRow(ctx, reindexSelect, incidentID), &seq, &narrative)
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("incident", incidentID)
+		return searchDoc{}, notFound("incident", incidentID)
 	} else if err != nil {
-		return tx.d.mapError(err)
+		return searchDoc{}, tx.d.mapError(err)
 	}
 	var b strings.Builder
 	writeIncidentText(&b, inc)
 	if narrative.Valid {
 		var n hindsight.Narrative
 		if err := fromJSON(narrative.String, &n); err != nil {
-			return err
+			return searchDoc{}, err
 		}
 		writeNarrativeText(&b, &n)
 	}
 	if err := tx.writeRecordsText(ctx, &b, incidentID); err != nil {
-		return err
+		return searchDoc{}, err
 	}
-	return tx.putSearchDoc(ctx, seq, inc.Title, b.String())
+	return searchDoc{seq: seq, title: inc.Title, body: b.String()}, nil
 }
 
 // putSearchDoc replaces the search document of incident seq.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -32,6 +33,9 @@ type Store struct {
 	// Now is the clock stamped on every record and revision; tests replace
 	// it. Times are kept to the microsecond.
 	Now func() time.Time
+	// ChangesWindow is how long before an incident's impact start
+	// FindPostmortem lists reported changes (DefaultChangesWindow when 0).
+	ChangesWindow time.Duration
 
 	d *dialect
 	// write takes write transactions; read takes read-only ones. On SQLite
@@ -42,6 +46,11 @@ type Store struct {
 	read  *sql.DB
 	dsn   string
 	path  string // the SQLite file, "" on PostgreSQL
+	// indexer rebuilds the search documents that deferring transactions
+	// queued (searchqueue.go); it lets the writers counted in writers (the
+	// write transactions running or waiting to begin) go first.
+	indexer indexer
+	writers atomic.Int64
 }
 
 var _ hindsight.Store = (*Store)(nil)
@@ -141,6 +150,11 @@ func sqliteDSN(path string, txlock string, queryOnly bool) string {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
+	// Savepoints journal the pages they change (the group commit takes one
+	// per notification): in memory, not in a temporary file written with a
+	// system call per page. A crash loses nothing by it: the WAL holds the
+	// transaction, and an uncommitted one is rolled back whole.
+	q.Add("_pragma", "temp_store(MEMORY)")
 	if queryOnly {
 		q.Add("_pragma", "query_only(1)")
 	}
@@ -197,6 +211,7 @@ func openSQLitePools(ctx context.Context, path, dsn string) (*Store, error) {
 
 // Close releases the database.
 func (s *Store) Close() error {
+	s.closeIndexer()
 	err := s.write.Close()
 	if s.read != s.write {
 		if rerr := s.read.Close(); err == nil {
@@ -231,6 +246,8 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx hindsight.Services) error
 
 // update runs fn in a write transaction and commits it when fn succeeds.
 func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) error {
+	s.writers.Add(1)
+	defer s.writers.Add(-1)
 	return s.run(ctx, s.write, false, fn)
 }
 
@@ -253,6 +270,10 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 	if err == nil {
 		err = tx.flushRevisions(ctx)
 	}
+	queued := false
+	if err == nil && tx.deferIndex {
+		queued, err = tx.queueDirty(ctx)
+	}
 	if err == nil {
 		err = tx.reindexDirty(ctx)
 	}
@@ -264,6 +285,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return s.mapErr(err)
+	}
+	if queued {
+		s.KickIndex()
 	}
 	return nil
 }
@@ -282,8 +306,10 @@ type Tx struct {
 	s   *Store
 	d   *dialect
 	now time.Time
-	// dirty holds the incidents whose search document is rebuilt at commit.
-	dirty map[string]bool
+	// dirty holds the incidents whose search document is rebuilt at commit,
+	// or queued for a rebuild after it when deferIndex is set (DeferIndex).
+	dirty      map[string]bool
+	deferIndex bool
 	// broken is set when a savepoint could not be taken or rolled back:
 	// the transaction must not commit.
 	broken error

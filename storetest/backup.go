@@ -71,7 +71,8 @@ func testBackup(t *testing.T, open OpenFunc) {
 		var tables map[string]json.RawMessage
 		ok(t, json.Unmarshal(first.Bytes(), &tables))
 		for _, key := range []string{"incidents", "documents", "timeline_events", "action_items", "sign_offs", "revisions",
-			"alert_states", "alert_notifications", "api_tokens", "impacts", "follow_ups", "import_sources", "reminders_sent"} {
+			"alert_states", "alert_notifications", "api_tokens", "impacts", "follow_ups", "import_sources", "reminders_sent",
+			"changes", "attachments"} {
 			var rows []json.RawMessage
 			if err := json.Unmarshal(tables[key], &rows); err != nil || len(rows) == 0 {
 				t.Errorf("table %q: %d rows (err %v), want some: Populate fills every table", key, len(rows), err)
@@ -101,7 +102,7 @@ func testBackup(t *testing.T, open OpenFunc) {
 		wantCode(t, open(t).Import(ctx, bytes.NewReader([]byte(`{"format":"other"}`))), hindsight.EINVALID)
 	})
 	t.Run("ErrNewerVersion", func(t *testing.T) {
-		newer := bytes.Replace(first.Bytes(), []byte(`"format_version":2`), []byte(`"format_version":3`), 1)
+		newer := bytes.Replace(first.Bytes(), []byte(`"format_version":3`), []byte(`"format_version":4`), 1)
 		wantCode(t, open(t).Import(ctx, bytes.NewReader(newer)), hindsight.EINVALID)
 	})
 	t.Run("ErrNullRow", func(t *testing.T) {
@@ -139,8 +140,9 @@ func testBackup(t *testing.T, open OpenFunc) {
 		ok(t, dst.Import(ctx, bytes.NewReader(backupV1)))
 		var out bytes.Buffer
 		ok(t, dst.Export(ctx, &out))
-		want := strings.Replace(string(backupV1), `"format_version":1,`, `"format_version":2,`, 1)
-		want = strings.TrimSuffix(want, "\n}\n") + ",\n\"follow_ups\":[],\n\"import_sources\":[],\n\"reminders_sent\":[]\n}\n"
+		want := strings.Replace(string(backupV1), `"format_version":1,`, `"format_version":3,`, 1)
+		want = strings.TrimSuffix(want, "\n}\n") + ",\n\"follow_ups\":[],\n\"import_sources\":[],\n\"reminders_sent\":[]" +
+			",\n\"changes\":[],\n\"attachments\":[]\n}\n"
 		if out.String() != want {
 			t.Fatalf("export of a version-1 backup:\n%s\n----\nwant:\n%s", out.String(), want)
 		}
@@ -179,7 +181,37 @@ func checkRestored(t *testing.T, src, dst hindsight.Store, incidentID string) {
 	}
 	_, err = backupService[hindsight.SessionService](t, dst).FindSessionByHash(ctx, populatedSessionHash, T0)
 	wantCode(t, err, hindsight.ENOTFOUND)
+	// Attachments come back byte for byte, with their sniffed type.
+	as := backupService[hindsight.AttachmentService](t, src)
+	list, err := as.FindAttachments(ctx, incidentID)
+	ok(t, err)
+	if len(list) != 2 {
+		t.Fatalf("source attachments: %+v", list)
+	}
+	for _, a := range list {
+		want, err := as.FindAttachment(ctx, incidentID, a.ID)
+		ok(t, err)
+		got, err := backupService[hindsight.AttachmentService](t, dst).FindAttachment(ctx, incidentID, a.ID)
+		ok(t, err)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("restored attachment %d:\n%+v\nwant\n%+v", a.ID, got, want)
+		}
+	}
+	changes, err := backupService[hindsight.ChangeService](t, dst).FindChanges(ctx, hindsight.ChangeFilter{})
+	ok(t, err)
+	if len(changes) != 1 || changes[0].Title != populatedChange.Title {
+		t.Errorf("restored changes: %+v", changes)
+	}
 }
+
+// populatedChange is the change Populate reports.
+var populatedChange = hindsight.Change{Service: "api", Kind: hindsight.ChangeDeploy, Title: "Deploy api v1.2.3 ✓",
+	URL: "https://github.com/example/api/pull/42", Author: "alice", At: T0.Add(-time.Hour)}
+
+// populatedPNG is a 1×1 PNG: its bytes, NUL and high bytes included, must
+// survive a backup.
+var populatedPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89" +
+	"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 // Populate fills s with a little of everything, for backup tests: a row in
 // every table that the backup carries, and a web UI session, which it does
@@ -238,6 +270,13 @@ func Populate(tb testing.TB, s hindsight.Store) {
 	if _, err := rs.ClaimReminder(ctx, held); err != nil {
 		tb.Fatal(err)
 	}
+
+	change := populatedChange
+	ok(tb, backupService[hindsight.ChangeService](tb, s).CreateChange(ctx, &change))
+	as := backupService[hindsight.AttachmentService](tb, s)
+	ok(tb, as.CreateAttachment(ctx, &hindsight.Attachment{IncidentID: inc.ID, Name: "graph.png", ContentType: "image/png", Data: populatedPNG}))
+	ok(tb, as.CreateAttachment(ctx, &hindsight.Attachment{IncidentID: inc.ID, Name: "notes.png", ContentType: "text/html; charset=utf-8",
+		Data: []byte("<html><script>alert(1)</script></html>")}))
 
 	ok(tb, backupService[hindsight.SessionService](tb, s).CreateSession(ctx, &hindsight.Session{Hash: populatedSessionHash,
 		Identity: hindsight.Identity{Name: "token:ci", Role: hindsight.RoleAdmin, Method: "session"}, TokenID: token.ID,

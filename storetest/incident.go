@@ -54,6 +54,7 @@ func testIncidents(t *testing.T, open OpenFunc) {
 	})
 	t.Run("Update", func(t *testing.T) { testIncidentUpdate(t, open) })
 	t.Run("ListFilterPaginate", func(t *testing.T) { testIncidentList(t, open) })
+	t.Run("ListColumns", func(t *testing.T) { testIncidentListColumns(t, open) })
 	t.Run("Postmortem", func(t *testing.T) {
 		s := open(t)
 		inc := MustCreateIncident(t, s, NewIncident(0, "Full"))

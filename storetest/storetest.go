@@ -32,6 +32,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
 	t.Run("Backup", func(t *testing.T) { testBackup(t, open) })
 	t.Run("ImpactService", func(t *testing.T) { testImpacts(t, open) })
+	t.Run("ChangeService", func(t *testing.T) { testChanges(t, open) })
 }
 
 // T0 is the start of the fixture incidents.

@@ -21,7 +21,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hindsight-sre/hindsight/alertmanager"
-	"github.com/hindsight-sre/hindsight/config"
 )
 
 // init adds "bench webhook" under the "bench" command that bench.go
@@ -43,8 +42,12 @@ func init() {
 // benchWebhookOptions are the figures "bench webhook" is asked for.
 type benchWebhookOptions struct {
 	dsn         string
+	url         string
+	token       string
+	runs        string
 	rate        int
 	duration    time.Duration
+	inflight    int
 	alerts      int
 	batches     int
 	concurrency int
@@ -56,29 +59,43 @@ func newBenchWebhookCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "webhook",
 		Short: "Measure the Alertmanager webhook on loopback: latency at a fixed rate, and alerts stored per second",
-		Long: `Start a server on 127.0.0.1 with a new store and measure it:
+		Long: `Start a server on 127.0.0.1 with a new store (or use the one at --url) and
+measure it:
 (a) open-loop: --rate webhooks per second of one alert each, each a new group
-    that opens an incident, for --duration; prints p50/p95/p99 and the rate
-    achieved;
-(b) throughput: --batches webhooks of --alerts alerts each, --concurrency at a
-    time; prints alerts stored durably per second;
+    that opens an incident, for --duration, at most --inflight at a time (0:
+    no limit); latency counts from when each request was due; prints
+    p50/p95/p99 and the rate achieved;
+(b) throughput: --batches webhooks of --alerts alerts each, each a new group,
+    --concurrency at a time; prints webhooks and alerts stored durably per
+    second, and checks in the store that every alert was kept;
 then a plain batched INSERT of the same rows into one table of the same kind
-of store, and Hindsight's rate as a fraction of it.
+of store, and Hindsight's rate as a fraction of it. After each run it waits
+for the search index, which the server rebuilds after answering, and prints
+how long after the last answer it caught up.
 
 --db must name a new SQLite file (default: one in a temporary directory) or
-an empty PostgreSQL database: the run writes into it.`,
+an empty PostgreSQL database: the run writes into it. With --url the server
+is another process ("hindsight serve", with --token as its webhook token):
+the load then comes from this process only, and --db, when given, names
+that server's store, read to check the alerts kept and the search index.`,
 		Example: `  hindsight bench webhook
-  hindsight bench webhook --db postgres://hindsight:…@127.0.0.1/hs_bench`,
+  hindsight bench webhook --db postgres://hindsight:…@127.0.0.1/hs_bench
+  hindsight bench webhook --run b --alerts 100 --concurrency 4 --batches 1000
+  hindsight bench webhook --url http://127.0.0.1:8080 --token "$HINDSIGHT_WEBHOOK_TOKEN" --db hs.db --run a --inflight 32`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBenchWebhook(cmd.Context(), g.stdout, o)
 		},
 	}
-	cmd.Flags().StringVar(&o.dsn, "db", "", "store: a new SQLite file or an empty postgres:// database (default: a temporary SQLite file)")
+	cmd.Flags().StringVar(&o.dsn, "db", "", "store: a new SQLite file or an empty postgres:// database (default: a temporary SQLite file); with --url, the server's store, for the checks")
+	cmd.Flags().StringVar(&o.url, "url", "", "measure the server at this base URL instead of starting one")
+	cmd.Flags().StringVar(&o.token, "token", "", "the webhook bearer token of the server at --url")
+	cmd.Flags().StringVar(&o.runs, "run", "ab", `which runs: "a" (open loop), "b" (throughput), or "ab"`)
 	cmd.Flags().IntVar(&o.rate, "rate", 1000, "webhooks per second in the open-loop run")
 	cmd.Flags().DurationVar(&o.duration, "duration", 10*time.Second, "length of the open-loop run (at most 1m)")
+	cmd.Flags().IntVar(&o.inflight, "inflight", 0, "most webhooks in flight at once in the open-loop run (0: no limit)")
 	cmd.Flags().IntVar(&o.alerts, "alerts", 500, "alerts per webhook in the throughput run")
-	cmd.Flags().IntVar(&o.batches, "batches", 40, "webhooks in the throughput run (at most 1000)")
+	cmd.Flags().IntVar(&o.batches, "batches", 40, "webhooks in the throughput run (at most 5000)")
 	cmd.Flags().IntVar(&o.concurrency, "concurrency", 4, "webhooks in flight at once in the throughput run")
 	cmd.Flags().StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	return cmd
@@ -90,15 +107,22 @@ func (o *benchWebhookOptions) validate() error {
 		return usageError("--rate must be between 1 and 20000")
 	case o.duration <= 0 || o.duration > time.Minute:
 		return usageError("--duration must be between 1ms and 1m")
-	case o.alerts <= 0 || o.batches <= 0 || o.batches > 1000 || o.concurrency <= 0:
-		return usageError("--alerts, --batches (at most 1000) and --concurrency must be positive")
+	case o.alerts <= 0 || o.batches <= 0 || o.batches > 5000 || o.concurrency <= 0:
+		return usageError("--alerts, --batches (at most 5000) and --concurrency must be positive")
+	case o.inflight < 0:
+		return usageError("--inflight must be 0 (no limit) or positive")
+	case o.runs != "a" && o.runs != "b" && o.runs != "ab":
+		return usageError(`--run must be "a", "b" or "ab"`)
+	case o.url != "" && o.token == "":
+		return usageError("--url needs --token, the server's webhook token")
 	}
 	return nil
 }
 
 func usageError(msg string) error { return &exitCodeError{code: exitError, err: fmt.Errorf("%s", msg)} }
 
-// runBenchWebhook runs both measurements and the baseline and prints them.
+// runBenchWebhook runs the measurements asked for and the baseline, and
+// prints them.
 func runBenchWebhook(ctx context.Context, w io.Writer, o benchWebhookOptions) error {
 	if err := o.validate(); err != nil {
 		return err
@@ -114,57 +138,49 @@ func runBenchWebhook(ctx context.Context, w io.Writer, o benchWebhookOptions) er
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if o.dsn == "" {
-		dir, err := os.MkdirTemp("", "hindsight-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		o.dsn = filepath.Join(dir, "hindsight.db")
-	}
-	m, err := startBenchMain(ctx, o.dsn)
+	t, err := openBenchTarget(ctx, &o)
 	if err != nil {
 		return err
 	}
-	defer m.Close()
-	fmt.Fprintf(w, "engine %s, server %s\n", m.Store.Engine(), m.URL())
+	defer t.close()
+	fmt.Fprintf(w, "%s\n", t.describe(o))
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 512}}
-
-	lat, achieved, failed := openLoop(ctx, client, m.URL(), o.rate, o.duration)
-	fmt.Fprintf(w, "(a) %d webhooks/s of 1 alert for %s: sent %d, failed %d, achieved %.0f/s, p50 %s p95 %s p99 %s max %s\n",
-		o.rate, o.duration, len(lat)+failed, failed, achieved, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), ms(pct(lat, 100)))
-
-	stored, elapsed, err := throughput(ctx, client, m.URL(), o)
+	if strings.Contains(o.runs, "a") {
+		lat, achieved, failed := openLoop(ctx, client, t, o)
+		limit := "no limit in flight"
+		if o.inflight > 0 {
+			limit = fmt.Sprintf("at most %d in flight", o.inflight)
+		}
+		fmt.Fprintf(w, "(a) %d webhooks/s of 1 alert for %s, %s: sent %d, failed %d, achieved %.0f/s, p50 %s p95 %s p99 %s max %s\n",
+			o.rate, o.duration, limit, len(lat)+failed, failed, achieved, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), ms(pct(lat, 100)))
+		t.reportIndex(ctx, w)
+	}
+	if !strings.Contains(o.runs, "b") {
+		return nil
+	}
+	ids, elapsed, err := throughput(ctx, client, t, o)
 	if err != nil {
 		return err
 	}
+	stored := o.batches * o.alerts
 	rate := float64(stored) / elapsed.Seconds()
-	fmt.Fprintf(w, "(b) %d webhooks of %d alerts, %d in flight: %d alerts in %s = %.0f alerts/s\n",
-		o.batches, o.alerts, o.concurrency, stored, elapsed.Round(time.Millisecond), rate)
+	fmt.Fprintf(w, "(b) %d webhooks of %d alerts, %d in flight: %d alerts in %s = %.1f webhooks/s, %.0f alerts/s; %s\n",
+		o.batches, o.alerts, o.concurrency, stored, elapsed.Round(time.Millisecond),
+		float64(o.batches)/elapsed.Seconds(), rate, t.checkKept(ctx, ids, stored))
+	t.reportIndex(ctx, w)
 
-	base, err := baselineInsert(ctx, o.dsn, o.batches, o.alerts)
+	if t.dsn == "" {
+		fmt.Fprintln(w, "    plain batched INSERT baseline: not run (no --db)")
+		return nil
+	}
+	base, err := baselineInsert(ctx, t.dsn, o.batches, o.alerts)
 	if err != nil {
 		return storeFailure("baseline insert", err)
 	}
 	fmt.Fprintf(w, "    plain batched INSERT of the same %d rows (%d per transaction): %.0f rows/s; Hindsight = %.1f%% of it\n",
-		o.batches*o.alerts, o.alerts, base, 100*rate/base)
+		stored, o.alerts, base, 100*rate/base)
 	return nil
 }
-
-// startBenchMain runs a server on loopback with a known webhook token.
-func startBenchMain(ctx context.Context, dsn string) (*Main, error) {
-	cfg := config.Default()
-	cfg.Server.Addr = "127.0.0.1:0"
-	cfg.Webhook.Token = config.Secret(benchToken)
-	cfg.Webhook.BodyLimit = 64 << 20
-	m := &Main{Config: cfg, DSN: dsn}
-	if err := m.Run(ctx); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-const benchToken = "bench-webhook-token"
 
 // benchPayload is a firing notification of one new group: n alerts that
 // start at start, named so that the group's incident has an ID of its own.
@@ -188,32 +204,43 @@ func benchPayload(run string, group, n int, start time.Time) []byte {
 	return b
 }
 
-// post sends one webhook and reports whether it was answered 200.
-func post(ctx context.Context, client *http.Client, base string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/alerts/alertmanager", bytes.NewReader(body))
+// post sends one webhook and returns the incident it was applied to, once
+// answered 200.
+func post(ctx context.Context, client *http.Client, t *benchTarget, body []byte) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, t.url+"/api/v1/alerts/alertmanager", bytes.NewReader(body))
 	if err != nil {
-		return err
+		return "", err
 	}
-	req.Header.Set("Authorization", "Bearer "+benchToken)
+	req.Header.Set("Authorization", "Bearer "+t.token)
 	resp, err := client.Do(req)
 	if err != nil {
-		return err
+		return "", err
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("status %d: %s", resp.StatusCode, strings.TrimSpace(string(b)))
+		return "", fmt.Errorf("status %d: %s", resp.StatusCode, strings.TrimSpace(string(b)))
 	}
-	return nil
+	var res alertmanager.Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		return "", fmt.Errorf("answer %q: %w", b, err)
+	}
+	return res.IncidentID, nil
 }
 
-// openLoop sends rate webhooks per second for d whatever the answers do, and
-// measures each one's latency from when it was due, so that a slow server
-// cannot hide its queueing (coordinated omission).
-func openLoop(ctx context.Context, client *http.Client, base string, rate int, d time.Duration) ([]time.Duration, float64, int) {
-	total := int(float64(rate) * d.Seconds())
-	interval := time.Second / time.Duration(rate)
+// openLoop sends o.rate webhooks per second for o.duration whatever the
+// answers do, and measures each one's latency from when it was due, so
+// that a slow server cannot hide its queueing (coordinated omission). With
+// o.inflight, a request due while that many are unanswered waits for one
+// of them, and its wait counts in its latency.
+func openLoop(ctx context.Context, client *http.Client, t *benchTarget, o benchWebhookOptions) ([]time.Duration, float64, int) {
+	total := int(float64(o.rate) * o.duration.Seconds())
+	interval := time.Second / time.Duration(o.rate)
 	start, day := time.Now(), time.Now().UTC().Truncate(time.Minute)
+	var slots chan struct{}
+	if o.inflight > 0 {
+		slots = make(chan struct{}, o.inflight)
+	}
 	var mu sync.Mutex
 	var lat []time.Duration
 	var failed atomic.Int64
@@ -221,15 +248,22 @@ func openLoop(ctx context.Context, client *http.Client, base string, rate int, d
 	for i := range total {
 		due := start.Add(time.Duration(i) * interval)
 		time.Sleep(time.Until(due))
-		body := benchPayload("L", i, 1, day)
+		body := benchPayload(t.run+"L", i, 1, day)
+		if slots != nil {
+			slots <- struct{}{}
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := post(ctx, client, base, body); err != nil {
+			_, err := post(ctx, client, t, body)
+			d := time.Since(due)
+			if slots != nil {
+				<-slots
+			}
+			if err != nil {
 				failed.Add(1)
 				return
 			}
-			d := time.Since(due)
 			mu.Lock()
 			lat = append(lat, d)
 			mu.Unlock()
@@ -250,14 +284,15 @@ func pct(sorted []time.Duration, p int) time.Duration {
 }
 
 // throughput posts the large webhooks, concurrency at a time, and returns
-// the alerts stored and the time it took.
-func throughput(ctx context.Context, client *http.Client, base string, o benchWebhookOptions) (int, time.Duration, error) {
+// the incident each opened and the time it took.
+func throughput(ctx context.Context, client *http.Client, t *benchTarget, o benchWebhookOptions) ([]string, time.Duration, error) {
 	bodies := make([]([]byte), o.batches)
 	start := time.Now().UTC().Truncate(time.Minute)
 	for i := range bodies {
-		bodies[i] = benchPayload("T", i, o.alerts, start)
+		bodies[i] = benchPayload(t.run+"T", i, o.alerts, start)
 	}
-	next := make(chan []byte)
+	ids := make([]string, o.batches)
+	next := make(chan int)
 	errs := make(chan error, o.concurrency)
 	began := time.Now()
 	var wg sync.WaitGroup
@@ -265,26 +300,28 @@ func throughput(ctx context.Context, client *http.Client, base string, o benchWe
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for b := range next {
-				if err := post(ctx, client, base, b); err != nil {
+			for i := range next {
+				id, err := post(ctx, client, t, bodies[i])
+				if err != nil {
 					errs <- err
 					return
 				}
+				ids[i] = id
 			}
 		}()
 	}
-	for _, b := range bodies {
-		next <- b
+	for i := range bodies {
+		next <- i
 	}
 	close(next)
 	wg.Wait()
 	elapsed := time.Since(began)
 	select {
 	case err := <-errs:
-		return 0, 0, fmt.Errorf("throughput run: %w", err)
+		return nil, 0, fmt.Errorf("throughput run: %w", err)
 	default:
 	}
-	return o.batches * o.alerts, elapsed, nil
+	return ids, elapsed, nil
 }
 
 // baselineInsert writes batches×alerts rows like the alerts above into one

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/markdown"
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
@@ -44,7 +46,14 @@ func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format string) er
 	// The objectives are configuration, not stored: every format shows the
 	// configured ones, as GET …/postmortem.{md,html,json} do.
 	pm.SLO = cfg.SLOFor(first(pm.Incident.Services))
-	out, err := formatPostmortem(*pm, format, tmpl)
+	docs := &importer.Service{Store: s, Render: func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, tmpl) }}
+	var md bytes.Buffer
+	if record, ok := pm.Record(); ok {
+		md.WriteString(record) // an approved post-mortem exports as approved
+	} else if err := docs.Export(cmd.Context(), *pm, &md); err != nil {
+		return storeFailure("export "+id, err)
+	}
+	out, err := formatPostmortem(*pm, format, md.Bytes())
 	if err != nil {
 		return storeFailure("export "+id, err)
 	}
@@ -52,22 +61,16 @@ func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format string) er
 	return err
 }
 
-// formatPostmortem renders pm as md, html or json.
-func formatPostmortem(pm hindsight.Postmortem, format string, tmpl *postmortem.Template) ([]byte, error) {
+// formatPostmortem writes pm, whose Markdown is md, as md, html or json.
+func formatPostmortem(pm hindsight.Postmortem, format string, md []byte) ([]byte, error) {
 	if format == "json" {
 		out, err := json.MarshalIndent(pm, "", "  ")
 		return append(out, '\n'), err
 	}
-	var md bytes.Buffer
-	if record, ok := pm.Record(); ok {
-		md.WriteString(record) // an approved post-mortem exports as approved
-	} else if err := postmortem.Render(&md, pm, tmpl); err != nil {
-		return nil, err
-	}
 	if format == "md" {
-		return md.Bytes(), nil
+		return md, nil
 	}
-	page, err := markdown.Page(fmt.Sprintf("Post-mortem: %s (%s)", pm.Incident.Title, pm.Incident.ID), md.Bytes())
+	page, err := markdown.Page(fmt.Sprintf("Post-mortem: %s (%s)", pm.Incident.Title, pm.Incident.ID), md)
 	if err != nil {
 		return nil, err
 	}

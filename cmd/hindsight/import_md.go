@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
@@ -23,14 +22,15 @@ import (
 // already carries a person.
 const importActor = "hindsight import"
 
-// importResult is what became of one file.
-type importResult string
+// importResult is what became of one file: an importer.Result, or one of
+// the results only the command knows.
+type importResult = importer.Result
 
 // Results, as printed after the file's path.
 const (
-	resultCreated   importResult = "created"
-	resultUpdated   importResult = "updated"
-	resultUnchanged importResult = "skipped (unchanged)"
+	resultCreated                = importer.Created
+	resultUpdated                = importer.Updated
+	resultUnchanged              = importer.Unchanged
 	resultNotMD     importResult = "skipped (not Markdown)"
 	resultFailed    importResult = "failed"
 )
@@ -194,8 +194,7 @@ func (m *mdImport) file(ctx context.Context, path string) {
 		return
 	}
 	m.seen[id] = path
-	sum := sha256.Sum256(src)
-	r, err := importPostmortem(ctx, m.store, pm, path, hex.EncodeToString(sum[:]))
+	r, err := importer.Apply(ctx, m.store, pm, importer.Source{Path: path, Markdown: src})
 	if err != nil {
 		m.fail(path, fmt.Errorf("cannot store incident %s: %w", id, err))
 		return

@@ -8,6 +8,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -21,17 +23,21 @@ func init() { register(newLintCmd) }
 func newLintCmd(g *globals) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "lint FILE…",
+		Use:   "lint FILE|DIR…",
 		Short: "Check post-mortem documents for placeholders, gaps and impossible figures",
 		Long: `Check post-mortem Markdown documents with the rules a review applies:
 placeholders left from the template, unanswered whys, timeline rows out of
 order or before the start, action items without owner, due date or
 verification, due dates before the incident, impossible figures.
 Findings print as "file:line: rule: message" (or JSON with --format json).
+A DIR is walked: every *.md and *.markdown file under it is checked.
+Follow-up metrics are checked only once due, 30 days after the
+resolution.
 Exit status: 0 clean, 1 with findings, 2 on usage or read errors.
 docs/lint.md describes every rule and how to fix it. "-" reads stdin.`,
 		Example: `  hindsight lint postmortems/2025-09-30-highapierrorrate.md
-  hindsight lint --format json postmortems/*.md`,
+  hindsight lint --format json postmortems/*.md
+  hindsight lint postmortems/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runLint(g, args, format)
@@ -51,7 +57,12 @@ func runLint(g *globals, files []string, format string) error {
 	}
 	findings := []lint.Finding{}
 	readFailed := false
-	for _, name := range files {
+	names, err := lintFiles(files)
+	if err != nil {
+		fmt.Fprintf(g.stderr, "hindsight: %v\n", err)
+		readFailed = true
+	}
+	for _, name := range names {
 		src, err := readDocument(g.stdin, name)
 		if err != nil {
 			fmt.Fprintf(g.stderr, "hindsight: %v\n", err)
@@ -70,6 +81,37 @@ func runLint(g *globals, files []string, format string) error {
 		return &exitCodeError{code: exitFindings}
 	}
 	return nil
+}
+
+// lintFiles expands each directory among args into the Markdown files
+// under it (*.md, *.markdown, in lexical order, hidden directories such as
+// .git left out), as "hindsight import" walks them; files and "-" are kept.
+// A directory that cannot be walked is reported and the others are kept.
+func lintFiles(args []string) ([]string, error) {
+	var out []string
+	var errs []error
+	for _, arg := range args {
+		info, err := os.Stat(arg)
+		if arg == "-" || err != nil || !info.IsDir() {
+			out = append(out, arg)
+			continue
+		}
+		err = filepath.WalkDir(arg, func(path string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				return err
+			case d.IsDir() && path != arg && strings.HasPrefix(d.Name(), "."):
+				return fs.SkipDir
+			case !d.IsDir() && isMarkdownName(path):
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("cannot read directory %s: %v", arg, err))
+		}
+	}
+	return out, errors.Join(errs...)
 }
 
 // readDocument reads a file ("-" for stdin) and refuses what is not a

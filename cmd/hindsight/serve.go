@@ -13,6 +13,7 @@ import (
 	"github.com/hindsight-sre/hindsight/alertmanager"
 	"github.com/hindsight-sre/hindsight/config"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
@@ -89,6 +90,8 @@ type Main struct {
 	// recomputed in the background; 0 means hhttp.DefaultDashboardRefresh.
 	DashboardRefresh time.Duration
 	stopDashboard    func()
+	// stopIndexSweep stops the queued search rebuild sweep (serve_index.go).
+	stopIndexSweep func()
 }
 
 // DefaultPruneInterval is how often "hindsight serve" deletes raw
@@ -127,8 +130,10 @@ func (m *Main) Run(ctx context.Context) error {
 		pm.SLO = m.Config.SLOFor(first(pm.Incident.Services))
 		return postmortem.Render(w, pm, tmpl)
 	}
+	s.Documents = &importer.Service{Store: store, Render: s.Render}
 	m.wireUI(s, store)
 	m.wireImpact(s)
+	m.wireEvidence(s, store)
 	m.wireReview(s, store)
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
@@ -142,6 +147,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.startReminders()
 	m.startImpact()
 	m.startFollowUps(s)
+	m.startIndexSweep()
 	m.stopDashboard = s.RefreshDashboard(m.DashboardRefresh)
 	return nil
 }
@@ -251,6 +257,7 @@ func (m *Main) Close() error {
 	m.closeReminders()
 	m.closeImpact()
 	m.closeFollowUps()
+	m.closeIndexSweep()
 	if m.stopDashboard != nil {
 		m.stopDashboard()
 		m.stopDashboard = nil

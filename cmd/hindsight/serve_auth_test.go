@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -56,6 +57,28 @@ func TestServe_AuthConfig(t *testing.T) {
 		}
 		if got := getStatus(t, m.URL()+"/api/v1/incidents", h); got != http.StatusOK {
 			t.Errorf("proxy user read: %d, want 200", got)
+		}
+	})
+	t.Run("OnlyTheConfiguredHeader", func(t *testing.T) {
+		m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), func(m *Main) {
+			m.Config.Auth.Proxy.TrustedCIDRs = []string{"127.0.0.1/32"}
+			m.Config.Auth.Proxy.UserHeader = "X-Forwarded-User"
+			m.Config.Auth.Proxy.Roles = map[string]hindsight.Role{"boss@example.com": hindsight.RoleAdmin, "ana": hindsight.RoleViewer}
+		})
+		req, _ := http.NewRequest(http.MethodGet, m.URL()+"/api/v1/whoami", nil)
+		req.Header.Set("X-Forwarded-User", "ana")
+		req.Header.Set("X-Forwarded-Email", "boss@example.com")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var id hindsight.Identity
+		if err := json.NewDecoder(resp.Body).Decode(&id); err != nil || id.Name != "ana" || id.Role != hindsight.RoleViewer {
+			t.Errorf("identity %+v (%v), want ana as viewer: X-Forwarded-Email must be ignored", id, err)
+		}
+		if got := getStatus(t, m.URL()+"/api/v1/whoami", map[string]string{"X-Forwarded-Email": "boss@example.com"}); got != http.StatusUnauthorized {
+			t.Errorf("X-Forwarded-Email alone: %d, want 401", got)
 		}
 	})
 }

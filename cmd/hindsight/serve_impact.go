@@ -7,6 +7,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
+	"github.com/hindsight-sre/hindsight/evidence"
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/prometheus"
 )
@@ -27,6 +28,7 @@ type impactStore interface {
 	hindsight.IncidentService
 	hindsight.DocumentService
 	hindsight.ImpactService
+	hindsight.TimelineService
 }
 
 // impactComputer measures an incident's impact in Prometheus and stores it
@@ -63,13 +65,43 @@ func newImpactComputer(cfg *config.Config, store impactStore, now func() time.Ti
 	return c
 }
 
-// measure computes the impact of inc without storing it.
-func (c *impactComputer) measure(ctx context.Context, inc *hindsight.Incident) hindsight.Impact {
-	req := prometheus.RequestFor(c.config, inc, c.now())
+// measure computes the impact of inc without storing it: the figures,
+// and the evidence drawn around them (graphs, marks, links).
+func (c *impactComputer) measure(ctx context.Context, inc *hindsight.Incident) (hindsight.Impact, error) {
+	now := c.now()
+	req := prometheus.RequestFor(c.config, inc, now)
 	if c.client == nil {
-		return prometheus.NotConfigured(req, c.reason)
+		imp := prometheus.NotConfigured(req, c.reason)
+		from, to := hindsight.GraphWindow(imp, c.config.Evidence.GraphMargin.Std())
+		imp.Links = evidence.Links(c.config.Evidence, inc, from, to)
+		return imp, nil
 	}
-	return c.client.Impact(ctx, req)
+	imp := c.client.Impact(ctx, req)
+	events, err := c.store.FindTimeline(ctx, inc.ID)
+	if err != nil {
+		return imp, err
+	}
+	timeline := make([]hindsight.TimelineEvent, len(events))
+	for i, e := range events {
+		timeline[i] = *e
+	}
+	from, to := hindsight.GraphWindow(imp, c.config.Evidence.GraphMargin.Std())
+	end := to
+	if end.After(now) {
+		// The margin after the resolution is still to come: draw what
+		// there is and measure again once it has passed.
+		end, imp.GraphsUntil = now.UTC(), to
+	}
+	if end.After(from) {
+		imp.Graphs = c.client.Graphs(ctx, req, from, end)
+	}
+	imp.Marks = hindsight.GraphMarks(inc, timeline)
+	imp.Links = evidence.Links(c.config.Evidence, inc, from, to)
+	imp.PrometheusURL = c.config.Evidence.PrometheusURL
+	if imp.PrometheusURL == "" {
+		imp.PrometheusURL = c.config.Prometheus.URL
+	}
+	return imp, nil
 }
 
 // ComputeImpact measures the incident's impact now and stores it. A
@@ -89,7 +121,10 @@ func (c *impactComputer) ComputeImpact(ctx context.Context, incidentID string) (
 	} else if hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
 		return nil, err
 	}
-	imp := c.measure(ctx, inc)
+	imp, err := c.measure(ctx, inc)
+	if err != nil {
+		return nil, err
+	}
 	attempts := 0
 	if prev, err := c.store.FindImpact(ctx, incidentID); err == nil {
 		attempts = prev.Attempts
@@ -100,6 +135,12 @@ func (c *impactComputer) ComputeImpact(ctx context.Context, incidentID string) (
 	r := &hindsight.ImpactRecord{IncidentID: incidentID, Impact: imp, ComputedAt: now, Attempts: attempts + 1}
 	if imp.Transient() && r.Attempts < hindsight.MaxImpactAttempts {
 		r.NeedsRetry, r.RetryAfter = true, now.Add(hindsight.ImpactRetryDelay(r.Attempts))
+	}
+	if !imp.GraphsUntil.IsZero() && r.Attempts < hindsight.MaxImpactAttempts {
+		// Redraw the graphs once their window has passed.
+		if due := imp.GraphsUntil.Add(time.Minute); !r.NeedsRetry || r.RetryAfter.Before(due) {
+			r.NeedsRetry, r.RetryAfter = true, due
+		}
 	}
 	if err := c.store.SaveImpact(ctx, r); err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ func (m *Main) wireUI(s *hhttp.Server, store *sqlstore.Store) {
 	wf.Now = m.Now
 	s.Workflow = wf
 	s.SecureCookies = !strings.HasPrefix(m.Config.Server.BaseURL, "http://")
+	s.BaseURL = m.Config.Server.BaseURL
 	m.wireAuth(s)
 }
 
@@ -35,5 +36,5 @@ func (m *Main) wireAuth(s *hhttp.Server) {
 		m.logger().Error("auth.proxy.trusted_cidrs does not parse: no proxy is trusted", "err", err)
 		return
 	}
-	s.ProxyAuth = hhttp.ProxyAuth{Trusted: prefixes, Roles: a.Proxy.RoleMap(), DefaultRole: a.Proxy.DefaultRole}
+	s.ProxyAuth = hhttp.ProxyAuth{Trusted: prefixes, UserHeader: a.Proxy.UserHeader, Roles: a.Proxy.RoleMap(), DefaultRole: a.Proxy.DefaultRole}
 }

@@ -1,7 +1,8 @@
-package main
+package importer
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -12,13 +13,14 @@ import (
 // the file fail with a conflict instead of being overwritten; parts that
 // did not change are left alone.
 func updatePostmortem(ctx context.Context, tx hindsight.Services, stored *hindsight.Postmortem, pm hindsight.Postmortem) error {
+	keepPrecise(stored, &pm)
 	if err := updateIncident(ctx, tx, stored.Incident, pm.Incident); err != nil {
 		return err
 	}
 	if err := updateDocument(ctx, tx, stored.Document, pm.Document); err != nil {
 		return err
 	}
-	if err := replaceTimeline(ctx, tx, stored.Timeline, pm.Timeline, stored.Incident.ID); err != nil {
+	if err := syncTimeline(ctx, tx, stored.Timeline, pm.Timeline, stored.Incident.ID); err != nil {
 		return err
 	}
 	if err := syncActions(ctx, tx, stored.Actions, pm.Actions, stored.Incident.ID); err != nil {
@@ -92,18 +94,84 @@ func eventKeys(events []hindsight.TimelineEvent) []eventKey {
 	return out
 }
 
-// replaceTimeline replaces the stored timeline with the document's when the
-// rows differ. Events carry no version; each change is in the history.
-func replaceTimeline(ctx context.Context, tx hindsight.Services, stored, parsed []hindsight.TimelineEvent, id string) error {
-	if sameJSON(eventKeys(stored), eventKeys(parsed)) {
+// syncTimeline brings the stored timeline in line with the document's rows.
+// Rows are matched by position when the count is the same (an edit changes
+// that row only), else along their longest common run; events carry no
+// version, each change is in the history.
+func syncTimeline(ctx context.Context, tx hindsight.Services, stored, parsed []hindsight.TimelineEvent, id string) error {
+	sk, pk := eventKeys(stored), eventKeys(parsed)
+	if sameJSON(sk, pk) {
 		return nil
 	}
-	for _, e := range stored {
-		if err := tx.DeleteTimelineEvent(ctx, e.ID); err != nil {
-			return stepError(err, "timeline event %d", e.ID)
+	match := make([]int, len(parsed))
+	if len(stored) == len(parsed) {
+		for i := range match {
+			match[i] = i
+		}
+	} else {
+		match = matchEvents(pk, sk)
+	}
+	used := make([]bool, len(stored))
+	for i, j := range match {
+		if j < 0 {
+			if err := addEvents(ctx, tx, id, parsed[i:i+1]); err != nil {
+				return err
+			}
+			continue
+		}
+		used[j] = true
+		if pk[i] == sk[j] {
+			continue
+		}
+		e := stored[j]
+		e.Time, e.Type, e.Phase, e.Event, e.Actor, e.Action = parsed[i].Time, parsed[i].Type, parsed[i].Phase, parsed[i].Event, parsed[i].Actor, parsed[i].Action
+		if err := tx.UpdateTimelineEvent(ctx, &e); err != nil {
+			return stepError(err, "timeline row %d (%s)", i+1, e.Event)
 		}
 	}
-	return addEvents(ctx, tx, id, parsed)
+	for j, e := range stored {
+		if !used[j] {
+			if err := tx.DeleteTimelineEvent(ctx, e.ID); err != nil {
+				return stepError(err, "timeline event %d", e.ID)
+			}
+		}
+	}
+	return nil
+}
+
+// matchEvents pairs each of a's rows with an equal row of b along a longest
+// common subsequence, -1 where none.
+func matchEvents(a, b []eventKey) []int {
+	n, k := len(a), len(b)
+	dp := make([][]int, n+1)
+	for i := range dp {
+		dp[i] = make([]int, k+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := k - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				dp[i][j] = dp[i+1][j+1] + 1
+			} else {
+				dp[i][j] = max(dp[i+1][j], dp[i][j+1])
+			}
+		}
+	}
+	m := make([]int, n)
+	for i := range m {
+		m[i] = -1
+	}
+	for i, j := 0, 0; i < n && j < k; {
+		switch {
+		case a[i] == b[j]:
+			m[i] = j
+			i, j = i+1, j+1
+		case dp[i+1][j] >= dp[i][j+1]:
+			i++
+		default:
+			j++
+		}
+	}
+	return m
 }
 
 // syncActions matches action items by position: the document lists them in
@@ -122,6 +190,7 @@ func syncActions(ctx context.Context, tx hindsight.Services, stored, parsed []hi
 		if a.CompletedAt == nil {
 			a.CompletedAt = old.CompletedAt
 		}
+		a.Owner = sameHandle(old.Owner, a.Owner)
 		if sameJSON(a, old) {
 			continue
 		}
@@ -155,6 +224,7 @@ func syncSignOffs(ctx context.Context, tx hindsight.Services, stored, parsed []h
 			continue
 		}
 		so.ID = old.ID
+		so.Signer = sameHandle(old.Signer, so.Signer)
 		if sameJSON(so, old) {
 			continue
 		}
@@ -163,4 +233,58 @@ func syncSignOffs(ctx context.Context, tx hindsight.Services, stored, parsed []h
 		}
 	}
 	return nil
+}
+
+// keepPrecise gives the document's times the stored precision: Markdown
+// shows minutes (or seconds), the store keeps what Alertmanager sent, so a
+// time whose shown minute matches the stored one keeps the stored instant.
+func keepPrecise(stored *hindsight.Postmortem, pm *hindsight.Postmortem) {
+	pm.Incident.StartedAt = sameShown(stored.Incident.StartedAt, pm.Incident.StartedAt)
+	if stored.Incident.ResolvedAt != nil && pm.Incident.ResolvedAt != nil {
+		t := sameShown(*stored.Incident.ResolvedAt, *pm.Incident.ResolvedAt)
+		pm.Incident.ResolvedAt = &t
+	}
+	for i := range pm.Timeline {
+		p := &pm.Timeline[i]
+		if i < len(stored.Timeline) && shows(stored.Timeline[i].Time, p.Time) {
+			p.Time = stored.Timeline[i].Time
+			continue
+		}
+		for _, e := range stored.Timeline {
+			if e.Event == p.Event && shows(e.Time, p.Time) {
+				p.Time = e.Time
+				break
+			}
+		}
+	}
+}
+
+// sameShown returns stored when written shows it, else written.
+func sameShown(stored, written time.Time) time.Time {
+	if shows(stored, written) {
+		return stored
+	}
+	return written
+}
+
+// shows reports whether written is stored as a document writes it: to the
+// minute, or to the second when written has seconds.
+func shows(stored, written time.Time) bool {
+	if stored.IsZero() || written.IsZero() {
+		return false
+	}
+	prec := time.Minute
+	if written.Second() != 0 || written.Nanosecond() != 0 {
+		prec = time.Second
+	}
+	return stored.UTC().Truncate(prec).Equal(written.UTC())
+}
+
+// sameHandle returns stored when written names the same person ("@ana" and
+// "ana"), so that a re-import changes no owner it did not edit.
+func sameHandle(stored, written string) string {
+	if strings.TrimLeft(stored, "@") == strings.TrimLeft(written, "@") {
+		return stored
+	}
+	return written
 }

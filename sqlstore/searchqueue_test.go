@@ -1,0 +1,369 @@
+package sqlstore_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/storetest"
+)
+
+// forEachQueueEngine runs fn on a new SQLite file and a fresh PostgreSQL
+// schema, with the DSN so that fn can open the same store again.
+func forEachQueueEngine(t *testing.T, fn func(t *testing.T, dsn string)) {
+	t.Helper()
+	engines := map[string]func(t *testing.T) string{
+		"SQLite":     func(t *testing.T) string { return filepath.Join(t.TempDir(), "hindsight.db") },
+		"PostgreSQL": func(t *testing.T) string { return freshSchemaDSN(t) },
+	}
+	for name, dsn := range engines {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fn(t, dsn(t))
+		})
+	}
+}
+
+// queueIncidents creates n incidents in one transaction that defers its
+// search documents, each with a word of its own ("quokka<i>"), one they all
+// share ("wombat") and one per hundred ("group<i/100>").
+func queueIncidents(t testing.TB, s hindsight.Store, from, n int) {
+	t.Helper()
+	if err := createQueued(s, from, n); err != nil {
+		t.Fatalf("queue %d incidents: %v", n, err)
+	}
+}
+
+func createQueued(s hindsight.Store, from, n int) error {
+	return s.WithTx(context.Background(), func(tx hindsight.Services) error {
+		d, ok := tx.(hindsight.IndexDeferrer)
+		if !ok {
+			return fmt.Errorf("%T does not defer indexing", tx)
+		}
+		d.DeferIndex()
+		for i := from; i < from+n; i++ {
+			inc := storetest.NewIncident(i, fmt.Sprintf("Quokka%d", i))
+			inc.Summary = fmt.Sprintf("wombat burrow collapsed group%d", i/100)
+			if err := tx.CreateIncident(context.Background(), inc); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// searchTotal returns how many incidents Search finds for text.
+func searchTotal(t testing.TB, s hindsight.Store, text string) int {
+	t.Helper()
+	_, n, err := s.Search(context.Background(), hindsight.SearchQuery{Text: text})
+	if err != nil {
+		t.Fatalf("search %q: %v", text, err)
+	}
+	return n
+}
+
+func queueLength(t testing.TB, s *sqlstore.Store) int {
+	t.Helper()
+	n, _, err := s.IndexQueueLength(context.Background())
+	if err != nil {
+		t.Fatalf("queue length: %v", err)
+	}
+	return n
+}
+
+// TestIndexQueue: a transaction that defers indexing commits its incidents
+// unsearchable and queued, once each however often it touched them; a
+// savepoint that rolls back queues nothing; IndexQueued then makes them
+// searchable and empties the queue, and the background pass does the same
+// by itself.
+func TestIndexQueue(t *testing.T) {
+	t.Parallel()
+	forEachQueueEngine(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := mustOpen(t, dsn)
+		sqlstore.HoldIndex(s)
+		kept, undone := storetest.NewIncident(1, "Quokka"), storetest.NewIncident(2, "Numbat")
+		err := s.WithTx(ctx, func(tx hindsight.Services) error {
+			tx.(hindsight.IndexDeferrer).DeferIndex()
+			if err := tx.CreateIncident(ctx, kept); err != nil {
+				return err
+			}
+			for i := range 3 {
+				if err := tx.AddTimelineEvent(ctx, &hindsight.TimelineEvent{IncidentID: kept.ID, Time: storetest.T0,
+					Type: hindsight.EventNote, Event: "Note", Action: fmt.Sprintf("dingo %d", i)}); err != nil {
+					return err
+				}
+			}
+			_ = tx.(hindsight.Savepointer).Savepoint(ctx, func(tx hindsight.Services) error {
+				if err := tx.CreateIncident(ctx, undone); err != nil {
+					return err
+				}
+				return fmt.Errorf("roll this one back")
+			})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := queueLength(t, s); n != 1 {
+			t.Errorf("queue holds %d incidents, want 1 (the kept one, once)", n)
+		}
+		if n := searchTotal(t, s, "dingo"); n != 0 {
+			t.Errorf("search finds %d before the rebuild, want 0 (deferred)", n)
+		}
+		n, err := s.IndexQueued(ctx, 10)
+		if err != nil || n != 1 {
+			t.Fatalf("IndexQueued = %d, %v; want 1", n, err)
+		}
+		if n := searchTotal(t, s, "dingo quokka"); n != 1 {
+			t.Errorf("search finds %d after the rebuild, want 1", n)
+		}
+		if n := queueLength(t, s); n != 0 {
+			t.Errorf("queue holds %d after the rebuild, want 0", n)
+		}
+		if n, err := s.IndexQueued(ctx, 10); err != nil || n != 0 {
+			t.Errorf("IndexQueued on an empty queue = %d, %v; want 0", n, err)
+		}
+
+		// A store that is not held rebuilds after the commit by itself.
+		other := mustOpen(t, dsn)
+		queueIncidents(t, other, 10, 40)
+		waitUntil(t, "the background rebuild", func() bool { return queueLength(t, other) == 0 })
+		if n := searchTotal(t, other, "wombat"); n != 40 {
+			t.Errorf("search finds %d after the background rebuild, want 40", n)
+		}
+	})
+}
+
+// TestIndexQueue_TwoInstances: two stores on one database rebuild a shared
+// queue at once; every queued incident is rebuilt by exactly one of them
+// (their counts add up to the queue, not more) and ends up searchable.
+func TestIndexQueue_TwoInstances(t *testing.T) {
+	t.Parallel()
+	forEachQueueEngine(t, func(t *testing.T, dsn string) {
+		a, b := mustOpen(t, dsn), mustOpen(t, dsn)
+		sqlstore.HoldIndex(a)
+		sqlstore.HoldIndex(b)
+		const total = 300
+		queueIncidents(t, a, 0, total/2)
+		queueIncidents(t, b, total/2, total/2)
+		counts := make([]int, 2)
+		var wg sync.WaitGroup
+		for i, s := range []*sqlstore.Store{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for idle := 0; idle < 3; {
+					n, err := s.IndexQueued(context.Background(), 7)
+					if err != nil {
+						t.Errorf("instance %d: %v", i, err)
+						return
+					}
+					counts[i] += n
+					if n == 0 {
+						idle++
+						time.Sleep(5 * time.Millisecond)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if counts[0]+counts[1] != total {
+			t.Errorf("the instances rebuilt %d + %d incidents, want %d in all (each once)", counts[0], counts[1], total)
+		}
+		if n := queueLength(t, a); n != 0 {
+			t.Errorf("queue holds %d, want 0", n)
+		}
+		if n := searchTotal(t, b, "wombat"); n != total {
+			t.Errorf("search finds %d, want %d", n, total)
+		}
+		for _, i := range []int{0, total/2 - 1, total / 2, total - 1} {
+			if n := searchTotal(t, a, fmt.Sprintf("quokka%d", i)); n != 1 {
+				t.Errorf("search quokka%d finds %d, want 1", i, n)
+			}
+		}
+	})
+}
+
+// TestIndexQueue_WriterDuringRebuild: an incident rewritten again and again
+// while another instance rebuilds the queue ends up indexed as last
+// written: a rebuild never overwrites a later write's document with an
+// earlier one.
+func TestIndexQueue_WriterDuringRebuild(t *testing.T) {
+	t.Parallel()
+	forEachQueueEngine(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		writer, rebuilder := mustOpen(t, dsn), mustOpen(t, dsn)
+		sqlstore.HoldIndex(writer)
+		inc := storetest.MustCreateIncident(t, writer, storetest.NewIncident(1, "Bilby"))
+		const rounds = 30
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for i := range rounds {
+				err := writer.WithTx(ctx, func(tx hindsight.Services) error {
+					tx.(hindsight.IndexDeferrer).DeferIndex()
+					cur, err := tx.FindIncidentByID(ctx, inc.ID)
+					if err != nil {
+						return err
+					}
+					cur.Summary = fmt.Sprintf("round%d", i)
+					return tx.UpdateIncident(ctx, cur, cur.Version)
+				})
+				if err != nil {
+					t.Errorf("round %d: %v", i, err)
+					return
+				}
+			}
+		}()
+		for running := true; running; {
+			select {
+			case <-done:
+				running = false
+			default:
+			}
+			if _, err := rebuilder.IndexQueued(ctx, 5); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := rebuilder.IndexQueued(ctx, 5); err != nil {
+			t.Fatal(err)
+		}
+		if n := searchTotal(t, rebuilder, fmt.Sprintf("round%d", rounds-1)); n != 1 {
+			t.Errorf("search for the last summary finds %d, want 1", n)
+		}
+		if n := searchTotal(t, rebuilder, fmt.Sprintf("round%d", rounds-2)); n != 0 {
+			t.Errorf("search for the previous summary finds %d, want 0", n)
+		}
+		if n := queueLength(t, rebuilder); n != 0 {
+			t.Errorf("queue holds %d, want 0", n)
+		}
+	})
+}
+
+// killChildEnv names the store that the child process of
+// TestIndexQueue_KillNine writes into.
+const killChildEnv = "HINDSIGHT_TEST_INDEX_KILL_CHILD"
+
+// TestIndexQueue_KillNine: a process that queued incidents is killed with
+// SIGKILL while it rebuilds them, once at least one batch has committed.
+// Every incident is then either searchable or still queued, never neither
+// nor both, and the next store to open the database rebuilds the rest.
+func TestIndexQueue_KillNine(t *testing.T) {
+	if dsn := os.Getenv(killChildEnv); dsn != "" {
+		killChild(dsn)
+		return
+	}
+	t.Parallel()
+	forEachQueueEngine(t, func(t *testing.T, dsn string) {
+		const total = 2000
+		s := mustOpen(t, dsn) // migrates the store before the child opens it
+		sqlstore.HoldIndex(s)
+		cmd := exec.Command(os.Args[0], "-test.run=^TestIndexQueue_KillNine$", "-test.count=1")
+		cmd.Env = append(os.Environ(), killChildEnv+"="+dsn, "HINDSIGHT_TEST_INDEX_KILL_N="+strconv.Itoa(total))
+		cmd.Stderr = os.Stderr
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		lines := bufio.NewScanner(out)
+		for lines.Scan() && lines.Text() != "rebuilding" {
+		}
+		waitUntil(t, "the child's first rebuild", func() bool { return queueLength(t, s) < total })
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
+
+		queued, found := queueLength(t, s), 0
+		for g := range total / 100 {
+			found += searchTotal(t, s, fmt.Sprintf("wombat group%d", g))
+		}
+		t.Logf("after SIGKILL: %d searchable, %d queued", found, queued)
+		if queued+found != total {
+			t.Errorf("after SIGKILL %d incidents are searchable and %d queued, want %d in all", found, queued, total)
+		}
+		if queued == 0 {
+			t.Errorf("nothing left queued: the child was not killed during its rebuild")
+		}
+		sqlstore.ReleaseIndex(s)
+		waitUntil(t, "the rebuild after restart", func() bool { return queueLength(t, s) == 0 })
+		found = 0
+		for g := range total / 100 {
+			found += searchTotal(t, s, fmt.Sprintf("wombat group%d", g))
+		}
+		if found != total {
+			t.Errorf("after restart search finds %d, want %d", found, total)
+		}
+	})
+}
+
+// killChild is the child of TestIndexQueue_KillNine: it queues the
+// incidents, says so, and rebuilds them in the background until killed.
+func killChild(dsn string) {
+	n, _ := strconv.Atoi(os.Getenv("HINDSIGHT_TEST_INDEX_KILL_N"))
+	s, err := sqlstore.Open(context.Background(), dsn)
+	if err == nil {
+		sqlstore.HoldIndex(s)
+		err = createQueued(s, 0, n)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	fmt.Println("rebuilding")
+	sqlstore.ReleaseIndex(s)
+	time.Sleep(time.Minute)
+	os.Exit(3)
+}
+
+// waitUntil polls cond for up to 30 seconds.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// TestIndexQueue_DocumentsAgree: the queue's rebuild, which reads many
+// incidents at once, indexes exactly the text that a write's own rebuild
+// indexes, for incidents with a document, timeline events, action items
+// and sign-offs, and for one with nothing but its row.
+func TestIndexQueue_DocumentsAgree(t *testing.T) {
+	t.Parallel()
+	forEachQueueEngine(t, func(t *testing.T, dsn string) {
+		s := mustOpen(t, dsn)
+		storetest.Populate(t, s)
+		storetest.MustCreateIncident(t, s, storetest.NewIncident(7, "Bare — ünïcode 🔥"))
+		incs, _, err := s.FindIncidents(context.Background(), hindsight.IncidentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(incs) < 2 {
+			t.Fatalf("%d incidents, want at least 2", len(incs))
+		}
+		var ids []string
+		for _, inc := range incs {
+			ids = append(ids, inc.ID)
+		}
+		if err := sqlstore.SearchDocsAgree(context.Background(), s, ids); err != nil {
+			t.Error(err)
+		}
+	})
+}
