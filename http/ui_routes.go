@@ -108,7 +108,7 @@ func (s *Server) uiHandler(rt uiRoute) http.HandlerFunc {
 			r = r.WithContext(hindsight.NewContextWithIdentity(r.Context(), v.Identity))
 		}
 		if write && (s.crossOrigin.Check(r) != nil || !csrfValid(r, v.secret)) {
-			s.uiError(w, r, v, errCSRF)
+			s.uiError(w, r, v, s.csrfError(r))
 			return
 		}
 		rt.Handle(s, w, r, v)
