@@ -263,7 +263,7 @@ func TestBrowser_ReviewWorkflow(t *testing.T) {
 	const wh = "e2e-webhook-secret"
 	s := startUIServer(t, wh)
 	editor := s.token(t, "editor", "ana")
-	tess, dora := s.token(t, "approver", "tess"), s.token(t, "approver", "dora")
+	tess, mona, dora := s.token(t, "approver", "tess"), s.token(t, "approver", "mona"), s.token(t, "approver", "dora")
 	dir := filepath.Join("..", "testdata", "alertmanager")
 	id := s.postAlert(t, wh, filepath.Join(dir, "1-group-firing-3-alerts.json"))
 	if again := s.postAlert(t, wh, filepath.Join(dir, "3-group-one-alert-resolved.json")); again != id {
@@ -309,7 +309,7 @@ func TestBrowser_ReviewWorkflow(t *testing.T) {
 	}
 	p.sign(id, "author")
 	p.shot("07-under-review")
-	approve(t, p, id, tess, dora)
+	approve(t, p, id, tess, mona, dora)
 	otherPages(t, p, id)
 	if errs := p.consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
@@ -381,16 +381,25 @@ func recordEvents(t *testing.T, p *page, id string, start time.Time) {
 	}
 }
 
-// approve signs technical and management review as one approver and the
-// final approval as another, then approves.
-func approve(t *testing.T, p *page, id, tech, final string) {
+// approve signs technical review, management review and final approval
+// as three different approvers (one person signs one role), then approves.
+func approve(t *testing.T, p *page, id, tech, mgmt, final string) {
 	t.Helper()
 	p.signOut()
 	p.signIn(tech)
-	if got := p.text(".who"); !strings.Contains(got, "token:tess") || !strings.Contains(got, "approver") {
-		t.Errorf("signed in as %q, want token:tess, approver", got)
+	if got := p.text(".who"); !strings.Contains(got, "@tess") || strings.Contains(got, "token:") || !strings.Contains(got, "approver") {
+		t.Errorf("signed in as %q, want @tess, approver", got)
 	}
 	p.sign(id, "technical_review")
+	p.open("/incidents/" + id)
+	if p.count("#sign-management_review") > 0 {
+		p.submit("#sign-management_review")
+		if !strings.Contains(p.text(".problem"), "different person") {
+			t.Errorf("one approver signed two roles: %q", p.text(".problem"))
+		}
+	}
+	p.signOut()
+	p.signIn(mgmt)
 	p.sign(id, "management_review")
 	p.signOut()
 	p.signIn(final)
