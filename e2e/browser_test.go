@@ -192,6 +192,19 @@ func (p *page) eval(expr string) string {
 	return s
 }
 
+// tryEval evaluates expr and returns "" when the page is between two
+// documents (the evaluation's target navigated away), as it may be while a
+// submitted form loads.
+func (p *page) tryEval(expr string) string {
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
 // open navigates to path and waits for the page.
 func (p *page) open(path string) {
 	p.t.Helper()
@@ -204,7 +217,7 @@ func (p *page) submit(sel string) {
 	p.eval(`(window.__before = 1, "")`)
 	p.do("click "+sel, chromedp.Click(sel))
 	deadline := time.Now().Add(30 * time.Second)
-	for p.eval(`typeof window.__before === "undefined" && document.readyState === "complete" ? "y" : ""`) != "y" {
+	for p.tryEval(`typeof window.__before === "undefined" && document.readyState === "complete" ? "y" : ""`) != "y" {
 		if time.Now().After(deadline) {
 			p.t.Fatalf("no new page after clicking %s", sel)
 		}
