@@ -131,6 +131,10 @@ func GraphMarks(inc *Incident, events []TimelineEvent) []GraphMark {
 	return marks
 }
 
+// GraphFile is where a document's graph is written beside it, relative
+// to the document: "INCIDENT-…/error-ratio.svg".
+func GraphFile(incidentID, name string) string { return incidentID + "/" + name + ".svg" }
+
 // FindGraph returns the graph of imp with the given name.
 func (imp Impact) FindGraph(name string) (Graph, bool) {
 	for _, g := range imp.Graphs {

@@ -10,6 +10,7 @@ package chart
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/xml"
 	"math"
 	"strconv"
@@ -59,6 +60,26 @@ func ForImpact(imp hindsight.Impact) []Input {
 		out[i] = Input{Graph: g, ImpactFrom: from, ImpactTo: to, Marks: imp.Marks}
 	}
 	return out
+}
+
+// InlineGraphs replaces a rendered document's references to its graph
+// files (src="INCIDENT-…/error-ratio.svg", as the Markdown export writes
+// them beside the document) with data: URLs of the drawings, so that an
+// HTML page shows the graphs without another request or file. An SVG in
+// an <img> runs no script; the drawings are ours in any case.
+func InlineGraphs(html []byte, incidentID string, imp *hindsight.Impact) []byte {
+	if imp == nil {
+		return html
+	}
+	for _, in := range ForImpact(*imp) {
+		ref := []byte(`src="` + hindsight.GraphFile(incidentID, in.Graph.Name) + `"`)
+		if !bytes.Contains(html, ref) {
+			continue
+		}
+		data := `src="data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString(SVG(in)) + `"`
+		html = bytes.ReplaceAll(html, ref, []byte(data))
+	}
+	return html
 }
 
 // plot maps times and values onto the plot area.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"encoding/json"
-	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -75,28 +74,6 @@ func GraphSVG(pm *hindsight.Postmortem, name string) ([]byte, error) {
 	}
 	return nil, hindsight.Errorf(hindsight.ENOTFOUND, "incident %s has no graph %q", pm.Incident.ID, name)
 }
-
-// inlineGraphs replaces the document's references to its graph files
-// (src="INCIDENT-…/error-ratio.svg", as the Markdown export writes them
-// beside the document) with data: URLs of the drawings, so that a page
-// shows the graphs without another request. An SVG in an <img> runs no
-// script; the drawings are ours in any case.
-func inlineGraphs(html []byte, pm *hindsight.Postmortem) []byte {
-	if pm.Impact == nil {
-		return html
-	}
-	for _, in := range chart.ForImpact(*pm.Impact) {
-		ref := []byte(`src="` + pm.Incident.ID + "/" + in.Graph.Name + `.svg"`)
-		if !containsBytes(html, ref) {
-			continue
-		}
-		data := `src="data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString(chart.SVG(in)) + `"`
-		html = bytes.ReplaceAll(html, ref, []byte(data))
-	}
-	return html
-}
-
-func containsBytes(b, sub []byte) bool { return bytes.Contains(b, sub) }
 
 // changeRequest is the body of POST /api/v1/changes.
 type changeRequest struct {

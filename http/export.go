@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/chart"
 	safemd "github.com/hindsight-sre/hindsight/markdown"
 )
 
@@ -45,7 +46,7 @@ func (s *Server) handlePostmortemHTML(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	md, err := s.renderedMarkdown(pm)
+	md, err := s.postmortemMarkdown(r.Context(), pm)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -60,7 +61,7 @@ func (s *Server) handlePostmortemHTML(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	page = inlineGraphs(page, pm)
+	page = chart.InlineGraphs(page, pm.Incident.ID, pm.Impact)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", safemd.PageCSP)

@@ -49,5 +49,8 @@ func newWebhookMetrics(reg prometheus.Registerer) *webhookMetrics {
 	for _, r := range []string{"unauthorized", "malformed", "invalid", "too_large", "unavailable", "internal"} {
 		m.rejections.WithLabelValues(r)
 	}
+	for _, st := range []string{"firing", "resolved"} {
+		m.notifications.WithLabelValues(st)
+	}
 	return m
 }

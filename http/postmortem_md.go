@@ -63,3 +63,13 @@ func (s *Server) handlePostmortemMarkdownPut(w http.ResponseWriter, r *http.Requ
 	}
 	writeJSON(w, http.StatusOK, markdownImportResponse{IncidentID: id, Result: string(res)})
 }
+
+// documentMarkdown writes pm's document as Markdown: the imported document
+// as written (with later changes applied) when Documents is set, else
+// rendered. Every download of the document goes through it.
+func (s *Server) documentMarkdown(ctx context.Context, w io.Writer, pm hindsight.Postmortem) error {
+	if s.Documents != nil {
+		return s.Documents.Export(ctx, pm, w)
+	}
+	return s.Render(w, pm)
+}

@@ -8,33 +8,16 @@ import (
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
-// postmortemMarkdown returns a post-mortem's Markdown: the document as
-// approved, byte for byte, once it is APPROVED or ARCHIVED; else exported
-// from what is stored (an imported document as written, changes since
-// applied), so that facts follow the incident.
+// postmortemMarkdown returns a post-mortem's Markdown as every reader
+// gets it (the API, the downloads, the pages): the document as approved,
+// byte for byte, once it is APPROVED or ARCHIVED; else documentMarkdown,
+// from what is stored, so that facts follow the incident.
 func (s *Server) postmortemMarkdown(ctx context.Context, pm *hindsight.Postmortem) ([]byte, error) {
 	if md, ok := pm.Record(); ok {
 		return []byte(md), nil
 	}
 	var buf bytes.Buffer
-	var err error
-	if s.Documents != nil {
-		err = s.Documents.Export(ctx, *pm, &buf)
-	} else {
-		err = s.Render(&buf, *pm)
-	}
-	return buf.Bytes(), err
-}
-
-// renderedMarkdown returns the Markdown that pages and the HTML export
-// show: the document as approved once it is APPROVED or ARCHIVED, else
-// rendered from what is stored.
-func (s *Server) renderedMarkdown(pm *hindsight.Postmortem) ([]byte, error) {
-	if md, ok := pm.Record(); ok {
-		return []byte(md), nil
-	}
-	var buf bytes.Buffer
-	err := s.Render(&buf, *pm)
+	err := s.documentMarkdown(ctx, &buf, *pm)
 	return buf.Bytes(), err
 }
 

@@ -41,6 +41,9 @@ type Server struct {
 	Registry *prometheus.Registry
 	// Now is the clock; tests inject their own.
 	Now func() time.Time
+	// Log receives one line per webhook request, and one debug line per
+	// other request (logging.go); nil means slog.Default().
+	Log *slog.Logger
 
 	// Intake stores Alertmanager notifications.
 	Intake AlertIntake
@@ -137,8 +140,12 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }
+
+// webhookPath is the Alertmanager webhook's path.
+const webhookPath = "/api/v1/alerts/alertmanager"
 
 // Handler returns the server's root handler, for tests that use httptest:
 // the routes behind the same edge (security headers, identity headers
@@ -152,7 +159,7 @@ func (s *Server) Open() (err error) {
 	}
 	go func() {
 		if err := s.server.Serve(s.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			slog.Error("http server stopped", "err", err)
+			s.log().Error("http server stopped", "err", err)
 		}
 	}()
 	return nil
@@ -191,7 +198,7 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 		defer cancel()
 		if err := s.Store.Ping(ctx); err != nil {
-			slog.Warn("store not ready", "err", err)
+			s.log().Warn("store not ready", "err", err)
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "store unreachable"})
 			return
 		}

@@ -45,7 +45,7 @@ func (s *Server) uiPrint(w http.ResponseWriter, r *http.Request, v *visitor) {
 		s.uiError(w, r, v, err)
 		return
 	}
-	md, err := s.renderedMarkdown(pm)
+	md, err := s.postmortemMarkdown(r.Context(), pm)
 	if err != nil {
 		s.uiError(w, r, v, err)
 		return

@@ -241,20 +241,6 @@ func sectionBoxes(n *hindsight.Narrative, key string) []editorBox {
 	return out
 }
 
-// applyPosted writes every posted box into n; a box the form did not carry
-// keeps its stored value, an empty one stores the seed's hint.
-func applyPosted(n *hindsight.Narrative, get func(name string) (string, bool)) {
-	for _, sec := range narrativeSections {
-		for _, b := range sectionBoxes(n, sec.Key) {
-			posted, ok := get(b.Name)
-			if !ok {
-				continue
-			}
-			setBox(n, sec.Key, b.Name, stored(posted, b.Hint))
-		}
-	}
-}
-
 // setBox stores one box's value into n.
 func setBox(n *hindsight.Narrative, key, name, value string) {
 	var i int

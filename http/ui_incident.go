@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/chart"
 	"github.com/hindsight-sre/hindsight/review"
 )
 
@@ -75,12 +76,12 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 		st := pm.Document.Status
 		data.Editable = st == hindsight.DocDraft || st == hindsight.DocUnderReview
 		data.TimelinePlaceholders, data.ActionPlaceholders = placeholderRows(pm)
-		md, err := s.renderedMarkdown(pm)
+		md, err := s.postmortemMarkdown(r.Context(), pm)
 		if err != nil {
 			s.uiError(w, r, v, err)
 			return
 		}
-		data.Document = template.HTML(inlineGraphs([]byte(renderMarkdown(string(md))), pm))
+		data.Document = template.HTML(chart.InlineGraphs([]byte(renderMarkdown(string(md))), pm.Incident.ID, pm.Impact))
 		if findings == nil && pm.Document.Status == hindsight.DocDraft && s.Workflow != nil {
 			if data.Findings, err = s.Workflow.LintPostmortem(r.Context(), id); err != nil {
 				s.uiError(w, r, v, err)

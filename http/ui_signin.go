@@ -29,7 +29,8 @@ func (s *Server) uiSignInPage(w http.ResponseWriter, r *http.Request, v *visitor
 // uiSignIn checks a pasted API token and opens a session.
 func (s *Server) uiSignIn(w http.ResponseWriter, r *http.Request, v *visitor) {
 	next := localPath(r.PostFormValue("next"))
-	_, err := s.signInWithToken(w, r, r.PostFormValue("token"))
+	signed, err := s.signInWithToken(w, r, r.PostFormValue("token"))
+	s.logSignIn(r, signed, err)
 	if err != nil {
 		code := hindsight.ErrorCode(err)
 		if code != hindsight.EINVALID && code != hindsight.EUNAUTHORIZED {

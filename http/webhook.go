@@ -62,10 +62,13 @@ func equal(a, b string) bool {
 // durable, 4xx for what a retry cannot fix, and 5xx for transient faults,
 // which Alertmanager retries.
 func (s *Server) handleAlertmanagerWebhook(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	defer func() { s.webhook.latency.Observe(time.Since(start).Seconds()) }()
+	wl := &webhookLine{start: time.Now()}
+	defer func() {
+		s.webhook.latency.Observe(time.Since(wl.start).Seconds())
+		s.logWebhook(r, wl)
+	}()
 	if !s.WebhookAuth.Configured() || !s.WebhookAuth.allows(r) {
-		s.reject(w, r, "unauthorized", s.webhookAuthError())
+		s.reject(w, r, wl, "unauthorized", s.webhookAuthError())
 		return
 	}
 	limit := s.WebhookBodyLimit
@@ -74,22 +77,24 @@ func (s *Server) handleAlertmanagerWebhook(w http.ResponseWriter, r *http.Reques
 	}
 	body, err := alertmanager.ReadBody(http.MaxBytesReader(w, r.Body, limit), limit)
 	if errors.Is(err, alertmanager.ErrTooLarge) {
-		s.reject(w, r, "too_large", &hindsight.Error{Code: ETOOLARGE, Message: hindsight.ErrorMessage(err)})
+		s.reject(w, r, wl, "too_large", &hindsight.Error{Code: ETOOLARGE, Message: hindsight.ErrorMessage(err)})
 		return
 	} else if err != nil {
-		s.reject(w, r, "malformed", hindsight.Errorf(hindsight.EINVALID, "cannot read the request body: %v", err))
+		s.reject(w, r, wl, "malformed", hindsight.Errorf(hindsight.EINVALID, "cannot read the request body: %v", err))
 		return
 	}
 	msg, err := alertmanager.DecodeBytes(body)
 	if err != nil {
-		s.reject(w, r, reasonFor(err), err)
+		s.reject(w, r, wl, reasonFor(err), err)
 		return
 	}
+	wl.msg = msg
 	res, err := s.Intake.Ingest(r.Context(), body, msg)
 	if err != nil {
-		s.reject(w, r, reasonFor(err), err)
+		s.reject(w, r, wl, reasonFor(err), err)
 		return
 	}
+	wl.res, wl.status = &res, http.StatusOK
 	s.countIngest(msg, res)
 	writeJSON(w, http.StatusOK, res)
 }
@@ -101,9 +106,10 @@ func (s *Server) webhookAuthError() error {
 	return hindsight.Errorf(hindsight.EUNAUTHORIZED, "missing or wrong credentials: send the configured bearer token or basic auth")
 }
 
-// reject answers an error and counts it by reason.
-func (s *Server) reject(w http.ResponseWriter, r *http.Request, reason string, err error) {
+// reject answers an error, counts it by reason and notes it for the log.
+func (s *Server) reject(w http.ResponseWriter, r *http.Request, wl *webhookLine, reason string, err error) {
 	s.webhook.rejections.WithLabelValues(reason).Inc()
+	wl.reason, wl.err, wl.status = reason, err, ErrorStatusCode(hindsight.ErrorCode(err))
 	if reason == "unauthorized" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="hindsight"`)
 	}

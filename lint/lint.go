@@ -142,8 +142,11 @@ func CheckPostmortem(pm hindsight.Postmortem) ([]Finding, error) {
 // when asked.
 func (d *doc) dropNotDue(opts Options) {
 	var skip [][2]int
+	followUp := d.sectionLines("follow up metrics")
 	if d.end == nil || opts.Now.Before(d.end.Add(FollowUpDelay)) {
-		skip = append(skip, d.sectionLines("follow up metrics"))
+		skip = append(skip, followUp)
+	} else {
+		d.explainDue(followUp)
 	}
 	if opts.SkipSignOffs {
 		skip = append(skip, d.sectionLines("review and approval"))
@@ -159,6 +162,18 @@ func (d *doc) dropNotDue(opts Options) {
 		}
 	}
 	d.findings = kept
+}
+
+// explainDue says of the placeholders of the follow-up metrics, once due,
+// when they were due and where the figures come from.
+func (d *doc) explainDue(r [2]int) {
+	due := d.end.Add(FollowUpDelay).Format("2006-01-02")
+	for i, f := range d.findings {
+		if f.Line > r[0] && f.Line < r[1] && f.Rule == RulePlaceholder {
+			d.findings[i].Message = strings.TrimSuffix(f.Message, ": replace it with the real value") +
+				": the follow-up metrics were due on " + due + " (30 days after the resolution): fill them, or export the post-mortem from Hindsight, which computes them"
+		}
+	}
 }
 
 // sectionLines returns the 1-based line span (heading, next heading) of the

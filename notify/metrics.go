@@ -5,14 +5,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Metrics are the reminder metrics: deliveries by channel and kind, failed
-// attempts by channel, and the gauges that the scheduler refreshes on every
-// pass.
+// Metrics are the reminder metrics: deliveries by channel and kind, and
+// failed attempts by channel. (The open-incident and overdue gauges are
+// read from the store at scrape time: http.Server.RegisterStoreMetrics.)
 type Metrics struct {
-	sent          *prometheus.CounterVec
-	failures      *prometheus.CounterVec
-	overdue       prometheus.Gauge
-	incidentsOpen *prometheus.GaugeVec
+	sent     *prometheus.CounterVec
+	failures *prometheus.CounterVec
 }
 
 // NewMetrics creates the reminder metrics and registers them on reg. Every
@@ -28,44 +26,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "hindsight_reminder_failures_total",
 			Help: "Failed reminder delivery attempts, by channel; every retry that fails counts.",
 		}, []string{"channel"}),
-		overdue: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "hindsight_action_items_overdue",
-			Help: "Action items open past their due date, as of the last reminder pass.",
-		}),
-		incidentsOpen: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "hindsight_incidents_open",
-			Help: "Incidents not resolved, by severity, as of the last reminder pass.",
-		}, []string{"severity"}),
 	}
-	reg.MustRegister(m.sent, m.failures, m.overdue, m.incidentsOpen)
+	reg.MustRegister(m.sent, m.failures)
 	for _, ch := range []string{ChannelSlack, ChannelSMTP} {
 		m.failures.WithLabelValues(ch)
 		for _, k := range hindsight.ReminderKinds {
 			m.sent.WithLabelValues(ch, string(k))
 		}
 	}
-	for _, s := range hindsight.Severities {
-		m.incidentsOpen.WithLabelValues(string(s))
-	}
 	return m
-}
-
-// SetOverdue sets the number of overdue action items.
-func (m *Metrics) SetOverdue(n int) {
-	if m != nil {
-		m.overdue.Set(float64(n))
-	}
-}
-
-// SetIncidentsOpen sets the open incidents of every severity; severities
-// absent from counts are set to zero.
-func (m *Metrics) SetIncidentsOpen(counts map[hindsight.Severity]int) {
-	if m == nil {
-		return
-	}
-	for _, s := range hindsight.Severities {
-		m.incidentsOpen.WithLabelValues(string(s)).Set(float64(counts[s]))
-	}
 }
 
 func (m *Metrics) delivered(channel string, kind hindsight.ReminderKind) {

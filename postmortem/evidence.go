@@ -27,10 +27,6 @@ var placeholderValues = map[string]string{
 	labelGraphs:        "[Before/during/after metric charts]",
 }
 
-// GraphFile is where the Markdown export writes a graph, relative to the
-// document: "INCIDENT-…/error-ratio.svg".
-func GraphFile(incidentID, name string) string { return incidentID + "/" + name + ".svg" }
-
 // AttachmentPath is the API path of an attachment, which the document
 // links to.
 func AttachmentPath(incidentID string, id int64) string {
@@ -71,7 +67,7 @@ func evidenceFields(pm hindsight.Postmortem, fields []hindsight.Field) []hindsig
 	if pm.Impact != nil && len(pm.Impact.Graphs) > 0 {
 		var imgs []string
 		for _, g := range pm.Impact.Graphs {
-			imgs = append(imgs, "!["+escapeLinkText(g.Title)+"]("+GraphFile(pm.Incident.ID, g.Name)+")")
+			imgs = append(imgs, "!["+escapeLinkText(g.Title)+"]("+hindsight.GraphFile(pm.Incident.ID, g.Name)+")")
 		}
 		fill[labelGraphs] = strings.Join(imgs, " ")
 	}

@@ -11,11 +11,17 @@ import (
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
-// corpus returns every golden, edited and other-layout fixture.
+// corpus returns every golden, edited and other-layout fixture, and the
+// hand-written documents of ../testdata/handwritten.
 func corpus(tb testing.TB) [][]byte {
 	tb.Helper()
 	files := roundTripFiles(tb)
 	other, _ := filepath.Glob(filepath.Join("testdata", "other", "*.md"))
+	handwritten, _ := filepath.Glob(filepath.Join("..", "testdata", "handwritten", "*.md"))
+	if len(handwritten) < 6 {
+		tb.Fatalf("%d hand-written documents under ../testdata/handwritten, want at least 6", len(handwritten))
+	}
+	other = append(other, handwritten...)
 	var out [][]byte
 	for _, f := range append(files, other...) {
 		out = append(out, mustRead(tb, f))

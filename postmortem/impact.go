@@ -174,7 +174,7 @@ func queryNote(f hindsight.Figure) string {
 
 // queryCodeSpans writes each of a figure's queries ("; "-separated) as a
 // code span. Blank queries are left out: Markdown has no empty code span
-// ("``" opens a span that never closes), so one would not read back.
+// (two backticks open a span that never closes), so one would not read back.
 func queryCodeSpans(query string) []string {
 	var out []string
 	for _, q := range strings.Split(query, "; ") {

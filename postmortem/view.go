@@ -141,9 +141,13 @@ type WhyView struct {
 	Question, Prompt, Answer string
 }
 
-// NewView computes the view model of a post-mortem. Empty narrative parts
-// fall back to the seed's placeholders.
+// NewView computes the view model of a post-mortem. Every value is escaped
+// for the place the template puts it (escapeValues), so that no value can
+// add structure to the document; Postmortem keeps the raw record. Empty
+// narrative parts fall back to the seed's placeholders.
 func NewView(pm hindsight.Postmortem) View {
+	raw := pm
+	pm = escapeValues(pm)
 	inc, doc := pm.Incident, pm.Document
 	start := inc.StartedAt.UTC()
 	n := withPlaceholders(doc.Narrative)
@@ -175,7 +179,7 @@ func NewView(pm hindsight.Postmortem) View {
 		DataSources:    n.DataSources,
 		SlackChannel:   "#incident-" + start.Format("20060102-1504"),
 		Extra:          extraSections(n.Extra),
-		Postmortem:     pm,
+		Postmortem:     raw,
 	}
 	v.fillDates(pm)
 	v.fillNarrativeLists(n)

@@ -1,8 +1,8 @@
 // Package reminder is the scheduler that runs inside "hindsight serve": on
 // every pass it finds the reminders due (action items due soon or overdue,
 // post-mortems left in DRAFT, review dates reached), claims each one in the
-// store so that of several instances only one sends it, delivers it through
-// every channel, and refreshes the reminder gauges.
+// store so that of several instances only one sends it, and delivers it
+// through every channel.
 package reminder
 
 import (
@@ -41,9 +41,9 @@ type Store interface {
 type Scheduler struct {
 	Store Store
 	// Channels deliver; wrap each in notify.Retrying for retries and
-	// metrics. With none, passes only refresh the gauges.
+	// metrics. With none, passes only prune the record.
 	Channels []notify.Channel
-	// Metrics receives the gauges; nil means none.
+	// Metrics counts deliveries; nil means none.
 	Metrics *notify.Metrics
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -92,7 +92,7 @@ func (s *Scheduler) pass(ctx context.Context) {
 	}
 }
 
-// RunOnce makes one pass: deliver what is due, refresh the gauges, prune the
+// RunOnce makes one pass: deliver what is due, prune the
 // record. Delivery failures are counted and logged, not returned: the
 // claim is released and the next pass retries. The error reports a store
 // failure.
@@ -112,7 +112,6 @@ func (s *Scheduler) RunOnce(ctx context.Context) (PassResult, error) {
 			}
 		}
 	}
-	errs = append(errs, s.refreshGauges(ctx, now))
 	if _, err := s.Store.PruneReminders(ctx, now.Add(-Retention)); err != nil {
 		errs = append(errs, err)
 	}
@@ -147,21 +146,6 @@ func (s *Scheduler) deliver(ctx context.Context, ch notify.Channel, r hindsight.
 	}
 	res.Sent++
 	return s.Store.ConfirmReminder(settle, c, s.now())
-}
-
-// refreshGauges sets the overdue and open-incident gauges.
-func (s *Scheduler) refreshGauges(ctx context.Context, now time.Time) error {
-	_, overdue, err := s.Store.FindActionItems(ctx, hindsight.ActionFilter{OverdueAt: now, Page: hindsight.Page{Limit: 1}})
-	if err != nil {
-		return err
-	}
-	open, err := s.Store.CountOpenIncidents(ctx)
-	if err != nil {
-		return err
-	}
-	s.Metrics.SetOverdue(overdue)
-	s.Metrics.SetIncidentsOpen(open)
-	return nil
 }
 
 // newToken returns a random claim token.

@@ -42,7 +42,20 @@ GO_TEST_TIMEOUT=20m
 # Add a line here when a package gains a fuzz target worth running in CI.
 FUZZ_TARGETS=(
 	"./postmortem FuzzParse 10s"
+	"./alertmanager FuzzDecodeBytes 10s"
+	"./lint FuzzCheck 10s"
 )
+
+# go test -fuzz spends -fuzzminimizetime (default 60s) minimising every new
+# interesting input before it fuzzes on, so a 10s run with the default
+# executes a few dozen inputs. The short CI run does not minimise (a failing
+# input is still written to testdata/fuzz; minimise it locally) and runs one
+# worker per core.
+FUZZ_MINIMIZE_TIME="${FUZZ_MINIMIZE_TIME:-0}"
+FUZZ_PARALLEL="${FUZZ_PARALLEL:-$(nproc)}"
+# A target below this rate is reported with a warning; one that executed
+# nothing fails the step.
+FUZZ_MIN_EXECS_PER_SEC=1000
 
 # ---------------------------------------------------------------------------
 # Helpers.
@@ -302,18 +315,115 @@ run_go_test() {
 # (a direct dependency marked indirect, a missing or stale sum).
 check_mod_tidy() { go mod tidy -diff; }
 
-# run_fuzz runs each target of FUZZ_TARGETS for its short duration.
+# fuzz_rate reads go test -fuzz output on stdin and prints the last
+# progress line's "<execs> <elapsed seconds>", or nothing.
+fuzz_rate() {
+	sed -n -E 's/^fuzz: elapsed: ([0-9]+)s, execs: ([0-9]+) .*/\2 \1/p' | tail -n 1
+}
+
+# run_fuzz runs each target of FUZZ_TARGETS for its short duration and
+# prints how many inputs each executed per second. A target that executed
+# nothing fails the step.
 run_fuzz() {
 	if [[ ${#FUZZ_TARGETS[@]} -eq 0 ]]; then
 		log "no fuzz targets listed in scripts/test.sh"
 		return 0
 	fi
-	local entry pkg name duration
+	local entry pkg name duration out cache rate execs secs
+	local -a summary=()
+	out="$(mktemp)"
+	# A fresh corpus cache per run: go test first re-runs every input it
+	# cached in earlier runs ("gathering baseline coverage"), and with a few
+	# hundred of them a 10s run ends before fuzzing starts. The seed corpus
+	# (the target's f.Add inputs and testdata/fuzz) is still used.
+	cache="$(mktemp -d)"
 	for entry in "${FUZZ_TARGETS[@]}"; do
 		read -r pkg name duration <<<"${entry}"
-		log "go test -run '^\$' -fuzz '^${name}\$' -fuzztime ${duration} ${pkg}"
-		go test -run '^$' -fuzz "^${name}\$" -fuzztime "${duration}" "${pkg}"
+		log "go test -run '^\$' -fuzz '^${name}\$' -fuzztime ${duration} -fuzzminimizetime ${FUZZ_MINIMIZE_TIME} -parallel ${FUZZ_PARALLEL} ${pkg}"
+		if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "${duration}" \
+			-fuzzminimizetime "${FUZZ_MINIMIZE_TIME}" -parallel "${FUZZ_PARALLEL}" "${pkg}" \
+			-args -test.fuzzcachedir="${cache}/${name}" 2>&1 | tee "${out}"; then
+			rm -rf "${out}" "${cache}"
+			die "fuzz target ${name} (${pkg}) failed; the failing input is under ${pkg}/testdata/fuzz/${name}/"
+		fi
+		read -r execs secs <<<"$(fuzz_rate <"${out}")"
+		if [[ -z "${execs:-}" || "${execs}" -eq 0 || "${secs:-0}" -eq 0 ]]; then
+			rm -rf "${out}" "${cache}"
+			die "fuzz target ${name} (${pkg}) made no progress: no inputs executed"
+		fi
+		rate=$((execs / secs))
+		summary+=("$(printf '%-18s %-16s %9d execs in %3ds = %6d execs/s' "${pkg}" "${name}" "${execs}" "${secs}" "${rate}")")
+		if ((rate < FUZZ_MIN_EXECS_PER_SEC)); then
+			warn "fuzz target ${name} ran ${rate} execs/s, below ${FUZZ_MIN_EXECS_PER_SEC} (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+		fi
 	done
+	rm -rf "${out}" "${cache}"
+	log ""
+	log "fuzz rates (-fuzzminimizetime ${FUZZ_MINIMIZE_TIME}, -parallel ${FUZZ_PARALLEL}):"
+	printf '  %s\n' "${summary[@]}"
+}
+
+# check_prometheus_rules validates Hindsight's own alerting rules and runs
+# their unit tests (promtool comes with the Debian prometheus package).
+check_prometheus_rules() {
+	local promtool=/usr/bin/promtool
+	if [[ ! -x "${promtool}" ]]; then
+		missing_component "promtool not found at ${promtool} (apt-get install -y prometheus)"
+		return 0
+	fi
+	"${promtool}" check rules deploy/prometheus/hindsight-rules.yml
+	(cd deploy/prometheus && "${promtool}" test rules ./*.test.yml)
+}
+
+# check_systemd_unit runs systemd-analyze verify on the unit, with its
+# ExecStart pointing at a binary that exists; any warning fails.
+check_systemd_unit() {
+	if ! command -v systemd-analyze >/dev/null 2>&1; then
+		missing_component "systemd-analyze not found (Debian package systemd)"
+		return 0
+	fi
+	local dir out
+	dir="$(mktemp -d)"
+	sed "s|/usr/local/bin/hindsight|$(command -v true)|g" deploy/systemd/hindsight.service >"${dir}/hindsight.service"
+	out="$(systemd-analyze verify "${dir}/hindsight.service" 2>&1 || true)"
+	rm -rf "${dir}"
+	if [[ -n "${out}" ]]; then
+		log "systemd-analyze verify deploy/systemd/hindsight.service:"
+		log "${out}"
+		return 1
+	fi
+	log "systemd-analyze verify: deploy/systemd/hindsight.service is clean"
+}
+
+# check_release builds the release binaries (scripts/release.sh), checks
+# their checksums, and runs the one for this machine: `hindsight version`
+# names the stamped version, and `hindsight serve` answers /healthz and
+# logs a clean shutdown on SIGTERM.
+check_release() {
+	local dist bin port pid db
+	dist="$(mktemp -d)"
+	VERSION=v0.0.0-test DIST="${dist}" scripts/release.sh
+	(cd "${dist}" && sha256sum -c SHA256SUMS)
+	bin="${dist}/hindsight-$(go env GOOS)-$(go env GOARCH)"
+	"${bin}" version | tee "${dist}/version.txt"
+	grep -q '^hindsight v0.0.0-test (revision [0-9a-f]' "${dist}/version.txt" || die "hindsight version does not name the stamped version and revision"
+	if go version -m "${bin}" | grep -q 'CGO_ENABLED=1'; then die "${bin} was built with cgo"; fi
+	port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+	db="${dist}/hindsight.db"
+	HINDSIGHT_WEBHOOK_TOKEN=release-check "${bin}" serve --db "${db}" --addr "127.0.0.1:${port}" --log-format json 2>"${dist}/serve.log" &
+	pid=$!
+	local ok=""
+	for _ in $(seq 1 100); do
+		if "${bin}" healthcheck --addr "127.0.0.1:${port}" >/dev/null 2>&1; then ok=1; break; fi
+		sleep 0.2
+	done
+	kill -TERM "${pid}"
+	wait "${pid}" || { cat "${dist}/serve.log" >&2; die "hindsight serve exited non-zero on SIGTERM"; }
+	[[ -n "${ok}" ]] || { cat "${dist}/serve.log" >&2; die "the release binary did not answer /healthz"; }
+	grep -q '"msg":"hindsight started".*"version":"v0.0.0-test"' "${dist}/serve.log" || die "no start-up log line naming the version"
+	grep -q '"msg":"stopped"' "${dist}/serve.log" || die "no shutdown log line after SIGTERM"
+	log "release binary: version, /healthz and clean shutdown ok"
+	rm -rf "${dist}"
 }
 
 # ---------------------------------------------------------------------------
@@ -330,6 +440,9 @@ step "go mod tidy -diff" check_mod_tidy
 step "go vet" run_vet
 step "staticcheck" run_staticcheck
 step "go test -race" run_go_test
+step "promtool check/test rules" check_prometheus_rules
+step "systemd-analyze verify" check_systemd_unit
+step "release build and run" check_release
 step "fuzz (short)" run_fuzz
 
 log ""

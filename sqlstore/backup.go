@@ -33,8 +33,8 @@ import (
 //   - sessions: web UI sign-ins, not data. A session's hash is what lets a
 //     browser in; session secrets do not travel in backups, and a restore
 //     signs everyone out.
-//   - incident_services and search_docs: derived from the incidents and
-//     rebuilt by Import.
+//   - incident_services, search_docs and search_queue: derived from the
+//     incidents; Import rebuilds the search documents.
 //   - goose_db_version: the schema version, set by the migrations of the
 //     store imported into.
 const (
@@ -207,16 +207,26 @@ func scanNotification(sc scanner) (any, error) {
 	return &n, nil
 }
 
-// Export writes everything in the store, revisions and token hashes
-// included, as one JSON document read from one consistent snapshot. Web UI
-// sessions are left out on purpose: they are sign-ins, not data, and their
-// secrets must not travel in a backup (a restored store signs everyone out).
+// Export writes everything in the store, revisions, token hashes and raw
+// notification bodies included, as one JSON document read from one
+// consistent snapshot. Web UI sessions are left out on purpose: they are
+// sign-ins, not data, and their secrets must not travel in a backup (a
+// restored store signs everyone out). ExportWith leaves out more.
 func (s *Store) Export(ctx context.Context, w io.Writer) error {
+	return s.ExportWith(ctx, w, ExportOptions{Tokens: true, RawBodies: true})
+}
+
+// ExportWith writes the store as Export does, with the token hashes and
+// the raw notification bodies only when opts asks for them: without
+// Tokens, "api_tokens" is an empty array; without RawBodies, every
+// notification's body is empty (its fingerprint, group and incident stay,
+// so that a restore still recognises a re-delivered notification).
+func (s *Store) ExportWith(ctx context.Context, w io.Writer, opts ExportOptions) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	err := s.view(ctx, func(tx *Tx) error {
 		fmt.Fprintf(bw, "{\"format\":%q,\"format_version\":%d", backupFormat, backupFormatVersion)
 		for _, sec := range sections(s.d) {
-			if err := tx.exportSection(ctx, bw, sec); err != nil {
+			if err := tx.exportSection(ctx, bw, opts.apply(sec)); err != nil {
 				return err
 			}
 		}

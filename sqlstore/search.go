@@ -89,20 +89,34 @@ func writeIncidentText(b *strings.Builder, inc *hindsight.Incident) {
 	line(b, inc.AlertName, inc.Summary, inc.Description, strings.Join(inc.Services, " "), strings.Join(inc.Regions, " "))
 }
 
+// writeNarrativeText adds the narrative's answers, leaving out the
+// template's placeholders ("[Brief technical explanation]"): they say
+// nothing of the incident, would match every new draft, and were most of a
+// new draft's indexed text.
 func writeNarrativeText(b *strings.Builder, n *hindsight.Narrative) {
-	line(b, n.Impact, n.RootCause, n.Resolution, n.DataSources)
+	line(b, answered(n.Impact), answered(n.RootCause), answered(n.Resolution), answered(n.DataSources))
 	for _, w := range n.Whys {
-		line(b, w.Answer)
+		line(b, answered(w.Answer))
 	}
 	for _, list := range [][]hindsight.Field{n.BusinessImpact, n.ContributingFactors, n.WentWell, n.CouldImprove,
 		n.TechnicalLessons, n.ProcessLessons, n.OrganizationalLessons, n.RelevantLinks, n.Evidence, n.ExternalCommunication} {
 		for _, f := range list {
-			line(b, f.Value)
+			line(b, answered(f.Value))
 		}
 	}
 	for _, s := range n.Extra {
 		line(b, s.Heading, s.Body)
 	}
+}
+
+// answered returns v, or "" when v is a bracketed placeholder left from the
+// template: the whole value one "[…]", with no other brackets.
+func answered(v string) string {
+	t := strings.TrimSpace(v)
+	if len(t) >= 2 && t[0] == '[' && t[len(t)-1] == ']' && !strings.ContainsAny(t[1:len(t)-1], "[]") {
+		return ""
+	}
+	return v
 }
 
 // writeRecordsText adds the timeline and the action items.

@@ -75,7 +75,8 @@ func (tx *Tx) queueDirty(ctx context.Context) (bool, error) {
 }
 
 // IndexQueued rebuilds the search documents of up to limit queued
-// incidents, oldest first, in one transaction, and removes them from the
+// incidents, in ID order (the primary key's: IDs begin with the start
+// time, so roughly oldest first), in one transaction, and removes them from the
 // queue. It returns how many it rebuilt; fewer than limit (0 included)
 // means the queue held no more that it could take (on PostgreSQL, rows
 // claimed by another instance, or whose incident a writer holds, are left
@@ -87,7 +88,7 @@ func (s *Store) IndexQueued(ctx context.Context, limit int) (int, error) {
 	var n int
 	err := s.update(ctx, func(tx *Tx) error {
 		claim := "SELECT q.incident_id FROM search_queue q JOIN incidents i ON i.id = q.incident_id " +
-			"ORDER BY q.queued_at, q.incident_id LIMIT ?" + tx.d.skipLocked
+			"ORDER BY q.incident_id LIMIT ?" + tx.d.skipLocked
 		ids, err := tx.queryStrings(ctx, claim, limit)
 		if err != nil || len(ids) == 0 {
 			return err
@@ -134,6 +135,9 @@ func (tx *Tx) searchDocsOf(ctx context.Context, ids []string) ([]searchDoc, erro
 	}
 	var order []*partial
 	byID := make(map[string]*partial, len(ids))
+	// Drafts of new incidents share one narrative (the template's
+	// placeholders): decode each distinct narrative once.
+	narratives := map[string]string{}
 	if err := eachRow(tx, rows, func(sc scanner) error {
 		p := &partial{}
 		var narrative sql.NullString
@@ -144,11 +148,18 @@ func (tx *Tx) searchDocsOf(ctx context.Context, ids []string) ([]searchDoc, erro
 		p.title = inc.Title
 		writeIncidentText(&p.body, inc)
 		if narrative.Valid {
-			var n hindsight.Narrative
-			if err := fromJSON(narrative.String, &n); err != nil {
-				return err
+			text, seen := narratives[narrative.String]
+			if !seen {
+				var n hindsight.Narrative
+				if err := fromJSON(narrative.String, &n); err != nil {
+					return err
+				}
+				var b strings.Builder
+				writeNarrativeText(&b, &n)
+				text = b.String()
+				narratives[narrative.String] = text
 			}
-			writeNarrativeText(&p.body, &n)
+			p.body.WriteString(text)
 		}
 		order, byID[inc.ID] = append(order, p), p
 		return nil

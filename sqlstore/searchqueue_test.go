@@ -367,3 +367,32 @@ func TestIndexQueue_DocumentsAgree(t *testing.T) {
 		}
 	})
 }
+
+// TestSearch_PlaceholdersNotIndexed: the template's bracketed placeholders
+// left in a draft are not searchable (they would match every new draft);
+// answered fields are, and so is text that merely contains brackets.
+func TestSearch_PlaceholdersNotIndexed(t *testing.T) {
+	t.Parallel()
+	forEachQueueEngine(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := mustOpen(t, dsn)
+		inc := storetest.MustCreateIncident(t, s, storetest.NewIncident(1, "Pangolin"))
+		doc := &hindsight.Document{IncidentID: inc.ID, Status: hindsight.DocDraft, Author: "alice", Version: 1,
+			Narrative: hindsight.Narrative{
+				Impact:     " [Customer-facing impact, affected users/services] ",
+				RootCause:  "Cache stampede after the [deploy] of build 42",
+				Resolution: "[How it was resolved]",
+				Whys:       []hindsight.Why{{Question: "What happened?", Answer: "[Direct cause]"}},
+				WentWell:   []hindsight.Field{{Label: "Detection", Value: "Paged within ninety seconds"}},
+			}}
+		if err := s.CreateDocument(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+		for text, want := range map[string]int{"customer-facing": 0, "resolved": 0, "direct cause": 0,
+			"stampede deploy": 1, "ninety seconds": 1, "pangolin": 1} {
+			if n := searchTotal(t, s, text); n != want {
+				t.Errorf("search %q finds %d, want %d", text, n, want)
+			}
+		}
+	})
+}

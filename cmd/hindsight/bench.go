@@ -16,7 +16,8 @@ import (
 func init() { register(newBenchCmd) }
 
 func newBenchCmd(g *globals) *cobra.Command {
-	cmd := &cobra.Command{Use: "bench", Short: "Fill a store with generated data and measure it"}
+	// Hidden from --help: a developer's tool, documented in docs/performance.md.
+	cmd := &cobra.Command{Use: "bench", Short: "Fill a store with generated data and measure it", Hidden: true}
 	cmd.AddCommand(newBenchSeedCmd(g), newBenchStoreCmd(g))
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/chart"
 	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/markdown"
 	"github.com/hindsight-sre/hindsight/postmortem"
@@ -16,7 +17,7 @@ import (
 
 // exportPostmortem writes one incident's post-mortem in format (md, html or
 // json) to stdout.
-func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format string) error {
+func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format, graphsDir string) error {
 	if format != "md" && format != "html" && format != "json" {
 		return storeFailure("", hindsight.Errorf(hindsight.EINVALID, "unknown --format %q: use md, html or json", format))
 	}
@@ -57,6 +58,13 @@ func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format string) er
 	if err != nil {
 		return storeFailure("export "+id, err)
 	}
+	if graphsDir != "" {
+		written, err := writeGraphs(cmd.Context(), graphsDir, pm)
+		if err != nil {
+			return storeFailure("export "+id, err)
+		}
+		fmt.Fprint(g.stderr, graphsNote(written))
+	}
 	_, err = g.stdout.Write(out)
 	return err
 }
@@ -74,5 +82,5 @@ func formatPostmortem(pm hindsight.Postmortem, format string, md []byte) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	return page, nil
+	return chart.InlineGraphs(page, pm.Incident.ID, pm.Impact), nil
 }

@@ -123,7 +123,7 @@ func TestExport_Errors(t *testing.T) {
 	}{
 		{"ErrUnknownFormat", []string{"export", "--db", db, "INCIDENT-20250930-0024-highapierrorrate", "--format", "pdf"}, `unknown --format "pdf": use md, html or json`},
 		{"ErrNotFound", []string{"export", "--db", db, "INCIDENT-NOPE", "--format", "md"}, "export INCIDENT-NOPE: "},
-		{"ErrBackupFormat", []string{"export", "--db", db, "--format", "html"}, "--format html needs an INCIDENT-ID"},
+		{"ErrBackupFormat", []string{"export", "--all", "--db", db, "--format", "html"}, "--format html needs an INCIDENT-ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -175,7 +175,7 @@ func TestImport_Idempotent(t *testing.T) {
 	dir := mixedDir(t)
 	db := filepath.Join(t.TempDir(), "h.db")
 	runCLI(t, "", "import", "--db", db, dir)
-	_, before, _ := runCLI(t, "", "export", "--db", db)
+	_, before, _ := runCLI(t, "", "export", "--all", "--db", db)
 	code, out, _ := runCLI(t, "", "import", "--db", db, dir)
 	if code != exitError || !strings.Contains(out, "created 0, updated 0, skipped 7, failed 5\n") {
 		t.Errorf("second import: exit %d\n%s", code, out)
@@ -183,7 +183,7 @@ func TestImport_Idempotent(t *testing.T) {
 	if !strings.Contains(out, filepath.Join(dir, "golden", "resolved.md")+": skipped (unchanged) INCIDENT-20250930-0024-highapierrorrate") {
 		t.Errorf("second import:\n%s", out)
 	}
-	_, after, _ := runCLI(t, "", "export", "--db", db)
+	_, after, _ := runCLI(t, "", "export", "--all", "--db", db)
 	if before == "" || before != after {
 		t.Errorf("re-importing changed the store (%d bytes before, %d after)", len(before), len(after))
 	}
@@ -225,14 +225,14 @@ func TestImport_Backup(t *testing.T) {
 	dir := t.TempDir()
 	src, dst := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
 	runCLI(t, "", "import", "--db", src, filepath.Join(fixtures, "golden", "resolved.md"))
-	_, backup, _ := runCLI(t, "", "export", "--db", src)
+	_, backup, _ := runCLI(t, "", "export", "--all", "--db", src)
 	// Named without .json: the backup is recognised by its content.
 	file := filepath.Join(dir, "backup.bak")
 	MustWrite(t, file, []byte(backup))
 	if code, out, errOut := runCLI(t, "", "import", "--db", dst, file); code != 0 {
 		t.Fatalf("backup import: exit %d\n%s%s", code, out, errOut)
 	}
-	if _, restored, _ := runCLI(t, "", "export", "--db", dst); restored != backup {
+	if _, restored, _ := runCLI(t, "", "export", "--all", "--db", dst); restored != backup {
 		t.Error("the restored store differs from the backup")
 	}
 	t.Run("AmongDocuments", func(t *testing.T) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,4 +57,37 @@ func TestLint_ExitCodes(t *testing.T) {
 			t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 		}
 	})
+}
+
+// TestLint_Directory lints every Markdown file under a directory, hidden
+// directories and other files left out.
+func TestLint_Directory(t *testing.T) {
+	dir := t.TempDir()
+	complete, err := os.ReadFile(filepath.Join("..", "..", "lint", "testdata", "complete.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	placeholder := []byte("# T\n\n- Impact: [Customer-facing impact]\n")
+	for name, body := range map[string][]byte{
+		"2025/a.md": complete, "2025/b.markdown": placeholder, "notes.txt": placeholder, ".git/c.md": placeholder,
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCLI(t, "", "lint", dir)
+	if code != 1 || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	want := filepath.Join(dir, "2025", "b.markdown") + ":3: placeholder:"
+	if !strings.HasPrefix(out, want) || strings.Count(out, "\n") != 1 {
+		t.Errorf("output %q, want one finding of b.markdown", out)
+	}
+	if code, out, _ := runCLI(t, "", "lint", filepath.Join(dir, "2025", "a.md")); code != 0 || out != "" {
+		t.Errorf("complete document: exit %d %q", code, out)
+	}
 }

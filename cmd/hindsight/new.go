@@ -197,8 +197,8 @@ func displayName(name string) string {
 // force an existing file is kept and reported.
 func writeFileAtomic(path string, data []byte, force bool) error {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create the output directory %s: %w (choose another with --out)", dir, err)
+	if err := makeOutputDir(dir); err != nil {
+		return err
 	}
 	if _, err := os.Stat(path); err == nil && !force {
 		return fmt.Errorf("%s already exists: use --force to overwrite it, or --out to write elsewhere", path)
@@ -242,4 +242,24 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// makeOutputDir creates dir when it is missing, but only its last level:
+// a mistyped --out (/nonexistent/dir, or a path under someone else's tree)
+// fails with a message rather than creating a tree of directories.
+func makeOutputDir(dir string) error {
+	if st, err := os.Stat(dir); err == nil {
+		if !st.IsDir() {
+			return fmt.Errorf("--out %s is not a directory", dir)
+		}
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if st, err := os.Stat(parent); err != nil || !st.IsDir() {
+		return fmt.Errorf("cannot create the output directory %s: its parent %s does not exist (create it first, or choose another --out)", dir, parent)
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !os.IsExist(err) {
+		return fmt.Errorf("cannot create the output directory %s: %w (choose another with --out)", dir, err)
+	}
+	return nil
 }

@@ -105,7 +105,9 @@ func TestNew_FromAlertmanager(t *testing.T) {
 	})
 	t.Run("Resolved", func(t *testing.T) {
 		code, out, _ := runCLI(t, "", "new", "--from-alertmanager", "../../testdata/alertmanager/4-group-all-resolved.json", "--out", "-")
-		if code != 0 || !strings.Contains(out, "- When: 2026-11-27 05:59 to 2026-11-27 06:00 (1 minute)") {
+		// The alerts fired at 05:59:53.81 and resolved at 06:00:25.81:
+		// 32 seconds, which reads as seconds, not "1 minute".
+		if code != 0 || !strings.Contains(out, "- When: 2026-11-27 05:59 to 2026-11-27 06:00 (32 seconds)") {
 			t.Fatalf("exit %d; resolved payload did not fill When:\n%s", code, out)
 		}
 	})

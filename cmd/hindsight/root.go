@@ -9,9 +9,13 @@ import (
 // globals are the flags and streams every command shares.
 type globals struct {
 	configPath string
-	stdin      io.Reader
-	stdout     io.Writer
-	stderr     io.Writer
+	// log holds --log-format and --log-level (logging.go).
+	log logFlags
+	// verbose (-v) makes commands say which store they read.
+	verbose bool
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
 	// storeDSN is the store the command opened, for wroteTo.
 	storeDSN string
 }
@@ -37,8 +41,12 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVar(&g.configPath, "config", "", "path of hindsight.yaml (default $HINDSIGHT_CONFIG, else ./hindsight.yaml if present, else built-in defaults)")
+	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "say on stderr which store a command opens")
+	addLogFlags(root, &g.log)
+	root.SetVersionTemplate(versionLine() + "\n")
 	for _, f := range commandFactories {
 		root.AddCommand(f(g))
 	}
+	addCompletions(root, g)
 	return root
 }

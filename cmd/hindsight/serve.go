@@ -40,18 +40,21 @@ requests in flight before it exits.`,
 			if dsn, err = resolveDSN(g, dsn); err != nil {
 				return err
 			}
-			log := slog.New(slog.NewTextHandler(g.stderr, nil))
-			m := &Main{Config: cfg, DSN: dsn, Log: log}
-			if err := m.Run(cmd.Context()); err != nil {
+			g.sayStore(dsn)
+			log, err := g.logger()
+			if err != nil {
 				return err
 			}
 			// The packages it uses log through the default logger. Only the
 			// command sets it: a Main in a test must not redirect the logs
 			// of every other Main in the process.
 			slog.SetDefault(log)
-			fmt.Fprintf(g.stderr, "hindsight: listening on %s (store %s)\n", m.URL(), sqlstore.RedactDSN(dsn))
+			m := &Main{Config: cfg, DSN: dsn, Log: log}
+			if err := m.Run(cmd.Context()); err != nil {
+				return err
+			}
 			<-cmd.Context().Done()
-			return m.Close()
+			return m.Shutdown(context.Cause(cmd.Context()))
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "listen address (default $HINDSIGHT_ADDR, else server.addr, else 127.0.0.1:8080)")
@@ -75,28 +78,17 @@ type Main struct {
 	Store  *sqlstore.Store
 	Server *hhttp.Server
 
-	stopPrune context.CancelFunc
-	pruneDone chan struct{}
-	// stopReminders stops the reminder scheduler (serve_reminders.go).
-	stopReminders func()
 	// ImpactInterval is how often the impact worker looks for incidents to
 	// measure; 0 means DefaultImpactInterval (serve_impact.go).
 	ImpactInterval time.Duration
 	impact         *impactComputer
-	stopImpact     func()
-	// stopFollowUps stops the daily follow-up pass (serve_review.go).
-	stopFollowUps func()
 	// DashboardRefresh is how often the dashboard's default window is
 	// recomputed in the background; 0 means hhttp.DefaultDashboardRefresh.
 	DashboardRefresh time.Duration
-	stopDashboard    func()
-	// stopIndexSweep stops the queued search rebuild sweep (serve_index.go).
-	stopIndexSweep func()
-}
 
-// DefaultPruneInterval is how often "hindsight serve" deletes raw
-// notifications past their retention.
-const DefaultPruneInterval = time.Hour
+	// workers are the background loops that run (serve_workers.go).
+	workers *workerSet
+}
 
 // Run opens the store, applies migrations and starts serving.
 func (m *Main) Run(ctx context.Context) error {
@@ -114,6 +106,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	s := hhttp.NewServer()
+	s.Log = m.logger()
 	s.Addr = m.Config.Server.Addr
 	s.Store = store
 	s.Incidents = store
@@ -143,55 +136,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("cannot listen on %s: %w (choose another with --addr)", s.Addr, err)
 	}
 	m.Server = s
-	m.startPruning()
-	m.startReminders()
-	m.startImpact()
-	m.startFollowUps(s)
-	m.startIndexSweep()
-	m.stopDashboard = s.RefreshDashboard(m.DashboardRefresh)
+	m.registerMetrics(s)
+	m.startWorkers(s)
+	m.logStart(ctx)
 	return nil
-}
-
-// startPruning deletes raw notifications older than webhook.raw_retention
-// now and every PruneInterval until Close. Their incidents and timelines
-// stay; only the evidence (and the dedup record of notifications that old)
-// goes.
-func (m *Main) startPruning() {
-	ctx, cancel := context.WithCancel(context.Background())
-	m.stopPrune, m.pruneDone = cancel, make(chan struct{})
-	interval := m.PruneInterval
-	if interval <= 0 {
-		interval = DefaultPruneInterval
-	}
-	go func() {
-		defer close(m.pruneDone)
-		ticker := time.NewTicker(interval)
-		defer ticker.Stop()
-		for {
-			m.prune(ctx)
-			select {
-			case <-ctx.Done():
-				return
-			case <-ticker.C:
-			}
-		}
-	}()
-}
-
-// prune deletes one round of expired notifications and logs what it did.
-func (m *Main) prune(ctx context.Context) {
-	now := time.Now()
-	if m.Now != nil {
-		now = m.Now()
-	}
-	cutoff := now.Add(-m.Config.Webhook.RawRetention.Std())
-	n, err := m.Store.PruneNotifications(ctx, cutoff)
-	switch {
-	case err != nil && ctx.Err() == nil:
-		m.logger().Warn("cannot prune raw notifications; will retry", "err", err)
-	case n > 0:
-		m.logger().Info("pruned raw notifications", "count", n, "received_before", cutoff.UTC().Format(time.RFC3339))
-	}
 }
 
 // intake wires the Alertmanager intake to the store and the draft generator.
@@ -250,18 +198,7 @@ func (m *Main) Close() error {
 	if m.Server != nil {
 		err = m.Server.Close()
 	}
-	if m.stopPrune != nil {
-		m.stopPrune()
-		<-m.pruneDone
-	}
-	m.closeReminders()
-	m.closeImpact()
-	m.closeFollowUps()
-	m.closeIndexSweep()
-	if m.stopDashboard != nil {
-		m.stopDashboard()
-		m.stopDashboard = nil
-	}
+	m.stopWorkers()
 	if m.Store != nil {
 		if cerr := m.Store.Close(); err == nil {
 			err = cerr

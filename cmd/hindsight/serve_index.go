@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"time"
+
+	"github.com/hindsight-sre/hindsight/worker"
 )
 
 // DefaultIndexSweep is how often "hindsight serve" looks for search
@@ -10,34 +13,18 @@ import (
 // commit that fills it.
 const DefaultIndexSweep = 10 * time.Second
 
+// workerIndexSweep names the sweep among the workers.
+const workerIndexSweep = "index_sweep"
+
 // startIndexSweep rebuilds queued search documents now (what a killed
-// process left) and every DefaultIndexSweep until Close.
+// process left) and every DefaultIndexSweep until Close. The rebuild
+// itself runs in the store's background; its failures are logged here.
 func (m *Main) startIndexSweep() {
 	m.Store.OnIndexError(func(err error) {
 		m.logger().Warn("cannot rebuild queued search documents; will retry", "err", err)
 	})
-	done := make(chan struct{})
-	m.stopIndexSweep = func() { close(done) }
-	m.Store.KickIndex()
-	go func() {
-		ticker := time.NewTicker(DefaultIndexSweep)
-		defer ticker.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ticker.C:
-				m.Store.KickIndex()
-			}
-		}
-	}()
-}
-
-// closeIndexSweep stops the sweep; the store's Close waits for a rebuild
-// under way.
-func (m *Main) closeIndexSweep() {
-	if m.stopIndexSweep != nil {
-		m.stopIndexSweep()
-		m.stopIndexSweep = nil
-	}
+	m.startWorker(worker.Task{Name: workerIndexSweep, Interval: DefaultIndexSweep, Run: func(context.Context) (int, error) {
+		m.Store.KickIndex()
+		return 0, nil
+	}})
 }

@@ -5,31 +5,20 @@ import (
 
 	"github.com/hindsight-sre/hindsight/notify"
 	"github.com/hindsight-sre/hindsight/reminder"
+	"github.com/hindsight-sre/hindsight/worker"
 )
 
 // startReminders runs the reminder scheduler until Close: one pass now,
-// then one every reminders.interval. Its metrics join the server's /metrics.
+// then one every reminders.interval. Its metrics join the server's
+// /metrics. Stopping it waits for its pass to end; a claim it holds is
+// released, so another instance or the next start sends it.
 func (m *Main) startReminders() {
 	sched := m.reminderScheduler()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sched.Run(ctx)
-	}()
-	m.stopReminders = func() {
-		cancel()
-		<-done
-	}
-}
-
-// closeReminders stops the scheduler and waits for its pass to end; a claim
-// it holds is released, so another instance or the next start sends it.
-func (m *Main) closeReminders() {
-	if m.stopReminders != nil {
-		m.stopReminders()
-		m.stopReminders = nil
-	}
+	m.startWorker(worker.Task{Name: workerReminders, Interval: orDefaultDuration(sched.Interval, reminder.DefaultInterval),
+		Run: func(ctx context.Context) (int, error) {
+			res, err := sched.RunOnce(ctx)
+			return res.Sent + res.Failed, err
+		}})
 }
 
 // reminderScheduler builds the scheduler from the configuration: a channel
@@ -54,7 +43,7 @@ func (m *Main) reminderScheduler() *reminder.Scheduler {
 		names[i] = c.Name
 	}
 	if len(channels) == 0 {
-		m.logger().Info("reminders: no channel configured (reminders.slack or reminders.smtp); only the reminder gauges are kept")
+		m.logger().Info("reminders: no channel configured (reminders.slack or reminders.smtp); no reminder is sent")
 	} else {
 		m.logger().Info("reminders: scheduler started", "channels", names, "interval", cfg.Interval.String())
 	}

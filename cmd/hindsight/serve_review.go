@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"time"
 
-	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -37,14 +35,8 @@ func (m *Main) startFollowUps(s *hhttp.Server) {
 	if !ok {
 		return
 	}
-	ctx := hindsight.NewContextWithActor(context.Background(), hindsight.SystemActor)
-	m.stopFollowUps = svc.RunFollowUpsDaily(ctx, FollowUpInterval)
+	m.startWorker(followUpTask(svc.RunDueFollowUps))
 }
 
 // closeFollowUps stops the follow-up pass and waits for a running one.
-func (m *Main) closeFollowUps() {
-	if m.stopFollowUps != nil {
-		m.stopFollowUps()
-		m.stopFollowUps = nil
-	}
-}
+func (m *Main) closeFollowUps() { m.stopWorker(workerFollowUps) }

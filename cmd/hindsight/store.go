@@ -57,7 +57,21 @@ func openResolvedStore(cmd *cobra.Command, g *globals, flag string) (*sqlstore.S
 		return nil, err
 	}
 	g.storeDSN = dsn
+	g.sayStore(dsn)
 	return openStore(cmd.Context(), dsn)
+}
+
+// sayStore tells, with -v, which store a command opens: its engine and its
+// DSN without the password, on stderr.
+func (g *globals) sayStore(dsn string) {
+	if !g.verbose {
+		return
+	}
+	engine := "sqlite"
+	if sqlstore.IsPostgres(dsn) {
+		engine = "postgres"
+	}
+	fmt.Fprintf(g.stderr, "hindsight: store %s %s\n", engine, sqlstore.RedactDSN(dsn))
 }
 
 // wroteTo tells, on stderr, which store a command that writes has just

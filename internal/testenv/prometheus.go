@@ -42,9 +42,15 @@ type Prometheus struct {
 	URL string
 	// ConfigFile is the path of the generated prometheus.yml.
 	ConfigFile string
+	// DataDir is the TSDB directory (--storage.tsdb.path).
+	DataDir string
 
 	proc *process
 }
+
+// Stop stops the server now, before the test ends; a test that wants
+// Prometheus to forget everything then removes DataDir.
+func (p *Prometheus) Stop() { p.proc.stop() }
 
 // Log returns the last part of the server's output.
 func (p *Prometheus) Log() string { return p.proc.log.String() }
@@ -73,7 +79,7 @@ func StartPrometheus(t testing.TB, opts PrometheusOptions) *Prometheus {
 	}
 	flags := append([]string{"--web.enable-lifecycle", "--log.level=info"}, opts.ExtraArgs...)
 	proc, base, configFile := startServer(t, "prometheus", bin, dir, "prometheus.yml", config, "--storage.tsdb.path", flags...)
-	return &Prometheus{URL: base, ConfigFile: configFile, proc: proc}
+	return &Prometheus{URL: base, ConfigFile: configFile, DataDir: filepath.Join(dir, "data"), proc: proc}
 }
 
 // prometheusConfig renders prometheus.yml for opts.
