@@ -93,6 +93,13 @@ func (a *ActionItem) Validate() error {
 	if !a.Status.Valid() {
 		v.Add("status", "must be open, in_progress, done or wont_do, got %q", a.Status)
 	}
+	v.CheckText("title", a.Title, MaxTitleBytes)
+	v.CheckText("owner", a.Owner, MaxNameBytes)
+	v.CheckText("status_reason", a.StatusReason, MaxTextBytes)
+	v.CheckText("verification", a.Verification, MaxTextBytes)
+	v.CheckText("tracker_url", a.TrackerURL, MaxKeyBytes)
+	v.CheckTime("due_date", a.DueDate)
+	v.CheckTimePtr("completed_at", a.CompletedAt)
 	if a.Status == ActionWontDo && strings.TrimSpace(a.StatusReason) == "" {
 		v.Add("status_reason", "is required when the status is wont_do")
 	}

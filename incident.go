@@ -91,6 +91,9 @@ func (i *Incident) Validate() error {
 	if i.StartedAt.IsZero() {
 		v.Add("started_at", "is required")
 	}
+	i.checkText(&v)
+	v.CheckTime("started_at", i.StartedAt)
+	v.CheckTimePtr("resolved_at", i.ResolvedAt)
 	if i.ResolvedAt != nil && i.ResolvedAt.Before(i.StartedAt) {
 		v.Add("resolved_at", "is before started_at")
 	}
@@ -98,6 +101,23 @@ func (i *Incident) Validate() error {
 		v.Add("resolved_at", "is required when the incident is RESOLVED")
 	}
 	return v.Err("incident")
+}
+
+// checkText bounds the incident's text to what both stores can hold.
+func (i *Incident) checkText(v *Validation) {
+	v.CheckText("id", i.ID, MaxNameBytes)
+	v.CheckText("title", i.Title, MaxTitleBytes)
+	v.CheckText("alert_name", i.AlertName, MaxNameBytes)
+	v.CheckText("summary", i.Summary, MaxTextBytes)
+	v.CheckText("description", i.Description, MaxTextBytes)
+	v.CheckTexts("services", i.Services, MaxNameBytes)
+	v.CheckTexts("regions", i.Regions, MaxNameBytes)
+	v.CheckText("group_key", i.GroupKey, MaxKeyBytes)
+	v.CheckText("author", i.Author, MaxNameBytes)
+	for k, val := range i.Labels {
+		v.CheckText("labels", k, MaxNameBytes)
+		v.CheckText("labels."+k, val, MaxKeyBytes)
+	}
 }
 
 // SplitList turns repeated and comma-separated values into one clean list:

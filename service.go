@@ -17,9 +17,13 @@ type Page struct {
 const (
 	DefaultPageLimit = 50
 	MaxPageLimit     = 1000
+	// MaxPageOffset bounds how far a list can be paged: far past any
+	// store's size, and far from where offset+limit overflows.
+	MaxPageOffset = 1_000_000
 )
 
-// Normalize returns p with a usable limit and a non-negative offset.
+// Normalize returns p with a usable limit and an offset between 0 and
+// MaxPageOffset.
 func (p Page) Normalize() Page {
 	if p.Limit <= 0 {
 		p.Limit = DefaultPageLimit
@@ -28,6 +32,8 @@ func (p Page) Normalize() Page {
 	}
 	if p.Offset < 0 {
 		p.Offset = 0
+	} else if p.Offset > MaxPageOffset {
+		p.Offset = MaxPageOffset
 	}
 	return p
 }

@@ -99,8 +99,14 @@ func (a *AlertState) Validate() error {
 	if a.StartsAt.IsZero() {
 		v.Add("starts_at", "is required")
 	}
+	v.CheckTime("starts_at", a.StartsAt)
+	v.CheckTimePtr("ends_at", a.EndsAt)
 	return v.Err("alert state")
 }
+
+// TokenUseInterval is how often a token's last use is written: at most
+// once per interval per token, so that a busy client's requests are reads.
+const TokenUseInterval = time.Minute
 
 // APIToken is an API credential. The secret itself is shown once at creation
 // and never stored: Hash is what the store keeps and looks up.

@@ -112,6 +112,10 @@ func (e *TimelineEvent) Validate() error {
 	if e.Time.IsZero() {
 		v.Add("time", "is required")
 	}
+	v.CheckTime("time", e.Time)
+	v.CheckText("event", e.Event, MaxTextBytes)
+	v.CheckText("actor", e.Actor, MaxNameBytes)
+	v.CheckText("action", e.Action, MaxTextBytes)
 	if !e.Type.Valid() {
 		v.Add("type", "unknown event type %q", e.Type)
 	}

@@ -82,6 +82,9 @@ func DecodeBytes(b []byte) (*Message, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, hindsight.Errorf(hindsight.EINVALID, "empty body: send Alertmanager's webhook JSON (payload version 4)")
 	}
+	if err := invalidUTF8(b); err != nil {
+		return nil, err
+	}
 	var m Message
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, jsonError(err)
@@ -138,6 +141,7 @@ func (m *Message) Validate() error {
 	if m.Status != StatusFiring && m.Status != StatusResolved {
 		v.Add("status", "must be firing or resolved, got %q", m.Status)
 	}
+	validateMessageText(&v, m)
 	if len(m.Alerts) == 0 {
 		v.Add("alerts", "the notification has no alerts: check the sender's webhook configuration")
 	}
@@ -161,12 +165,25 @@ func validateAlert(v *hindsight.Validation, prefix string, a Alert) bool {
 		v.Add(prefix+"labels.alertname", "is required")
 		bad = true
 	}
+	if validateAlertText(v, prefix, a) {
+		bad = true
+	}
 	if a.Status != StatusFiring && a.Status != StatusResolved {
 		v.Add(prefix+"status", "must be firing or resolved, got %q", a.Status)
 		bad = true
 	}
 	if a.StartsAt.IsZero() {
 		v.Add(prefix+"startsAt", "is required")
+		bad = true
+	}
+	if !a.StartsAt.IsZero() && !hindsight.StorableTime(a.StartsAt) {
+		v.CheckTime(prefix+"startsAt", a.StartsAt)
+		bad = true
+	}
+	// Alertmanager sends 0001-01-01T00:00:00Z for "no end": the zero time
+	// is unset, anything else must be storable.
+	if !a.EndsAt.IsZero() && !hindsight.StorableTime(a.EndsAt) {
+		v.CheckTime(prefix+"endsAt", a.EndsAt)
 		bad = true
 	}
 	return bad

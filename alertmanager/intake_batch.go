@@ -3,6 +3,9 @@ package alertmanager
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -143,10 +146,7 @@ func (in *Intake) commit(batch []*request) {
 	}
 	ctx, cancel := context.WithTimeout(hindsight.NewContextWithActor(context.Background(), "alertmanager"), batchTimeout)
 	defer cancel()
-	err := in.Store.WithTx(ctx, func(tx hindsight.Services) error {
-		deferIndex(tx)
-		return in.applyBatch(ctx, tx, live)
-	})
+	err := in.applyInTx(ctx, live)
 	if errors.Is(err, errNoSavepoints) {
 		for _, r := range live {
 			in.commit([]*request{r})
@@ -157,6 +157,31 @@ func (in *Intake) commit(batch []*request) {
 		answer(r, err, len(live) == 1)
 		close(r.done)
 	}
+}
+
+// applyInTx applies the batch in one store transaction. A panic anywhere in
+// it (the store rolls its transaction back on the way out) becomes the
+// batch's error.
+func (in *Intake) applyInTx(ctx context.Context, batch []*request) (err error) {
+	defer recoverBatch(&err, len(batch))
+	return in.Store.WithTx(ctx, func(tx hindsight.Services) error {
+		deferIndex(tx)
+		return in.applyBatch(ctx, tx, batch)
+	})
+}
+
+// recoverBatch turns a panic while a batch is applied into the batch's
+// error, logged with its stack: the transaction rolls back, every request
+// of the batch is answered 500 (Alertmanager retries), and the process and
+// the other batches go on. It must be deferred directly.
+func recoverBatch(err *error, n int) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	slog.Error("alertmanager: intake batch failed on a panic; its notifications were not stored",
+		"panic", fmt.Sprint(p), "notifications", n, "stack", string(debug.Stack()))
+	*err = hindsight.Errorf(hindsight.EINTERNAL, "the notification could not be stored (internal fault, logged)")
 }
 
 // answer sets r's final answer from its own outcome and the transaction's.

@@ -57,6 +57,9 @@ func newBatchCase(f *intakeFixture) *batchCase {
 			if inc.AlertName == "Broken" {
 				return &hindsight.Document{Status: "bogus"} // EINVALID in the store
 			}
+			if inc.AlertName == "Panics" {
+				panic("draft of a hostile notification")
+			}
 			return base.Draft(inc)
 		}}
 	return &batchCase{f: f, store: gs, in: in}
@@ -210,6 +213,49 @@ func TestIntake_GroupCommitFailure(t *testing.T) {
 		}
 		if got := len(f.incidents(t)); got != 0 {
 			t.Errorf("%d incidents kept, want none", got)
+		}
+	})
+}
+
+// TestIntake_GroupCommitPanic: a panic while a batch is applied fails that
+// batch only: each of its requests gets a transient error (Alertmanager
+// retries), nothing of it is kept, and the intake, on the same store, goes
+// on committing the next notifications. Before the fix the panic ended the
+// process.
+func TestIntake_GroupCommitPanic(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, f *intakeFixture) {
+		b := newBatchCase(f)
+		msgs := singleAlerts(t, 6, func(i int) string {
+			if i == 4 {
+				return "Panics"
+			}
+			return fmt.Sprintf("Alert%02d", i)
+		})
+		out := b.send(t, msgs)
+		for i, o := range out[1:] {
+			if code := hindsight.ErrorCode(o.err); code != hindsight.EINTERNAL {
+				t.Errorf("request %d of the panicking batch: %+v %v, want an internal error (5xx)", i+1, o.res, o.err)
+			}
+		}
+		if o := out[0]; o.err != nil || !o.visible {
+			t.Errorf("the request committed alone before the batch: %+v", o)
+		}
+		if got := len(f.incidents(t)); got != 1 {
+			t.Errorf("%d incidents, want only the first request's", got)
+		}
+		// Alone, the same notification fails again without harm, and the
+		// intake still stores the others.
+		if _, err := b.in.Ingest(context.Background(), nil, msgs[4]); hindsight.ErrorCode(err) != hindsight.EINTERNAL {
+			t.Errorf("the panicking notification alone: %v, want an internal error", err)
+		}
+		for _, msg := range msgs[1:4] {
+			if _, err := b.in.Ingest(context.Background(), nil, msg); err != nil {
+				t.Errorf("after the panic: %v", err)
+			}
+		}
+		if got := len(f.incidents(t)); got != 4 {
+			t.Errorf("%d incidents after the retries, want 4", got)
 		}
 	})
 }

@@ -154,6 +154,9 @@ type WebhookConfig struct {
 	BasicAuth BasicAuth `yaml:"basic_auth" json:"basic_auth"`
 	// BodyLimit bounds a notification's size; larger ones get 413.
 	BodyLimit Size `yaml:"body_limit" json:"body_limit"`
+	// InflightLimit bounds the bytes of notifications read and stored at
+	// once; beyond it the webhook answers 503 with Retry-After.
+	InflightLimit Size `yaml:"inflight_limit" json:"inflight_limit"`
 	// ReopenWindow is how long after resolving a group that fires again
 	// reopens the same incident rather than opening a new one.
 	ReopenWindow Duration `yaml:"reopen_window" json:"reopen_window"`
@@ -190,9 +193,10 @@ func Default() *Config {
 		Labels:   hindsight.DefaultLabelRules(),
 		Server:   ServerConfig{Addr: "127.0.0.1:8080", DB: "./hindsight.db"},
 		Webhook: WebhookConfig{
-			BodyLimit:    5 << 20,
-			ReopenWindow: Duration(time.Hour),
-			RawRetention: Duration(30 * 24 * time.Hour),
+			BodyLimit:     5 << 20,
+			InflightLimit: 64 << 20,
+			ReopenWindow:  Duration(time.Hour),
+			RawRetention:  Duration(30 * 24 * time.Hour),
 		},
 		Prometheus: PrometheusConfig{Timeout: Duration(10 * time.Second)},
 		Review:     DefaultReviewConfig(),

@@ -125,6 +125,9 @@ func (v *fieldErrors) webhook(w WebhookConfig) {
 	if w.BodyLimit <= 0 {
 		v.add("webhook.body_limit", "must be positive, such as 5MiB")
 	}
+	if w.InflightLimit < w.BodyLimit {
+		v.add("webhook.inflight_limit", "must be at least webhook.body_limit, such as 64MiB")
+	}
 	if w.ReopenWindow < 0 {
 		v.add("webhook.reopen_window", "must not be negative")
 	}

@@ -71,15 +71,23 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-var listening = regexp.MustCompile(`hindsight: listening on (http://\S+)`)
+// listening reads the server's address from its start-up line: the
+// structured "hindsight started … addr=URL" log, or the older
+// "hindsight: listening on URL".
+var listening = regexp.MustCompile(`(?:hindsight: listening on |msg="hindsight started" .*\baddr=)(http://[^\s"]+)`)
 
 // startServer runs "hindsight serve" on 127.0.0.1:0 with a SQLite store in
 // a temporary directory and the webhook token in the environment, and stops
 // it with SIGTERM when the test ends, expecting a clean exit.
 func startServer(t *testing.T, token string) *server {
 	t.Helper()
-	dir := t.TempDir()
-	db := filepath.Join(dir, "hindsight.db")
+	return startServerOn(t, token, filepath.Join(t.TempDir(), "hindsight.db"))
+}
+
+// startServerOn is startServer with the store db: a SQLite path or a
+// PostgreSQL DSN.
+func startServerOn(t *testing.T, token, db string) *server {
+	t.Helper()
 	viewer := createToken(t, db, "viewer", "e2e-reader")
 	cmd := exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--db", db)
 	cmd.Env = append(os.Environ(), "HINDSIGHT_WEBHOOK_TOKEN="+token, "HINDSIGHT_CONFIG=")

@@ -11,8 +11,8 @@ import (
 )
 
 // registerActionRoutes adds the action-item routes.
-func (s *Server) registerActionRoutes(viewer, editor hindsight.Role) {
-	s.mux.HandleFunc("GET /api/v1/actions", s.require(viewer, s.handleActionList))
+func (s *Server) registerActionRoutes(editor hindsight.Role) {
+	s.mux.HandleFunc("GET /api/v1/actions", s.readable(s.handleActionList))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/actions", s.require(editor, s.handleActionCreate))
 	s.mux.HandleFunc("PATCH /api/v1/actions/{id}", s.require(editor, s.handleActionPatch))
 }

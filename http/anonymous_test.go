@@ -43,3 +43,47 @@ func TestAnonymousRead(t *testing.T) {
 		}
 	})
 }
+
+// TestAnonymousRead_APIMatchesUI: what the UI shows anonymous visitors
+// (history, action items, the timeline, sign-offs, lint findings, the
+// dashboard's figures), the API gives anonymous callers too; without
+// anonymous reads neither does.
+func TestAnonymousRead_APIMatchesUI(t *testing.T) {
+	t.Parallel()
+	for _, on := range []bool{true, false} {
+		e := mustOpenUI(t, func(s *hhttp.Server) { s.AnonymousRead = on })
+		pairs := map[string]string{
+			"/incidents/" + e.incident + "/history": "/api/v1/incidents/" + e.incident + "/revisions",
+			"/actions":                              "/api/v1/actions",
+			"/incidents/" + e.incident:              "/api/v1/incidents/" + e.incident + "/timeline",
+			"/dashboard":                            "/api/v1/stats",
+		}
+		for page, api := range pairs {
+			pageResp, _ := mustDo(t, noRedirect, mustRequest(t, e.url+page))
+			apiResp, _ := mustDo(t, noRedirect, mustRequest(t, e.url+api))
+			pageOpen, apiOpen := pageResp.StatusCode == http.StatusOK, apiResp.StatusCode == http.StatusOK
+			if pageOpen != on || apiOpen != on {
+				t.Errorf("anonymous_read=%v: page %s %d, API %s %d; want both %s", on, page, pageResp.StatusCode, api, apiResp.StatusCode,
+					map[bool]string{true: "open", false: "closed"}[on])
+			}
+		}
+		for _, api := range []string{"/api/v1/incidents/" + e.incident + "/signoffs", "/api/v1/incidents/" + e.incident + "/lint"} {
+			if resp, _ := mustDo(t, noRedirect, mustRequest(t, e.url+api)); (resp.StatusCode == http.StatusOK) != on {
+				t.Errorf("anonymous_read=%v: %s %d", on, api, resp.StatusCode)
+			}
+		}
+	}
+}
+
+// noRedirect is a client that reports redirects instead of following them.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// mustRequest returns an anonymous GET of url.
+func mustRequest(t *testing.T, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}

@@ -102,6 +102,11 @@ func (p ProxyAuth) identity(r *http.Request) (hindsight.Identity, bool) {
 	if name == "" || strings.ContainsAny(name, ",\x00\r\n") {
 		return hindsight.Identity{}, false
 	}
+	return hindsight.Identity{Name: name, Role: p.roleOf(name), Method: "proxy"}, true
+}
+
+// roleOf returns the role the configuration gives a proxy user now.
+func (p ProxyAuth) roleOf(name string) hindsight.Role {
 	role, ok := p.Roles[strings.ToLower(name)]
 	if !ok {
 		role = p.DefaultRole
@@ -109,7 +114,7 @@ func (p ProxyAuth) identity(r *http.Request) (hindsight.Identity, bool) {
 	if !role.Valid() {
 		role = hindsight.RoleViewer
 	}
-	return hindsight.Identity{Name: name, Role: role, Method: "proxy"}, true
+	return role
 }
 
 // authenticate establishes who makes the request: an API token, or a

@@ -27,8 +27,8 @@ const maxChangeBody = 2 << 20
 func (s *Server) registerEvidenceRoutes() {
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}/graphs/{file}", s.readable(s.handleGraph))
 	s.mux.HandleFunc("POST /api/v1/changes", s.handleChangeCreate)
-	s.mux.HandleFunc("GET /api/v1/changes", s.require(hindsight.RoleViewer, s.handleChangeList))
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/attachments", s.require(hindsight.RoleViewer, s.handleAttachmentList))
+	s.mux.HandleFunc("GET /api/v1/changes", s.readable(s.handleChangeList))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/attachments", s.readable(s.handleAttachmentList))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/attachments", s.require(hindsight.RoleEditor, s.handleAttachmentCreate))
 	s.mux.HandleFunc("GET /api/v1/incidents/{id}/attachments/{attachment}", s.readable(s.handleAttachmentGet))
 }

@@ -101,8 +101,9 @@ func intParam(q url.Values, name string, v *hindsight.Validation) int {
 		return 0
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		v.Add(name, "must be a whole number of at least 0")
+	if err != nil || n < 0 || n > hindsight.MaxPageOffset {
+		v.Add(name, "must be a whole number from 0 to %d", hindsight.MaxPageOffset)
+		return 0
 	}
 	return n
 }

@@ -37,7 +37,7 @@ func newWebhookMetrics(reg prometheus.Registerer) *webhookMetrics {
 		}),
 		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hindsight_webhook_rejections_total",
-			Help: "Notifications refused, by reason (unauthorized, malformed, invalid, too_large, unavailable, internal).",
+			Help: "Notifications refused, by reason (unauthorized, malformed, invalid, too_large, unavailable, busy, internal).",
 		}, []string{"reason"}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "hindsight_webhook_ingest_duration_seconds",
@@ -46,7 +46,7 @@ func newWebhookMetrics(reg prometheus.Registerer) *webhookMetrics {
 		}),
 	}
 	reg.MustRegister(m.notifications, m.alerts, m.duplicates, m.incidentsOpened, m.incidentsResolve, m.rejections, m.latency)
-	for _, r := range []string{"unauthorized", "malformed", "invalid", "too_large", "unavailable", "internal"} {
+	for _, r := range []string{"unauthorized", "malformed", "invalid", "too_large", "unavailable", "busy", "internal"} {
 		m.rejections.WithLabelValues(r)
 	}
 	for _, st := range []string{"firing", "resolved"} {

@@ -52,7 +52,7 @@ func (s *Server) handlePostmortemMarkdownPut(w http.ResponseWriter, r *http.Requ
 		Error(w, r, hindsight.Errorf(hindsight.EINVALID, "the document is larger than %d MB: a post-mortem may be at most that", postmortem.MaxDocumentSize>>20))
 		return
 	case err != nil:
-		Error(w, r, hindsight.Errorf(hindsight.EINVALID, "cannot read the document: %v", err))
+		Error(w, r, errBodyCut)
 		return
 	}
 	id := r.PathValue("id")

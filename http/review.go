@@ -1,12 +1,14 @@
 package http
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/review"
@@ -86,10 +88,22 @@ func reviewError(w http.ResponseWriter, r *http.Request, err error) {
 	Error(w, r, err)
 }
 
-// decodeJSON reads the request body into v strictly: unknown fields and
-// trailing data are EINVALID errors.
+// decodeJSON reads the request body into v strictly: unknown fields,
+// trailing data, text that is not UTF-8 and a body over maxJSONBody are
+// EINVALID errors; a body that did not arrive whole is EUNAVAILABLE (the
+// client may send it again).
 func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxJSONBody))
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
+	if err != nil {
+		return errBodyCut
+	}
+	if len(b) > maxJSONBody {
+		return hindsight.Errorf(hindsight.EINVALID, "the JSON body is larger than %d bytes", maxJSONBody)
+	}
+	if !utf8.Valid(b) {
+		return hindsight.Errorf(hindsight.EINVALID, "the JSON body is not valid UTF-8: send text encoded as UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return hindsight.Errorf(hindsight.EINVALID, "cannot read the JSON body: %v", err)
@@ -102,20 +116,20 @@ func decodeJSON(r *http.Request, v any) error {
 
 // registerReviewRoutes adds the review workflow's JSON API.
 func (s *Server) registerReviewRoutes() {
-	v, e := hindsight.RoleViewer, hindsight.RoleEditor
+	e := hindsight.RoleEditor
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/transitions", s.require(e, s.handleDocumentTransition))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/status", s.require(e, s.handleIncidentStatus))
 	s.mux.HandleFunc("PUT /api/v1/incidents/{id}/narrative", s.require(e, s.handleNarrativePut))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/placeholders/dismiss", s.require(e, s.handlePlaceholderDismiss))
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/signoffs", s.require(v, s.handleSignOffList))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/signoffs", s.readable(s.handleSignOffList))
 	// Editors may sign as author; the service asks approver for the rest.
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/signoffs", s.require(e, s.handleSignOffCreate))
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/timeline", s.require(v, s.handleTimelineList))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/timeline", s.readable(s.handleTimelineList))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/timeline", s.require(e, s.handleTimelineAdd))
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/lint", s.require(v, s.handleLint))
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/lint", s.readable(s.handleLint))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/followup", s.require(e, s.handleFollowUp))
-	s.mux.HandleFunc("GET /api/v1/incidents/{id}/revisions", s.require(v, s.handleRevisions))
-	s.registerActionRoutes(v, e)
+	s.mux.HandleFunc("GET /api/v1/incidents/{id}/revisions", s.readable(s.handleRevisions))
+	s.registerActionRoutes(e)
 }
 
 // transitionRequest is the body of the two status routes.

@@ -77,6 +77,10 @@ func parseSearchQuery(q url.Values) (hindsight.SearchQuery, error) {
 	text := strings.TrimSpace(q.Get("q"))
 	if text == "" {
 		v.Add("q", "is required: the words to search for")
+	} else if _, err := hindsight.SearchTerms(text); errors.As(err, &bad) {
+		for _, fe := range bad.Fields {
+			v.Add("q", "%s", fe.Message)
+		}
 	}
 	return hindsight.SearchQuery{Text: text, IncidentFilter: f}, v.Err("query")
 }

@@ -51,6 +51,11 @@ type Server struct {
 	WebhookAuth WebhookAuth
 	// WebhookBodyLimit bounds a notification's size; 0 means 5 MiB.
 	WebhookBodyLimit int64
+	// WebhookInflightLimit bounds the bytes of notifications being read
+	// and stored at once (each counts its Content-Length, or the body
+	// limit without one); beyond it the webhook answers 503 with
+	// Retry-After. 0 means DefaultWebhookInflightLimit.
+	WebhookInflightLimit int64
 	// Incidents and Postmortems serve the JSON API and documents.
 	Incidents hindsight.IncidentService
 	// Tokens authenticates API tokens.
@@ -100,11 +105,20 @@ type Server struct {
 	// off only for a server reached over plain http://127.0.0.1.
 	SecureCookies bool
 
-	webhook     *webhookMetrics
-	views       viewSet
-	crossOrigin *http.CrossOriginProtection
-	dashboard   dashboardCache
+	webhook *webhookMetrics
+	// webhookBodies is the webhook's in-flight body budget.
+	webhookBodies bodyBudget
+	// proxySessions is the session reused for each proxy user.
+	proxySessions proxySessions
+	views         viewSet
+	crossOrigin   *http.CrossOriginProtection
+	dashboard     dashboardCache
 }
+
+// DefaultWebhookInflightLimit is the webhook's in-flight budget when
+// Server.WebhookInflightLimit is 0: twelve notifications at the default
+// 5 MiB body limit, or thousands of ordinary ones.
+const DefaultWebhookInflightLimit = 64 << 20
 
 // NewServer returns a server with its routes registered.
 func NewServer() *Server {

@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -52,13 +53,19 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request) (*visitor, err
 		sess, err := s.Sessions.FindSessionByHash(r.Context(), hash, s.Now())
 		switch {
 		case err == nil && (!viaProxy || sess.Identity.Name == proxied.Name):
-			return &visitor{Identity: sess.Identity, SignedIn: true, secret: c.Value, CSRF: csrfToken(c.Value), sessionHash: hash}, nil
+			id := sess.Identity
+			if id.Method == "proxy" {
+				// The role comes from the configuration as it is now, not
+				// as it was at sign-in: a demotion applies at once.
+				id.Role = s.ProxyAuth.roleOf(id.Name)
+			}
+			return &visitor{Identity: id, SignedIn: true, secret: c.Value, CSRF: csrfToken(c.Value), sessionHash: hash}, nil
 		case err != nil && hindsight.ErrorCode(err) != hindsight.ENOTFOUND:
 			return nil, err
 		}
 	}
 	if viaProxy && s.Sessions != nil {
-		return s.startSession(w, r, &hindsight.Session{Identity: proxied})
+		return s.proxySession(w, r, proxied)
 	}
 	secret := s.preSessionSecret(w, r)
 	return &visitor{secret: secret, CSRF: csrfToken(secret)}, nil
@@ -75,9 +82,14 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, sess *hind
 		return nil, err
 	}
 	_, _ = s.Sessions.DeleteExpiredSessions(r.Context(), s.Now())
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: id, Path: "/", HttpOnly: true,
-		Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode, Expires: sess.ExpiresAt, MaxAge: int(SessionLifetime.Seconds())})
+	s.setSessionCookie(w, r, id, sess.ExpiresAt)
 	return &visitor{Identity: sess.Identity, SignedIn: true, secret: id, CSRF: csrfToken(id), sessionHash: sess.Hash}, nil
+}
+
+// setSessionCookie sets the session cookie to id, expiring at expires.
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, id string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: id, Path: "/", HttpOnly: true,
+		Secure: s.secureCookie(r), SameSite: http.SameSiteLaxMode, Expires: expires, MaxAge: int(expires.Sub(s.Now()).Round(time.Second).Seconds())})
 }
 
 // endSession deletes the visitor's session and clears the cookie.
@@ -107,4 +119,55 @@ func (s *Server) signInWithToken(w http.ResponseWriter, r *http.Request, secret 
 	}
 	id := hindsight.TokenIdentity(t, "session")
 	return s.startSession(w, r, &hindsight.Session{Identity: id, TokenID: t.ID})
+}
+
+// proxySessions remembers the session opened for each proxy user, so that
+// the requests of a client that keeps no cookie (a script behind the
+// proxy, a browser with cookies off) share one session row instead of
+// writing one each.
+type proxySessions struct {
+	mu sync.Mutex
+	// ids maps a proxy user's name to their session's ID (the cookie
+	// value; the store keeps only its hash).
+	ids map[string]string
+}
+
+// maxProxySessions bounds the map; past it, it starts again empty.
+const maxProxySessions = 10000
+
+func (p *proxySessions) get(name string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ids[name]
+}
+
+func (p *proxySessions) put(name, id string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ids == nil || len(p.ids) >= maxProxySessions {
+		p.ids = map[string]string{}
+	}
+	p.ids[name] = id
+}
+
+// proxySession signs in a proxy user who presented no session cookie:
+// with the session this server opened for them before, while it lasts
+// more than an hour, else with a new one.
+func (s *Server) proxySession(w http.ResponseWriter, r *http.Request, id hindsight.Identity) (*visitor, error) {
+	if secret := s.proxySessions.get(id.Name); secret != "" {
+		hash := hindsight.HashToken(secret)
+		sess, err := s.Sessions.FindSessionByHash(r.Context(), hash, s.Now().Add(time.Hour))
+		switch {
+		case err == nil && sess.Identity.Name == id.Name:
+			s.setSessionCookie(w, r, secret, sess.ExpiresAt)
+			return &visitor{Identity: id, SignedIn: true, secret: secret, CSRF: csrfToken(secret), sessionHash: hash}, nil
+		case err != nil && hindsight.ErrorCode(err) != hindsight.ENOTFOUND:
+			return nil, err
+		}
+	}
+	v, err := s.startSession(w, r, &hindsight.Session{Identity: id})
+	if err == nil {
+		s.proxySessions.put(id.Name, v.secret)
+	}
+	return v, err
 }

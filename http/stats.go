@@ -61,7 +61,7 @@ type budgetStats struct {
 
 // registerStatsRoutes adds the dashboard's figures to the JSON API.
 func (s *Server) registerStatsRoutes() {
-	s.mux.HandleFunc("GET /api/v1/stats", s.require(hindsight.RoleViewer, s.handleStats))
+	s.mux.HandleFunc("GET /api/v1/stats", s.readable(s.handleStats))
 }
 
 // handleStats returns the dashboard's figures over the months from..to,

@@ -85,7 +85,7 @@ func editFields(key string, fields []sectionField, preview bool) []editField {
 		f.Value = shown(f.Value, hint)
 		out[i] = editField{sectionField: f, Name: boxName(i), Placeholder: hint}
 		if preview {
-			out[i].Preview = renderMarkdown(f.Value)
+			out[i].Preview = previewMarkdown(f.Value)
 		}
 	}
 	return out

@@ -32,7 +32,12 @@ type uiEnv struct {
 // configure, if not nil, adjusts it before it opens.
 func mustOpenUI(tb testing.TB, configure func(s *hhttp.Server)) *uiEnv {
 	tb.Helper()
-	store := mustOpenStore(tb)
+	return mustOpenUIOn(tb, mustOpenStore(tb), configure)
+}
+
+// mustOpenUIOn is mustOpenUI on the given store.
+func mustOpenUIOn(tb testing.TB, store *sqlstore.Store, configure func(s *hhttp.Server)) *uiEnv {
+	tb.Helper()
 	s := hhttp.NewServer()
 	s.Addr = "127.0.0.1:0"
 	s.Store, s.Incidents, s.Tokens, s.UIStore, s.Sessions = store, store, store, store, store

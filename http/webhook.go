@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -75,12 +76,27 @@ func (s *Server) handleAlertmanagerWebhook(w http.ResponseWriter, r *http.Reques
 	if limit <= 0 {
 		limit = alertmanager.DefaultLimit
 	}
+	budget := s.WebhookInflightLimit
+	if budget <= 0 {
+		budget = DefaultWebhookInflightLimit
+	}
+	release, ok := s.webhookBodies.reserve(r.ContentLength, limit, budget)
+	if !ok {
+		w.Header().Set("Retry-After", "1")
+		s.reject(w, r, wl, "busy", hindsight.Errorf(hindsight.EUNAVAILABLE,
+			"too many notifications are being received at once; retry shortly (Alertmanager does)"))
+		return
+	}
+	defer release()
 	body, err := alertmanager.ReadBody(http.MaxBytesReader(w, r.Body, limit), limit)
 	if errors.Is(err, alertmanager.ErrTooLarge) {
 		s.reject(w, r, wl, "too_large", &hindsight.Error{Code: ETOOLARGE, Message: hindsight.ErrorMessage(err)})
 		return
 	} else if err != nil {
-		s.reject(w, r, wl, "malformed", hindsight.Errorf(hindsight.EINVALID, "cannot read the request body: %v", err))
+		// The body did not arrive (a slow sender timed out, or the
+		// connection was cut): nothing is wrong with the notification, so
+		// the answer is transient and Alertmanager sends it again.
+		s.reject(w, r, wl, "unavailable", errBodyCut)
 		return
 	}
 	msg, err := alertmanager.DecodeBytes(body)
@@ -97,6 +113,39 @@ func (s *Server) handleAlertmanagerWebhook(w http.ResponseWriter, r *http.Reques
 	wl.res, wl.status = &res, http.StatusOK
 	s.countIngest(msg, res)
 	writeJSON(w, http.StatusOK, res)
+}
+
+// errBodyCut answers a request whose body did not arrive whole.
+var errBodyCut = hindsight.Errorf(hindsight.EUNAVAILABLE,
+	"the request body did not arrive whole (the connection was slow or cut off): send it again")
+
+// bodyBudget bounds the bytes of webhook bodies held at once: each
+// request reserves its declared length (the body limit when it declares
+// none) before reading, and frees it once answered.
+type bodyBudget struct {
+	mu   sync.Mutex
+	used int64
+}
+
+// reserve reserves room for a body of length declared, bounded by
+// bodyLimit; ok is false when budget bytes would be exceeded. A request
+// alone always fits.
+func (b *bodyBudget) reserve(declared, bodyLimit, budget int64) (release func(), ok bool) {
+	n := declared
+	if n < 0 || n > bodyLimit {
+		n = bodyLimit
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.used > 0 && b.used+n > budget {
+		return nil, false
+	}
+	b.used += n
+	return func() {
+		b.mu.Lock()
+		b.used -= n
+		b.mu.Unlock()
+	}, true
 }
 
 func (s *Server) webhookAuthError() error {

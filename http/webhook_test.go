@@ -37,7 +37,12 @@ type testServer struct {
 // a temporary directory; configure, if not nil, adjusts it first.
 func MustOpenServer(tb testing.TB, configure func(s *hhttp.Server)) *testServer {
 	tb.Helper()
-	store := mustOpenStore(tb)
+	return MustOpenServerOn(tb, mustOpenStore(tb), configure)
+}
+
+// MustOpenServerOn is MustOpenServer on the given store.
+func MustOpenServerOn(tb testing.TB, store *sqlstore.Store, configure func(s *hhttp.Server)) *testServer {
+	tb.Helper()
 	s := hhttp.NewServer()
 	s.Store, s.Incidents, s.Tokens = store, store, store
 	s.Intake = &alertmanager.Intake{

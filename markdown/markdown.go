@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sync"
 
+	"github.com/hindsight-sre/hindsight"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -48,12 +49,36 @@ func policy() *bluemonday.Policy {
 
 // ToSafeHTML converts Markdown to sanitized HTML. The error is goldmark's,
 // which in practice only a failing writer produces.
+//
+// Each distinct source is rendered once: the result is cached by the
+// source's hash, so that the views of one version of a document cost a
+// hash, not a render. A source beyond the bounds Markdown can be rendered
+// in (hindsight.MarkdownDepth over hindsight.MaxMarkdownDepth, more than
+// hindsight.MaxDocumentLinks link openers, stored before those bounds were
+// enforced) is shown as escaped preformatted text instead.
 func ToSafeHTML(src []byte) (template.HTML, error) {
+	key := sha256.Sum256(src)
+	if html, ok := rendered.get(key); ok {
+		return html, nil
+	}
+	if unrenderable(src) {
+		html := template.HTML("<pre>" + template.HTMLEscapeString(string(src)) + "</pre>")
+		rendered.put(key, html)
+		return html, nil
+	}
 	var buf bytes.Buffer
 	if err := converter.Convert(src, &buf); err != nil {
 		return "", fmt.Errorf("markdown: %w", err)
 	}
-	return template.HTML(ugc().SanitizeBytes(buf.Bytes())), nil
+	html := template.HTML(ugc().SanitizeBytes(buf.Bytes()))
+	rendered.put(key, html)
+	return html, nil
+}
+
+// unrenderable reports whether src is beyond what renders in bounded time.
+func unrenderable(src []byte) bool {
+	return hindsight.MarkdownDepth(string(src)) > hindsight.MaxMarkdownDepth ||
+		bytes.Count(src, []byte("[")) > hindsight.MaxDocumentLinks
 }
 
 // printCSS is the page's only style: readable on screen, sober on paper,
@@ -71,9 +96,11 @@ a[href^="http"]::after{content:" (" attr(href) ")";font-size:.85em;word-break:br
 h1,h2,h3{break-after:avoid}tr,pre,img{break-inside:avoid}thead{display:table-header-group}@page{margin:1.8cm}}`
 
 // PageCSP is the Content-Security-Policy that a StandalonePage needs and no
-// more: its one inline stylesheet (by hash), images over HTTPS or inline,
-// no scripts, frames, forms, fonts or connections.
-var PageCSP = "default-src 'none'; style-src '" + styleHash() + "'; img-src https: data:; " +
+// more: its one inline stylesheet (by hash), images from the server that
+// sends it or inline (data:), never from another site (an image URL in a
+// document would tell its host who reads the post-mortem, and when), no
+// scripts, frames, forms, fonts or connections.
+var PageCSP = "default-src 'none'; style-src '" + styleHash() + "'; img-src 'self' data:; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // styleHash is the CSP source expression of printCSS.

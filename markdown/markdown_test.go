@@ -68,6 +68,9 @@ func TestStandalonePage(t *testing.T) {
 		if !strings.Contains(markdown.PageCSP, "default-src 'none'") {
 			t.Errorf("PageCSP is not strict: %s", markdown.PageCSP)
 		}
+		if !strings.Contains(markdown.PageCSP, "img-src 'self' data:;") {
+			t.Errorf("PageCSP lets images come from other sites: %s", markdown.PageCSP)
+		}
 	})
 }
 

@@ -49,8 +49,8 @@ func ParseWithOptions(src []byte, opts ParseOptions) (hindsight.Postmortem, erro
 	return d.parseOther(opts)
 }
 
-// checkInput refuses what is not a Markdown document: too large, binary or
-// not UTF-8.
+// checkInput refuses what is not a Markdown document: too large, binary,
+// not UTF-8, or nested or linked beyond hindsight.CheckDocumentSource.
 func checkInput(src []byte) error {
 	if len(src) > MaxDocumentSize {
 		return hindsight.Errorf(hindsight.EINVALID, "document is %.1f MB; the limit is %d MB: split it or remove attachments",
@@ -70,7 +70,9 @@ func checkInput(src []byte) error {
 		}
 		return hindsight.Errorf(hindsight.EINVALID, "line %d: the document is not valid UTF-8: convert it to UTF-8", lineAt(src, off))
 	}
-	return nil
+	// Parsing costs time quadratic in nesting and in unclosed links:
+	// refuse, before parsing, what no post-mortem needs.
+	return hindsight.CheckDocumentSource(src)
 }
 
 // lineAt returns the 1-based line of byte offset off.

@@ -44,6 +44,7 @@ FUZZ_TARGETS=(
 	"./postmortem FuzzParse 10s"
 	"./alertmanager FuzzDecodeBytes 10s"
 	"./lint FuzzCheck 10s"
+	". FuzzSearchTerms 10s"
 )
 
 # go test -fuzz spends -fuzzminimizetime (default 60s) minimising every new

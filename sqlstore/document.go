@@ -38,6 +38,7 @@ func validateDocument(d *hindsight.Document) error {
 	if !d.Status.Valid() {
 		v.Add("status", "must be DRAFT, UNDER REVIEW, APPROVED or ARCHIVED, got %q", d.Status)
 	}
+	d.Narrative.Check(&v)
 	return v.Err("document")
 }
 

@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
-	"net/url"
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
@@ -46,11 +46,11 @@ func mapSQLiteError(err error) error {
 	}
 	switch code := se.Code(); {
 	case code == sqliteConstraintUnique || code == sqliteConstraintPK:
-		return &hindsight.Error{Code: hindsight.ECONFLICT, Message: "already exists: " + se.Error()}
+		return &hindsight.Error{Code: hindsight.ECONFLICT, Message: "already exists"}
 	case code == sqliteConstraintFK:
 		return hindsight.Errorf(hindsight.EINVALID, "refers to a record that does not exist")
 	case code&0xff == sqliteConstraint:
-		return hindsight.Errorf(hindsight.EINVALID, "rejected by the store: %s", se.Error())
+		return hindsight.Errorf(hindsight.EINVALID, "rejected by the store: a required value is missing or out of range")
 	case code&0xff == sqliteBusy || code&0xff == sqliteLocked:
 		return hindsight.Errorf(hindsight.EUNAVAILABLE, "the SQLite database is locked by another process; retry, or stop the other process")
 	case code&0xff == sqliteReadOnly || code&0xff == sqliteCantOpen:
@@ -75,6 +75,13 @@ const (
 	pgInvalidAuth         = "28000"
 	pgUnknownDatabase     = "3D000"
 	pgTooManyConnections  = "53300"
+	// pgBadCharacter is a NUL in text (character_not_in_repertoire);
+	// pgUntranslatable a character the database encoding lacks.
+	pgBadCharacter    = "22021"
+	pgUntranslatable  = "22P05"
+	pgProgramLimit    = "54000"
+	pgStringTooLong   = "22001"
+	pgProtocolFailure = "08P01"
 )
 
 // mapPostgresError maps a pgx error onto the domain's codes.
@@ -97,24 +104,43 @@ func mapPostgresError(err error) error {
 	return err
 }
 
+// mapPgError maps a PostgreSQL error. Messages say what happened in the
+// domain's words: the server's own text (which may quote SQL or data) goes
+// to the log, never into an answer.
 func mapPgError(pe *pgconn.PgError, err error) error {
+	if e := mapPgError1(pe); e != nil {
+		if e.Code != hindsight.ECONFLICT {
+			slog.Warn("postgresql error", "code", pe.Code, "message", pe.Message, "detail", pe.Detail)
+		}
+		return e
+	}
+	return err
+}
+
+func mapPgError1(pe *pgconn.PgError) *hindsight.Error {
 	switch {
 	case pe.Code == pgUniqueViolation:
-		return &hindsight.Error{Code: hindsight.ECONFLICT, Message: "already exists: " + pe.Message}
+		return &hindsight.Error{Code: hindsight.ECONFLICT, Message: "already exists"}
 	case pe.Code == pgForeignKeyViolation:
 		return hindsight.Errorf(hindsight.EINVALID, "refers to a record that does not exist")
 	case pe.Code == pgCheckViolation || pe.Code == pgNotNullViolation:
-		return hindsight.Errorf(hindsight.EINVALID, "rejected by the store: %s", pe.Message)
+		return hindsight.Errorf(hindsight.EINVALID, "rejected by the store: a required value is missing or out of range")
+	case pe.Code == pgBadCharacter || pe.Code == pgUntranslatable:
+		return hindsight.Errorf(hindsight.EINVALID, "the text holds a character that cannot be stored (NUL or not UTF-8)")
+	case pe.Code == pgProgramLimit || pe.Code == pgStringTooLong:
+		return hindsight.Errorf(hindsight.EINVALID, "a value is too large to store")
 	case pe.Code == pgSerialization || pe.Code == pgDeadlock:
-		return hindsight.Errorf(hindsight.EUNAVAILABLE, "concurrent update, retry: %s", pe.Message)
+		return hindsight.Errorf(hindsight.EUNAVAILABLE, "concurrent update, retry")
 	case pe.Code == pgInvalidPassword || pe.Code == pgInvalidAuth:
 		return hindsight.Errorf(hindsight.EUNAVAILABLE, "PostgreSQL refused the credentials: %s", pe.Message)
 	case pe.Code == pgUnknownDatabase:
 		return hindsight.Errorf(hindsight.EUNAVAILABLE, "PostgreSQL has no such database: %s", pe.Message)
+	case pe.Code == pgProtocolFailure:
+		return hindsight.Errorf(hindsight.EINTERNAL, "the store failed a query (logged)")
 	case pe.Code == pgTooManyConnections || strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57"):
-		return hindsight.Errorf(hindsight.EUNAVAILABLE, "PostgreSQL is unavailable: %s", pe.Message)
+		return hindsight.Errorf(hindsight.EUNAVAILABLE, "PostgreSQL is unavailable; retry later")
 	}
-	return err
+	return nil
 }
 
 // contextError reports a cancelled or timed-out request as unavailable: the
@@ -134,26 +160,6 @@ func isDomain(err error) bool {
 // notFound returns the ENOTFOUND error for a missing record.
 func notFound(what string, id any) error {
 	return hindsight.Errorf(hindsight.ENOTFOUND, "%s %v not found", what, id)
-}
-
-// RedactDSN returns dsn with any password replaced by "xxxxx", for messages.
-func RedactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return scrub(dsn)
-	}
-	return u.Redacted()
-}
-
-// scrub removes "password=…" pairs from a keyword/value DSN or message.
-func scrub(s string) string {
-	fields := strings.Fields(s)
-	for i, f := range fields {
-		if strings.HasPrefix(strings.ToLower(f), "password=") {
-			fields[i] = "password=xxxxx"
-		}
-	}
-	return strings.Join(fields, " ")
 }
 
 // openError wraps a failure to open or migrate the store with the redacted

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"html"
 	"strings"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -63,7 +63,7 @@ func (tx *Tx) searchDocOf(ctx context.Context, incidentID string) (searchDoc, er
 
 // putSearchDoc replaces the search document of incident seq.
 func (tx *Tx) putSearchDoc(ctx context.Context, seq int64, title, body string) error {
-	title, body = clean(title), clean(body)
+	title, body = clean(title), clean(truncateUTF8(body, maxSearchBody))
 	if tx.d.dollar {
 		_, err := tx.exec(ctx, `INSERT INTO search_docs (incident_seq, title, body) VALUES (?, ?, ?)
 			ON CONFLICT (incident_seq) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body`, seq, title, body)
@@ -74,6 +74,22 @@ func (tx *Tx) putSearchDoc(ctx context.Context, seq int64, title, body string) e
 	}
 	_, err := tx.exec(ctx, "INSERT INTO search_docs (rowid, title, body) VALUES (?, ?, ?)", seq, title, body)
 	return err
+}
+
+// maxSearchBody bounds the indexed text of one incident: PostgreSQL
+// refuses a tsvector over 1 MB, and past this the text of an incident adds
+// little a search needs. Both engines index the same prefix.
+const maxSearchBody = 256 << 10
+
+// truncateUTF8 returns at most max bytes of s, cut at a rune boundary.
+func truncateUTF8(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	for max > 0 && !utf8.RuneStart(s[max]) {
+		max--
+	}
+	return s[:max]
 }
 
 // clean removes the snippet markers from indexed text, so that only the
@@ -161,15 +177,11 @@ const SearchCountLimit = 1000
 // ranked. Snippets are computed for the returned page only. The cost is thus
 // bounded by the limit, not by how many incidents match a broad query.
 func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight.SearchResult, int, error) {
-	text := strings.TrimSpace(q.Text)
-	match := fts5Query(text)
-	if tx.d.dollar {
-		match = text
+	terms, err := hindsight.SearchTerms(q.Text)
+	if err != nil {
+		return nil, 0, err
 	}
-	if fts5Query(text) == "" {
-		return nil, 0, &hindsight.Error{Code: hindsight.EINVALID, Message: "invalid search",
-			Fields: []hindsight.FieldError{{Field: "text", Message: "is required: give at least one word"}}}
-	}
+	match := tx.searchMatchArg(terms)
 	candidates, cargs, err := tx.searchCandidates(q.IncidentFilter, match, SearchCountLimit+1)
 	if err != nil {
 		return nil, 0, err
@@ -199,7 +211,9 @@ func (tx *Tx) Search(ctx context.Context, q hindsight.SearchQuery) ([]*hindsight
 	}
 	if len(res) == 0 {
 		if p.Offset > 0 {
-			n, err = tx.count(ctx, candidates+" SELECT COUNT(*) FROM c", tx.planEach(cargs)...)
+			// rargs: on PostgreSQL the ranking clause of candidates has a
+			// placeholder of its own.
+			n, err = tx.count(ctx, candidates+" SELECT COUNT(*) FROM c", tx.planEach(rargs)...)
 		}
 		return res, n, err
 	}
@@ -301,10 +315,11 @@ func (tx *Tx) snippets(ctx context.Context, match string, seqs []int64, res []*h
 // are.
 func (s *Store) CountMatches(ctx context.Context, q hindsight.SearchQuery) (n int, err error) {
 	err = s.view(ctx, func(tx *Tx) error {
-		match := fts5Query(q.Text)
-		if tx.d.dollar {
-			match = q.Text
+		terms, err := hindsight.SearchTerms(q.Text)
+		if err != nil {
+			return err
 		}
+		match := tx.searchMatchArg(terms)
 		cond, args, err := incidentConditions(q.IncidentFilter, false)
 		if err != nil {
 			return err
@@ -340,12 +355,16 @@ func highlight(s string) string {
 	return strings.NewReplacer(markStart, "<mark>", markEnd, "</mark>").Replace(s)
 }
 
-// fts5Query turns user text into an FTS5 query that requires every word:
-// each word is quoted, so FTS5 operators and syntax in the input are inert.
-func fts5Query(text string) string {
-	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	for i, w := range words {
-		words[i] = `"` + w + `"`
+// searchMatchArg returns the engine's query argument requiring every term:
+// on SQLite an FTS5 query of quoted words (so FTS5 syntax is inert), on
+// PostgreSQL the words for plainto_tsquery.
+func (tx *Tx) searchMatchArg(terms []string) string {
+	if tx.d.dollar {
+		return strings.Join(terms, " ")
 	}
-	return strings.Join(words, " ")
+	quoted := make([]string, len(terms))
+	for i, w := range terms {
+		quoted[i] = `"` + w + `"`
+	}
+	return strings.Join(quoted, " ")
 }

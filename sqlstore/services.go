@@ -176,9 +176,15 @@ func (s *Store) CreateToken(ctx context.Context, t *hindsight.APIToken) error {
 	return s.update(ctx, func(tx *Tx) error { return tx.CreateToken(ctx, t) })
 }
 
-// FindTokenByHash returns a token and records its use.
+// FindTokenByHash returns a token and records its use at most once per
+// hindsight.TokenUseInterval: most calls are a read, and only a due one
+// takes a write transaction.
 func (s *Store) FindTokenByHash(ctx context.Context, hash string) (t *hindsight.APIToken, err error) {
-	err = s.update(ctx, func(tx *Tx) error { t, err = tx.FindTokenByHash(ctx, hash); return err })
+	err = s.view(ctx, func(tx *Tx) error { t, err = tx.findTokenByHash(ctx, hash); return err })
+	if err != nil || !tokenUseDue(t, s.now()) {
+		return t, err
+	}
+	err = s.update(ctx, func(tx *Tx) error { return tx.recordTokenUse(ctx, t) })
 	return t, err
 }
 

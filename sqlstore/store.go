@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hindsight-sre/hindsight"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -33,6 +34,11 @@ type Store struct {
 	// Now is the clock stamped on every record and revision; tests replace
 	// it. Times are kept to the microsecond.
 	Now func() time.Time
+	// ReadTimeout bounds every read transaction whose context has no
+	// earlier deadline (DefaultReadTimeout when zero). A request's context
+	// ends the read sooner when its client leaves: both engines stop the
+	// running statement (SQLite interrupts it, PostgreSQL cancels it).
+	ReadTimeout time.Duration
 	// ChangesWindow is how long before an incident's impact start
 	// FindPostmortem lists reported changes (DefaultChangesWindow when 0).
 	ChangesWindow time.Duration
@@ -55,12 +61,17 @@ type Store struct {
 
 var _ hindsight.Store = (*Store)(nil)
 
-// Open opens the store named by dsn and migrates it: "postgres://…" or
-// "postgresql://…" is PostgreSQL, anything else a SQLite file path ("" is
-// DefaultDSN; "file:…" is accepted). Errors carry the DSN with its password
-// redacted: EUNAVAILABLE when the database cannot be reached, opened or
-// written, or was migrated by a newer Hindsight.
+// Open opens the store named by dsn and migrates it: "postgres://…",
+// "postgresql://…" or a keyword/value DSN ("host=… dbname=…") is
+// PostgreSQL, a path a SQLite file ("" is DefaultDSN; "file:…" is
+// accepted). Errors carry the DSN with its password redacted: EINVALID
+// for a DSN of no form Hindsight knows (another URL scheme, keyword pairs
+// with an unknown key), EUNAVAILABLE when the database cannot be reached,
+// opened or written, or was migrated by a newer Hindsight.
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	if err := checkDSN(dsn); err != nil {
+		return nil, err
+	}
 	var s *Store
 	var err error
 	if isPostgres(dsn) {
@@ -83,7 +94,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 }
 
 func isPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return true
+	}
+	ok, _ := isKeywordDSN(dsn)
+	return ok
 }
 
 // Engine returns "sqlite" or "postgres".
@@ -251,8 +266,23 @@ func (s *Store) update(ctx context.Context, fn func(tx *Tx) error) error {
 	return s.run(ctx, s.write, false, fn)
 }
 
-// view runs fn in a read-only transaction: one consistent snapshot.
+// DefaultReadTimeout is the deadline of a read transaction when
+// Store.ReadTimeout is zero: far above any page's reads, it only ends work
+// that nobody is waiting for any more.
+const DefaultReadTimeout = 30 * time.Second
+
+// view runs fn in a read-only transaction: one consistent snapshot, ended
+// at the read deadline.
 func (s *Store) view(ctx context.Context, fn func(tx *Tx) error) error {
+	timeout := s.ReadTimeout
+	if timeout <= 0 {
+		timeout = DefaultReadTimeout
+	}
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) > timeout {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
 	return s.run(ctx, s.read, true, fn)
 }
 
@@ -263,6 +293,15 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 		return s.mapErr(err)
 	}
 	tx := &Tx{tx: sqlTx, s: s, d: s.d, now: s.now()}
+	defer func() {
+		// A panic must not leave the transaction open: on SQLite it would
+		// hold the one write connection, and every later write would wait
+		// for it forever.
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+	}()
 	err = fn(tx)
 	if err == nil && tx.broken != nil {
 		err = tx.broken
@@ -328,6 +367,9 @@ type Tx struct {
 var _ hindsight.Services = (*Tx)(nil)
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := storableArgs(args); err != nil {
+		return nil, err
+	}
 	if st := tx.prepared(ctx, q); st != nil {
 		r, err := st.ExecContext(ctx, args...)
 		return r, tx.d.mapError(err)
@@ -356,4 +398,17 @@ func (tx *Tx) count(ctx context.Context, q string, args ...any) (int, error) {
 	var n int
 	err := tx.queryRow(ctx, q, args...).Scan(&n)
 	return n, tx.d.mapError(err)
+}
+
+// storableArgs refuses text PostgreSQL cannot hold (a NUL, bytes that are
+// not UTF-8) on both engines alike, so that whatever one store accepted the
+// other can restore. The domain's validation names the field first; this is
+// the last guard for text that reaches a write by another way.
+func storableArgs(args []any) error {
+	for _, a := range args {
+		if s, ok := a.(string); ok && (strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s)) {
+			return hindsight.Errorf(hindsight.EINVALID, "the text holds a character that cannot be stored (NUL or not UTF-8)")
+		}
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/hindsight-sre/hindsight"
 )
@@ -51,20 +52,45 @@ func (tx *Tx) insertToken(ctx context.Context, t *hindsight.APIToken) error {
 	return tx.d.mapError(err)
 }
 
-// FindTokenByHash returns a token and records its use.
+// FindTokenByHash returns a token and records its use, at most once per
+// hindsight.TokenUseInterval.
 func (tx *Tx) FindTokenByHash(ctx context.Context, hash string) (*hindsight.APIToken, error) {
+	t, err := tx.findTokenByHash(ctx, hash)
+	if err != nil {
+		return nil, err
+	}
+	if tokenUseDue(t, tx.now) {
+		return t, tx.recordTokenUse(ctx, t)
+	}
+	return t, nil
+}
+
+func (tx *Tx) findTokenByHash(ctx context.Context, hash string) (*hindsight.APIToken, error) {
 	t, err := scanToken(tx.queryRow(ctx, "SELECT id, "+tokenCols+" FROM api_tokens WHERE hash = ?", hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, hindsight.Errorf(hindsight.ENOTFOUND, "unknown API token")
 	} else if err != nil {
 		return nil, tx.d.mapError(err)
 	}
+	return t, nil
+}
+
+// tokenUseDue reports whether t's last use is unrecorded or older than
+// hindsight.TokenUseInterval at now.
+func tokenUseDue(t *hindsight.APIToken, now time.Time) bool {
+	return t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= hindsight.TokenUseInterval
+}
+
+// recordTokenUse sets t's last use to now, unless another request already
+// recorded one within the interval.
+func (tx *Tx) recordTokenUse(ctx context.Context, t *hindsight.APIToken) error {
 	now := tx.now
-	if _, err := tx.exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", ts(now), t.ID); err != nil {
-		return nil, err
+	if _, err := tx.exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)",
+		ts(now), t.ID, ts(now.Add(-hindsight.TokenUseInterval))); err != nil {
+		return err
 	}
 	t.LastUsedAt = &now
-	return t, nil
+	return nil
 }
 
 // FindTokens returns every token, by name.

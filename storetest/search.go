@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -190,4 +191,52 @@ func testTokens(t *testing.T, open OpenFunc) {
 	wantCode(t, err, hindsight.ENOTFOUND)
 	ok(t, s.DeleteToken(ctx, tok.ID))
 	wantCode(t, s.DeleteToken(ctx, tok.ID), hindsight.ENOTFOUND)
+}
+
+// testSearchBounds: a query's cost is bounded by its distinct words, a
+// query past the limit is refused naming the field, a page past the last
+// is empty with the right total (PostgreSQL once failed it), and a read
+// whose caller has gone stops with a transient error.
+func testSearchBounds(t *testing.T, open OpenFunc) {
+	ctx := context.Background()
+	s := open(t)
+	for i := range 3 {
+		inc := NewIncident(i, fmt.Sprintf("Database pool exhausted %d", i), "db")
+		MustCreateIncident(t, s, inc)
+	}
+	t.Run("RepeatedWordsOnce", func(t *testing.T) {
+		got, n, err := s.Search(ctx, hindsight.SearchQuery{Text: strings.Repeat("database ", hindsight.MaxSearchBytes/len("database "))})
+		ok(t, err)
+		if n != 3 || len(got) != 3 {
+			t.Fatalf("repeated words: %d results (total %d), want 3", len(got), n)
+		}
+	})
+	t.Run("ErrTooManyWords", func(t *testing.T) {
+		words := make([]string, hindsight.MaxSearchTerms+1)
+		for i := range words {
+			words[i] = fmt.Sprintf("w%d", i)
+		}
+		_, _, err := s.Search(ctx, hindsight.SearchQuery{Text: strings.Join(words, " ")})
+		wantFields(t, err, "text")
+	})
+	t.Run("ErrTooLong", func(t *testing.T) {
+		_, _, err := s.Search(ctx, hindsight.SearchQuery{Text: strings.Repeat("database ", 2000)})
+		wantFields(t, err, "text")
+	})
+	t.Run("PastLastPage", func(t *testing.T) {
+		for _, offset := range []int{3, 50, 5000} {
+			got, n, err := s.Search(ctx, hindsight.SearchQuery{Text: "database",
+				IncidentFilter: hindsight.IncidentFilter{Page: hindsight.Page{Offset: offset, Limit: 20}}})
+			ok(t, err)
+			if n != 3 || len(got) != 0 {
+				t.Fatalf("offset %d: %d results, total %d; want none of 3", offset, len(got), n)
+			}
+		}
+	})
+	t.Run("CallerGone", func(t *testing.T) {
+		gone, cancel := context.WithCancel(ctx)
+		cancel()
+		_, _, err := s.Search(gone, hindsight.SearchQuery{Text: "database pool"})
+		wantCode(t, err, hindsight.EUNAVAILABLE)
+	})
 }

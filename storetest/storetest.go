@@ -27,6 +27,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("SignOffService", func(t *testing.T) { testSignOffs(t, open) })
 	t.Run("RevisionService", func(t *testing.T) { testRevisions(t, open) })
 	t.Run("SearchService", func(t *testing.T) { testSearch(t, open) })
+	t.Run("SearchBounds", func(t *testing.T) { testSearchBounds(t, open) })
 	t.Run("AlertService", func(t *testing.T) { testAlerts(t, open) })
 	t.Run("TokenService", func(t *testing.T) { testTokens(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })

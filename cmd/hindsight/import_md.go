@@ -94,6 +94,9 @@ func importMarkdown(cmd *cobra.Command, g *globals, dsn, severity string, args [
 		run.walk(arg, func(path string) { run.file(ctx, path) })
 	}
 	fmt.Fprintln(g.stdout, run.summary.String())
+	if err := ctx.Err(); err != nil {
+		return storeFailure("import interrupted; the files above were imported, run it again for the others", err)
+	}
 	g.wroteTo()
 	if run.summary.failed > 0 {
 		return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d files failed: see the messages above, fix them and import again (imported files are skipped as unchanged)",
@@ -171,6 +174,10 @@ func (m *mdImport) fail(path string, err error) {
 
 // file imports one file and reports the result.
 func (m *mdImport) file(ctx context.Context, path string) {
+	if ctx.Err() != nil {
+		// Interrupted (SIGINT, SIGTERM): the files left are not read.
+		return
+	}
 	src, err := readSource(path)
 	if err != nil {
 		m.fail(path, err)

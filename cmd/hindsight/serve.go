@@ -118,6 +118,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Password: string(m.Config.Webhook.BasicAuth.Password),
 	}
 	s.WebhookBodyLimit = int64(m.Config.Webhook.BodyLimit)
+	s.WebhookInflightLimit = int64(m.Config.Webhook.InflightLimit)
 	s.SLOFor = m.Config.SLOFor
 	s.Render = func(w io.Writer, pm hindsight.Postmortem) error {
 		pm.SLO = m.Config.SLOFor(first(pm.Incident.Services))
