@@ -21,13 +21,21 @@ import (
 //     same-origin or none (typed or bookmarked, not sent by a page); without
 //     it, an Origin header must be this server's origin (server.base_url,
 //     else the request's own Host);
-//   - carry its body as application/json, which no form can send and no
-//     page of another site can send without a CORS preflight that the API
-//     does not answer.
+//   - carry its body in the route's media type: application/json, which no
+//     form can send and no page of another site can send without a CORS
+//     preflight that the API does not answer, except on the routes listed
+//     in writeBodyTypes.
 
 // EMEDIATYPE is the code of a write whose body is not in a media type the
 // route reads.
 const EMEDIATYPE = "unsupported_media_type"
+
+// writeBodyTypes names the body media type of the write routes (by mux
+// pattern) whose body is not JSON.
+var writeBodyTypes = map[string]string{
+	"PUT /api/v1/incidents/{id}/postmortem.md": "text/markdown",
+	"POST /api/v1/incidents/{id}/attachments":  "multipart/form-data",
+}
 
 // safeMethod reports whether a request cannot change anything.
 func safeMethod(m string) bool {
@@ -44,7 +52,7 @@ func (s *Server) checkBrowserWrite(r *http.Request, id hindsight.Identity) error
 	if err := s.checkSameSite(r); err != nil {
 		return err
 	}
-	return checkJSONBody(r)
+	return checkBodyType(r)
 }
 
 // checkSameSite implements the first rule: Sec-Fetch-Site, else Origin.
@@ -88,16 +96,20 @@ func sameHostOrigin(origin, want string) bool {
 	return err == nil && u.Host != "" && strings.EqualFold(u.Host, host)
 }
 
-// checkJSONBody implements the second rule: a write with a body, or with
-// any Content-Type, must say application/json.
-func checkJSONBody(r *http.Request) error {
+// checkBodyType implements the second rule: a write with a body, or with
+// any Content-Type, must say the route's media type (application/json
+// unless writeBodyTypes says otherwise).
+func checkBodyType(r *http.Request) error {
 	ct := r.Header.Get("Content-Type")
 	if ct == "" && r.ContentLength == 0 && len(r.TransferEncoding) == 0 {
 		return nil
 	}
-	if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == "application/json" {
+	want, ok := writeBodyTypes[r.Pattern]
+	if !ok {
+		want = "application/json"
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == want {
 		return nil
 	}
-	return hindsight.Errorf(EMEDIATYPE,
-		"the body must be JSON sent as Content-Type: application/json, not %q", ct)
+	return hindsight.Errorf(EMEDIATYPE, "send the body as Content-Type: %s, not %q", want, ct)
 }

@@ -105,6 +105,38 @@ func TestAPI_CrossSiteWrites(t *testing.T) {
 				}
 			})
 		}
+		t.Run("OtherBodyTypes", func(t *testing.T) {
+			doc := MustGet(t, srv.Handler(), "/api/v1/incidents/"+id+"/postmortem.md", token)
+			for _, tt := range []struct {
+				name, method, path, ctype string
+				header                    http.Header
+				body                      string
+				refused                   int
+			}{
+				{"MarkdownAsTextPlain", http.MethodPut, "/postmortem.md", "text/plain", nil, doc, http.StatusUnsupportedMediaType},
+				{"MarkdownAsForm", http.MethodPut, "/postmortem.md", "application/x-www-form-urlencoded", nil, doc, http.StatusUnsupportedMediaType},
+				{"MarkdownCrossSite", http.MethodPut, "/postmortem.md", "text/markdown", http.Header{"Sec-Fetch-Site": {"cross-site"}}, doc, http.StatusForbidden},
+				{"MarkdownSameOrigin", http.MethodPut, "/postmortem.md", "text/markdown; charset=utf-8", http.Header{"Sec-Fetch-Site": {"same-origin"}}, doc, 0},
+				{"UploadAsJSON", http.MethodPost, "/attachments", "application/json", nil, "{}", http.StatusUnsupportedMediaType},
+				{"UploadCrossSite", http.MethodPost, "/attachments", "multipart/form-data; boundary=x", http.Header{"Origin": {"https://evil.example"}}, "--x--", http.StatusForbidden},
+				{"UploadSameOrigin", http.MethodPost, "/attachments", "multipart/form-data; boundary=x", http.Header{"Sec-Fetch-Site": {"same-origin"}}, "--x--", 0},
+			} {
+				r := httptest.NewRequest(tt.method, "/api/v1/incidents/"+id+tt.path, strings.NewReader(tt.body))
+				r.RemoteAddr = "10.0.0.7:4242"
+				r.Header = with(proxied, "Content-Type", tt.ctype)
+				for k, v := range tt.header {
+					r.Header[k] = v
+				}
+				w := httptest.NewRecorder()
+				srv.Handler().ServeHTTP(w, r)
+				switch {
+				case tt.refused != 0 && w.Code != tt.refused:
+					t.Errorf("%s: status %d, want %d: %s", tt.name, w.Code, tt.refused, w.Body)
+				case tt.refused == 0 && (w.Code == http.StatusUnsupportedMediaType || w.Code == http.StatusForbidden):
+					t.Errorf("%s: refused with %d: %s", tt.name, w.Code, w.Body)
+				}
+			}
+		})
 		t.Run("NoBaseURLComparesHost", func(t *testing.T) {
 			srv.BaseURL = ""
 			defer func() { srv.BaseURL = "https://hindsight.example.com" }()
@@ -120,4 +152,17 @@ func TestAPI_CrossSiteWrites(t *testing.T) {
 			}
 		})
 	})
+}
+
+// MustGet reads path from h with a bearer token and returns the body.
+func MustGet(tb testing.TB, h http.Handler, path, token string) string {
+	tb.Helper()
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	r.Header.Set("Authorization", "Bearer "+token)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		tb.Fatalf("GET %s: %d %s", path, w.Code, w.Body)
+	}
+	return w.Body.String()
 }

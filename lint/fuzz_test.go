@@ -3,7 +3,6 @@ package lint_test
 import (
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +12,7 @@ import (
 
 // FuzzCheck checks that lint never panics on any document and that its
 // findings are well formed: a known rule, a message, a line of the
-// document, sorted by line, and the same findings on a second run.
+// document, sorted by line.
 func FuzzCheck(f *testing.F) {
 	var seeds []string
 	for _, pattern := range []string{"testdata/*.md", "testdata/*/*.md", "../postmortem/testdata/*/*.md"} {
@@ -47,9 +46,6 @@ func FuzzCheck(f *testing.F) {
 			if i > 0 && got[i-1].Line > fd.Line {
 				t.Fatalf("findings not sorted by line: %+v before %+v", got[i-1], fd)
 			}
-		}
-		if again := lint.Check("fuzz.md", src); !reflect.DeepEqual(got, again) {
-			t.Fatalf("a second run gives other findings:\n%v\n%v", got, again)
 		}
 	})
 }

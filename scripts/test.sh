@@ -42,7 +42,7 @@ GO_TEST_TIMEOUT=20m
 # Add a line here when a package gains a fuzz target worth running in CI.
 FUZZ_TARGETS=(
 	"./postmortem FuzzParse 10s"
-	"./alertmanager FuzzDecodeBytes 10s"
+	"./internal/fuzz FuzzDecodeBytes 10s"
 	"./lint FuzzCheck 10s"
 	". FuzzSearchTerms 10s"
 )

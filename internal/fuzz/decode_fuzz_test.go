@@ -1,4 +1,4 @@
-package alertmanager_test
+package fuzz_test
 
 import (
 	"os"
@@ -15,7 +15,7 @@ import (
 // message, and that what it accepts is valid, has a stable fingerprint and
 // maps onto an incident named after its alert.
 func FuzzDecodeBytes(f *testing.F) {
-	seeds, err := filepath.Glob(filepath.Join("..", "testdata", "alertmanager", "*.json"))
+	seeds, err := filepath.Glob(filepath.Join("..", "..", "testdata", "alertmanager", "*.json"))
 	if err != nil || len(seeds) == 0 {
 		f.Fatalf("no seed payloads: %v", err)
 	}
