@@ -18,6 +18,9 @@ const (
 	MatchAlertName = "alert_name"
 	// MatchServiceSymptom: they share a service and their symptoms match.
 	MatchServiceSymptom = "service_symptom"
+	// MatchRecurrence: the later incident was opened as a recurrence of
+	// the other (its alert group fired again after approval).
+	MatchRecurrence = "recurrence"
 )
 
 // symptomWords is how many leading words of a summary make its symptom.
@@ -102,6 +105,9 @@ func Symptom(inc *Incident) string {
 func SimilarMatch(inc, later *Incident) string {
 	if inc.ID == later.ID {
 		return ""
+	}
+	if later.RecurrenceOf == inc.ID {
+		return MatchRecurrence
 	}
 	if inc.AlertName != "" && strings.EqualFold(inc.AlertName, later.AlertName) {
 		return MatchAlertName

@@ -140,3 +140,29 @@ type Postmortem struct {
 	// Attachments are the incident's attachments, without their data.
 	Attachments []Attachment `json:"attachments,omitempty"`
 }
+
+// Record returns the document as approved, and true, when the post-mortem
+// is APPROVED or ARCHIVED and kept its approved Markdown: what every
+// Markdown answer serves then, byte for byte, whatever changes later.
+func (pm *Postmortem) Record() (string, bool) {
+	if pm.Document.Closed() && pm.Document.ApprovedMarkdown != "" {
+		return pm.Document.ApprovedMarkdown, true
+	}
+	return "", false
+}
+
+// ChangedSinceApproval returns the action items of a closed post-mortem
+// that changed after its approval (status, tracker link, verification: its
+// follow-up), in document order; nil before approval.
+func (pm *Postmortem) ChangedSinceApproval() []ActionItem {
+	if !pm.Document.Closed() || pm.Document.ApprovedAt == nil {
+		return nil
+	}
+	var out []ActionItem
+	for _, a := range pm.Actions {
+		if a.UpdatedAt.After(*pm.Document.ApprovedAt) {
+			out = append(out, a)
+		}
+	}
+	return out
+}

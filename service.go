@@ -52,6 +52,8 @@ type IncidentFilter struct {
 	// StartedFrom and StartedTo bound StartedAt: From inclusive, To exclusive.
 	StartedFrom time.Time `json:"started_from,omitempty"`
 	StartedTo   time.Time `json:"started_to,omitempty"`
+	// RecurrenceOf matches the incidents opened as recurrences of this one.
+	RecurrenceOf string `json:"recurrence_of,omitempty"`
 	Page
 }
 

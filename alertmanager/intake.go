@@ -51,7 +51,11 @@ type Result struct {
 	IncidentID string `json:"incident_id,omitempty"`
 	Opened     bool   `json:"opened"`
 	Reopened   bool   `json:"reopened"`
-	Resolved   bool   `json:"resolved"`
+	// RecurrenceOf is the incident whose approved (or archived)
+	// post-mortem kept it closed when its group fired again: the
+	// notification opened IncidentID as a recurrence of it instead.
+	RecurrenceOf string `json:"recurrence_of,omitempty"`
+	Resolved     bool   `json:"resolved"`
 	// Events is the number of timeline events written.
 	Events int `json:"events"`
 }
@@ -91,6 +95,11 @@ func (in *Intake) apply(ctx context.Context, tx hindsight.Services, raw []byte, 
 	if err != nil || inc == nil {
 		return err
 	}
+	if res.RecurrenceOf != "" {
+		// The resolved alerts belong to the closed incident, which
+		// stays as approved.
+		msg = firingOnly(msg)
+	}
 	res.IncidentID = inc.ID
 	if err := in.applyAlerts(ctx, tx, inc, known, msg, res); err != nil {
 		return err
@@ -118,6 +127,9 @@ func (in *Intake) incidentFor(ctx context.Context, tx hindsight.Services, msg *M
 		if err != nil {
 			return nil, nil, err
 		}
+		if closed, err := recordClosed(ctx, tx, inc.ID); err != nil || closed {
+			return in.recur(ctx, tx, inc, known, msg, res, err)
+		}
 		if inc.Status == hindsight.IncidentResolved && hasNewFiring(known, msg) {
 			err = in.reopen(ctx, tx, inc, msg, res)
 		}
@@ -128,13 +140,50 @@ func (in *Intake) incidentFor(ctx context.Context, tx hindsight.Services, msg *M
 	if !hasFiring(msg) {
 		return nil, nil, nil
 	}
-	inc, err = in.open(ctx, tx, msg, res)
+	inc, err = in.open(ctx, tx, msg, res, nil)
 	return inc, map[string]*hindsight.AlertState{}, err
 }
 
-// open creates the incident a firing notification describes, with its draft.
-func (in *Intake) open(ctx context.Context, tx hindsight.Services, msg *Message, res *Result) (*hindsight.Incident, error) {
+// recordClosed reports whether the incident's post-mortem is APPROVED or
+// ARCHIVED: a record that alerts no longer change.
+func recordClosed(ctx context.Context, tx hindsight.Services, incidentID string) (bool, error) {
+	doc, err := tx.FindDocument(ctx, incidentID)
+	if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
+		return false, nil
+	}
+	return doc.Closed(), err
+}
+
+// recur handles a notification of a group whose incident's post-mortem is
+// a record (closed): the closed incident is never reopened nor changed. An
+// alert that newly fires opens a new incident, a recurrence of the closed
+// one; anything else (repeats, late resolutions) changes nothing.
+func (in *Intake) recur(ctx context.Context, tx hindsight.Services, closed *hindsight.Incident, known map[string]*hindsight.AlertState, msg *Message, res *Result, err error) (*hindsight.Incident, map[string]*hindsight.AlertState, error) {
+	if err != nil || !hasNewFiring(known, msg) {
+		return nil, nil, err
+	}
+	inc, err := in.open(ctx, tx, firingOnly(msg), res, closed)
+	if err != nil {
+		return nil, nil, err
+	}
+	res.RecurrenceOf = closed.ID
+	return inc, map[string]*hindsight.AlertState{}, nil
+}
+
+// open creates the incident a firing notification describes, with its
+// draft; recurs is the closed incident it is a recurrence of, if any.
+func (in *Intake) open(ctx context.Context, tx hindsight.Services, msg *Message, res *Result, recurs *hindsight.Incident) (*hindsight.Incident, error) {
 	inc := in.Mapping.Incident(msg)
+	if recurs != nil {
+		inc.RecurrenceOf = recurs.ID
+		// A recurrence starts no earlier than what it recurs, so that it
+		// is the group's latest incident even if an alert claims an older
+		// start: the next notification then finds it, not the record.
+		if inc.StartedAt.Before(recurs.StartedAt) {
+			inc.StartedAt = recurs.StartedAt
+			inc.ID = hindsight.IncidentID(inc.StartedAt, inc.AlertName)
+		}
+	}
 	inc.Status, inc.ResolvedAt = hindsight.IncidentInvestigating, nil
 	inc.Author = "alertmanager"
 	if err := createUnique(ctx, tx, &inc); err != nil {

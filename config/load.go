@@ -37,8 +37,13 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
+// DefaultFile is the configuration file every command reads from the
+// working directory when neither --config nor $HINDSIGHT_CONFIG names one.
+const DefaultFile = "hindsight.yaml"
+
 // Resolve loads the configuration the way every command does: the file named
-// by flagPath, else by $HINDSIGHT_CONFIG, else the defaults; then the
+// by flagPath, else by $HINDSIGHT_CONFIG, else ./hindsight.yaml when it
+// exists, else the defaults; then the
 // environment overrides (HINDSIGHT_DB, HINDSIGHT_ADDR,
 // HINDSIGHT_WEBHOOK_TOKEN, HINDSIGHT_PROMETHEUS_URL); then validation. It
 // returns the path used ("" for none). getenv is os.Getenv outside tests.
@@ -46,6 +51,11 @@ func Resolve(flagPath string, getenv func(string) string) (*Config, string, erro
 	path := flagPath
 	if path == "" {
 		path = getenv(EnvConfig)
+	}
+	if path == "" {
+		if st, err := os.Stat(DefaultFile); err == nil && st.Mode().IsRegular() {
+			path = DefaultFile
+		}
 	}
 	c, err := load(path)
 	if err != nil {

@@ -192,6 +192,19 @@ func (p *page) eval(expr string) string {
 	return s
 }
 
+// tryEval evaluates expr and returns "" when the page is between two
+// documents (the evaluation's target navigated away), as it may be while a
+// submitted form loads.
+func (p *page) tryEval(expr string) string {
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
 // open navigates to path and waits for the page.
 func (p *page) open(path string) {
 	p.t.Helper()
@@ -204,7 +217,7 @@ func (p *page) submit(sel string) {
 	p.eval(`(window.__before = 1, "")`)
 	p.do("click "+sel, chromedp.Click(sel))
 	deadline := time.Now().Add(30 * time.Second)
-	for p.eval(`typeof window.__before === "undefined" && document.readyState === "complete" ? "y" : ""`) != "y" {
+	for p.tryEval(`typeof window.__before === "undefined" && document.readyState === "complete" ? "y" : ""`) != "y" {
 		if time.Now().After(deadline) {
 			p.t.Fatalf("no new page after clicking %s", sel)
 		}
@@ -263,7 +276,7 @@ func TestBrowser_ReviewWorkflow(t *testing.T) {
 	const wh = "e2e-webhook-secret"
 	s := startUIServer(t, wh)
 	editor := s.token(t, "editor", "ana")
-	tess, dora := s.token(t, "approver", "tess"), s.token(t, "approver", "dora")
+	tess, mona, dora := s.token(t, "approver", "tess"), s.token(t, "approver", "mona"), s.token(t, "approver", "dora")
 	dir := filepath.Join("..", "testdata", "alertmanager")
 	id := s.postAlert(t, wh, filepath.Join(dir, "1-group-firing-3-alerts.json"))
 	if again := s.postAlert(t, wh, filepath.Join(dir, "3-group-one-alert-resolved.json")); again != id {
@@ -309,7 +322,7 @@ func TestBrowser_ReviewWorkflow(t *testing.T) {
 	}
 	p.sign(id, "author")
 	p.shot("07-under-review")
-	approve(t, p, id, tess, dora)
+	approve(t, p, id, tess, mona, dora)
 	otherPages(t, p, id)
 	if errs := p.consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
@@ -381,16 +394,18 @@ func recordEvents(t *testing.T, p *page, id string, start time.Time) {
 	}
 }
 
-// approve signs technical and management review as one approver and the
-// final approval as another, then approves.
-func approve(t *testing.T, p *page, id, tech, final string) {
+// approve signs technical review, management review and final approval
+// as three different approvers (one person signs one role), then approves.
+func approve(t *testing.T, p *page, id, tech, mgmt, final string) {
 	t.Helper()
 	p.signOut()
 	p.signIn(tech)
-	if got := p.text(".who"); !strings.Contains(got, "token:tess") || !strings.Contains(got, "approver") {
-		t.Errorf("signed in as %q, want token:tess, approver", got)
+	if got := p.text(".who"); !strings.Contains(got, "@tess") || strings.Contains(got, "token:") || !strings.Contains(got, "approver") {
+		t.Errorf("signed in as %q, want @tess, approver", got)
 	}
 	p.sign(id, "technical_review")
+	p.signOut()
+	p.signIn(mgmt)
 	p.sign(id, "management_review")
 	p.signOut()
 	p.signIn(final)

@@ -63,6 +63,11 @@ var apiAccess = map[string]string{
 	"GET /api/v1/incidents/{id}/attachments":              read,
 	"POST /api/v1/incidents/{id}/attachments":             "editor",
 	"GET /api/v1/incidents/{id}/attachments/{attachment}": read,
+	"POST /api/v1/incidents":                              "editor",
+	"PATCH /api/v1/incidents/{id}":                        "editor",
+	"POST /api/v1/incidents/{id}/postmortem":              "editor",
+	"POST /api/v1/incidents/{id}/acknowledge":             "editor",
+	"POST /api/v1/incidents/{id}/mitigate":                "editor",
 }
 
 // registeredPatterns returns every literal pattern passed to mux.Handle or

@@ -48,6 +48,25 @@ func csrfValid(r *http.Request, secret string) bool {
 // errCSRF is the answer to a form without a valid token.
 var errCSRF = hindsight.Errorf(hindsight.EFORBIDDEN, "the form has expired or did not come from this site: reload the page and try again")
 
+// csrfError is the answer to a form refused by the CSRF check. When the
+// browser sent none of Hindsight's cookies, the likely cause is a cookie it
+// dropped (one marked Secure, reached over plain http://): say so, and
+// which setting decides.
+func (s *Server) csrfError(r *http.Request) error {
+	if _, err := r.Cookie(SessionCookie); err == nil {
+		return errCSRF
+	}
+	if _, err := r.Cookie(preSessionCookie); err == nil {
+		return errCSRF
+	}
+	why := "your browser sent none of Hindsight's cookies"
+	if r.TLS == nil && s.SecureCookies {
+		why += ": this server marks cookies Secure (server.base_url is https://), and browsers drop Secure cookies over plain http://"
+	}
+	return hindsight.Errorf(hindsight.EFORBIDDEN, "the form was refused because %s. Reach Hindsight at the address server.base_url names, "+
+		"or leave server.base_url unset (cookies then follow each request's scheme); behind a TLS proxy, list it in auth.proxy.trusted_cidrs so that X-Forwarded-Proto is believed. Then reload the page and try again", why)
+}
+
 // preSessionSecret returns the pre-session cookie's value, setting a new
 // one when the browser has none.
 func (s *Server) preSessionSecret(w http.ResponseWriter, r *http.Request) string {

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -47,12 +46,17 @@ func (s *Server) handlePostmortemHTML(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	var md bytes.Buffer
-	if err := s.documentMarkdown(r.Context(), &md, *pm); err != nil {
+	md, err := s.postmortemMarkdown(r.Context(), pm)
+	if err != nil {
 		Error(w, r, err)
 		return
 	}
-	page, err := safemd.Page(fmt.Sprintf("Post-mortem: %s (%s)", pm.Incident.Title, pm.Incident.ID), md.Bytes())
+	followUp, err := s.followUpSinceApproval(r.Context(), pm)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	page, err := safemd.Page(fmt.Sprintf("Post-mortem: %s (%s)", pm.Incident.Title, pm.Incident.ID), append(md, followUp...))
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -10,7 +10,9 @@ import (
 // ImpactComputer measures an incident's impact now and stores it.
 type ImpactComputer interface {
 	// ComputeImpact measures the incident's impact and stores it with its
-	// retry state. Errors: ENOTFOUND (no such incident), EUNAVAILABLE.
+	// retry state. Errors: ENOTFOUND (no such incident), ECONFLICT (its
+	// post-mortem is APPROVED or ARCHIVED: move it back to DRAFT first),
+	// EUNAVAILABLE.
 	ComputeImpact(ctx context.Context, incidentID string) (*hindsight.ImpactRecord, error)
 }
 

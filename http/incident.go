@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -121,7 +120,7 @@ func (s *Server) handleIncidentGet(w http.ResponseWriter, r *http.Request) {
 
 // handlePostmortemMarkdown returns the incident's post-mortem as Markdown,
 // rendered from the stored incident, timeline, actions and narrative so
-// that facts follow the incident.
+// that facts follow the incident; once APPROVED, the document as approved.
 func (s *Server) handlePostmortemMarkdown(w http.ResponseWriter, r *http.Request) {
 	pm, err := s.Incidents.FindPostmortem(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -132,13 +131,13 @@ func (s *Server) handlePostmortemMarkdown(w http.ResponseWriter, r *http.Request
 		Error(w, r, hindsight.Errorf(hindsight.ENOTFOUND, "incident %s has no post-mortem: its severity %s is below the configured draft_min_severity", pm.Incident.ID, pm.Incident.Severity))
 		return
 	}
-	var buf bytes.Buffer
-	if err := s.documentMarkdown(r.Context(), &buf, *pm); err != nil {
+	md, err := s.postmortemMarkdown(r.Context(), pm)
+	if err != nil {
 		Error(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Disposition", `inline; filename="`+hindsight.DocumentFileName(pm.Incident.StartedAt, pm.Incident.Title)+`"`)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(md)
 }

@@ -18,6 +18,7 @@ import (
 // ReviewService is the review workflow behind the JSON API; *review.Service
 // implements it. Writes record the request's identity in history.
 type ReviewService interface {
+	IncidentManager
 	// TransitionDocument moves a post-mortem to another status.
 	TransitionDocument(ctx context.Context, incidentID string, to hindsight.DocumentStatus, reason string) (*hindsight.Document, error)
 	// TransitionIncident moves an incident to another status.

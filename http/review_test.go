@@ -162,7 +162,7 @@ func TestReviewAPI_Workflow(t *testing.T) {
 		t.Fatalf("narrative put %d %+v", code, upd)
 	}
 	var stale errBody
-	if code := api.do(ed, "PUT", base+"/narrative", map[string]any{"narrative": n, "version": doc.Version}, &stale); code != http.StatusConflict || !strings.Contains(stale.Error, "token:editor changed narrative") {
+	if code := api.do(ed, "PUT", base+"/narrative", map[string]any{"narrative": n, "version": doc.Version}, &stale); code != http.StatusConflict || !strings.Contains(stale.Error, "editor changed narrative") {
 		t.Fatalf("stale narrative %d %+v", code, stale)
 	}
 	if code := api.do(ed, "POST", base+"/transitions", map[string]string{"to": "UNDER REVIEW"}, nil); code != 200 {
@@ -181,7 +181,7 @@ func TestReviewAPI_Workflow(t *testing.T) {
 		Items []hindsight.SignOff `json:"items"`
 		Total int                 `json:"total"`
 	}
-	if code := api.do(hindsight.RoleViewer, "GET", base+"/signoffs", nil, &signOffs); code != 200 || signOffs.Total != 4 || signOffs.Items[3].Signer != "token:final_approval" {
+	if code := api.do(hindsight.RoleViewer, "GET", base+"/signoffs", nil, &signOffs); code != 200 || signOffs.Total != 4 || signOffs.Items[3].Signer != "final_approval" {
 		t.Fatalf("sign-offs %d %+v", code, signOffs)
 	}
 	var approved hindsight.Document
@@ -192,9 +192,12 @@ func TestReviewAPI_Workflow(t *testing.T) {
 		Items []hindsight.TimelineEvent `json:"items"`
 	}
 	api.do(hindsight.RoleViewer, "GET", base+"/timeline", nil, &timeline)
-	last := timeline.Items[len(timeline.Items)-1]
-	if last.Type != hindsight.EventStatusChange || last.Actor != "token:approver" || last.Action != "UNDER REVIEW → APPROVED" {
-		t.Fatalf("last event %+v", last)
+	for _, e := range timeline.Items {
+		// Review bookkeeping is history and the review panel, not an
+		// event of the incident.
+		if strings.Contains(e.Action, "UNDER REVIEW") || strings.Contains(e.Action, "APPROVED") {
+			t.Fatalf("review step in the incident's timeline: %+v", e)
+		}
 	}
 	var revs struct {
 		Items  []hindsight.Revision `json:"items"`
@@ -202,8 +205,10 @@ func TestReviewAPI_Workflow(t *testing.T) {
 		Offset int                  `json:"offset"`
 		Limit  int                  `json:"limit"`
 	}
-	if code := api.do(hindsight.RoleViewer, "GET", base+"/revisions?offset=1&limit=2", nil, &revs); code != 200 || len(revs.Items) != 2 || revs.Offset != 1 || revs.Limit != 2 || revs.Total < 10 {
-		t.Fatalf("revisions %d %+v", code, revs)
+	if code := api.do(hindsight.RoleViewer, "GET", base+"/revisions?offset=1&limit=2", nil, &revs); code != 200 || len(revs.Items) != 2 || revs.Offset != 1 || revs.Limit != 2 || revs.Total < 9 {
+		// 9: the incident, its document's creation and each of its
+		// changes, and the sign-offs (review steps are no timeline events).
+		t.Fatalf("revisions %d: %d items, offset %d, limit %d, total %d", code, len(revs.Items), revs.Offset, revs.Limit, revs.Total)
 	}
 }
 

@@ -150,6 +150,7 @@ func NewServer() *Server {
 	s.registerImpactRoutes()
 	s.registerEvidenceRoutes()
 	s.registerReviewRoutes()
+	s.registerIncidentManageRoutes()
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()

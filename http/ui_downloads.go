@@ -45,12 +45,12 @@ func (s *Server) uiPrint(w http.ResponseWriter, r *http.Request, v *visitor) {
 		s.uiError(w, r, v, err)
 		return
 	}
-	var md bytes.Buffer
-	if err := s.documentMarkdown(r.Context(), &md, *pm); err != nil {
+	md, err := s.postmortemMarkdown(r.Context(), pm)
+	if err != nil {
 		s.uiError(w, r, v, err)
 		return
 	}
-	data := printPage{PM: pm, Document: renderMarkdown(md.String()), Paper: "a4"}
+	data := printPage{PM: pm, Document: renderMarkdown(string(md)), Paper: "a4"}
 	if r.URL.Query().Get("paper") == "letter" {
 		data.Paper = "letter"
 	}

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"bytes"
 	"errors"
 	"html/template"
 	"net/http"
@@ -42,6 +41,8 @@ type incidentPage struct {
 	Narrative []editorSection
 	// Evidence is the Evidence panel: graphs, changes, attachments.
 	Evidence evidenceView
+	// Manage is what the incident-management parts show.
+	Manage manageData
 }
 
 // signOffRow is one review role and where its sign-off stands.
@@ -75,12 +76,12 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 		st := pm.Document.Status
 		data.Editable = st == hindsight.DocDraft || st == hindsight.DocUnderReview
 		data.TimelinePlaceholders, data.ActionPlaceholders = placeholderRows(pm)
-		var md bytes.Buffer
-		if err := s.Render(&md, *pm); err != nil {
+		md, err := s.postmortemMarkdown(r.Context(), pm)
+		if err != nil {
 			s.uiError(w, r, v, err)
 			return
 		}
-		data.Document = template.HTML(chart.InlineGraphs([]byte(renderMarkdown(md.String())), pm.Incident.ID, pm.Impact))
+		data.Document = template.HTML(chart.InlineGraphs([]byte(renderMarkdown(string(md))), pm.Incident.ID, pm.Impact))
 		if findings == nil && pm.Document.Status == hindsight.DocDraft && s.Workflow != nil {
 			if data.Findings, err = s.Workflow.LintPostmortem(r.Context(), id); err != nil {
 				s.uiError(w, r, v, err)
@@ -89,6 +90,10 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 		}
 		data.Summary = s.summarizeFindings(pm, data.Findings)
 		data.Narrative = editorSections(&pm.Document.Narrative, false)
+	}
+	if data.Manage, err = s.manage(r.Context(), pm); err != nil {
+		s.uiError(w, r, v, err)
+		return
 	}
 	data.Parts = splitDocument(data.Document)
 	data.Facts = newIncidentFacts(pm, s.Now())
@@ -102,7 +107,9 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 var flashMessages = map[string]string{
 	"narrative": "Narrative saved.", "timeline": "Timeline event added.", "action": "Action item added.",
 	"status": "Status changed.", "signoff": "Signed off.", "dismiss": "Placeholder row dismissed.",
-	"incident-status": "Incident status changed.", "action-edit": "Action item saved.", "timeline-edit": "Timeline event saved.",
+	"incident-status": "Incident status changed.", "metadata": "Incident saved.", "postmortem": "Post-mortem draft created.",
+	"acknowledge": "Acknowledgement recorded.", "mitigate": "Mitigation recorded.", "declared": "Incident declared.",
+	"action-edit": "Action item saved.", "timeline-edit": "Timeline event saved.",
 	"attachment": "File attached.",
 }
 

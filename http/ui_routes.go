@@ -24,7 +24,12 @@ var uiRoutes = []uiRoute{
 	{"POST /signin", "", (*Server).uiSignIn},
 	{"POST /signout", hindsight.RoleViewer, (*Server).uiSignOut},
 	{"GET /incidents", hindsight.RoleViewer, (*Server).uiIncidentList},
+	{"GET /incidents/new", hindsight.RoleEditor, (*Server).uiDeclarePage},
+	{"POST /incidents", hindsight.RoleEditor, (*Server).uiDeclare},
 	{"GET /incidents/{id}", hindsight.RoleViewer, (*Server).uiIncident},
+	{"POST /incidents/{id}/metadata", hindsight.RoleEditor, (*Server).uiIncidentMetadata},
+	{"POST /incidents/{id}/postmortem", hindsight.RoleEditor, (*Server).uiPostmortemCreate},
+	{"POST /incidents/{id}/respond/{what}", hindsight.RoleEditor, (*Server).uiRespond},
 	{"GET /incidents/{id}/history", hindsight.RoleViewer, (*Server).uiHistory},
 	{"GET /incidents/{id}/postmortem.md", hindsight.RoleViewer, (*Server).uiPostmortemMarkdown},
 	{"GET /incidents/{id}/postmortem.html", hindsight.RoleViewer, (*Server).uiPostmortemHTML},
@@ -105,7 +110,7 @@ func (s *Server) uiHandler(rt uiRoute) http.HandlerFunc {
 			r = r.WithContext(hindsight.NewContextWithIdentity(r.Context(), v.Identity))
 		}
 		if write && (s.crossOrigin.Check(r) != nil || !csrfValid(r, v.secret)) {
-			s.uiError(w, r, v, errCSRF)
+			s.uiError(w, r, v, s.csrfError(r))
 			return
 		}
 		rt.Handle(s, w, r, v)

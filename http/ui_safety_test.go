@@ -51,8 +51,8 @@ func TestUI_CSRF(t *testing.T) {
 	})
 	t.Run("HistoryRecordsIdentity", func(t *testing.T) {
 		revs, _, err := e.store.FindRevisions(context.Background(), hindsight.RevisionFilter{IncidentID: e.incident, Entity: hindsight.EntityTimeline})
-		if err != nil || len(revs) != 1 || revs[0].Actor != "token:editor" {
-			t.Fatalf("revisions = %+v, %v; want one by token:editor", revs, err)
+		if err != nil || len(revs) != 1 || revs[0].Actor != "editor" {
+			t.Fatalf("revisions = %+v, %v; want one by editor", revs, err)
 		}
 	})
 }

@@ -183,7 +183,7 @@ func TestUI_SignInAndSessions(t *testing.T) {
 			t.Errorf("the raw session ID must not be stored: %v", err)
 		}
 		sess, err := e.store.FindSessionByHash(context.Background(), hindsight.HashToken(c.Value), time.Now())
-		if err != nil || sess.Identity.Name != "token:editor" || sess.Identity.Role != hindsight.RoleEditor {
+		if err != nil || sess.Identity.Name != "editor" || sess.Identity.Role != hindsight.RoleEditor {
 			t.Fatalf("stored session = %+v, %v", sess, err)
 		}
 		resp, body := b.post("/signout", nil)

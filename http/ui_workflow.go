@@ -11,6 +11,7 @@ import (
 // *review.Service implements it. Every method records the context's
 // identity in history.
 type UIWorkflow interface {
+	IncidentManager
 	// TransitionDocument moves a post-mortem to another status; a refused
 	// submission is a *review.LintError carrying the findings.
 	TransitionDocument(ctx context.Context, incidentID string, to hindsight.DocumentStatus, reason string) (*hindsight.Document, error)

@@ -101,9 +101,14 @@ func plural(n int, unit string) string {
 }
 
 // Handle returns a person's handle with one leading "@": "parallels" and
-// "@parallels" both give "@parallels"; an empty name gives "".
+// "@parallels" both give "@parallels"; the "token:" prefix that earlier
+// versions recorded for API tokens is dropped ("token:lead" gives "@lead");
+// an empty name gives "".
 func Handle(name string) string {
 	name = strings.TrimSpace(name)
+	if len(name) > 6 && strings.EqualFold(name[:6], "token:") {
+		name = name[6:]
+	}
 	if name == "" {
 		return ""
 	}

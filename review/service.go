@@ -30,6 +30,18 @@ type Service struct {
 	Render func(w io.Writer, pm hindsight.Postmortem) error
 	// Now is the clock; nil means the system clock.
 	Now func() time.Time
+	// Export writes the Markdown that GET …/postmortem.md serves for a
+	// post-mortem (an imported document as written); approval keeps it as
+	// the record. nil means Render.
+	Export func(ctx context.Context, pm hindsight.Postmortem, w io.Writer) error
+	// NewDraft builds the draft post-mortem of an incident by author, as
+	// the server configures drafts; nil means postmortem.NewDraft with its
+	// defaults.
+	NewDraft func(inc hindsight.Incident, author string) hindsight.Document
+	// DraftMinSeverity is the least severity of a declared incident that
+	// gets a draft at once (severity.draft_min_severity); "" means none
+	// does (CreatePostmortem still makes one).
+	DraftMinSeverity hindsight.Severity
 }
 
 // NewService returns a service over store with the given policy and the

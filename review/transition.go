@@ -42,11 +42,11 @@ func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to 
 			return noDocument(incidentID)
 		}
 		from := pm.Document.Status
-		if err := from.CanTransition(to); err != nil {
-			return err
-		}
 		if need := from.TransitionRole(to); !id.Role.Allows(need) {
 			return hindsight.Errorf(hindsight.EFORBIDDEN, "%s has role %s; moving a post-mortem from %s to %s needs %s or above", id.Name, id.Role, from, to, need)
+		}
+		if err := from.CanTransition(to); err != nil {
+			return err
 		}
 		d := pm.Document
 		d.Status = to
@@ -72,7 +72,7 @@ func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to 
 			if err := s.approvable(pm); err != nil {
 				return err
 			}
-			if err := s.keepApproved(pm, &d); err != nil {
+			if err := s.keepApproved(ctx, pm, &d); err != nil {
 				return err
 			}
 		}
@@ -90,13 +90,19 @@ func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to 
 
 // keepApproved renders the post-mortem as it is approved into d: the
 // record that GET …/postmortem.md serves from now on, byte for byte.
-func (s *Service) keepApproved(pm *hindsight.Postmortem, d *hindsight.Document) error {
+func (s *Service) keepApproved(ctx context.Context, pm *hindsight.Postmortem, d *hindsight.Document) error {
 	now := s.now()
 	d.ApprovedAt = &now
 	view := *pm
 	view.Document = *d
 	var buf bytes.Buffer
-	if err := s.render(&buf, view); err != nil {
+	var err error
+	if s.Export != nil {
+		err = s.Export(ctx, view, &buf)
+	} else {
+		err = s.render(&buf, view)
+	}
+	if err != nil {
 		return err
 	}
 	d.ApprovedMarkdown = buf.String()

@@ -51,9 +51,17 @@ func scanImpact(sc scanner) (*hindsight.ImpactRecord, error) {
 	return &r, nil
 }
 
-// SaveImpact stores an impact, replacing the incident's earlier one.
+// SaveImpact stores an impact, replacing the incident's earlier one. The
+// impact of an APPROVED or ARCHIVED post-mortem is part of the record:
+// every path that measures (the worker, the API, the CLI) ends here, and
+// is refused.
 func (tx *Tx) SaveImpact(ctx context.Context, r *hindsight.ImpactRecord) error {
 	if err := tx.lockToSave(ctx, r.IncidentID, "impact"); err != nil {
+		return err
+	}
+	if doc, err := noneAsNil(tx.FindDocument(ctx, r.IncidentID)); err != nil {
+		return err
+	} else if err := doc.ClosedError("its impact is not remeasured"); err != nil {
 		return err
 	}
 	if r.ComputedAt.IsZero() {
@@ -114,7 +122,8 @@ func (tx *Tx) FindIncidentsNeedingImpact(ctx context.Context, now time.Time, lim
 		limit = hindsight.DefaultPageLimit
 	}
 	return tx.queryStrings(ctx, `SELECT i.id FROM incidents i LEFT JOIN impacts m ON m.incident_id = i.id
-		WHERE i.status = ? AND i.resolved_at IS NOT NULL
+		LEFT JOIN documents d ON d.incident_id = i.id
+		WHERE i.status = ? AND i.resolved_at IS NOT NULL AND (d.status IS NULL OR d.status NOT IN ('APPROVED', 'ARCHIVED'))
 		AND (m.incident_id IS NULL OR m.computed_at < i.resolved_at OR (m.needs_retry = ? AND m.retry_after <= ?))
 		ORDER BY i.resolved_at, i.seq LIMIT ?`, string(hindsight.IncidentResolved), true, ts(now), limit)
 }

@@ -264,6 +264,14 @@ func incidentConditions(f hindsight.IncidentFilter, joined bool) (string, []any,
 	if !f.StartedTo.IsZero() {
 		where, args = append(where, col("started_at")+" < ?"), append(args, ts(f.StartedTo))
 	}
+	if f.RecurrenceOf != "" {
+		seq := "i.seq"
+		if joined {
+			seq = "sv.incident_seq"
+		}
+		where = append(where, seq+" IN (SELECT seq FROM incidents WHERE recurrence_of = ?)")
+		args = append(args, f.RecurrenceOf)
+	}
 	if !f.StartedFrom.IsZero() && !f.StartedTo.IsZero() && !f.StartedTo.After(f.StartedFrom) {
 		v.Add("started_to", "must be after started_from")
 	}

@@ -226,6 +226,8 @@ func Populate(tb testing.TB, s hindsight.Store) {
 	ok(tb, s.UpdateIncident(as("bob"), inc, 1))
 	doc := newDocument(inc.ID)
 	doc.Narrative.RootCause = "Log rotation stopped"
+	approvedAt := T0.Add(70 * time.Hour)
+	doc.ApprovedAt, doc.ApprovedMarkdown = &approvedAt, "# Post-Mortem: Backup\n\nas approved ✓\n"
 	ok(tb, s.CreateDocument(ctx, doc))
 	ok(tb, s.AddTimelineEvent(ctx, NewEvent(inc.ID, T0.Add(time.Minute), "paged")))
 	ok(tb, s.CreateActionItem(ctx, NewAction(inc.ID, "Fix rotation", "@ops", T0.AddDate(0, 0, 7))))
@@ -233,13 +235,14 @@ func Populate(tb testing.TB, s hindsight.Store) {
 	ok(tb, s.CreateSignOff(ctx, &hindsight.SignOff{IncidentID: inc.ID, Role: hindsight.RoleAuthor, Signer: "@alice", SignedAt: &signed}))
 	other := NewIncident(5, "Second", "db", "api")
 	other.Labels, other.Links, other.Regions = nil, nil, []string{}
+	other.RecurrenceOf = inc.ID
 	ok(tb, s.CreateIncident(ctx, other))
 	n := &hindsight.AlertNotification{Fingerprint: "fp", GroupKey: "g", Body: []byte("{\"raw\":\"\xff\"}"), ReceivedAt: T0}
 	ok(tb, s.RecordNotification(ctx, n))
 	ok(tb, s.AttachNotification(ctx, n.ID, inc.ID))
 	_, err := s.UpsertAlertState(ctx, &hindsight.AlertState{IncidentID: inc.ID, AlertKey: "k", Status: hindsight.AlertFiring, StartsAt: T0})
 	ok(tb, err)
-	token := &hindsight.APIToken{Name: "ci", Role: "admin", Hash: "sha256:1"}
+	token := &hindsight.APIToken{Name: "ci", Role: "admin", Hash: "sha256:1", Display: "CI pipeline", Handle: "ci-bot"}
 	ok(tb, s.CreateToken(ctx, token))
 
 	ok(tb, backupService[hindsight.ImpactService](tb, s).SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: inc.ID,

@@ -137,6 +137,7 @@ docs/review.md defines each figure. Exit status: 0 on success, 2 on errors.`,
 			if err != nil {
 				return storeFailure("cannot compute the follow-up", err)
 			}
+			g.wroteTo()
 			if format == "json" {
 				enc := json.NewEncoder(g.stdout)
 				enc.SetIndent("", "  ")

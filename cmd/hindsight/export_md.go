@@ -49,7 +49,9 @@ func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format, graphsDir
 	pm.SLO = cfg.SLOFor(first(pm.Incident.Services))
 	docs := &importer.Service{Store: s, Render: func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, tmpl) }}
 	var md bytes.Buffer
-	if err := docs.Export(cmd.Context(), *pm, &md); err != nil {
+	if record, ok := pm.Record(); ok {
+		md.WriteString(record) // an approved post-mortem exports as approved
+	} else if err := docs.Export(cmd.Context(), *pm, &md); err != nil {
 		return storeFailure("export "+id, err)
 	}
 	out, err := formatPostmortem(*pm, format, md.Bytes())

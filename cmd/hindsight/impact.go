@@ -100,6 +100,7 @@ func impactIncident(cmd *cobra.Command, g *globals, cfg *config.Config, dsn, id 
 		return storeFailure("cannot measure the impact of "+id, err)
 	}
 	printImpact(g.stdout, g.stderr, r.Impact)
+	g.wroteTo()
 	if r.NeedsRetry {
 		fmt.Fprintf(g.stderr, "hindsight: a figure failed for a transient reason; hindsight serve retries after %s\n",
 			r.RetryAfter.UTC().Format("2006-01-02 15:04:05 UTC"))

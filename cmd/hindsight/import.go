@@ -69,6 +69,7 @@ func importBackup(cmd *cobra.Command, g *globals, dsn, path string) error {
 	if err := s.Import(cmd.Context(), r); err != nil {
 		return storeFailure("import "+path, err)
 	}
+	g.wroteTo()
 	return nil
 }
 

@@ -97,6 +97,7 @@ func importMarkdown(cmd *cobra.Command, g *globals, dsn, severity string, args [
 	if err := ctx.Err(); err != nil {
 		return storeFailure("import interrupted; the files above were imported, run it again for the others", err)
 	}
+	g.wroteTo()
 	if run.summary.failed > 0 {
 		return &exitCodeError{code: exitError, err: fmt.Errorf("%d of %d files failed: see the messages above, fix them and import again (imported files are skipped as unchanged)",
 			run.summary.failed, run.summary.created+run.summary.updated+run.summary.skipped+run.summary.failed)}

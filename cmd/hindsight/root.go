@@ -16,6 +16,8 @@ type globals struct {
 	stdin   io.Reader
 	stdout  io.Writer
 	stderr  io.Writer
+	// storeDSN is the store the command opened, for wroteTo.
+	storeDSN string
 }
 
 // commandFactories are registered by each command's file in its init, so that
@@ -38,7 +40,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.PersistentFlags().StringVar(&g.configPath, "config", "", "path of hindsight.yaml (default $HINDSIGHT_CONFIG, else built-in defaults)")
+	root.PersistentFlags().StringVar(&g.configPath, "config", "", "path of hindsight.yaml (default $HINDSIGHT_CONFIG, else ./hindsight.yaml if present, else built-in defaults)")
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "say on stderr which store a command opens")
 	addLogFlags(root, &g.log)
 	root.SetVersionTemplate(versionLine() + "\n")

@@ -154,13 +154,25 @@ func (m *Main) intake(store hindsight.Store) *alertmanager.Intake {
 			if !m.Config.DraftFor(inc.Severity) {
 				return nil
 			}
-			pm := postmortem.NewDraft(inc, postmortem.DraftOptions{
-				Author: firstNonEmpty(m.Config.Author, "alertmanager"), Version: version,
-				Now: inc.CreatedAt, SLO: m.Config.SLOFor(first(inc.Services)),
-			})
-			return &pm.Document
+			doc := m.newDraft(inc, firstNonEmpty(m.Config.Author, "alertmanager"))
+			return &doc
 		},
 	}
+}
+
+// newDraft builds the configured draft post-mortem of inc by author, for
+// the intake and for drafts people ask for.
+func (m *Main) newDraft(inc hindsight.Incident, author string) hindsight.Document {
+	now := inc.CreatedAt
+	if now.IsZero() {
+		now = time.Now().UTC()
+		if m.Now != nil {
+			now = m.Now().UTC()
+		}
+	}
+	return postmortem.NewDraft(inc, postmortem.DraftOptions{
+		Author: author, Version: version, Now: now, SLO: m.Config.SLOFor(first(inc.Services)),
+	}).Document
 }
 
 func (m *Main) template() (*postmortem.Template, error) {

@@ -26,6 +26,7 @@ const noPrometheusReason = "no Prometheus URL is configured"
 // impactStore is what measuring impact needs from the store.
 type impactStore interface {
 	hindsight.IncidentService
+	hindsight.DocumentService
 	hindsight.ImpactService
 	hindsight.TimelineService
 }
@@ -109,6 +110,15 @@ func (c *impactComputer) measure(ctx context.Context, inc *hindsight.Incident) (
 func (c *impactComputer) ComputeImpact(ctx context.Context, incidentID string) (*hindsight.ImpactRecord, error) {
 	inc, err := c.store.FindIncidentByID(ctx, incidentID)
 	if err != nil {
+		return nil, err
+	}
+	// An approved record is not remeasured: refuse before asking
+	// Prometheus (SaveImpact refuses too, under the incident's lock).
+	if doc, err := c.store.FindDocument(ctx, incidentID); err == nil {
+		if err := doc.ClosedError("its impact is not remeasured"); err != nil {
+			return nil, err
+		}
+	} else if hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
 		return nil, err
 	}
 	imp, err := c.measure(ctx, inc)

@@ -19,6 +19,11 @@ func (m *Main) wireReview(s *hhttp.Server, store *sqlstore.Store) {
 	svc := review.NewService(store, m.Config.Review.Policy())
 	svc.Render = s.Render
 	svc.Now = m.Now
+	if s.Documents != nil {
+		svc.Export = s.Documents.Export
+	}
+	svc.NewDraft = m.newDraft
+	svc.DraftMinSeverity = m.Config.Severity.DraftMinSeverity
 	s.Review = svc
 }
 

@@ -11,8 +11,10 @@ import (
 // wireUI gives the server what the web UI needs: the store for its pages
 // and sessions, and the review workflow behind its forms, rendering with
 // the server's template and linting with the review rules. UI cookies are
-// Secure unless server.base_url is plain http:// (HTTPS requests always
-// get Secure cookies).
+// always Secure when server.base_url is https://; otherwise (unset, or
+// http://) they follow each request's scheme: Secure over HTTPS, or when a
+// trusted proxy says X-Forwarded-Proto: https, so that sign-in over plain
+// http://hindsight.internal:8080 works with the default settings.
 func (m *Main) wireUI(s *hhttp.Server, store *sqlstore.Store) {
 	s.UIStore = store
 	s.Sessions = store
@@ -20,7 +22,7 @@ func (m *Main) wireUI(s *hhttp.Server, store *sqlstore.Store) {
 	wf.Render = s.Render
 	wf.Now = m.Now
 	s.Workflow = wf
-	s.SecureCookies = !strings.HasPrefix(m.Config.Server.BaseURL, "http://")
+	s.SecureCookies = strings.HasPrefix(strings.ToLower(m.Config.Server.BaseURL), "https://")
 	s.BaseURL = m.Config.Server.BaseURL
 	m.wireAuth(s)
 }

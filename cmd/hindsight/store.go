@@ -13,7 +13,7 @@ import (
 )
 
 // dbFlagUsage documents --db for every command that opens the store.
-const dbFlagUsage = `store: a SQLite file path or postgres://user:pass@host/db (default $HINDSIGHT_DB, else the config's server.db, else ./hindsight.db)`
+const dbFlagUsage = `store: a SQLite file path or postgres://user:pass@host/db (default $HINDSIGHT_DB, else server.db of --config, $HINDSIGHT_CONFIG or ./hindsight.yaml, else ./hindsight.db)`
 
 // addDBFlag registers --db on cmd and stores its value in dsn.
 func addDBFlag(cmd *cobra.Command, dsn *string) {
@@ -56,6 +56,7 @@ func openResolvedStore(cmd *cobra.Command, g *globals, flag string) (*sqlstore.S
 	if err != nil {
 		return nil, err
 	}
+	g.storeDSN = dsn
 	g.sayStore(dsn)
 	return openStore(cmd.Context(), dsn)
 }
@@ -71,6 +72,15 @@ func (g *globals) sayStore(dsn string) {
 		engine = "postgres"
 	}
 	fmt.Fprintf(g.stderr, "hindsight: store %s %s\n", engine, sqlstore.RedactDSN(dsn))
+}
+
+// wroteTo tells, on stderr, which store a command that writes has just
+// written to (password redacted): a CLI pointed at another store than the
+// server's is then seen at once.
+func (g *globals) wroteTo() {
+	if g.storeDSN != "" {
+		fmt.Fprintf(g.stderr, "hindsight: wrote to store %s\n", sqlstore.RedactDSN(g.storeDSN))
+	}
 }
 
 // storeFailure makes err a one-line failure with exit code 2, its message

@@ -27,11 +27,12 @@ can open the store is trusted.`,
 }
 
 func newTokenCreateCmd(g *globals) *cobra.Command {
-	var dsn, name, role string
+	var dsn, name, role, display, handle string
 	cmd := &cobra.Command{
-		Use:   "create --role ROLE --name NAME",
-		Short: "Create a token and print it once, on the last line",
-		Args:  cobra.NoArgs,
+		Use:     "create --role ROLE --name NAME [--display NAME] [--handle @HANDLE]",
+		Example: `  hindsight token create --role approver --name lead --display "On-call lead" --handle @lead`,
+		Short:   "Create a token and print it once, on the last line",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := hindsight.ParseRole(role)
 			if err != nil {
@@ -46,16 +47,19 @@ func newTokenCreateCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer s.Close()
-			t := &hindsight.APIToken{Name: name, Role: string(r), Hash: hindsight.HashToken(secret)}
+			t := &hindsight.APIToken{Name: name, Role: string(r), Hash: hindsight.HashToken(secret), Display: display, Handle: handle}
 			if err := s.CreateToken(cmd.Context(), t); err != nil {
 				return storeFailure("cannot create the token", err)
 			}
-			fmt.Fprintf(g.stdout, "Created token %q with role %s. Store it now: it is not shown again.\n%s\n", name, r, secret)
+			g.wroteTo()
+			fmt.Fprintf(g.stdout, "Created token %q with role %s%s. Store it now: it is not shown again.\n%s\n", name, r, tokenShownAs(t), secret)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&role, "role", "", "viewer, editor, approver or admin (required)")
 	cmd.Flags().StringVar(&name, "name", "", "a name for the token, such as the person or system that uses it (required)")
+	cmd.Flags().StringVar(&display, "display", "", "a readable name shown in the UI, such as \"On-call lead\"")
+	cmd.Flags().StringVar(&handle, "handle", "", "the person's handle, such as @lead: history, sign-offs and documents name the token's requests by it (default: the name)")
 	_ = cmd.MarkFlagRequired("role")
 	_ = cmd.MarkFlagRequired("name")
 	addDBFlag(cmd, &dsn)
@@ -79,13 +83,14 @@ func newTokenListCmd(g *globals) *cobra.Command {
 				return storeFailure("cannot list tokens", err)
 			}
 			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tNAME\tROLE\tCREATED\tLAST USED")
+			fmt.Fprintln(tw, "ID\tNAME\tHANDLE\tDISPLAY\tROLE\tCREATED\tLAST USED")
 			for _, t := range tokens {
 				used := "never"
 				if t.LastUsedAt != nil {
 					used = t.LastUsedAt.UTC().Format(time.RFC3339)
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Role, t.CreatedAt.UTC().Format(time.RFC3339), used)
+				id := hindsight.TokenIdentity(t, "token")
+				fmt.Fprintf(tw, "%d\t%s\t@%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, id.Name, dash(t.Display), t.Role, t.CreatedAt.UTC().Format(time.RFC3339), used)
 			}
 			return tw.Flush()
 		},
@@ -114,9 +119,16 @@ func newTokenRevokeCmd(g *globals) *cobra.Command {
 				return storeFailure("cannot revoke the token", err)
 			}
 			fmt.Fprintf(g.stdout, "Revoked token %d.\n", id)
+			g.wroteTo()
 			return nil
 		},
 	}
 	addDBFlag(cmd, &dsn)
 	return cmd
+}
+
+// tokenShownAs says how documents and history will name the token's
+// requests: " (shown as On-call lead, @lead)".
+func tokenShownAs(t *hindsight.APIToken) string {
+	return " (shown as " + hindsight.TokenIdentity(t, "token").Label() + ")"
 }
