@@ -76,7 +76,11 @@ func TestBrowser_WritingAndReading(t *testing.T) {
 	if got := p.text("#activity"); !strings.Contains(got, "@lead edited Impact, Root cause") {
 		t.Errorf("history does not read as activity: %q", got)
 	}
-	p.eval(`(document.querySelectorAll("#activity details").forEach(function (d) { d.open = true }), "")`)
+	// The raw diff is one click away: open the narrative edit's.
+	p.do("show the changes", chromedp.Click("#activity li.activity:last-child details summary"))
+	if n := p.count("#activity li.activity:last-child details[open] table.diff tr"); n < 2 {
+		t.Errorf("opening the changes shows %d diff rows", n)
+	}
 	p.shot("w05-history")
 	p.open("/incidents?postmortem=DRAFT&service=API")
 	if got := p.text("#incident-list"); !strings.Contains(got, id) || !strings.Contains(got, "DRAFT") {

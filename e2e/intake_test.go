@@ -71,7 +71,10 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-var listening = regexp.MustCompile(`hindsight: listening on (http://\S+)`)
+// listening reads the server's address from its start-up line: the
+// structured "hindsight started … addr=URL" log, or the older
+// "hindsight: listening on URL".
+var listening = regexp.MustCompile(`(?:hindsight: listening on |msg="hindsight started" .*\baddr=)(http://[^\s"]+)`)
 
 // startServer runs "hindsight serve" on 127.0.0.1:0 with a SQLite store in
 // a temporary directory and the webhook token in the environment, and stops

@@ -142,14 +142,14 @@ func hasField(rev *hindsight.Revision, field string) bool {
 }
 
 // actorHandle shows who made a change as a handle: "token:lead" and
-// "lead" are "@lead"; an empty actor is "someone".
+// "lead" are "@lead"; an empty actor is Hindsight itself (its workers).
 func actorHandle(actor string) string {
 	actor = strings.TrimSpace(actor)
 	if _, name, ok := strings.Cut(actor, ":"); ok && !strings.Contains(actor, "@") {
 		actor = name
 	}
 	if actor == "" {
-		return "someone"
+		return "Hindsight"
 	}
 	if strings.Contains(actor, "@") && !strings.HasPrefix(actor, "@") {
 		return actor // an e-mail address from the proxy

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/review"
 )
 
@@ -13,8 +14,10 @@ import (
 // them: grouped by the section they are about, each group linked to where
 // it is fixed, with a one-line summary. The API keeps the full list.
 type findingSummary struct {
-	Total  int
-	Groups []findingGroup
+	// Total counts every finding; Blocking those that stop a submission
+	// (errors, not warnings such as figure-mismatch).
+	Total, Blocking int
+	Groups          []findingGroup
 	// Sections counts the narrative sections with findings; Rows the
 	// template rows (timeline and corrective actions) not filled yet.
 	Sections, Rows int
@@ -66,7 +69,13 @@ func (s *Server) summarizeFindings(pm *hindsight.Postmortem, findings []review.F
 	id := pm.Incident.ID
 	index := map[string]int{}
 	for _, f := range findings {
+		if f.Severity != lint.SeverityWarning {
+			out.Blocking++
+		}
 		key, label, link := findingPlace(lines, f.Line, id)
+		if sec, ok := fieldSection(f.Field); ok && f.Line == 0 {
+			key, label, link = sec.Key, sec.Label, "/incidents/"+id+"/narrative#sec-"+sec.Key
+		}
 		i, ok := index[key+"\x00"+label]
 		if !ok {
 			i = len(out.Groups)
@@ -89,8 +98,11 @@ func (s *Server) summarizeFindings(pm *hindsight.Postmortem, findings []review.F
 	if out.Rows > 0 {
 		parts = append(parts, count(out.Rows, "template row", "template rows")+" to fill or dismiss")
 	}
-	if len(parts) == 0 {
-		parts = append(parts, count(out.Total, "finding", "findings")+" to fix")
+	if len(parts) == 0 && out.Blocking > 0 {
+		parts = append(parts, count(out.Blocking, "finding", "findings")+" to fix")
+	}
+	if w := out.Total - out.Blocking; w > 0 {
+		parts = append(parts, count(w, "figure", "figures")+" to check")
 	}
 	out.Summary = strings.Join(parts, ", ")
 	return out
@@ -140,6 +152,17 @@ func findingPlace(lines []string, line int, id string) (key, label, link string)
 		return "", h2, ""
 	}
 	return "", "Document", ""
+}
+
+// fieldSection returns the narrative section of a finding's field
+// ("whys[2].answer", "business_impact.Users Affected", "root_cause").
+func fieldSection(field string) (narrativeSection, bool) {
+	key := field
+	if i := strings.IndexAny(key, ".["); i >= 0 {
+		key = key[:i]
+	}
+	sec, err := findSection(key)
+	return sec, err == nil
 }
 
 // headingText is a Markdown heading's text without its marks and emoji.

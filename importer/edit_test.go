@@ -233,3 +233,28 @@ func changedLines(a, b string) []string {
 	}
 	return out
 }
+
+// TestApply_TimelineAcrossTables edits one line of a document whose
+// investigation table holds a row earlier than rows of the detection table:
+// the timeline is left alone and one revision records the edit.
+func TestApply_TimelineAcrossTables(t *testing.T) {
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+		s := mustOpen(t, dsn)
+		src := string(mustRead(t, filepath.Join(corpus, "seed-completed.md")))
+		src = edit(t, src, "| 2025-09-30 00:45 | Root cause hypothesis |", "| 2025-09-30 00:29 | Root cause hypothesis |")
+		mustImport(t, s, []byte(src), importer.Created)
+		before, _ := revisionCount(t, s, seedID)
+		edited := edit(t, src, "- **Capacity**: One on-call was enough", "- **Capacity**: One on-call was barely enough")
+		mustImport(t, s, []byte(edited), importer.Updated)
+		after, revs := revisionCount(t, s, seedID)
+		if after != before+1 || revs[len(revs)-1].Entity != hindsight.EntityDocument {
+			for _, r := range revs[before:] {
+				t.Logf("revision %s %s %v", r.Entity, r.EntityID, r.Fields)
+			}
+			t.Fatalf("%d revisions, want 1 of the document", after-before)
+		}
+		if out := mustExport(t, s, seedID); out != edited {
+			t.Errorf("export:\n%s", firstDiff(edited, out))
+		}
+	})
+}

@@ -108,6 +108,21 @@ func TestApply_Corpus(t *testing.T) {
 						t.Errorf("section %q duplicated into the appendix", x.Heading)
 					}
 				}
+				// An edited document re-imported keeps the appendix as it was.
+				for _, v := range []string{"1.1", "1.2"} {
+					edited := bytes.Replace(src, []byte("**Version**: 1.0"), []byte("**Version**: "+v), 1)
+					if !postmortem.IsHindsightLayout(src) {
+						edited = append(append([]byte(nil), src...), "\nEdited, version "+v+".\n"...)
+					}
+					mustImport(t, s, edited, importer.Updated)
+				}
+				again, err := s.FindPostmortem(context.Background(), pm.Incident.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n, m := len(stored.Document.Narrative.Extra), len(again.Document.Narrative.Extra); m != n {
+					t.Errorf("re-import of an edited document: %d appendix sections, was %d", m, n)
+				}
 			})
 		}
 	})

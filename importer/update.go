@@ -2,6 +2,8 @@ package importer
 
 import (
 	"context"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -13,6 +15,10 @@ import (
 // the file fail with a conflict instead of being overwritten; parts that
 // did not change are left alone.
 func updatePostmortem(ctx context.Context, tx hindsight.Services, stored *hindsight.Postmortem, pm hindsight.Postmortem) error {
+	// The store lists events by time (then by creation, which followed the
+	// document's order); the document by table. Compare in the store's order.
+	pm.Timeline = slices.Clone(pm.Timeline)
+	sort.SliceStable(pm.Timeline, func(i, j int) bool { return pm.Timeline[i].Time.Before(pm.Timeline[j].Time) })
 	keepPrecise(stored, &pm)
 	if err := updateIncident(ctx, tx, stored.Incident, pm.Incident); err != nil {
 		return err

@@ -17,9 +17,9 @@ import (
 type ImpactView struct {
 	// Availability is "97.5% uptime[^1]"; ErrorRate the peak, "12.3% peak[^2]".
 	Availability, ErrorRate string
-	// LatencyP95 and LatencyP99 are the peaks: "420ms[^3]".
+	// LatencyP95 and LatencyP99 are the peaks: "420 ms[^3]", "2.39 s[^4]".
 	LatencyP95, LatencyP99 string
-	// Staleness is the maximum data staleness: "12.5 minutes[^5]".
+	// Staleness is the maximum data staleness: "12 minutes 30 seconds[^5]".
 	Staleness string
 	// ServiceLevelNotes are the footnotes of "Service Level Impact".
 	ServiceLevelNotes []Footnote

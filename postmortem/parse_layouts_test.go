@@ -76,6 +76,9 @@ func TestParse_HandwrittenLayouts(t *testing.T) {
 			if strings.Join(times, " ") != strings.Join(tt.timeline, " ") {
 				t.Errorf("timeline %v, want %v", times, tt.timeline)
 			}
+			if tt.file == "pagerduty.md" && !extraHolds(pm, "## What Happened", "A routine provider-side change") {
+				t.Errorf("What Happened is neither mapped nor kept: %+v", pm.Document.Narrative.Extra)
+			}
 			for _, x := range pm.Document.Narrative.Extra {
 				if strings.Contains(x.Body, "- [ ]") {
 					t.Errorf("section %q keeps a checklist that became action items:\n%s", x.Heading, x.Body)
@@ -83,4 +86,14 @@ func TestParse_HandwrittenLayouts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// extraHolds reports whether a kept section has the heading and text.
+func extraHolds(pm hindsight.Postmortem, heading, text string) bool {
+	for _, x := range pm.Document.Narrative.Extra {
+		if x.Heading == heading && strings.Contains(x.Body, text) {
+			return true
+		}
+	}
+	return false
 }

@@ -23,7 +23,7 @@ var textSections = map[string]func(p *otherParser, v string){
 	"executive summary": func(p *otherParser, v string) { p.pm.Incident.Summary = v },
 	"incident summary":  func(p *otherParser, v string) { p.pm.Incident.Summary = v },
 	"overview":          func(p *otherParser, v string) { p.pm.Incident.Summary = v },
-	"what happened":     setWhatHappened,
+	"what happened":     func(p *otherParser, v string) { p.pm.Incident.Summary = v },
 	"impact":            func(p *otherParser, v string) { p.n.Impact = v },
 	"customer impact":   func(p *otherParser, v string) { p.n.Impact = v },
 	"root cause":        func(p *otherParser, v string) { p.n.RootCause = v },
@@ -118,6 +118,9 @@ func findDate(src []byte) (time.Time, bool) {
 // mapSection maps a recognised section onto the model and reports whether
 // it did; a section it cannot map whole is kept verbatim instead.
 func (p *otherParser) mapSection(s section) bool {
+	if s.key == "what happened" && p.pm.Incident.Summary != "" {
+		return false // PagerDuty's: the Overview was the summary; kept verbatim
+	}
 	if f, ok := textSections[s.key]; ok {
 		if v, ok := p.oneLine(s); ok {
 			f(p, v)

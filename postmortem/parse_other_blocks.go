@@ -8,17 +8,6 @@ import (
 	"github.com/yuin/goldmark/ast"
 )
 
-// setWhatHappened reads "What Happened": the summary when the document has
-// none yet (PagerDuty's template starts with an Overview), else the
-// description.
-func setWhatHappened(p *otherParser, v string) {
-	if p.pm.Incident.Summary == "" {
-		p.pm.Incident.Summary = v
-		return
-	}
-	p.pm.Incident.Description = v
-}
-
 // mapBlocks maps what it can of a section it could not map whole, block by
 // block: "**Summary**: …" paragraphs (the Google SRE book's example), task
 // lists (action items) and lists of timed items (timeline events). The

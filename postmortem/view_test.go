@@ -1,6 +1,8 @@
 package postmortem_test
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,5 +126,25 @@ func assertLines(t *testing.T, got, want []string) {
 		if got[i] != want[i] {
 			t.Errorf("row %d = %q, want %q", i, got[i], want[i])
 		}
+	}
+}
+
+// TestRender_TypedFiguresWin renders a hand-written post-mortem whose
+// figures were typed after Hindsight measured others: the typed ones stay.
+func TestRender_TypedFiguresWin(t *testing.T) {
+	pm := MustParse(t, mustRead(t, filepath.Join("..", "testdata", "handwritten", "seed-completed.md")))
+	if len(pm.Document.Narrative.Figures) == 0 {
+		t.Fatal("no typed figures read")
+	}
+	m := hindsight.Figure{Value: 97.5, Unit: hindsight.UnitPercent, Measured: true}
+	pm.Impact = &hindsight.Impact{Availability: m, PeakErrorRate: m, Downtime: hindsight.Figure{Value: 12, Unit: hindsight.UnitMinutes, Measured: true}}
+	out := MustRender(t, pm)
+	for _, want := range []string{"- **Availability**: 96.1% uptime (SLO: 99.9%)", "- Total downtime: 40 minutes"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("typed %q replaced:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "97.5") {
+		t.Errorf("a measured figure overwrote a typed one")
 	}
 }

@@ -10,7 +10,7 @@ import (
 var _ hindsight.GaugeService = (*Store)(nil)
 
 // FindStoreGauges counts open incidents by severity (index incidents_status),
-// documents by status (documents_status, migration 00018) and overdue
+// documents by status (documents_by_status, migration 00014) and overdue
 // action items (action_items_status) in one read transaction.
 func (s *Store) FindStoreGauges(ctx context.Context, now time.Time) (*hindsight.StoreGauges, error) {
 	g := &hindsight.StoreGauges{OpenIncidents: map[hindsight.Severity]int{}, Documents: map[hindsight.DocumentStatus]int{}}

@@ -22,8 +22,12 @@ file is parsed and stored (incident, narrative, timeline, action items,
 sign-offs) in one transaction, so a file is either stored whole or not at
 all. Importing the same file again changes nothing ("skipped (unchanged)");
 a file that changed since its last import updates the stored incident
-("updated"). A file that cannot be imported is reported as "PATH: what is
-wrong" on stderr and the others are still imported. The summary at the end
+("updated"), changing only what the edit changed (stored seconds and
+owners' handles are kept); an APPROVED or ARCHIVED post-mortem refuses
+changes. The file is kept: "hindsight export ID --format md" gives it back
+byte for byte, with later changes in Hindsight applied to their lines. A
+file that cannot be imported is reported as "PATH: what is wrong" on stderr
+and the others are still imported. The summary at the end
 counts created, updated, skipped and failed files; the exit code is 0 when
 nothing failed and 2 when any file failed.
 

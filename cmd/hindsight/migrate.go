@@ -77,7 +77,10 @@ func newMigrateUpCmd(g *globals) *cobra.Command {
 			s, err := openUnmigrated(cmd, g, dsn)
 			if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
 				// A new SQLite file: create it, as serve would.
-				s, err = openResolvedStore(cmd, g, dsn)
+				var resolved string
+				if resolved, err = resolveDSN(g, dsn); err == nil {
+					s, err = openStore(cmd.Context(), resolved)
+				}
 				if err == nil {
 					defer s.Close()
 					st, err := s.MigrationStatus(cmd.Context())

@@ -178,7 +178,7 @@ func TestServe_LogsNoSecrets(t *testing.T) {
 		if store, _ := start["store"].(string); (store == "postgres") != strings.HasPrefix(dsn, "postgres") {
 			t.Errorf("start-up line store = %v for %s", store, start["dsn"])
 		}
-		if v, _ := start["schema_version"].(float64); v < 18 {
+		if v, _ := start["schema_version"].(float64); v < 17 {
 			t.Errorf("start-up line schema_version = %v", start["schema_version"])
 		}
 		if down := lineWith(t, lines, "shutting down: finishing requests in flight"); down["reason"] != "terminated signal received" {
