@@ -109,7 +109,9 @@ func mapPostgresError(err error) error {
 // to the log, never into an answer.
 func mapPgError(pe *pgconn.PgError, err error) error {
 	if e := mapPgError1(pe); e != nil {
-		if e.Code != hindsight.ECONFLICT {
+		// What the answer leaves out is logged for the operator: a query
+		// the store got wrong, or input only the database caught.
+		if e.Code == hindsight.EINTERNAL || e.Code == hindsight.EINVALID {
 			slog.Warn("postgresql error", "code", pe.Code, "message", pe.Message, "detail", pe.Detail)
 		}
 		return e
