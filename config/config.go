@@ -38,6 +38,10 @@ type Config struct {
 	// fromEnv maps a field to the environment variable that set it, so that
 	// a validation error can say where a bad value came from.
 	fromEnv map[string]string
+	// specResults are what slo.specs produced; specServices the services
+	// they set, with the file and SLO that set each.
+	specResults  []SpecResult
+	specServices map[string]string
 }
 
 // SLOConfig holds the default objectives, the default PromQL queries, and
@@ -48,6 +52,10 @@ type SLOConfig struct {
 	// Services override the defaults for one service each; an override
 	// names only what differs.
 	Services map[string]ServiceSLO `yaml:"services" json:"services,omitempty"`
+	// Specs are SLO files teams already write (Sloth, Pyrra, OpenSLO v1),
+	// relative to the configuration file; each SLO in them becomes a
+	// service's override (specs.go).
+	Specs []string `yaml:"specs,omitempty" json:"specs,omitempty"`
 }
 
 // Objectives are the SLO targets as the file writes them.

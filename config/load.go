@@ -96,6 +96,9 @@ func load(path string) (*Config, error) {
 	}
 	c.source = path
 	dir := filepath.Dir(path)
+	if err := c.loadSpecs(dir); err != nil {
+		return nil, err
+	}
 	c.Template = relativeTo(dir, c.Template)
 	if db := string(c.Server.DB); !strings.Contains(db, "://") && !strings.Contains(db, "=") {
 		c.Server.DB = DSN(relativeTo(dir, db))

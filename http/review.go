@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/review"
 )
 
@@ -300,6 +301,8 @@ func (s *Server) handleTimelineAdd(w http.ResponseWriter, r *http.Request) {
 
 // lintResponse is the body of GET …/lint.
 type lintResponse struct {
+	// Clean is true when nothing keeps the post-mortem from review:
+	// warnings (figure-mismatch) may remain.
 	Clean    bool             `json:"clean"`
 	Findings []review.Finding `json:"findings"`
 }
@@ -311,7 +314,7 @@ func (s *Server) handleLint(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, lintResponse{Clean: len(findings) == 0, Findings: findings})
+	writeJSON(w, http.StatusOK, lintResponse{Clean: len(lint.Errors(findings)) == 0, Findings: findings})
 }
 
 // handleFollowUp computes the 30-day follow-up now.

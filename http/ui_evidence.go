@@ -103,6 +103,18 @@ func (s *Server) uiAttachmentAdd(w http.ResponseWriter, r *http.Request, v *visi
 	http.Redirect(w, r, "/incidents/"+id+"?done=attachment#evidence", http.StatusSeeOther)
 }
 
+// uiAttachment serves an attachment to a signed-in visitor, exactly as
+// GET /api/v1/incidents/{id}/attachments/{attachment} does for a token.
+func (s *Server) uiAttachment(w http.ResponseWriter, r *http.Request, v *visitor) {
+	s.handleAttachmentGet(w, r)
+}
+
+// uiGraph serves a graph to a signed-in visitor, exactly as
+// GET /api/v1/incidents/{id}/graphs/{file} does for a token.
+func (s *Server) uiGraph(w http.ResponseWriter, r *http.Request, v *visitor) {
+	s.handleGraph(w, r)
+}
+
 // uiBodyLimit is the body limit of a UI write: the attachment limit plus
 // room for the form for an upload, maxFormSize for any other form.
 func (s *Server) uiBodyLimit(pattern string) int64 {

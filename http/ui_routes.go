@@ -45,6 +45,8 @@ var uiRoutes = []uiRoute{
 	{"POST /incidents/{id}/timeline/{event}", hindsight.RoleEditor, (*Server).uiEventEditSave},
 	{"POST /incidents/{id}/signoffs", hindsight.RoleEditor, (*Server).uiSignOff},
 	{uiAttachmentPattern, hindsight.RoleEditor, (*Server).uiAttachmentAdd},
+	{"GET /incidents/{id}/attachments/{attachment}", hindsight.RoleViewer, (*Server).uiAttachment},
+	{"GET /incidents/{id}/graphs/{file}", hindsight.RoleViewer, (*Server).uiGraph},
 	{"POST /preview", hindsight.RoleEditor, (*Server).uiPreview},
 	{"GET /actions", hindsight.RoleViewer, (*Server).uiActionList},
 	{"GET /dashboard", hindsight.RoleViewer, (*Server).uiDashboard},

@@ -1,6 +1,9 @@
 package postmortem_test
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hindsight-sre/hindsight/postmortem"
@@ -25,5 +28,23 @@ func TestMerge3(t *testing.T) {
 				t.Errorf("Merge3 = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkMerge3 merges a one-row change into a hand-written document of
+// about 250 lines, as every export of an edited imported post-mortem does.
+func BenchmarkMerge3(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "handwritten", "seed-completed.md"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ours := string(src)
+	base := strings.ReplaceAll(ours, "  \n", "\n")
+	theirs := strings.Replace(base, "🔄 In progress", "✅ Done", 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if postmortem.Merge3(ours, base, theirs) == ours {
+			b.Fatal("the change was not applied")
+		}
 	}
 }

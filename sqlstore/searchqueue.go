@@ -117,36 +117,69 @@ func (s *Store) IndexQueued(ctx context.Context, limit int) (int, error) {
 }
 
 // searchDocsOf builds the search documents of several incidents, as
-// searchDocOf does, in two queries.
+// searchDocOf does, in two queries: the incidents with their narratives,
+// then their records.
 func (tx *Tx) searchDocsOf(ctx context.Context, ids []string) ([]searchDoc, error) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
 	}
 	in := "IN (" + placeholders(len(ids)) + ")"
+	docs, err := tx.incidentTexts(ctx, in, args)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.query(ctx, "SELECT incident_id, event, action FROM timeline_events WHERE incident_id "+in+
+		" UNION ALL SELECT incident_id, title, verification FROM action_items WHERE incident_id "+in, append(args, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	if err := eachRow(tx, rows, func(sc scanner) error {
+		var id, a, c string
+		if err := sc.Scan(&id, &a, &c); err != nil {
+			return err
+		}
+		if d := docs[id]; d != nil {
+			line(&d.body, a, c)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]searchDoc, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, searchDoc{seq: d.seq, title: d.title, body: d.body.String()})
+	}
+	return out, nil
+}
+
+// partialDoc is a search document being built.
+type partialDoc struct {
+	seq   int64
+	title string
+	body  strings.Builder
+}
+
+// incidentTexts starts the documents of the incidents whose IDs are args
+// (the condition in): each incident's own text and its narrative's.
+func (tx *Tx) incidentTexts(ctx context.Context, in string, args []any) (map[string]*partialDoc, error) {
 	rows, err := tx.query(ctx, strings.TrimSuffix(reindexSelect, "= ?")+in, args...)
 	if err != nil {
 		return nil, err
 	}
-	type partial struct {
-		seq   int64
-		title string
-		body  strings.Builder
-	}
-	var order []*partial
-	byID := make(map[string]*partial, len(ids))
+	docs := make(map[string]*partialDoc, len(args))
 	// Drafts of new incidents share one narrative (the template's
 	// placeholders): decode each distinct narrative once.
 	narratives := map[string]string{}
-	if err := eachRow(tx, rows, func(sc scanner) error {
-		p := &partial{}
+	err = eachRow(tx, rows, func(sc scanner) error {
+		d := &partialDoc{}
 		var narrative sql.NullString
-		inc, err := scanIncidentAnd(sc, &p.seq, &narrative)
+		inc, err := scanIncidentAnd(sc, &d.seq, &narrative)
 		if err != nil {
 			return err
 		}
-		p.title = inc.Title
-		writeIncidentText(&p.body, inc)
+		d.title = inc.Title
+		writeIncidentText(&d.body, inc)
 		if narrative.Valid {
 			text, seen := narratives[narrative.String]
 			if !seen {
@@ -159,35 +192,12 @@ func (tx *Tx) searchDocsOf(ctx context.Context, ids []string) ([]searchDoc, erro
 				text = b.String()
 				narratives[narrative.String] = text
 			}
-			p.body.WriteString(text)
+			d.body.WriteString(text)
 		}
-		order, byID[inc.ID] = append(order, p), p
+		docs[inc.ID] = d
 		return nil
-	}); err != nil {
-		return nil, err
-	}
-	rows, err = tx.query(ctx, "SELECT incident_id, event, action FROM timeline_events WHERE incident_id "+in+
-		" UNION ALL SELECT incident_id, title, verification FROM action_items WHERE incident_id "+in, append(args, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	if err := eachRow(tx, rows, func(sc scanner) error {
-		var id, a, c string
-		if err := sc.Scan(&id, &a, &c); err != nil {
-			return err
-		}
-		if p := byID[id]; p != nil {
-			line(&p.body, a, c)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	docs := make([]searchDoc, len(order))
-	for i, p := range order {
-		docs[i] = searchDoc{seq: p.seq, title: p.title, body: p.body.String()}
-	}
-	return docs, nil
+	})
+	return docs, err
 }
 
 // putSearchDocs replaces the search documents of several incidents in two

@@ -146,18 +146,28 @@ func runBenchWebhook(ctx context.Context, w io.Writer, o benchWebhookOptions) er
 	fmt.Fprintf(w, "%s\n", t.describe(o))
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 512}}
 	if strings.Contains(o.runs, "a") {
-		lat, achieved, failed := openLoop(ctx, client, t, o)
-		limit := "no limit in flight"
-		if o.inflight > 0 {
-			limit = fmt.Sprintf("at most %d in flight", o.inflight)
-		}
-		fmt.Fprintf(w, "(a) %d webhooks/s of 1 alert for %s, %s: sent %d, failed %d, achieved %.0f/s, p50 %s p95 %s p99 %s max %s\n",
-			o.rate, o.duration, limit, len(lat)+failed, failed, achieved, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), ms(pct(lat, 100)))
-		t.reportIndex(ctx, w)
+		runOpenLoop(ctx, w, client, t, o)
 	}
-	if !strings.Contains(o.runs, "b") {
-		return nil
+	if strings.Contains(o.runs, "b") {
+		return runThroughput(ctx, w, client, t, o)
 	}
+	return nil
+}
+
+// runOpenLoop runs and prints (a).
+func runOpenLoop(ctx context.Context, w io.Writer, client *http.Client, t *benchTarget, o benchWebhookOptions) {
+	lat, achieved, failed := openLoop(ctx, client, t, o)
+	limit := "no limit in flight"
+	if o.inflight > 0 {
+		limit = fmt.Sprintf("at most %d in flight", o.inflight)
+	}
+	fmt.Fprintf(w, "(a) %d webhooks/s of 1 alert for %s, %s: sent %d, failed %d, achieved %.0f/s, p50 %s p95 %s p99 %s max %s\n",
+		o.rate, o.duration, limit, len(lat)+failed, failed, achieved, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), ms(pct(lat, 100)))
+	t.reportIndex(ctx, w)
+}
+
+// runThroughput runs and prints (b), then the baseline INSERT.
+func runThroughput(ctx context.Context, w io.Writer, client *http.Client, t *benchTarget, o benchWebhookOptions) error {
 	ids, elapsed, err := throughput(ctx, client, t, o)
 	if err != nil {
 		return err
@@ -168,7 +178,6 @@ func runBenchWebhook(ctx context.Context, w io.Writer, o benchWebhookOptions) er
 		o.batches, o.alerts, o.concurrency, stored, elapsed.Round(time.Millisecond),
 		float64(o.batches)/elapsed.Seconds(), rate, t.checkKept(ctx, ids, stored))
 	t.reportIndex(ctx, w)
-
 	if t.dsn == "" {
 		fmt.Fprintln(w, "    plain batched INSERT baseline: not run (no --db)")
 		return nil

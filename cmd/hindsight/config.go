@@ -54,6 +54,9 @@ func newConfigCmd(g *globals) *cobra.Command {
 				used = "built-in defaults"
 			}
 			fmt.Fprintf(g.stdout, "%s: ok\n", used)
+			for _, r := range cfg.SpecResults() {
+				fmt.Fprintf(g.stdout, "slo.specs: %s\n", r)
+			}
 			return nil
 		},
 	}

@@ -20,7 +20,8 @@ const (
 )
 
 // workerNames lists every worker that "hindsight serve" runs.
-var workerNames = []string{workerPrune, workerImpact, workerReminders, workerFollowUps, workerDashboard, workerIndexSweep}
+var workerNames = []string{workerPrune, workerImpact, workerReminders, workerFollowUps, workerDashboard, workerIndexSweep,
+	workerAnnotations}
 
 // workerSet holds the running workers' stop functions and their metrics.
 type workerSet struct {
@@ -38,6 +39,7 @@ func (m *Main) startWorkers(s *hhttp.Server) {
 	m.startWorker(worker.Task{Name: workerImpact, Interval: orDefaultDuration(m.ImpactInterval, DefaultImpactInterval), Run: m.impactPass})
 	m.startFollowUps(s)
 	m.startIndexSweep()
+	m.startAnnotations()
 	m.startWorker(worker.Task{Name: workerDashboard, Interval: orDefaultDuration(m.DashboardRefresh, hhttp.DefaultDashboardRefresh),
 		Run: func(ctx context.Context) (int, error) {
 			return s.RefreshDashboardWindow(ctx, orDefaultDuration(m.DashboardRefresh, hhttp.DefaultDashboardRefresh))

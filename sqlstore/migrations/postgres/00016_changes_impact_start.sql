@@ -4,6 +4,8 @@
 -- that the dashboard's Time to Detect follows the document's rule (from the
 -- measured impact start, else the issue_started event). Times are
 -- microseconds since the epoch; impact_start is NULL when not measured.
+-- grafana_annotations: the region annotation written to Grafana for an
+-- incident, and whether its end (the resolution) was written.
 
 -- +goose Up
 CREATE TABLE changes (
@@ -19,6 +21,13 @@ CREATE TABLE changes (
 );
 CREATE INDEX changes_service_at ON changes (service, at);
 
+CREATE TABLE grafana_annotations (
+    incident_id   TEXT PRIMARY KEY REFERENCES incidents (id) ON DELETE CASCADE,
+    annotation_id BIGINT NOT NULL,
+    closed        BOOLEAN NOT NULL DEFAULT FALSE,
+    updated_at    BIGINT NOT NULL
+);
+
 ALTER TABLE impacts ADD COLUMN impact_start BIGINT;
 UPDATE impacts SET impact_start =
     (EXTRACT(EPOCH FROM (impact::json #>> '{impact_start,at}')::timestamptz) * 1000000)::bigint
@@ -27,4 +36,5 @@ UPDATE impacts SET impact_start =
 
 -- +goose Down
 ALTER TABLE impacts DROP COLUMN impact_start;
+DROP TABLE grafana_annotations;
 DROP TABLE changes;
