@@ -106,13 +106,14 @@ func mapPostgresError(err error) error {
 
 // mapPgError maps a PostgreSQL error. Messages say what happened in the
 // domain's words: the server's own text (which may quote SQL or data) goes
-// to the log, never into an answer. Refused credentials are the exception:
+// to the log, never into an answer. Refused credentials are not logged:
 // their text names no data and is already the error's message (the one line
-// a failed start prints), so it is not logged twice.
+// a failed start prints).
 func mapPgError(pe *pgconn.PgError, err error) error {
 	if e := mapPgError1(pe); e != nil {
-		credentials := pe.Code == pgInvalidPassword || pe.Code == pgInvalidAuth
-		if e.Code != hindsight.ECONFLICT && !credentials {
+		// What the answer leaves out is logged for the operator: a query
+		// the store got wrong, or input only the database caught.
+		if e.Code == hindsight.EINTERNAL || e.Code == hindsight.EINVALID {
 			slog.Warn("postgresql error", "code", pe.Code, "message", pe.Message, "detail", pe.Detail)
 		}
 		return e

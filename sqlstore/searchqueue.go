@@ -214,7 +214,7 @@ func (tx *Tx) putSearchDocs(ctx context.Context, docs []searchDoc) error {
 	slices.SortFunc(docs, func(a, b searchDoc) int { return cmp.Compare(a.seq, b.seq) })
 	args := make([]any, 0, 3*len(docs))
 	for _, d := range docs {
-		args = append(args, d.seq, clean(d.title), clean(d.body))
+		args = append(args, d.seq, clean(d.title), clean(truncateUTF8(d.body, maxSearchBody)))
 	}
 	if tx.d.dollar {
 		_, err := tx.exec(ctx, "INSERT INTO search_docs (incident_seq, title, body) VALUES "+valuesRows(3, len(docs))+
