@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
 // updatePostmortem brings a stored incident in line with a changed source
@@ -115,7 +116,7 @@ func syncTimeline(ctx context.Context, tx hindsight.Services, stored, parsed []h
 			match[i] = i
 		}
 	} else {
-		match = matchEvents(pk, sk)
+		match = postmortem.MatchCommon(pk, sk)
 	}
 	used := make([]bool, len(stored))
 	for i, j := range match {
@@ -143,41 +144,6 @@ func syncTimeline(ctx context.Context, tx hindsight.Services, stored, parsed []h
 		}
 	}
 	return nil
-}
-
-// matchEvents pairs each of a's rows with an equal row of b along a longest
-// common subsequence, -1 where none.
-func matchEvents(a, b []eventKey) []int {
-	n, k := len(a), len(b)
-	dp := make([][]int, n+1)
-	for i := range dp {
-		dp[i] = make([]int, k+1)
-	}
-	for i := n - 1; i >= 0; i-- {
-		for j := k - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				dp[i][j] = dp[i+1][j+1] + 1
-			} else {
-				dp[i][j] = max(dp[i+1][j], dp[i][j+1])
-			}
-		}
-	}
-	m := make([]int, n)
-	for i := range m {
-		m[i] = -1
-	}
-	for i, j := 0, 0; i < n && j < k; {
-		switch {
-		case a[i] == b[j]:
-			m[i] = j
-			i, j = i+1, j+1
-		case dp[i+1][j] >= dp[i][j+1]:
-			i++
-		default:
-			j++
-		}
-	}
-	return m
 }
 
 // syncActions matches action items by position: the document lists them in

@@ -122,7 +122,7 @@ func matchLines(a, b []string) []int {
 	if len(ma) == 0 || len(mb) == 0 || (len(ma)+1)*(len(mb)+1) > maxMergeCells {
 		return m
 	}
-	for i, j := range lcs(ma, mb) {
+	for i, j := range MatchCommon(ma, mb) {
 		if j >= 0 {
 			m[pre+i] = pre + j
 		}
@@ -130,9 +130,11 @@ func matchLines(a, b []string) []int {
 	return m
 }
 
-// lcs matches the lines of a with those of b along a longest common
-// subsequence, by dynamic programming.
-func lcs(a, b []string) []int {
+// MatchCommon pairs each element of a with the element of b it is matched
+// with along a longest common subsequence, -1 where none, by dynamic
+// programming (len(a)×len(b) cells: callers bound the inputs). The merge
+// matches lines with it, the importer timeline rows.
+func MatchCommon[T comparable](a, b []T) []int {
 	n, k := len(a), len(b)
 	dp := make([][]int32, n+1)
 	for i := range dp {
