@@ -120,8 +120,13 @@ func (in *Intake) incidentFor(ctx context.Context, tx hindsight.Services, msg *M
 	if window <= 0 {
 		window = DefaultReopenWindow
 	}
-	inc, err := tx.FindOpenIncidentByGroupKey(ctx, msg.GroupKey, now.Add(-window))
+	// The group's latest incident, whatever its age: an open one, or one
+	// resolved within the window, takes the notification; an older one
+	// only says whether what fires now recurs an approved record.
+	inc, err := tx.FindOpenIncidentByGroupKey(ctx, msg.GroupKey, anyResolution)
 	switch {
+	case err == nil && inc.Status == hindsight.IncidentResolved && inc.ResolvedAt != nil && inc.ResolvedAt.Before(now.Add(-window)):
+		return in.openAfter(ctx, tx, inc, msg, res)
 	case err == nil:
 		known, err := knownStates(ctx, tx, inc.ID)
 		if err != nil {
@@ -142,6 +147,35 @@ func (in *Intake) incidentFor(ctx context.Context, tx hindsight.Services, msg *M
 	}
 	inc, err = in.open(ctx, tx, msg, res, nil)
 	return inc, map[string]*hindsight.AlertState{}, err
+}
+
+// anyResolution asks the store for a group's latest incident however long
+// ago it was resolved (the Unix epoch: the earliest time the store holds).
+var anyResolution = time.Unix(0, 0).UTC()
+
+// openAfter handles a notification of a group whose latest incident was
+// resolved before the reopen window: what fires opens a new incident, a
+// recurrence when the earlier one's post-mortem is a record (approved or
+// archived), so the link does not depend on how long the group was quiet.
+func (in *Intake) openAfter(ctx context.Context, tx hindsight.Services, earlier *hindsight.Incident, msg *Message, res *Result) (*hindsight.Incident, map[string]*hindsight.AlertState, error) {
+	if !hasFiring(msg) {
+		return nil, nil, nil
+	}
+	closed, err := recordClosed(ctx, tx, earlier.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !closed {
+		earlier = nil
+	}
+	inc, err := in.open(ctx, tx, msg, res, earlier)
+	if err != nil {
+		return nil, nil, err
+	}
+	if closed {
+		res.RecurrenceOf = earlier.ID
+	}
+	return inc, map[string]*hindsight.AlertState{}, nil
 }
 
 // recordClosed reports whether the incident's post-mortem is APPROVED or

@@ -139,3 +139,42 @@ func testClosedRecord(t *testing.T, f *intakeFixture, status hindsight.DocumentS
 		t.Fatalf("the %s incident changed after the recurrence:\nbefore %s\nafter  %s", status, before, got)
 	}
 }
+
+// TestIntake_RecurrenceAfterWindow: a group that fires again long after
+// its incident resolved (past the reopen window) opens a new incident,
+// linked as a recurrence when the earlier post-mortem is an approved
+// record however long the group was quiet, and unlinked when it is not.
+func TestIntake_RecurrenceAfterWindow(t *testing.T) {
+	t.Parallel()
+	for _, approved := range []bool{true, false} {
+		name := "Draft"
+		if approved {
+			name = "Approved"
+		}
+		t.Run(name, func(t *testing.T) {
+			forEachEngine(t, func(t *testing.T, f *intakeFixture) {
+				earlier := f.resolveSequence(t)
+				if approved {
+					f.closeRecord(t, earlier.ID, hindsight.DocApproved)
+				}
+				before := f.recordState(t, earlier.ID)
+				f.clock.t = earlier.ResolvedAt.Add(3 * time.Hour)
+				res := f.ingestMessage(t, nil, shifted(t, f.clock.t.Add(-time.Minute)))
+				want := ""
+				if approved {
+					want = earlier.ID
+				}
+				if !res.Opened || res.Reopened || res.IncidentID == earlier.ID || res.RecurrenceOf != want {
+					t.Fatalf("result %+v, want a new incident with recurrence_of %q", res, want)
+				}
+				inc, err := f.store.FindIncidentByID(context.Background(), res.IncidentID)
+				if err != nil || inc.RecurrenceOf != want {
+					t.Fatalf("new incident %+v %v, want recurrence_of %q", inc, err, want)
+				}
+				if got := f.recordState(t, earlier.ID); got != before {
+					t.Fatalf("the earlier incident changed:\nbefore %s\nafter  %s", before, got)
+				}
+			})
+		})
+	}
+}
