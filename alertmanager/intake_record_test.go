@@ -90,7 +90,7 @@ func testClosedRecord(t *testing.T, f *intakeFixture, status hindsight.DocumentS
 	}
 	f.closeRecord(t, closed.ID, status)
 	before := f.recordState(t, closed.ID)
-	f.clock.t = at("2026-11-27T06:20:05Z")
+	f.clock.Set(at("2026-11-27T06:20:05Z"))
 
 	// Nothing new: repeats, late and stale notifications, resolutions.
 	_, first := payload(t, sequence[0])
@@ -158,8 +158,8 @@ func TestIntake_RecurrenceAfterWindow(t *testing.T) {
 					f.closeRecord(t, earlier.ID, hindsight.DocApproved)
 				}
 				before := f.recordState(t, earlier.ID)
-				f.clock.t = earlier.ResolvedAt.Add(3 * time.Hour)
-				res := f.ingestMessage(t, nil, shifted(t, f.clock.t.Add(-time.Minute)))
+				f.clock.Set(earlier.ResolvedAt.Add(3 * time.Hour))
+				res := f.ingestMessage(t, nil, shifted(t, f.clock.Now().Add(-time.Minute)))
 				want := ""
 				if approved {
 					want = earlier.ID

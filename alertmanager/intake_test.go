@@ -28,16 +28,11 @@ var sequence = []string{
 	"4-group-all-resolved.json",
 }
 
-// clock is a settable clock for Intake.Now and the store.
-type clock struct{ t time.Time }
-
-func (c *clock) Now() time.Time { return c.t }
-
 // intakeFixture is an intake on a real store, with its clock.
 type intakeFixture struct {
 	store  *sqlstore.Store
 	intake *alertmanager.Intake
-	clock  *clock
+	clock  *testenv.Clock
 }
 
 // forEachEngine runs fn with a fixture on each engine, as
@@ -56,7 +51,7 @@ func newFixture(t *testing.T, dsn string) *intakeFixture {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { store.Close() })
-	c := &clock{t: time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)}
+	c := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
 	store.Now = c.Now
 	in := &alertmanager.Intake{
 		Store:        store,
@@ -290,7 +285,7 @@ func TestIntake_Redelivery(t *testing.T) {
 			before := f.export(t)
 			for _, again := range sequence[:step+1] {
 				t.Run(name+"/again/"+again, func(t *testing.T) {
-					f.clock.t = f.clock.t.Add(time.Second)
+					f.clock.Advance(time.Second)
 					if res := f.ingest(t, again); !res.Duplicate {
 						t.Errorf("result %+v, want a duplicate", res)
 					}
@@ -330,7 +325,7 @@ func TestIntake_Reopen(t *testing.T) {
 		events := len(f.timeline(t, first.ID))
 
 		// Within the hour after 06:00:25.81 the same group fires again.
-		f.clock.t = at("2026-11-27T06:20:05Z")
+		f.clock.Set(at("2026-11-27T06:20:05Z"))
 		res := f.ingestMessage(t, nil, shifted(t, at("2026-11-27T06:20:00Z")))
 		if !res.Reopened || res.Opened || res.IncidentID != first.ID {
 			t.Fatalf("result %+v, want %s reopened", res, first.ID)
@@ -353,7 +348,7 @@ func TestIntake_NewIncidentAfterReopenWindow(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, f *intakeFixture) {
 		first := f.resolveSequence(t)
-		f.clock.t = at("2026-11-27T08:00:05Z")
+		f.clock.Set(at("2026-11-27T08:00:05Z"))
 		res := f.ingestMessage(t, nil, shifted(t, at("2026-11-27T08:00:00Z")))
 		if !res.Opened || res.Reopened || res.IncidentID == first.ID {
 			t.Fatalf("result %+v, want a new incident besides %s", res, first.ID)
@@ -378,7 +373,7 @@ func TestIntake_LateFiring(t *testing.T) {
 		before := f.timeline(t, inc.ID)
 		_, late := payload(t, sequence[0])
 		late.Alerts = late.Alerts[:2] // a different notification, same alerts
-		f.clock.t = at("2026-11-27T06:01:00Z")
+		f.clock.Set(at("2026-11-27T06:01:00Z"))
 		if res := f.ingestMessage(t, nil, late); res.Reopened || res.Events != 0 {
 			t.Errorf("result %+v, want nothing reopened", res)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,21 +15,11 @@ import (
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // fixture is a review service over a real store with a test clock.
 type fixture struct {
 	store *sqlstore.Store
 	svc   *review.Service
-	clock *clock
+	clock *testenv.Clock
 }
 
 // incidentStart is when fixture incidents start.
@@ -50,7 +39,7 @@ func newFixture(t *testing.T, dsn string) *fixture {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { store.Close() })
-	c := &clock{t: incidentStart.Add(3 * time.Hour)}
+	c := testenv.NewClock(incidentStart.Add(3 * time.Hour))
 	store.Now = c.Now
 	svc := review.NewService(store, hindsight.DefaultSignOffPolicy())
 	svc.Now = c.Now

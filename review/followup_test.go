@@ -62,7 +62,7 @@ func TestService_ComputeFollowUp(t *testing.T) {
 			}
 			ok(t, f.svc.CreateAction(editor, main, a))
 		}
-		f.clock.Add(time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC).Sub(f.clock.Now()))
+		f.clock.Set(time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
 
 		t.Run("ErrNotResolved", func(t *testing.T) {
 			f.mustIncident(t, "INCIDENT-20251101-0000-open", nil)

@@ -61,7 +61,7 @@ func TestService_SignOff(t *testing.T) {
 			n := doc.Narrative
 			n.RootCause = "A bad deploy of the API gateway"
 			n.Whys[0].Answer = "Gateway returned 502"
-			f.clock.Add(1)
+			f.clock.Advance(1)
 			res, err := f.svc.UpdateNarrative(editor, id, n, doc.Version)
 			ok(t, err)
 			if strings.Join(res.Changed, ",") != "root_cause,whys" || len(res.Voided) != 3 {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
+	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/storetest"
@@ -125,7 +126,7 @@ func TestServe_ImpactRetry(t *testing.T) {
 	t.Parallel()
 	prom := startFakePrometheus(t)
 	prom.fail.Store(1 << 20) // every query fails until the test lets them through
-	clock := &testClock{}
+	clock := &testenv.Clock{}
 	clock.Set(time.Now())
 	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
 		m.Config.Prometheus.URL = prom.URL

@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -273,18 +272,11 @@ func waitRefused(t *testing.T, base string) {
 	t.Fatal("the server still accepts connections 30s after Close")
 }
 
-// testClock is a clock a test moves while the server reads it.
-type testClock struct{ unixMicro atomic.Int64 }
-
-func (c *testClock) Now() time.Time          { return time.UnixMicro(c.unixMicro.Load()).UTC() }
-func (c *testClock) Set(t time.Time)         { c.unixMicro.Store(t.UnixMicro()) }
-func (c *testClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
 // TestServe_PrunesRawNotifications: the server deletes raw bodies older than
 // webhook.raw_retention on its own, and keeps the incidents.
 func TestServe_PrunesRawNotifications(t *testing.T) {
 	t.Parallel()
-	clock := &testClock{}
+	clock := &testenv.Clock{}
 	clock.Set(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
 	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
 		m.Now = clock.Now
