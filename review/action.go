@@ -43,7 +43,10 @@ func (s *Service) CreateAction(ctx context.Context, incidentID string, a *hindsi
 			now := s.now()
 			a.CompletedAt = &now
 		}
-		return tx.CreateActionItem(ctx, a)
+		if err := tx.CreateActionItem(ctx, a); err != nil {
+			return err
+		}
+		return queueAssignment(ctx, tx, a)
 	})
 }
 
@@ -82,12 +85,16 @@ func (s *Service) UpdateAction(ctx context.Context, id int64, p ActionPatch, exp
 		if err := followUpOnly(ctx, tx, a, p); err != nil {
 			return err
 		}
+		owner := a.Owner
 		s.apply(a, p)
 		if err := tx.UpdateActionItem(ctx, a, expectedVersion); err != nil {
 			return err
 		}
 		out = a
-		return nil
+		if hindsight.SamePerson(owner, a.Owner) {
+			return nil
+		}
+		return queueAssignment(ctx, tx, a)
 	})
 	return out, err
 }

@@ -22,16 +22,29 @@ import (
 // EUNAUTHORIZED, EFORBIDDEN, EINVALID (unknown status, missing reason),
 // ENOTFOUND, ECONFLICT (illegal transition saying why, lint findings,
 // missing sign-offs, ARCHIVED and read-only).
+//
+// Going back to DRAFT records the reason as a "request changes" comment
+// (hindsight.CommentRequestChanges) by the caller, in the same transaction.
 func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to hindsight.DocumentStatus, reason string) (*hindsight.Document, error) {
-	reason = strings.TrimSpace(reason)
+	doc, _, err := s.transitionDocument(ctx, incidentID, to, &hindsight.Comment{Body: reason})
+	return doc, err
+}
+
+// transitionDocument is TransitionDocument with the request-changes
+// comment to record on the way back to DRAFT (its Body is the reason; its
+// Section and ParentID are kept); it returns that comment, stored, when it
+// recorded one.
+func (s *Service) transitionDocument(ctx context.Context, incidentID string, to hindsight.DocumentStatus, rc *hindsight.Comment) (*hindsight.Document, *hindsight.Comment, error) {
+	reason := strings.TrimSpace(rc.Body)
 	if !to.Valid() {
-		return nil, hindsight.Errorf(hindsight.EINVALID, "unknown document status %q: use DRAFT, UNDER REVIEW, APPROVED or ARCHIVED", to)
+		return nil, nil, hindsight.Errorf(hindsight.EINVALID, "unknown document status %q: use DRAFT, UNDER REVIEW, APPROVED or ARCHIVED", to)
 	}
 	id, err := requireIdentity(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var doc *hindsight.Document
+	var comment *hindsight.Comment
 	var findings []Finding
 	err = s.Store.WithTx(ctx, func(tx hindsight.Services) error {
 		pm, err := tx.FindPostmortem(ctx, incidentID)
@@ -80,12 +93,21 @@ func (s *Service) TransitionDocument(ctx context.Context, incidentID string, to 
 			return err
 		}
 		doc = &d
-		return nil
+		switch to {
+		case hindsight.DocDraft:
+			comment, err = requestChanges(ctx, tx, incidentID, id, reason, rc)
+		case hindsight.DocUnderReview:
+			err = s.queueReviewRequests(ctx, tx, incidentID)
+		}
+		return err
 	})
 	if len(findings) > 0 {
-		return nil, newLintError(incidentID, findings)
+		return nil, nil, newLintError(incidentID, findings)
 	}
-	return doc, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return doc, comment, nil
 }
 
 // keepApproved renders the post-mortem as it is approved into d: the

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
@@ -73,6 +74,15 @@ func TestService_TransitionDocument(t *testing.T) {
 					t.Fatalf("no history written: %d revisions before, %d after", len(before), len(after))
 				}
 				last := after[len(after)-1]
+				if tt.to == hindsight.DocDraft {
+					// Back to DRAFT records the reason as a request for
+					// changes, after the document's own revision.
+					if last.Entity != sqlstore.EntityComment || !strings.Contains(string(last.After), `"kind":"request_changes"`) ||
+						!strings.Contains(string(last.After), tt.reason) {
+						t.Fatalf("last revision %s %s, want the request-changes comment %q", last.Entity, last.After, tt.reason)
+					}
+					last = after[len(after)-2]
+				}
 				if want := hindsight.ActorFromContext(mover(tt.from, tt.to)); last.Entity != hindsight.EntityDocument || last.Actor != want {
 					t.Fatalf("last revision %s by %s, want the document by %s", last.Entity, last.Actor, want)
 				}

@@ -24,6 +24,8 @@ import (
 //	   revisions, alert_states, alert_notifications, api_tokens, impacts.
 //	2: adds follow_ups, import_sources and reminders_sent.
 //	3: adds changes and attachments (their bytes base64 in "data").
+//	   Later additions to version 3 (absent from older files, so left
+//	   empty): comments, person_events, notification_prefs.
 //
 // Import reads every version from backupFormatVersionMin on; a table that an
 // older version does not carry is left empty.
@@ -64,6 +66,10 @@ type backup struct {
 	// Since version 3.
 	Changes     []*hindsight.Change     `json:"changes"`
 	Attachments []*hindsight.Attachment `json:"attachments"`
+	// Added to version 3 later; absent in older files.
+	Comments          []*hindsight.Comment           `json:"comments"`
+	PersonEvents      []*hindsight.PersonEvent       `json:"person_events"`
+	NotificationPrefs []*hindsight.NotificationPrefs `json:"notification_prefs"`
 }
 
 // importSourceRow is one row of import_sources: the hash of the Markdown file
@@ -136,6 +142,10 @@ func sections(d *dialect) []section {
 		{"changes", "SELECT " + changeCols + " FROM changes ORDER BY id", func(sc scanner) (any, error) { return scanChange(sc) }},
 		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
 			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
+		{"comments", "SELECT " + commentCols + " FROM comments ORDER BY id", func(sc scanner) (any, error) { return scanComment(sc) }},
+		{"person_events", "SELECT " + personEventCols + " FROM person_events ORDER BY id", func(sc scanner) (any, error) { return scanPersonEvent(sc) }},
+		{"notification_prefs", "SELECT handle, email, slack_dm, updated_at FROM notification_prefs" + by("handle"),
+			func(sc scanner) (any, error) { return scanPrefs(sc) }},
 	}
 }
 
@@ -397,6 +407,19 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.Attachments {
 		steps = append(steps, func() error { return tx.insertAttachment(ctx, v) })
+	}
+	for _, v := range b.Comments {
+		steps = append(steps, func() error { return tx.insertComment(ctx, v) })
+	}
+	for _, v := range b.PersonEvents {
+		steps = append(steps, func() error { return tx.insertPersonEvent(ctx, v) })
+	}
+	for _, v := range b.NotificationPrefs {
+		steps = append(steps, func() error {
+			_, err := tx.exec(ctx, "INSERT INTO notification_prefs (handle, email, slack_dm, updated_at) VALUES (?, ?, ?, ?)",
+				v.Handle, v.Email, v.SlackDM, ts(v.UpdatedAt))
+			return err
+		})
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -87,6 +87,8 @@ var postgresDialect = &dialect{
 		sequenceReset("api_tokens", "id"),
 		sequenceReset("changes", "id"),
 		sequenceReset("attachments", "id"),
+		sequenceReset("comments", "id"),
+		sequenceReset("person_events", "id"),
 	},
 	serviceJoin: " FROM incident_services sv JOIN incidents i ON i.seq = sv.incident_seq",
 	mapError:    mapPostgresError,

@@ -72,7 +72,7 @@ func testBackup(t *testing.T, open OpenFunc) {
 		ok(t, json.Unmarshal(first.Bytes(), &tables))
 		for _, key := range []string{"incidents", "documents", "timeline_events", "action_items", "sign_offs", "revisions",
 			"alert_states", "alert_notifications", "api_tokens", "impacts", "follow_ups", "import_sources", "reminders_sent",
-			"changes", "attachments"} {
+			"changes", "attachments", "comments", "person_events", "notification_prefs"} {
 			var rows []json.RawMessage
 			if err := json.Unmarshal(tables[key], &rows); err != nil || len(rows) == 0 {
 				t.Errorf("table %q: %d rows (err %v), want some: Populate fills every table", key, len(rows), err)
@@ -142,7 +142,8 @@ func testBackup(t *testing.T, open OpenFunc) {
 		ok(t, dst.Export(ctx, &out))
 		want := strings.Replace(string(backupV1), `"format_version":1,`, `"format_version":3,`, 1)
 		want = strings.TrimSuffix(want, "\n}\n") + ",\n\"follow_ups\":[],\n\"import_sources\":[],\n\"reminders_sent\":[]" +
-			",\n\"changes\":[],\n\"attachments\":[]\n}\n"
+			",\n\"changes\":[],\n\"attachments\":[]" +
+			",\n\"comments\":[],\n\"person_events\":[],\n\"notification_prefs\":[]\n}\n"
 		if out.String() != want {
 			t.Fatalf("export of a version-1 backup:\n%s\n----\nwant:\n%s", out.String(), want)
 		}
@@ -280,6 +281,18 @@ func Populate(tb testing.TB, s hindsight.Store) {
 	ok(tb, as.CreateAttachment(ctx, &hindsight.Attachment{IncidentID: inc.ID, Name: "graph.png", ContentType: "image/png", Data: populatedPNG}))
 	ok(tb, as.CreateAttachment(ctx, &hindsight.Attachment{IncidentID: inc.ID, Name: "notes.png", ContentType: "text/html; charset=utf-8",
 		Data: []byte("<html><script>alert(1)</script></html>")}))
+
+	cs := backupService[hindsight.CommentService](tb, s)
+	first := &hindsight.Comment{IncidentID: inc.ID, Kind: hindsight.CommentRequestChanges, Section: "root_cause",
+		Body: "Which change? @bob, please check — ünïcode **kept**"}
+	ok(tb, cs.CreateComment(ctx, first))
+	ok(tb, cs.CreateComment(ctx, &hindsight.Comment{IncidentID: inc.ID, Kind: hindsight.CommentNote, ParentID: first.ID, Body: "The deploy at 00:20."}))
+	if _, err := cs.ResolveComment(ctx, first.ID, "alice"); err != nil {
+		tb.Fatal(err)
+	}
+	ok(tb, backupService[hindsight.PersonEventService](tb, s).QueuePersonEvent(ctx, &hindsight.PersonEvent{Kind: hindsight.EventMentioned,
+		Recipient: "@bob", IncidentID: inc.ID, Title: "alice mentioned you", Lines: []string{"Comment: Which change?"}, Path: "/incidents/" + inc.ID}))
+	ok(tb, backupService[hindsight.NotificationPrefsService](tb, s).SaveNotificationPrefs(ctx, &hindsight.NotificationPrefs{Handle: "@Bob", Email: true}))
 
 	ok(tb, backupService[hindsight.SessionService](tb, s).CreateSession(ctx, &hindsight.Session{Hash: populatedSessionHash,
 		Identity: hindsight.Identity{Name: "token:ci", Role: hindsight.RoleAdmin, Method: "session"}, TokenID: token.ID,
