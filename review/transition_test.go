@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/postmortem"
+	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
 func TestService_TransitionDocument(t *testing.T) {
