@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // CommentKind says what a comment is: a remark, or a reviewer's request for
@@ -75,22 +77,25 @@ func (c *Comment) Validate() error {
 // mentionPattern matches "@handle" at the start of the text or after a
 // character that cannot end an e-mail's local part, so that
 // "ops@example.com" mentions no one.
-var mentionPattern = regexp.MustCompile(`(?:^|[^\p{L}\p{N}_.@/+-])@([\p{L}\p{N}][\p{L}\p{N}_.-]{0,62}[\p{L}\p{N}_]|[\p{L}\p{N}])`)
+var mentionPattern = regexp.MustCompile(`(?:^|[^\w.@/+-])@([A-Za-z0-9_](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9_])?)`)
 
-// Mentions returns the handles that text mentions as "@handle", without the
-// "@", each once (compared as PersonKey compares), in order of first
-// appearance. A trailing period or hyphen ends the handle.
-func Mentions(text string) []string {
-	out := []string{}
+// SetMentions sets c.Mentions to the handles the body mentions as
+// "@handle", without the "@", each once (compared as PersonKey compares),
+// in order of first appearance. A trailing period or hyphen ends the
+// handle; an e-mail address mentions no one.
+func (c *Comment) SetMentions() {
+	c.Mentions = []string{}
 	seen := map[string]bool{}
-	for _, m := range mentionPattern.FindAllStringSubmatch(text, -1) {
-		h := m[1]
+	for _, m := range mentionPattern.FindAllStringSubmatchIndex(c.Body, -1) {
+		h, rest := c.Body[m[2]:m[3]], c.Body[m[3]:]
+		if r, _ := utf8.DecodeRuneInString(rest); rest != "" && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '@') {
+			continue // "@Zoë" or "@a@b": not a handle as written
+		}
 		if k := PersonKey(h); !seen[k] {
 			seen[k] = true
-			out = append(out, h)
+			c.Mentions = append(c.Mentions, h)
 		}
 	}
-	return out
 }
 
 // CommentService stores comments. Writes are recorded in history.

@@ -18,13 +18,13 @@ func TestService_AddComment(t *testing.T) {
 
 		t.Run("MentionsAndThread", func(t *testing.T) {
 			c, err := f.svc.AddComment(editor, id, hindsight.Comment{Section: "root_cause",
-				Body: "Is this right, @Bob? Ask ops@example.com and @eddie; également @zoë."})
+				Body: "Is this right, @Bob? Ask ops@example.com and @eddie; également @zoë, @zoe_k."})
 			ok(t, err)
 			if c.ID == 0 || c.Author != "eddie" || c.Kind != hindsight.CommentNote || c.Section != "root_cause" {
 				t.Fatalf("stored %+v", c)
 			}
-			if strings.Join(c.Mentions, ",") != "Bob,eddie,zoë" {
-				t.Fatalf("mentions %q, want Bob, eddie, zoë (not the e-mail)", c.Mentions)
+			if strings.Join(c.Mentions, ",") != "Bob,eddie,zoe_k" {
+				t.Fatalf("mentions %q, want Bob, eddie, zoe_k (not the e-mail, not @zoë: handles are ASCII)", c.Mentions)
 			}
 			reply, err := f.svc.AddComment(author, id, hindsight.Comment{ParentID: c.ID, Body: "Yes, checked."})
 			ok(t, err)
@@ -45,8 +45,8 @@ func TestService_AddComment(t *testing.T) {
 					}
 				}
 			}
-			if strings.Join(got, ",") != "Bob,zoë" {
-				t.Fatalf("mention events for %q, want Bob and zoë", got)
+			if strings.Join(got, ",") != "Bob,zoe_k" {
+				t.Fatalf("mention events for %q, want Bob and zoe_k", got)
 			}
 		})
 

@@ -23,7 +23,7 @@ const commentCols = "id, incident_id, parent_id, kind, section, body, mentions, 
 // CreateComment validates and stores a comment, recording it in history.
 func (tx *Tx) CreateComment(ctx context.Context, c *hindsight.Comment) error {
 	if c.Mentions == nil {
-		c.Mentions = hindsight.Mentions(c.Body)
+		c.SetMentions()
 	}
 	if err := c.Validate(); err != nil {
 		return err
