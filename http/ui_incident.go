@@ -43,6 +43,8 @@ type incidentPage struct {
 	Evidence evidenceView
 	// Manage is what the incident-management parts show.
 	Manage manageData
+	// Comments is the Comments panel.
+	Comments commentsView
 }
 
 // signOffRow is one review role and where its sign-off stands.
@@ -99,6 +101,10 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 	data.Facts = newIncidentFacts(pm, s.Now())
 	data.SignOffs = signOffRows(pm, v)
 	data.Evidence = s.newEvidenceView(pm)
+	if data.Comments, err = s.newCommentsView(r.Context(), id); err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
 	flash := flashMessages[r.URL.Query().Get("done")]
 	s.render(w, r, status, "incident", page{Title: pm.Incident.Title, Nav: "incidents", Visitor: v, Flash: flash, Problem: problem, Data: data})
 }
@@ -111,6 +117,7 @@ var flashMessages = map[string]string{
 	"acknowledge": "Acknowledgement recorded.", "mitigate": "Mitigation recorded.", "declared": "Incident declared.",
 	"action-edit": "Action item saved.", "timeline-edit": "Timeline event saved.",
 	"attachment": "File attached.",
+	"comment": "Comment added.", "comment-resolved": "Thread resolved.",
 }
 
 // signOffRows lists the four review roles with their sign-offs.

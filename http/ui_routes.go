@@ -52,6 +52,8 @@ var uiRoutes = []uiRoute{
 	{uiAttachmentPattern, hindsight.RoleEditor, (*Server).uiAttachmentAdd},
 	{"GET /incidents/{id}/attachments/{attachment}", hindsight.RoleViewer, (*Server).uiAttachment},
 	{"GET /incidents/{id}/graphs/{file}", hindsight.RoleViewer, (*Server).uiGraph},
+	{"POST /incidents/{id}/comments", hindsight.RoleEditor, (*Server).uiCommentAdd},
+	{"POST /incidents/{id}/comments/{comment}/resolve", hindsight.RoleEditor, (*Server).uiCommentResolve},
 	{"POST /preview", hindsight.RoleEditor, (*Server).uiPreview},
 	{"GET /actions", hindsight.RoleViewer, (*Server).uiActionList},
 	{"GET /dashboard", hindsight.RoleViewer, (*Server).uiDashboard},

@@ -43,6 +43,13 @@ type Scheduler struct {
 	// Channels deliver; wrap each in notify.Retrying for retries and
 	// metrics. With none, passes only prune the record.
 	Channels []notify.Channel
+	// PersonChannels reach the person a reminder or event is for (their
+	// e-mail, their Slack direct messages); Recipients finds them in the
+	// directory. A reminder whose owner some person channel reaches goes
+	// there instead of to Channels, which remain the fallback. Nil
+	// Recipients sends everything to Channels.
+	PersonChannels []notify.PersonChannel
+	Recipients     Recipients
 	// Metrics counts deliveries; nil means none.
 	Metrics *notify.Metrics
 	// Now is the clock; nil means time.Now.
@@ -106,7 +113,12 @@ func (s *Scheduler) RunOnce(ctx context.Context) (PassResult, error) {
 	res.Due = len(due)
 	var errs []error
 	for _, r := range due {
-		for _, ch := range s.Channels {
+		channels, err := s.route(ctx, r)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, ch := range channels {
 			if err := s.deliver(ctx, ch, r, &res); err != nil {
 				errs = append(errs, err)
 			}
@@ -114,6 +126,11 @@ func (s *Scheduler) RunOnce(ctx context.Context) (PassResult, error) {
 	}
 	if _, err := s.Store.PruneReminders(ctx, now.Add(-Retention)); err != nil {
 		errs = append(errs, err)
+	}
+	if es, ok := s.Store.(hindsight.PersonEventService); ok {
+		if _, err := es.PrunePersonEvents(ctx, now.Add(-Retention)); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return res, errors.Join(errs...)
 }

@@ -58,7 +58,8 @@ func (s *Scheduler) Due(ctx context.Context, now time.Time) ([]hindsight.Reminde
 	for _, r := range reviews {
 		out = append(out, s.reviewReminder(r))
 	}
-	return out, nil
+	events, err := s.eventReminders(ctx, now)
+	return append(out, events...), err
 }
 
 // actionReminders walks the open action items in due-date order and stops

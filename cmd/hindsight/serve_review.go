@@ -25,6 +25,7 @@ func (m *Main) wireReview(s *hhttp.Server, store *sqlstore.Store) {
 	svc.NewDraft = m.newDraft
 	svc.DraftMinSeverity = m.Config.Severity.DraftMinSeverity
 	s.Review = svc
+	s.Comments = svc
 }
 
 // startFollowUps runs the daily follow-up pass until Close: one pass now,
