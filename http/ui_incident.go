@@ -117,7 +117,7 @@ var flashMessages = map[string]string{
 	"acknowledge": "Acknowledgement recorded.", "mitigate": "Mitigation recorded.", "declared": "Incident declared.",
 	"action-edit": "Action item saved.", "timeline-edit": "Timeline event saved.",
 	"attachment": "File attached.",
-	"comment": "Comment added.", "comment-resolved": "Thread resolved.",
+	"comment":    "Comment added.", "comment-resolved": "Thread resolved.",
 }
 
 // signOffRows lists the four review roles with their sign-offs.

@@ -25,11 +25,7 @@ type Recipients func(ctx context.Context, ref string) (*hindsight.Recipient, err
 // eventReminders returns the person events queued within EventWindow as
 // reminders to their recipients.
 func (s *Scheduler) eventReminders(ctx context.Context, now time.Time) ([]hindsight.Reminder, error) {
-	es, ok := s.Store.(hindsight.PersonEventService)
-	if !ok {
-		return nil, nil
-	}
-	events, err := es.FindPersonEvents(ctx, now.Add(-EventWindow), eventPage)
+	events, err := s.Store.FindPersonEvents(ctx, now.Add(-EventWindow), eventPage)
 	if err != nil {
 		return nil, fmt.Errorf("find person events: %w", err)
 	}
@@ -58,11 +54,9 @@ func (s *Scheduler) route(ctx context.Context, r hindsight.Reminder) ([]notify.C
 	} else if err != nil {
 		return nil, fmt.Errorf("find %s in the directory: %w", r.Owner, err)
 	}
-	prefs := hindsight.DefaultNotificationPrefs(to.Handle)
-	if ps, ok := s.Store.(hindsight.NotificationPrefsService); ok {
-		if prefs, err = ps.FindNotificationPrefs(ctx, to.Handle); err != nil {
-			return nil, fmt.Errorf("read the notification preferences of %s: %w", to.Handle, err)
-		}
+	prefs, err := s.Store.FindNotificationPrefs(ctx, to.Handle)
+	if err != nil {
+		return nil, fmt.Errorf("read the notification preferences of %s: %w", to.Handle, err)
 	}
 	var out []notify.Channel
 	for _, pc := range s.PersonChannels {

@@ -35,6 +35,9 @@ const (
 type Store interface {
 	FindActionItems(ctx context.Context, f hindsight.ActionFilter) ([]*hindsight.ActionItem, int, error)
 	hindsight.ReminderService
+	FindPersonEvents(ctx context.Context, since time.Time, limit int) ([]*hindsight.PersonEvent, error)
+	PrunePersonEvents(ctx context.Context, cutoff time.Time) (int64, error)
+	hindsight.NotificationPrefsService
 }
 
 // Scheduler sends the reminders that are due, once per channel and period.
@@ -127,10 +130,8 @@ func (s *Scheduler) RunOnce(ctx context.Context) (PassResult, error) {
 	if _, err := s.Store.PruneReminders(ctx, now.Add(-Retention)); err != nil {
 		errs = append(errs, err)
 	}
-	if es, ok := s.Store.(hindsight.PersonEventService); ok {
-		if _, err := es.PrunePersonEvents(ctx, now.Add(-Retention)); err != nil {
-			errs = append(errs, err)
-		}
+	if _, err := s.Store.PrunePersonEvents(ctx, now.Add(-Retention)); err != nil {
+		errs = append(errs, err)
 	}
 	return res, errors.Join(errs...)
 }

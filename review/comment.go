@@ -6,16 +6,6 @@ import (
 	"github.com/hindsight-sre/hindsight"
 )
 
-// commentsOf returns the comment service of a transaction. Errors:
-// EINTERNAL when the store keeps no comments.
-func commentsOf(tx hindsight.Services) (hindsight.CommentService, error) {
-	cs, ok := tx.(hindsight.CommentService)
-	if !ok {
-		return nil, hindsight.Errorf(hindsight.EINTERNAL, "this store keeps no comments")
-	}
-	return cs, nil
-}
-
 // Comments returns an incident's comments grouped in threads, oldest
 // first. Errors: ENOTFOUND (no such incident).
 func (s *Service) Comments(ctx context.Context, incidentID string) ([]*hindsight.CommentThread, error) {
@@ -24,11 +14,7 @@ func (s *Service) Comments(ctx context.Context, incidentID string) ([]*hindsight
 		if _, err := tx.FindIncidentByID(ctx, incidentID); err != nil {
 			return err
 		}
-		cs, err := commentsOf(tx)
-		if err != nil {
-			return err
-		}
-		all, err := cs.FindComments(ctx, incidentID)
+		all, err := tx.FindComments(ctx, incidentID)
 		out = hindsight.Threads(all)
 		return err
 	})
@@ -85,11 +71,7 @@ func requestChanges(ctx context.Context, tx hindsight.Services, incidentID strin
 
 // storeComment stores c and queues its mentions' notifications.
 func storeComment(ctx context.Context, tx hindsight.Services, c *hindsight.Comment) error {
-	cs, err := commentsOf(tx)
-	if err != nil {
-		return err
-	}
-	if err := cs.CreateComment(ctx, c); err != nil {
+	if err := tx.CreateComment(ctx, c); err != nil {
 		return err
 	}
 	return queueMentions(ctx, tx, c)
@@ -109,11 +91,7 @@ func (s *Service) ResolveComment(ctx context.Context, incidentID string, comment
 	}
 	var out *hindsight.Comment
 	err = s.Store.WithTx(ctx, func(tx hindsight.Services) error {
-		cs, err := commentsOf(tx)
-		if err != nil {
-			return err
-		}
-		c, err := cs.FindCommentByID(ctx, commentID)
+		c, err := tx.FindCommentByID(ctx, commentID)
 		if err != nil {
 			return err
 		}
@@ -123,7 +101,7 @@ func (s *Service) ResolveComment(ctx context.Context, incidentID string, comment
 		if err := writable(ctx, tx, incidentID, "its comment threads stay as they were approved"); err != nil {
 			return err
 		}
-		out, err = cs.ResolveComment(ctx, commentID, id.Name)
+		out, err = tx.ResolveComment(ctx, commentID, id.Name)
 		return err
 	})
 	return out, err

@@ -12,14 +12,9 @@ import (
 // maxExcerpt bounds the excerpt of a comment that a notification quotes.
 const maxExcerpt = 280
 
-// queue stores the events of people other than the actor, in tx, when the
-// store queues person events (sqlstore does, on both engines); recipients
-// that name no one (an e-mail, a template placeholder) are skipped.
+// queue stores the events of people other than the actor, in tx;
+// recipients that are no handle (an e-mail address) are skipped.
 func queue(ctx context.Context, tx hindsight.Services, events ...*hindsight.PersonEvent) error {
-	q, ok := tx.(hindsight.PersonEventService)
-	if !ok {
-		return nil
-	}
 	actor := hindsight.ActorFromContext(ctx)
 	seen := map[string]bool{}
 	for _, e := range events {
@@ -28,7 +23,7 @@ func queue(ctx context.Context, tx hindsight.Services, events ...*hindsight.Pers
 			continue
 		}
 		seen[key] = true
-		if err := q.QueuePersonEvent(ctx, e); err != nil {
+		if err := tx.QueuePersonEvent(ctx, e); err != nil {
 			return err
 		}
 	}
