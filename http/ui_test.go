@@ -46,6 +46,7 @@ func mustOpenUIOn(tb testing.TB, store *sqlstore.Store, configure func(s *hhttp.
 	wf := review.NewService(store, hindsight.DefaultSignOffPolicy())
 	s.Workflow = wf
 	s.Review = wf
+	s.Comments = wf
 	s.SecureCookies = false
 	if configure != nil {
 		configure(s)
