@@ -82,7 +82,7 @@ func runNew(cmd *cobra.Command, g *globals, o *newOptions) error {
 		return err
 	}
 	pm := postmortem.NewDraft(inc, postmortem.DraftOptions{
-		Author: inc.Author, Version: version, Now: now, SLO: cfg.SLOFor(first(inc.Services)),
+		Author: inc.Author, Version: version, Now: now, SLO: cfg.SLOFor(&inc),
 	})
 	var buf bytes.Buffer
 	if err := postmortem.Render(&buf, pm, tmpl); err != nil {
@@ -226,13 +226,6 @@ func writeFileAtomic(path string, data []byte, force bool) error {
 		return nil
 	}
 	return os.Rename(tmp.Name(), path)
-}
-
-func first(list []string) string {
-	if len(list) == 0 {
-		return ""
-	}
-	return list[0]
 }
 
 func firstNonEmpty(values ...string) string {
