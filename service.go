@@ -285,6 +285,7 @@ type Services interface {
 	SearchService
 	AlertService
 	TokenService
+	PersonService
 }
 
 // Savepointer is implemented by the transactions that Store.WithTx passes
