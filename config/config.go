@@ -32,6 +32,8 @@ type Config struct {
 	Auth AuthConfig `yaml:"auth" json:"auth"`
 	// Evidence governs graphs, changes, links and attachments (evidence.go).
 	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
+	// People are the directory entries the file gives (people.go).
+	People []PersonConfig `yaml:"people" json:"people,omitempty"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string

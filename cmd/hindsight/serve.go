@@ -100,6 +100,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Now != nil {
 		store.Now = m.Now
 	}
+	if err := m.loadPeople(ctx); err != nil {
+		store.Close()
+		return err
+	}
 	tmpl, err := m.template()
 	if err != nil {
 		store.Close()
