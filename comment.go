@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // CommentKind says what a comment is: a remark, or a reviewer's request for
@@ -74,26 +72,16 @@ func (c *Comment) Validate() error {
 	return v.Err("comment")
 }
 
-// mentionPattern matches "@handle" at the start of the text or after a
-// character that cannot end an e-mail's local part, so that
-// "ops@example.com" mentions no one.
-var mentionPattern = regexp.MustCompile(`(?:^|[^\w.@/+-])@([A-Za-z0-9_](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9_])?)`)
-
 // SetMentions sets c.Mentions to the handles the body mentions as
-// "@handle", without the "@", each once (compared as PersonKey compares),
-// in order of first appearance. A trailing period or hyphen ends the
-// handle; an e-mail address mentions no one.
+// "@handle" (the directory's rule: Mentions), without the "@", each once
+// (compared as PersonKey compares), in order of first appearance.
 func (c *Comment) SetMentions() {
 	c.Mentions = []string{}
 	seen := map[string]bool{}
-	for _, m := range mentionPattern.FindAllStringSubmatchIndex(c.Body, -1) {
-		h, rest := c.Body[m[2]:m[3]], c.Body[m[3]:]
-		if r, _ := utf8.DecodeRuneInString(rest); rest != "" && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '@') {
-			continue // "@Zoë" or "@a@b": not a handle as written
-		}
-		if k := PersonKey(h); !seen[k] {
+	for _, m := range Mentions(c.Body) {
+		if k := PersonKey(m.Handle); !seen[k] {
 			seen[k] = true
-			c.Mentions = append(c.Mentions, h)
+			c.Mentions = append(c.Mentions, m.Handle)
 		}
 	}
 }

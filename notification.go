@@ -101,13 +101,3 @@ type NotificationPrefsService interface {
 	// EINVALID (no handle).
 	SaveNotificationPrefs(ctx context.Context, p *NotificationPrefs) error
 }
-
-// Recipient is a person as notifications reach them: a handle, and the
-// addresses the directory knows.
-type Recipient struct {
-	Handle string
-	Name   string
-	// Email and SlackID are "" when unknown.
-	Email   string
-	SlackID string
-}

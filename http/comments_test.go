@@ -103,4 +103,3 @@ func TestCommentAPI(t *testing.T) {
 		}
 	})
 }
-

@@ -18,9 +18,9 @@ const EventWindow = 48 * time.Hour
 const eventPage = 1000
 
 // Recipients finds the person a reminder's owner or an event's recipient
-// names ("@ana", "ana", an e-mail address). Errors: ENOTFOUND when the
-// directory has no such person.
-type Recipients func(ctx context.Context, ref string) (*hindsight.Recipient, error)
+// names ("@ana", "ana", an e-mail address), as hindsight.ResolvePerson
+// does. Errors: ENOTFOUND when the directory has no such person.
+type Recipients func(ctx context.Context, ref string) (*hindsight.Person, error)
 
 // eventReminders returns the person events queued within EventWindow as
 // reminders to their recipients.

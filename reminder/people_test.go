@@ -18,13 +18,13 @@ import (
 )
 
 // people is the directory of these tests.
-var people = map[string]hindsight.Recipient{
+var people = map[string]hindsight.Person{
 	"bob":   {Handle: "bob", Name: "Bob Ngata", Email: "bob@example.com"},
 	"carol": {Handle: "carol", Email: "carol@example.net"},
 	"dan":   {Handle: "dan"}, // no address: the configured channels reach him
 }
 
-func recipients(_ context.Context, ref string) (*hindsight.Recipient, error) {
+func recipients(_ context.Context, ref string) (*hindsight.Person, error) {
 	if p, ok := people[hindsight.PersonKey(ref)]; ok {
 		return &p, nil
 	}

@@ -23,9 +23,9 @@ import (
 //	1: incidents, documents, timeline_events, action_items, sign_offs,
 //	   revisions, alert_states, alert_notifications, api_tokens, impacts.
 //	2: adds follow_ups, import_sources and reminders_sent.
-//	3: adds changes and attachments (their bytes base64 in "data").
-//	   Later additions to version 3 (absent from older files, so left
-//	   empty): comments, person_events, notification_prefs.
+//	3: adds changes and attachments (their bytes base64 in "data"), and
+//	   later people (the directory), comments, person_events and
+//	   notification_prefs (absent from older files, so left empty).
 //
 // Import reads every version from backupFormatVersionMin on; a table that an
 // older version does not carry is left empty.
@@ -66,6 +66,8 @@ type backup struct {
 	// Since version 3.
 	Changes     []*hindsight.Change     `json:"changes"`
 	Attachments []*hindsight.Attachment `json:"attachments"`
+	// The directory of people; absent in backups written before it.
+	People []*hindsight.Person `json:"people,omitempty"`
 	// Added to version 3 later; absent in older files.
 	Comments          []*hindsight.Comment           `json:"comments"`
 	PersonEvents      []*hindsight.PersonEvent       `json:"person_events"`
@@ -142,6 +144,7 @@ func sections(d *dialect) []section {
 		{"changes", "SELECT " + changeCols + " FROM changes ORDER BY id", func(sc scanner) (any, error) { return scanChange(sc) }},
 		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
 			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
+		{"people", "SELECT " + personCols + " FROM people" + by("handle_key"), func(sc scanner) (any, error) { return scanPerson(sc) }},
 		{"comments", "SELECT " + commentCols + " FROM comments ORDER BY id", func(sc scanner) (any, error) { return scanComment(sc) }},
 		{"person_events", "SELECT " + personEventCols + " FROM person_events ORDER BY id", func(sc scanner) (any, error) { return scanPersonEvent(sc) }},
 		{"notification_prefs", "SELECT handle, email, slack_dm, updated_at FROM notification_prefs" + by("handle"),
@@ -407,6 +410,9 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.Attachments {
 		steps = append(steps, func() error { return tx.insertAttachment(ctx, v) })
+	}
+	for _, v := range b.People {
+		steps = append(steps, func() error { return tx.insertPerson(ctx, v) })
 	}
 	for _, v := range b.Comments {
 		steps = append(steps, func() error { return tx.insertComment(ctx, v) })

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/notify"
 	"github.com/hindsight-sre/hindsight/reminder"
 	"github.com/hindsight-sre/hindsight/worker"
@@ -34,23 +35,34 @@ func (m *Main) reminderScheduler() *reminder.Scheduler {
 	if cfg.Slack.WebhookURL != "" {
 		add(notify.ChannelSlack, &notify.Slack{WebhookURL: string(cfg.Slack.WebhookURL)})
 	}
+	var people []notify.PersonChannel
 	if s := cfg.SMTP; s.Enabled() {
-		add(notify.ChannelSMTP, &notify.SMTP{Host: s.Host, Port: s.Port, Username: s.Username,
-			Password: string(s.Password), From: s.From, To: s.To, StartTLS: s.StartTLS, Now: m.Now})
+		smtp := &notify.SMTP{Host: s.Host, Port: s.Port, Username: s.Username,
+			Password: string(s.Password), From: s.From, To: s.To, StartTLS: s.StartTLS, Now: m.Now}
+		if len(s.To) > 0 {
+			add(notify.ChannelSMTP, smtp)
+		}
+		people = append(people, notify.PersonChannel{Name: notify.ChannelPersonEmail, Notifier: smtp})
 	}
 	names := make([]string, len(channels))
 	for i, c := range channels {
 		names[i] = c.Name
 	}
-	if len(channels) == 0 {
+	if len(channels) == 0 && len(people) == 0 {
 		m.logger().Info("reminders: no channel configured (reminders.slack or reminders.smtp); no reminder is sent")
 	} else {
 		m.logger().Info("reminders: scheduler started", "channels", names, "interval", cfg.Interval.String())
 	}
 	return &reminder.Scheduler{
 		Store: m.Store, Channels: channels, Metrics: metrics, Now: m.Now,
+		PersonChannels: people, Recipients: m.recipients,
 		Interval: cfg.Interval.Std(), DueSoonDays: cfg.DueSoonDays,
 		ReviewDueDays: m.Config.Review.ReviewDueDays, BaseURL: m.Config.Server.BaseURL,
 		Log: m.logger(),
 	}
+}
+
+// recipients finds a reminder's person in the directory.
+func (m *Main) recipients(ctx context.Context, ref string) (*hindsight.Person, error) {
+	return hindsight.ResolvePerson(ctx, m.Store, ref)
 }
