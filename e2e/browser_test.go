@@ -40,12 +40,22 @@ func startUIServer(t *testing.T, webhookToken string) *uiServer {
 // hindsight.yaml and a webhook token.
 func startUIServerWithConfig(t *testing.T, webhookToken, config string) *uiServer {
 	t.Helper()
+	return startUIServerOn(t, webhookToken, config, "")
+}
+
+// startUIServerOn runs hindsight serve on the store db (a new SQLite file
+// when ""), so that several servers may share one PostgreSQL database.
+func startUIServerOn(t *testing.T, webhookToken, config, db string) *uiServer {
+	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "hindsight.yaml")
 	if err := os.WriteFile(cfg, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s := &uiServer{DB: filepath.Join(dir, "hindsight.db"), out: &syncBuffer{}}
+	if db == "" {
+		db = filepath.Join(dir, "hindsight.db")
+	}
+	s := &uiServer{DB: db, out: &syncBuffer{}}
 	s.cmd = exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--db", s.DB, "--config", cfg)
 	s.cmd.Env = append(os.Environ(), "HINDSIGHT_WEBHOOK_TOKEN="+webhookToken)
 	stderr, err := s.cmd.StderrPipe()

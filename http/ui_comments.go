@@ -22,7 +22,7 @@ type commentsView struct {
 
 // commentThreadView is one thread: its first comment and the replies.
 type commentThreadView struct {
-	commentView
+	First   commentView
 	Replies []commentView
 }
 
@@ -60,7 +60,7 @@ func (s *Server) newCommentsView(ctx context.Context, incidentID string) (commen
 		return out, err
 	}
 	for _, t := range threads {
-		tv := commentThreadView{commentView: newCommentView(t.Comment)}
+		tv := commentThreadView{First: newCommentView(t.Comment)}
 		for _, r := range t.Replies {
 			tv.Replies = append(tv.Replies, newCommentView(r))
 		}
