@@ -1,12 +1,16 @@
 package e2e_test
 
 import (
+	"context"
 	"fmt"
 	"mime"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/hindsight-sre/hindsight/internal/testenv"
 )
@@ -29,6 +33,8 @@ people:
   - handle: bob
     name: Bob Ngata
     email: bob@example.com
+  - handle: carol
+    email: carol@example.com
 reminders:
   interval: 10s
   smtp:
@@ -44,6 +50,19 @@ reminders:
 	editor := a.token(t, "editor", "ana")
 	id := a.postAlert(t, wh, filepath.Join("..", "testdata", "alertmanager", "0-single-alert-firing.json"))
 
+	// carol turns e-mail off on her page: what concerns her goes to the
+	// team's configured address instead.
+	c := newPage(t, b.URL)
+	c.signIn(b.token(t, "viewer", "carol"))
+	c.open("/me/notifications")
+	c.do("untick e-mail", chromedp.Click("#pref-email"))
+	c.submit("#prefs-save")
+	if got := c.text(".flash"); !strings.Contains(got, "saved") || c.eval(`String(document.querySelector("#pref-email").checked)`) != "false" ||
+		c.eval(`String(document.querySelector("#pref-slack").checked)`) != "true" {
+		t.Fatalf("after saving, the preferences page says %q", got)
+	}
+	c.shot("c00-notification-prefs")
+
 	p := newPage(t, a.URL)
 	p.signIn(editor)
 	p.open("/incidents/" + id)
@@ -51,7 +70,7 @@ reminders:
 		t.Fatalf("a fresh incident's comments read %q", got)
 	}
 	p.fill("#comment-form", map[string]string{"section": "root_cause",
-		"body": "Is the 00:20 deploy the trigger, @bob? Mail ops@example.com too. <img src=x onerror=\"window.__xss=1\"> **Zoë**"})
+		"body": "Is the 00:20 deploy the trigger, @bob? Mail ops@example.com too, and @carol. <img src=x onerror=\"window.__xss=1\"> **Zoë**"})
 	p.submit("#comment-submit")
 	if got := p.text(".flash"); !strings.Contains(got, "Comment added") {
 		t.Fatalf("after commenting the page says %q", got)
@@ -67,8 +86,8 @@ reminders:
 	if n := p.count("#" + first + " img, #" + first + " script"); n != 0 {
 		t.Errorf("the comment carries %d img/script elements", n)
 	}
-	if got := p.text("#" + first + " .mentions"); got != "Mentions: @bob" {
-		t.Errorf("the mentions read %q, want @bob alone (an e-mail address mentions no one)", got)
+	if got := p.text("#" + first + " .mentions"); got != "Mentions: @bob, @carol" {
+		t.Errorf("the mentions read %q, want @bob and @carol (an e-mail address mentions no one)", got)
 	}
 	p.shot("c01-comment")
 
@@ -85,6 +104,7 @@ reminders:
 		t.Error("a resolved thread still offers a reply")
 	}
 	p.shot("c02-resolved")
+	p.shotOf("#comments", "c03-comments-panel")
 
 	// The other instance shows the same conversation.
 	q := newPage(t, b.URL)
@@ -101,32 +121,48 @@ reminders:
 		t.Errorf("history does not show the comments: %q", got)
 	}
 
-	// Exactly one e-mail, to bob, from whichever instance claimed it.
+	// Exactly one e-mail per mention, whichever instance claimed it: bob's
+	// at his address, carol's (e-mail off) at the team's.
 	deadline := time.Now().Add(40 * time.Second)
-	for len(sink.Messages()) == 0 && time.Now().Before(deadline) {
+	for len(sink.Messages()) < 2 && time.Now().Before(deadline) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	time.Sleep(12 * time.Second) // at least one more pass of each instance
-	msgs := sink.Messages()
-	if len(msgs) != 1 {
-		t.Fatalf("%d e-mails for one mention, want 1", len(msgs))
-	}
-	m := msgs[0]
-	subject := ""
-	for _, l := range strings.Split(m.Data, "\r\n") {
-		if s, ok := strings.CutPrefix(l, "Subject: "); ok {
-			subject, _ = new(mime.WordDecoder).DecodeHeader(s)
+	got = ""
+	for _, m := range sink.Messages() {
+		subject := ""
+		for _, l := range strings.Split(m.Data, "\r\n") {
+			if s, ok := strings.CutPrefix(l, "Subject: "); ok {
+				subject, _ = new(mime.WordDecoder).DecodeHeader(s)
+			}
+		}
+		got += strings.Join(m.To, ",") + " " + subject + "\n"
+		if !strings.Contains(m.Data, "http://127.0.0.1/incidents/"+id+"#comment-") {
+			t.Errorf("the e-mail does not link to the comment:\n%s", m.Data)
 		}
 	}
-	if strings.Join(m.To, ",") != "bob@example.com" || !strings.HasPrefix(subject, "[Hindsight] ana mentioned you on "+id) {
-		t.Errorf("e-mail to %v, subject %q", m.To, subject)
+	want := "bob@example.com [Hindsight] ana mentioned you on " + id
+	if n := strings.Count(got, "\n"); n != 2 || strings.Count(got, want) != 1 ||
+		strings.Count(got, "team@example.com [Hindsight] ana mentioned you on "+id) != 1 {
+		t.Errorf("%d e-mails:\n%swant one to bob, one to the team (for carol)", n, got)
 	}
-	if !strings.Contains(m.Data, "http://127.0.0.1/incidents/"+id+"#comment-") {
-		t.Errorf("the e-mail does not link to the comment:\n%s", m.Data)
-	}
-	for _, pg := range []*page{p, q} {
+	for _, pg := range []*page{c, p, q} {
 		if errs := pg.consoleErrors(); len(errs) > 0 {
 			t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
 		}
+	}
+}
+
+// shotOf writes a screenshot of the first element matching sel.
+func (p *page) shotOf(sel, name string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(sel))
+	if err != nil {
+		p.t.Fatalf("screenshot of %s: %v", sel, err)
+	}
+	if err := os.WriteFile(filepath.Join(p.dir, name+".png"), png, 0o644); err != nil {
+		p.t.Fatal(err)
 	}
 }

@@ -71,6 +71,8 @@ var apiAccess = map[string]string{
 	"GET /api/v1/incidents/{id}/comments":                    read,
 	"POST /api/v1/incidents/{id}/comments":                   "editor",
 	"POST /api/v1/incidents/{id}/comments/{comment}/resolve": "editor",
+	"GET /api/v1/me/notifications":                           "viewer",
+	"PUT /api/v1/me/notifications":                           "viewer",
 }
 
 // registeredPatterns returns every literal pattern passed to mux.Handle or

@@ -41,6 +41,7 @@ func newReviewAPI(t *testing.T) *reviewAPI {
 	srv := hhttp.NewServer()
 	srv.Incidents, srv.Tokens, srv.Review = store, store, svc
 	srv.Comments = svc
+	srv.NotificationPrefs = store
 	api := &reviewAPI{t: t, store: store, srv: srv, tokens: map[hindsight.Role]string{}}
 	for _, r := range hindsight.Roles {
 		api.tokens[r] = mustCreateToken(t, store, string(r), r)

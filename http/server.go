@@ -91,6 +91,9 @@ type Server struct {
 	// Comments is the conversation on post-mortems (API and UI); nil
 	// answers 503 on its routes and leaves the incident page without it.
 	Comments CommentWorkflow
+	// NotificationPrefs keeps each person's choice of channels (their
+	// page /me/notifications and the API); nil answers 503 there.
+	NotificationPrefs hindsight.NotificationPrefsService
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
@@ -158,6 +161,7 @@ func NewServer() *Server {
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
 	s.registerCommentRoutes()
+	s.registerNotificationRoutes()
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }

@@ -54,6 +54,8 @@ var uiRoutes = []uiRoute{
 	{"GET /incidents/{id}/graphs/{file}", hindsight.RoleViewer, (*Server).uiGraph},
 	{"POST /incidents/{id}/comments", hindsight.RoleEditor, (*Server).uiCommentAdd},
 	{"POST /incidents/{id}/comments/{comment}/resolve", hindsight.RoleEditor, (*Server).uiCommentResolve},
+	{"GET /me/notifications", hindsight.RoleViewer, (*Server).uiNotificationsPage},
+	{"POST /me/notifications", hindsight.RoleViewer, (*Server).uiNotificationsSave},
 	{"POST /preview", hindsight.RoleEditor, (*Server).uiPreview},
 	{"GET /actions", hindsight.RoleViewer, (*Server).uiActionList},
 	{"GET /dashboard", hindsight.RoleViewer, (*Server).uiDashboard},

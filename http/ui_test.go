@@ -47,6 +47,7 @@ func mustOpenUIOn(tb testing.TB, store *sqlstore.Store, configure func(s *hhttp.
 	s.Workflow = wf
 	s.Review = wf
 	s.Comments = wf
+	s.NotificationPrefs = store
 	s.SecureCookies = false
 	if configure != nil {
 		configure(s)

@@ -26,6 +26,7 @@ func (m *Main) wireReview(s *hhttp.Server, store *sqlstore.Store) {
 	svc.DraftMinSeverity = m.Config.Severity.DraftMinSeverity
 	s.Review = svc
 	s.Comments = svc
+	s.NotificationPrefs = store
 }
 
 // startFollowUps runs the daily follow-up pass until Close: one pass now,
