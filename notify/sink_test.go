@@ -17,10 +17,7 @@ import (
 
 // The SMTP sink lives in testenv, shared with the tests of the reminders
 // to people; these names keep this package's tests short.
-type (
-	smtpSink    = testenv.SMTPSink
-	sinkMessage = testenv.SMTPMessage
-)
+type smtpSink = testenv.SMTPSink
 
 func newSMTPSink(t *testing.T, configure func(*smtpSink)) *smtpSink {
 	t.Helper()
