@@ -236,4 +236,3 @@ func (c *Config) ServiceSLO(service string) hindsight.SLOTargets {
 func (c *Config) QueriesFor(service string) Queries {
 	return c.SLO.Queries.over(c.SLO.Services[service].Queries)
 }
-
