@@ -48,21 +48,12 @@ type slackText struct {
 
 // SlackPayload returns the JSON body posted for r.
 func SlackPayload(r hindsight.Reminder) ([]byte, error) {
-	head := "*" + slackEscape(r.Title) + "*"
-	if r.URL != "" {
-		head = "*<" + r.URL + "|" + slackEscape(r.Title) + ">*"
-	}
 	msg := slackMessage{
 		Text:   r.Title,
-		Blocks: []slackBlock{{Type: "section", Text: slackText{Type: "mrkdwn", Text: head}}},
+		Blocks: []slackBlock{{Type: "section", Text: slackText{Type: "mrkdwn", Text: slackHead(r)}}},
 	}
 	if len(r.Lines) > 0 {
-		lines := make([]string, len(r.Lines))
-		for i, l := range r.Lines {
-			lines[i] = "• " + slackEscape(l)
-		}
-		msg.Blocks = append(msg.Blocks, slackBlock{Type: "section",
-			Text: slackText{Type: "mrkdwn", Text: strings.Join(lines, "\n")}})
+		msg.Blocks = append(msg.Blocks, slackBlock{Type: "section", Text: slackText{Type: "mrkdwn", Text: slackLines(r)}})
 	}
 	if r.URL != "" {
 		msg.Text += " " + r.URL
