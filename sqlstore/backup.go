@@ -23,7 +23,8 @@ import (
 //	1: incidents, documents, timeline_events, action_items, sign_offs,
 //	   revisions, alert_states, alert_notifications, api_tokens, impacts.
 //	2: adds follow_ups, import_sources and reminders_sent.
-//	3: adds changes and attachments (their bytes base64 in "data").
+//	3: adds changes and attachments (their bytes base64 in "data"), and
+//	   paging_acks (absent from the first backups of version 3).
 //
 // Import reads every version from backupFormatVersionMin on; a table that an
 // older version does not carry is left empty.
@@ -64,6 +65,9 @@ type backup struct {
 	// Since version 3.
 	Changes     []*hindsight.Change     `json:"changes"`
 	Attachments []*hindsight.Attachment `json:"attachments"`
+	// PagingAcks: on-call tools' acknowledgements (paging_acks), added
+	// within version 3; older version 3 backups leave it empty.
+	PagingAcks []*hindsight.Acknowledgement `json:"paging_acks"`
 }
 
 // importSourceRow is one row of import_sources: the hash of the Markdown file
@@ -136,6 +140,8 @@ func sections(d *dialect) []section {
 		{"changes", "SELECT " + changeCols + " FROM changes ORDER BY id", func(sc scanner) (any, error) { return scanChange(sc) }},
 		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
 			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
+		{"paging_acks", "SELECT " + pagingAckCols + " FROM paging_acks" + by("incident_id", "source", "ref"),
+			func(sc scanner) (any, error) { return scanPagingAck(sc) }},
 	}
 }
 
@@ -397,6 +403,12 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.Attachments {
 		steps = append(steps, func() error { return tx.insertAttachment(ctx, v) })
+	}
+	for _, v := range b.PagingAcks {
+		steps = append(steps, func() error {
+			_, err := tx.exec(ctx, "INSERT INTO paging_acks ("+pagingAckCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", pagingAckArgs(v)...)
+			return err
+		})
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -1,0 +1,140 @@
+// Package paging takes acknowledgements from on-call tools: it polls
+// Alertmanager's silences, decodes and verifies PagerDuty and Opsgenie
+// webhooks, matches what they carry to incidents by the Alertmanager group
+// key or an alert's fingerprint, and records each as an acknowledged
+// timeline event through the review workflow.
+package paging
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/review"
+)
+
+// DefaultResolvedWindow is how long after an incident's resolution an
+// on-call tool's acknowledgement still finds it: a page acknowledged or
+// resolved in the tool just after Alertmanager said the alerts resolved.
+const DefaultResolvedWindow = 24 * time.Hour
+
+// Incidents is what matching reads from the store.
+type Incidents interface {
+	FindPageableIncidents(ctx context.Context, resolvedAfter time.Time) ([]*hindsight.PageableIncident, error)
+	FindAcknowledgements(ctx context.Context, incidentID string) ([]*hindsight.Acknowledgement, error)
+}
+
+// Recorder records one acknowledgement (review.Service does).
+type Recorder interface {
+	RecordAcknowledgement(ctx context.Context, a *hindsight.Acknowledgement) (review.AckOutcome, error)
+}
+
+// Service matches on-call tools' acknowledgements to incidents and records
+// them. Set Incidents and Recorder; the rest have defaults.
+type Service struct {
+	Incidents Incidents
+	Recorder  Recorder
+	// ResolvedWindow: DefaultResolvedWindow when 0.
+	ResolvedWindow time.Duration
+	// Now is the clock; nil means the system clock.
+	Now func() time.Time
+	// Log: nil means slog.Default().
+	Log *slog.Logger
+}
+
+// Notice is one acknowledgement as a tool reports it, before matching.
+type Notice struct {
+	Source   hindsight.PagingSource
+	Ref      string
+	Actor    string
+	At       time.Time
+	Comment  string
+	Resolved bool
+	// Keys are what the tool carries of the Alertmanager group: its group
+	// key, the group key's SHA-256, alert fingerprints.
+	Keys []string
+}
+
+// Result says what became of a notice.
+type Result struct {
+	// Incidents are the incidents the notice matched.
+	Incidents []string `json:"incidents"`
+	// Recorded counts the acknowledged events added (0 for a repeat).
+	Recorded int `json:"recorded"`
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
+}
+
+// candidates returns the incidents a tool may acknowledge now.
+func (s *Service) candidates(ctx context.Context) ([]*hindsight.PageableIncident, error) {
+	w := s.ResolvedWindow
+	if w <= 0 {
+		w = DefaultResolvedWindow
+	}
+	return s.Incidents.FindPageableIncidents(ctx, s.now().Add(-w))
+}
+
+// Apply matches n to the incidents whose group key or alerts it names and
+// records it on each. A notice that matches nothing is logged and has an
+// empty Result.
+func (s *Service) Apply(ctx context.Context, n Notice) (Result, error) {
+	incs, err := s.candidates(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Incidents: []string{}}
+	for _, inc := range incs {
+		if !matchesAny(inc, n.Keys) {
+			continue
+		}
+		res.Incidents = append(res.Incidents, inc.ID)
+		ok, err := s.record(ctx, inc.ID, n)
+		if err != nil {
+			return res, err
+		}
+		if ok {
+			res.Recorded++
+		}
+	}
+	if len(res.Incidents) == 0 {
+		s.log().Info("acknowledgement matches no incident, ignored", "source", string(n.Source), "ref", n.Ref, "keys", n.Keys)
+	}
+	return res, nil
+}
+
+func matchesAny(inc *hindsight.PageableIncident, keys []string) bool {
+	for _, k := range keys {
+		if inc.MatchesKey(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// record records n on one incident and reports whether an event was added.
+func (s *Service) record(ctx context.Context, incidentID string, n Notice) (bool, error) {
+	a := &hindsight.Acknowledgement{IncidentID: incidentID, Source: n.Source, Ref: n.Ref, Actor: n.Actor,
+		At: n.At, Comment: n.Comment, Resolved: n.Resolved}
+	ctx = hindsight.NewContextWithActor(ctx, string(n.Source))
+	out, err := s.Recorder.RecordAcknowledgement(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	if out != review.AckRecorded && out != review.AckDuplicate {
+		s.log().Info("acknowledgement not recorded", "source", string(n.Source), "ref", n.Ref, "incident", incidentID, "reason", string(out))
+	}
+	return out == review.AckRecorded, nil
+}
