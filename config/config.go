@@ -32,6 +32,8 @@ type Config struct {
 	Auth AuthConfig `yaml:"auth" json:"auth"`
 	// Evidence governs graphs, changes, links and attachments (evidence.go).
 	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
+	// Paging governs acknowledgements from on-call tools (paging.go).
+	Paging PagingConfig `yaml:"paging" json:"paging"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -211,6 +213,7 @@ func Default() *Config {
 		Reminders:  defaultReminders(),
 		Auth:       defaultAuth(),
 		Evidence:   defaultEvidence(),
+		Paging:     defaultPaging(),
 	}
 }
 
