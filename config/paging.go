@@ -10,6 +10,9 @@ type PagingConfig struct {
 	PagerDuty PagerDutyConfig `yaml:"pagerduty" json:"pagerduty"`
 	// Opsgenie holds the token of Opsgenie's webhook integration.
 	Opsgenie OpsgenieConfig `yaml:"opsgenie" json:"opsgenie"`
+	// GrafanaOnCall holds the Authorization Header of OnCall's outgoing
+	// webhook.
+	GrafanaOnCall GrafanaOnCallConfig `yaml:"grafana_oncall" json:"grafana_oncall"`
 	// ResolvedWindow is how long after an incident resolved a tool's
 	// acknowledgement still finds it.
 	ResolvedWindow Duration `yaml:"resolved_window" json:"resolved_window"`
@@ -36,6 +39,13 @@ type PagerDutyConfig struct {
 type OpsgenieConfig struct {
 	// Token is the bearer token Opsgenie sends as its Authorization custom
 	// header; "" refuses every Opsgenie webhook.
+	Token Secret `yaml:"token" json:"token"`
+}
+
+// GrafanaOnCallConfig is the Grafana OnCall outgoing webhook's settings.
+type GrafanaOnCallConfig struct {
+	// Token is the webhook's Authorization Header (with or without
+	// "Bearer "); "" refuses every Grafana OnCall webhook.
 	Token Secret `yaml:"token" json:"token"`
 }
 

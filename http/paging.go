@@ -31,6 +31,9 @@ type PagingWebhooks struct {
 	// OpsgenieToken is the bearer token Opsgenie's webhook integration
 	// sends as a custom header (Authorization: Bearer TOKEN).
 	OpsgenieToken string
+	// GrafanaOnCallToken is what Grafana OnCall's outgoing webhook sends
+	// as its Authorization Header (the token, with or without "Bearer ").
+	GrafanaOnCallToken string
 }
 
 // pagingAnswer is the body of a 200 or 202 from a paging webhook.
@@ -45,6 +48,7 @@ type pagingAnswer struct {
 func (s *Server) registerPagingRoutes() {
 	s.mux.HandleFunc("POST /api/v1/paging/pagerduty", s.handlePagerDuty)
 	s.mux.HandleFunc("POST /api/v1/paging/opsgenie", s.handleOpsgenie)
+	s.mux.HandleFunc("POST /api/v1/paging/grafana-oncall", s.handleGrafanaOnCall)
 }
 
 // handlePagerDuty takes a PagerDuty v3 webhook: its signature is checked
@@ -86,6 +90,28 @@ func (s *Server) handleOpsgenie(w http.ResponseWriter, r *http.Request) {
 	}
 	n, ok, err := paging.DecodeOpsgenie(body, s.Now())
 	s.applyPaging(w, r, hindsight.PagingOpsgenie, n, ok, err)
+}
+
+// handleGrafanaOnCall takes a Grafana OnCall outgoing webhook (Forward
+// All), authenticated by its Authorization Header.
+func (s *Server) handleGrafanaOnCall(w http.ResponseWriter, r *http.Request) {
+	if s.Paging.GrafanaOnCallToken == "" {
+		s.pagingReject(w, r, hindsight.Errorf(hindsight.EUNAUTHORIZED,
+			"the Grafana OnCall webhook is not configured on this server: set paging.grafana_oncall.token, and the same value as the webhook's Authorization Header"))
+		return
+	}
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	tok, _ := strings.CutPrefix(h, "Bearer ")
+	if h == "" || !equal(strings.TrimSpace(tok), s.Paging.GrafanaOnCallToken) {
+		s.pagingReject(w, r, hindsight.Errorf(hindsight.EUNAUTHORIZED, "missing or wrong Authorization header"))
+		return
+	}
+	body, ok := s.pagingBody(w, r)
+	if !ok {
+		return
+	}
+	n, ok, err := paging.DecodeGrafanaOnCall(body, s.Now())
+	s.applyPaging(w, r, hindsight.PagingGrafanaOnCall, n, ok, err)
 }
 
 // pagingBody reads a paging webhook's body, bounded; ok is false once it

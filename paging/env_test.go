@@ -27,6 +27,7 @@ const (
 	webhookToken    = "am-webhook-token"
 	pagerDutySecret = "pd-signing-secret"
 	opsgenieToken   = "og-bearer-token"
+	onCallToken     = "oncall-authorization"
 )
 
 // env is a running server on a real store: the Alertmanager webhook, the
@@ -83,7 +84,8 @@ func newEnv(t *testing.T, dsn string, now func() time.Time) *env {
 	s.Store, s.Incidents, s.Tokens = store, store, store
 	s.Intake = &alertmanager.Intake{Store: store, Mapping: alertmanager.DefaultMapping(), Now: now}
 	s.WebhookAuth = hhttp.WebhookAuth{Token: webhookToken}
-	s.Paging = hhttp.PagingWebhooks{Service: svc, PagerDutySecret: pagerDutySecret, OpsgenieToken: opsgenieToken}
+	s.Paging = hhttp.PagingWebhooks{Service: svc, PagerDutySecret: pagerDutySecret, OpsgenieToken: opsgenieToken,
+		GrafanaOnCallToken: onCallToken}
 	if err := s.Open(); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -212,3 +213,43 @@ func equalIDs(v any, want ...string) bool {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestGrafanaOnCallWebhook(t *testing.T) {
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn, testenv.NewClock(clockAt).Now)
+		firing := testdata(t, "alertmanager", "0-single-alert-firing.json")
+		incident := e.ingest(t, firing)
+		published := testdata(t, "paging", "grafana-oncall-resolve.json")
+		var doc map[string]any
+		if err := json.Unmarshal(published, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc["event"] = map[string]any{"type": "acknowledge", "time": "2026-11-27T05:37:45.5+00:00"}
+		doc["alert_payload"] = json.RawMessage(firing)
+		matched, _ := json.Marshal(doc)
+		auth := map[string]string{"Authorization": "Bearer " + onCallToken}
+
+		for name, h := range map[string]map[string]string{"none": nil, "wrong": {"Authorization": "Bearer nope"}} {
+			if status, _ := e.post(t, "/api/v1/paging/grafana-oncall", matched, h); status != http.StatusUnauthorized {
+				t.Errorf("%s credentials: %d, want 401", name, status)
+			}
+		}
+		// As published: a resolution of the demonstration alert, which
+		// carries no Alertmanager key.
+		if status, res := e.post(t, "/api/v1/paging/grafana-oncall", published, auth); status != http.StatusAccepted {
+			t.Errorf("the documented payload: %d %v, want 202", status, res)
+		}
+		for i, h := range []map[string]string{auth, {"Authorization": onCallToken}} {
+			status, res := e.post(t, "/api/v1/paging/grafana-oncall", matched, h)
+			if status != http.StatusOK || res["recorded"] != float64(1-i) {
+				t.Fatalf("delivery %d: %d %v", i+1, status, res)
+			}
+		}
+		at := time.Date(2026, 11, 27, 5, 37, 45, 500000000, time.UTC)
+		got := e.acknowledged(t, incident)
+		if len(got) != 1 || got[0].Actor != "admin" || !got[0].Time.Equal(at) || got[0].Source != "grafana-oncall" {
+			t.Fatalf("events %+v, want one by admin at %s", got, at)
+		}
+		checkTimeToAcknowledge(t, e, incident, at)
+	})
+}

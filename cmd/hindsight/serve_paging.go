@@ -21,7 +21,8 @@ func (m *Main) wirePaging(s *hhttp.Server, store *sqlstore.Store) {
 	}
 	m.paging = &paging.Service{Incidents: store, Recorder: rec, ResolvedWindow: p.ResolvedWindow.Std(), Now: m.Now, Log: m.logger()}
 	s.Paging = hhttp.PagingWebhooks{Service: m.paging,
-		PagerDutySecret: string(p.PagerDuty.SigningSecret), OpsgenieToken: string(p.Opsgenie.Token)}
+		PagerDutySecret: string(p.PagerDuty.SigningSecret), OpsgenieToken: string(p.Opsgenie.Token),
+		GrafanaOnCallToken: string(p.GrafanaOnCall.Token)}
 }
 
 // startSilences runs the silence poller when paging.alertmanager.urls
