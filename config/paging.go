@@ -49,6 +49,13 @@ type GrafanaOnCallConfig struct {
 	Token Secret `yaml:"token" json:"token"`
 }
 
+// Environment variables that override the paging secrets.
+const (
+	EnvPagerDutySecret    = "HINDSIGHT_PAGERDUTY_SIGNING_SECRET"
+	EnvOpsgenieToken      = "HINDSIGHT_OPSGENIE_TOKEN"
+	EnvGrafanaOnCallToken = "HINDSIGHT_GRAFANA_ONCALL_TOKEN"
+)
+
 // Defaults of the paging settings.
 const (
 	DefaultSilencePollInterval  = 30 * time.Second
