@@ -195,8 +195,7 @@ func (m *Matchers) Match(labels map[string]string) bool {
 	return true
 }
 
-// AcknowledgementService stores acknowledgements from on-call tools. A
-// store's transactions implement it beside Services.
+// AcknowledgementService stores acknowledgements from on-call tools.
 type AcknowledgementService interface {
 	// RecordAcknowledgement stores a and sets CreatedAt, unless the
 	// incident already has one from the same Source and Ref. Errors:
@@ -210,4 +209,25 @@ type AcknowledgementService interface {
 	// or were resolved at or after resolvedAfter (zero: unresolved only),
 	// with their alerts. Errors: none beyond EUNAVAILABLE/EINTERNAL.
 	FindPageableIncidents(ctx context.Context, resolvedAfter time.Time) ([]*PageableIncident, error)
+}
+
+// PagingResult says what became of an on-call tool's webhook.
+type PagingResult struct {
+	// Status is "acknowledged" when it matched incidents, else "ignored".
+	Status string `json:"status"`
+	// Reason says why it was ignored.
+	Reason string `json:"reason,omitempty"`
+	// Incidents are the incidents it matched.
+	Incidents []string `json:"incidents"`
+	// Recorded counts the acknowledged events added (0 for a repeat).
+	Recorded int `json:"recorded"`
+}
+
+// PagingIntake takes on-call tools' webhooks once their credentials are
+// checked (paging.Service implements it).
+type PagingIntake interface {
+	// TakeWebhook decodes body as source's webhook, received at received,
+	// and records the acknowledgement it carries on the incidents it
+	// names. Errors: EINVALID (not the tool's payload), and the store's.
+	TakeWebhook(ctx context.Context, source PagingSource, body []byte, received time.Time) (PagingResult, error)
 }

@@ -32,6 +32,8 @@ type Config struct {
 	Auth AuthConfig `yaml:"auth" json:"auth"`
 	// Evidence governs graphs, changes, links and attachments (evidence.go).
 	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
+	// People are the directory entries the file gives (people.go).
+	People []PersonConfig `yaml:"people" json:"people,omitempty"`
 	// Paging governs acknowledgements from on-call tools (paging.go).
 	Paging PagingConfig `yaml:"paging" json:"paging"`
 
@@ -220,9 +222,15 @@ func Default() *Config {
 // Source returns the path the configuration was read from, "" for defaults.
 func (c *Config) Source() string { return c.source }
 
-// SLOFor returns the objectives of service: the defaults with the service's
-// overrides in place.
-func (c *Config) SLOFor(service string) hindsight.SLOTargets {
+// SLOFor returns the objectives an incident is measured against: those of
+// its primary service.
+func (c *Config) SLOFor(inc *hindsight.Incident) hindsight.SLOTargets {
+	return c.ServiceSLO(inc.PrimaryService())
+}
+
+// ServiceSLO returns the objectives of service: the defaults with the
+// service's overrides in place.
+func (c *Config) ServiceSLO(service string) hindsight.SLOTargets {
 	return c.SLO.Services[service].over(c.SLO.Objectives).Targets()
 }
 

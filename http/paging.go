@@ -1,30 +1,27 @@
 package http
 
 import (
-	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/paging"
 )
 
 // maxPagingBody bounds an on-call tool's webhook: theirs are a few KiB.
 const maxPagingBody = 1 << 20
 
-// PagingApplier records an on-call tool's acknowledgement on the incidents
-// it names; paging.Service is the implementation.
-type PagingApplier interface {
-	Apply(ctx context.Context, n paging.Notice) (paging.Result, error)
-}
-
 // PagingWebhooks are the on-call tools' webhooks and their credentials. A
 // tool whose credential is empty is refused (401): nothing is accepted
 // unauthenticated.
 type PagingWebhooks struct {
-	Service PagingApplier
+	// Service decodes and records what the tools send (paging.Service).
+	Service hindsight.PagingIntake
 	// PagerDutySecret is the webhook subscription's signing secret
 	// (X-PagerDuty-Signature).
 	PagerDutySecret string
@@ -34,14 +31,6 @@ type PagingWebhooks struct {
 	// GrafanaOnCallToken is what Grafana OnCall's outgoing webhook sends
 	// as its Authorization Header (the token, with or without "Bearer ").
 	GrafanaOnCallToken string
-}
-
-// pagingAnswer is the body of a 200 or 202 from a paging webhook.
-type pagingAnswer struct {
-	Status    string   `json:"status"`
-	Reason    string   `json:"reason,omitempty"`
-	Incidents []string `json:"incidents"`
-	Recorded  int      `json:"recorded"`
 }
 
 // registerPagingRoutes adds the on-call tools' webhooks.
@@ -63,12 +52,11 @@ func (s *Server) handlePagerDuty(w http.ResponseWriter, r *http.Request) {
 			"the PagerDuty webhook is not configured on this server: set paging.pagerduty.signing_secret to the subscription's secret"))
 		return
 	}
-	if !paging.VerifyPagerDuty(s.Paging.PagerDutySecret, body, r.Header.Get("X-PagerDuty-Signature")) {
+	if !VerifyPagerDuty(s.Paging.PagerDutySecret, body, r.Header.Get("X-PagerDuty-Signature")) {
 		s.pagingReject(w, r, hindsight.Errorf(hindsight.EUNAUTHORIZED, "missing or wrong X-PagerDuty-Signature"))
 		return
 	}
-	n, ok, err := paging.DecodePagerDuty(body)
-	s.applyPaging(w, r, hindsight.PagingPagerDuty, n, ok, err)
+	s.takePaging(w, r, hindsight.PagingPagerDuty, body)
 }
 
 // handleOpsgenie takes an Opsgenie webhook integration's callback,
@@ -88,8 +76,7 @@ func (s *Server) handleOpsgenie(w http.ResponseWriter, r *http.Request) {
 		s.pagingReject(w, r, hindsight.Errorf(hindsight.EUNAUTHORIZED, "missing or wrong bearer token"))
 		return
 	}
-	n, ok, err := paging.DecodeOpsgenie(body, s.Now())
-	s.applyPaging(w, r, hindsight.PagingOpsgenie, n, ok, err)
+	s.takePaging(w, r, hindsight.PagingOpsgenie, body)
 }
 
 // handleGrafanaOnCall takes a Grafana OnCall outgoing webhook (Forward
@@ -110,8 +97,7 @@ func (s *Server) handleGrafanaOnCall(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	n, ok, err := paging.DecodeGrafanaOnCall(body, s.Now())
-	s.applyPaging(w, r, hindsight.PagingGrafanaOnCall, n, ok, err)
+	s.takePaging(w, r, hindsight.PagingGrafanaOnCall, body)
 }
 
 // pagingBody reads a paging webhook's body, bounded; ok is false once it
@@ -129,33 +115,45 @@ func (s *Server) pagingBody(w http.ResponseWriter, r *http.Request) ([]byte, boo
 	return body, true
 }
 
-// applyPaging records a decoded notice and answers: 200 with the matched
-// incidents, 202 for what acknowledges nothing or matches no incident.
-func (s *Server) applyPaging(w http.ResponseWriter, r *http.Request, src hindsight.PagingSource, n paging.Notice, ok bool, err error) {
-	if err != nil {
-		s.pagingReject(w, r, err)
-		return
-	}
-	if !ok {
-		s.log().Info("paging webhook ignored", "source", string(src), "reason", "not an acknowledgement")
-		writeJSON(w, http.StatusAccepted, pagingAnswer{Status: "ignored", Reason: "not an acknowledgement", Incidents: []string{}})
-		return
-	}
+// takePaging records what an authenticated webhook carries and answers:
+// 200 with the matched incidents, 202 for what acknowledges nothing or
+// matches no incident.
+func (s *Server) takePaging(w http.ResponseWriter, r *http.Request, src hindsight.PagingSource, body []byte) {
 	if s.Paging.Service == nil {
 		s.pagingReject(w, r, hindsight.Errorf(hindsight.EUNAVAILABLE, "acknowledgements are not recorded on this server"))
 		return
 	}
-	res, err := s.Paging.Service.Apply(r.Context(), n)
+	res, err := s.Paging.Service.TakeWebhook(r.Context(), src, body, s.Now())
 	if err != nil {
 		s.pagingReject(w, r, err)
 		return
 	}
 	if len(res.Incidents) == 0 {
-		writeJSON(w, http.StatusAccepted, pagingAnswer{Status: "ignored", Reason: "matches no incident", Incidents: []string{}})
+		writeJSON(w, http.StatusAccepted, res)
 		return
 	}
-	s.log().Info("paging webhook", "source", string(src), "ref", n.Ref, "incidents", res.Incidents, "recorded", res.Recorded)
-	writeJSON(w, http.StatusOK, pagingAnswer{Status: "acknowledged", Incidents: res.Incidents, Recorded: res.Recorded})
+	s.log().Info("paging webhook", "source", string(src), "incidents", res.Incidents, "recorded", res.Recorded)
+	writeJSON(w, http.StatusOK, res)
+}
+
+// VerifyPagerDuty reports whether header, an X-PagerDuty-Signature value,
+// holds a v1 signature of body under secret, as PagerDuty documents it: a
+// comma-separated list of "v1=" followed by the hex HMAC-SHA256 of the raw
+// body (several during a secret rotation), compared in constant time.
+func VerifyPagerDuty(secret string, body []byte, header string) bool {
+	if secret == "" || header == "" {
+		return false
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	want := []byte("v1=" + hex.EncodeToString(mac.Sum(nil)))
+	ok := false
+	for _, sig := range strings.Split(header, ",") {
+		if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(sig)), want) == 1 {
+			ok = true
+		}
+	}
+	return ok
 }
 
 // pagingReject logs and answers a refused paging webhook.

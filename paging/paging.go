@@ -56,14 +56,6 @@ type Notice struct {
 	Keys []string
 }
 
-// Result says what became of a notice.
-type Result struct {
-	// Incidents are the incidents the notice matched.
-	Incidents []string `json:"incidents"`
-	// Recorded counts the acknowledged events added (0 for a repeat).
-	Recorded int `json:"recorded"`
-}
-
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now().UTC()
@@ -87,15 +79,49 @@ func (s *Service) candidates(ctx context.Context) ([]*hindsight.PageableIncident
 	return s.Incidents.FindPageableIncidents(ctx, s.now().Add(-w))
 }
 
+// TakeWebhook decodes body as source's webhook and applies the
+// acknowledgement it carries; what acknowledges nothing is "ignored".
+// Errors: EINVALID (not the tool's payload, an unknown tool), the store's.
+func (s *Service) TakeWebhook(ctx context.Context, source hindsight.PagingSource, body []byte, received time.Time) (hindsight.PagingResult, error) {
+	var n Notice
+	var ok bool
+	var err error
+	switch source {
+	case hindsight.PagingPagerDuty:
+		n, ok, err = DecodePagerDuty(body)
+	case hindsight.PagingOpsgenie:
+		n, ok, err = DecodeOpsgenie(body, received)
+	case hindsight.PagingGrafanaOnCall:
+		n, ok, err = DecodeGrafanaOnCall(body, received)
+	default:
+		err = hindsight.Errorf(hindsight.EINVALID, "no webhook is taken from %s", source.Name())
+	}
+	if err != nil {
+		return hindsight.PagingResult{}, err
+	}
+	if !ok {
+		s.log().Info("paging webhook ignored", "source", string(source), "reason", "not an acknowledgement")
+		return hindsight.PagingResult{Status: "ignored", Reason: "not an acknowledgement", Incidents: []string{}}, nil
+	}
+	res, err := s.Apply(ctx, n)
+	if err != nil {
+		return res, err
+	}
+	if len(res.Incidents) == 0 {
+		res.Status, res.Reason = "ignored", "matches no incident"
+	}
+	return res, nil
+}
+
 // Apply matches n to the incidents whose group key or alerts it names and
-// records it on each. A notice that matches nothing is logged and has an
-// empty Result.
-func (s *Service) Apply(ctx context.Context, n Notice) (Result, error) {
+// records it on each. A notice that matches nothing is logged and has no
+// incidents.
+func (s *Service) Apply(ctx context.Context, n Notice) (hindsight.PagingResult, error) {
 	incs, err := s.candidates(ctx)
 	if err != nil {
-		return Result{}, err
+		return hindsight.PagingResult{}, err
 	}
-	res := Result{Incidents: []string{}}
+	res := hindsight.PagingResult{Status: "acknowledged", Incidents: []string{}}
 	for _, inc := range incs {
 		if !matchesAny(inc, n.Keys) {
 			continue

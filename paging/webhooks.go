@@ -2,36 +2,12 @@ package paging
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
 )
-
-// VerifyPagerDuty reports whether header, an X-PagerDuty-Signature value,
-// holds a v1 signature of body under secret, as PagerDuty documents it: a
-// comma-separated list of "v1=" followed by the hex HMAC-SHA256 of the raw
-// body (several during a secret rotation), compared in constant time.
-func VerifyPagerDuty(secret string, body []byte, header string) bool {
-	if secret == "" || header == "" {
-		return false
-	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	want := []byte("v1=" + hex.EncodeToString(mac.Sum(nil)))
-	ok := false
-	for _, sig := range strings.Split(header, ",") {
-		if subtle.ConstantTimeCompare([]byte(strings.TrimSpace(sig)), want) == 1 {
-			ok = true
-		}
-	}
-	return ok
-}
 
 // pagerDutyWebhook is the part of a PagerDuty v3 webhook that Hindsight
 // reads (hand-written from PagerDuty's documented payload).

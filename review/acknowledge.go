@@ -40,10 +40,6 @@ func (s *Service) RecordAcknowledgement(ctx context.Context, a *hindsight.Acknow
 	a.At = a.At.UTC().Truncate(time.Microsecond)
 	outcome := AckRecorded
 	err := s.Store.WithTx(ctx, func(tx hindsight.Services) error {
-		acks, ok := tx.(hindsight.AcknowledgementService)
-		if !ok {
-			return hindsight.Errorf(hindsight.EINTERNAL, "the store does not keep acknowledgements")
-		}
 		inc, err := tx.FindIncidentByID(ctx, a.IncidentID)
 		if err != nil {
 			return err
@@ -56,7 +52,7 @@ func (s *Service) RecordAcknowledgement(ctx context.Context, a *hindsight.Acknow
 			outcome = AckBeforeStart
 			return nil
 		}
-		if err := acks.RecordAcknowledgement(ctx, a); hindsight.ErrorCode(err) == hindsight.ECONFLICT {
+		if err := tx.RecordAcknowledgement(ctx, a); hindsight.ErrorCode(err) == hindsight.ECONFLICT {
 			outcome = AckDuplicate
 			return nil
 		} else if err != nil {

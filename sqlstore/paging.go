@@ -125,6 +125,11 @@ func scanPageableRow(sc scanner) (*hindsight.PageableIncident, *hindsight.AlertS
 	return &p, st, fromJSON(labels.String, &st.Labels)
 }
 
+// RecordAcknowledgement stores a in a transaction of its own.
+func (s *Store) RecordAcknowledgement(ctx context.Context, a *hindsight.Acknowledgement) error {
+	return s.update(ctx, func(tx *Tx) error { return tx.RecordAcknowledgement(ctx, a) })
+}
+
 // FindAcknowledgements returns an incident's acknowledgements, oldest first.
 func (s *Store) FindAcknowledgements(ctx context.Context, incidentID string) (out []*hindsight.Acknowledgement, err error) {
 	err = s.view(ctx, func(tx *Tx) error { out, err = tx.FindAcknowledgements(ctx, incidentID); return err })

@@ -8,11 +8,10 @@ import (
 	"github.com/hindsight-sre/hindsight"
 )
 
-// withAcks runs fn with the acknowledgement service of a transaction of s.
-func withAcks(ctx context.Context, tb testing.TB, s hindsight.Store, fn func(hindsight.Services, hindsight.AcknowledgementService) error) error {
-	return s.WithTx(ctx, func(tx hindsight.Services) error {
-		return fn(tx, backupService[hindsight.AcknowledgementService](tb, tx))
-	})
+// withAcks runs fn in a transaction of s, handing it the transaction twice:
+// as every service, and as its acknowledgement service.
+func withAcks(ctx context.Context, _ testing.TB, s hindsight.Store, fn func(hindsight.Services, hindsight.AcknowledgementService) error) error {
+	return s.WithTx(ctx, func(tx hindsight.Services) error { return fn(tx, tx) })
 }
 
 func testAcknowledgements(t *testing.T, open OpenFunc) {
