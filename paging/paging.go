@@ -9,6 +9,7 @@ import (
 	"context"
 	"log/slog"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/review"
@@ -103,6 +104,9 @@ func (s *Service) TakeWebhook(ctx context.Context, source hindsight.PagingSource
 		s.log().Info("paging webhook ignored", "source", string(source), "reason", "not an acknowledgement")
 		return hindsight.PagingResult{Status: "ignored", Reason: "not an acknowledgement", Incidents: []string{}}, nil
 	}
+	if err := n.check(); err != nil {
+		return hindsight.PagingResult{}, err
+	}
 	res, err := s.Apply(ctx, n)
 	if err != nil {
 		return res, err
@@ -139,6 +143,36 @@ func (s *Service) Apply(ctx context.Context, n Notice) (hindsight.PagingResult, 
 		s.log().Info("acknowledgement matches no incident, ignored", "source", string(n.Source), "ref", n.Ref, "keys", n.Keys)
 	}
 	return res, nil
+}
+
+// maxComment bounds a comment in the timeline event, which also holds the
+// tool's name and who acted.
+const maxComment = hindsight.MaxTextBytes - 1024
+
+// check refuses, before any incident is looked at, a notice the store
+// would refuse (EINVALID, naming the field), and clips a long comment:
+// a comment is free text, while a name or reference cut short would be
+// wrong.
+func (n *Notice) check() error {
+	n.Comment = clip(n.Comment, maxComment)
+	var v hindsight.Validation
+	v.CheckText("ref", n.Ref, hindsight.MaxKeyBytes)
+	v.CheckText("actor", n.Actor, hindsight.MaxNameBytes)
+	v.CheckText("comment", n.Comment, 0)
+	v.CheckTime("at", n.At)
+	return v.Err(n.Source.Name() + " acknowledgement")
+}
+
+// clip cuts s to at most max bytes on a character boundary, marked "…".
+func clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 func matchesAny(inc *hindsight.PageableIncident, keys []string) bool {

@@ -109,8 +109,13 @@ func (p *SilencePoller) apply(ctx context.Context, inc *hindsight.PageableIncide
 		if known[string(hindsight.PagingAlertmanager)+" "+s.ID] {
 			continue
 		}
-		ok, err := p.Service.record(ctx, inc.ID, Notice{Source: hindsight.PagingAlertmanager, Ref: s.ID,
-			Actor: s.CreatedBy, At: s.UpdatedAt, Comment: s.Comment})
+		n := Notice{Source: hindsight.PagingAlertmanager, Ref: s.ID, Actor: s.CreatedBy, At: s.UpdatedAt, Comment: s.Comment}
+		if err := n.check(); err != nil {
+			// One silence the store cannot take must not stop the others.
+			p.Service.log().Warn("silence not recorded", "silence", s.ID, "incident", inc.ID, "err", hindsight.ErrorMessage(err))
+			continue
+		}
+		ok, err := p.Service.record(ctx, inc.ID, n)
 		if err != nil {
 			return added, err
 		}

@@ -116,6 +116,10 @@ func TestSilencePoller_RealAlertmanager(t *testing.T) {
 
 		other := createSilence(t, am1.URL, "nobody", "another alert",
 			map[string]any{"name": "alertname", "value": "Other", "isRegex": false, "isEqual": true})
+		// A creator name longer than the store keeps: skipped and logged,
+		// without stopping the other silences.
+		long := createSilence(t, am1.URL, strings.Repeat("x", 300), "too long a name",
+			map[string]any{"name": "alertname", "value": "DiskFull", "isRegex": false, "isEqual": true})
 		id := createSilence(t, am1.URL, "Zoë Ångström", "looking into the disk",
 			map[string]any{"name": "alertname", "value": "DiskFull", "isRegex": false, "isEqual": true},
 			map[string]any{"name": "mount", "value": "/donn.*", "isRegex": true, "isEqual": true})
@@ -147,6 +151,9 @@ func TestSilencePoller_RealAlertmanager(t *testing.T) {
 		acks, err := e.store.FindAcknowledgements(ctx, incident)
 		if err != nil || len(acks) != 1 || acks[0].Ref != id {
 			t.Errorf("acknowledgements %+v, %v; want the silence %s once", acks, err, id)
+		}
+		if logs := e.logs.String(); !strings.Contains(logs, `silence not recorded" silence=`+long) {
+			t.Errorf("the silence with a too long creator is not logged:\n%s", logs)
 		}
 		if logs := e.logs.String(); !strings.Contains(logs, "cannot read Alertmanager silences") || strings.Contains(logs, "hunter2") {
 			t.Errorf("the unreachable Alertmanager is not logged, or its password is:\n%s", logs)

@@ -253,3 +253,32 @@ func TestGrafanaOnCallWebhook(t *testing.T) {
 		checkTimeToAcknowledge(t, e, incident, at)
 	})
 }
+
+// TestWebhooks_HostileText: values no renderer of ours made. A name or
+// reference the store cannot keep is refused (400) with nothing stored; a
+// long comment is clipped, not refused.
+func TestWebhooks_HostileText(t *testing.T) {
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+		e := newEnv(t, dsn, testenv.NewClock(clockAt).Now)
+		incident := e.ingest(t, testdata(t, "alertmanager", "0-single-alert-firing.json"))
+		pd := replace(t, testdata(t, "paging", "pagerduty-incident-acknowledged.json"), documentedKey, hindsight.GroupKeyHash(fixtureGroupKey))
+		for name, actor := range map[string]string{"TooLong": strings.Repeat("é", 200), "NUL": `Tenex\u0000Engineer`} {
+			body := replace(t, pd, `"summary": "Tenex Engineer"`, `"summary": "`+actor+`"`)
+			status, res := e.post(t, "/api/v1/paging/pagerduty", body, map[string]string{"X-PagerDuty-Signature": signPagerDuty(pagerDutySecret, body)})
+			if status != http.StatusBadRequest || !strings.Contains(res["error"].(string), "actor") {
+				t.Errorf("%s actor: %d %v, want 400 naming the actor", name, status, res)
+			}
+		}
+		if len(e.acknowledged(t, incident)) != 0 {
+			t.Fatal("a refused webhook stored an event")
+		}
+		og := replace(t, testdata(t, "paging", "opsgenie-acknowledge.json"), `"aliastest"`, `"`+hindsight.GroupKeyHash(fixtureGroupKey)+`"`)
+		og = replace(t, og, "1420452224764002246", itoa(time.Date(2026, 11, 27, 5, 50, 0, 0, time.UTC).UnixNano()))
+		og = replace(t, og, `"entity": ""`, `"entity": "", "note": "`+strings.Repeat("ü <!-- | ", 10000)+`"`)
+		status, res := e.post(t, "/api/v1/paging/opsgenie", og, map[string]string{"Authorization": "Bearer " + opsgenieToken})
+		got := e.acknowledged(t, incident)
+		if status != http.StatusOK || len(got) != 1 || len(got[0].Action) > hindsight.MaxTextBytes || !strings.HasSuffix(got[0].Action, "…") {
+			t.Fatalf("a 100 KB note: %d %v, %d events; want one with the note clipped", status, res, len(got))
+		}
+	})
+}
