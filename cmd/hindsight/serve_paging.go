@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/hindsight-sre/hindsight/config"
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/paging"
 	"github.com/hindsight-sre/hindsight/review"
@@ -34,4 +35,23 @@ func (m *Main) startSilences() {
 	}
 	p := &paging.SilencePoller{URLs: a.URLs, Service: m.paging}
 	m.startWorker(worker.Task{Name: workerSilences, Interval: a.PollInterval.Std(), Run: p.Poll})
+}
+
+// pagingTools names the on-call tools acknowledgements are taken from, for
+// the start-up line (never their secrets).
+func pagingTools(cfg *config.Config) []string {
+	p := cfg.Paging
+	out := []string{}
+	for _, t := range []struct {
+		name string
+		set  bool
+	}{
+		{"alertmanager_silences", len(p.Alertmanager.URLs) > 0}, {"pagerduty", p.PagerDuty.SigningSecret != ""},
+		{"opsgenie", p.Opsgenie.Token != ""}, {"grafana_oncall", p.GrafanaOnCall.Token != ""},
+	} {
+		if t.set {
+			out = append(out, t.name)
+		}
+	}
+	return out
 }

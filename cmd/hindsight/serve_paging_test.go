@@ -35,6 +35,9 @@ func TestServe_Paging(t *testing.T) {
 		m.Config.Paging.PagerDuty.SigningSecret = "pd-secret"
 	})
 	ctx := context.Background()
+	if got := strings.Join(pagingTools(m.Config), ","); got != "alertmanager_silences,pagerduty" {
+		t.Errorf("the start-up line names the paging tools %q, want alertmanager_silences,pagerduty", got)
+	}
 
 	post := func(url string, body any) []byte {
 		t.Helper()
