@@ -127,10 +127,12 @@ func (p *SilencePoller) apply(ctx context.Context, inc *hindsight.PageableIncide
 	return added, nil
 }
 
-// silenceMatches reports whether s silences one of inc's alerts. A silence
-// not yet started (pending) acknowledges nothing yet.
+// silenceMatches reports whether s silences one of inc's alerts while inc
+// was open. A silence not yet started (pending) acknowledges nothing yet,
+// and one made after the incident resolved (a flapping alert silenced)
+// acknowledges something else.
 func silenceMatches(s *Silence, inc *hindsight.PageableIncident) bool {
-	if s.Status.State == "pending" {
+	if s.Status.State == "pending" || (inc.ResolvedAt != nil && s.UpdatedAt.After(*inc.ResolvedAt)) {
 		return false
 	}
 	ms, err := s.matchers()

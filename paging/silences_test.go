@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -204,5 +205,40 @@ func TestMatchers(t *testing.T) {
 	}
 	if _, err := hindsight.CompileMatchers([]hindsight.LabelMatcher{{Name: "a", Value: "(", IsRegex: true}}); hindsight.ErrorCode(err) != hindsight.EINVALID {
 		t.Errorf("a bad expression: %v, want EINVALID", err)
+	}
+}
+
+// TestSilencePoller_Window: of an Alertmanager's silences (served here in
+// the shape of its API v2), only those made while the incident was open
+// and already started acknowledge it.
+func TestSilencePoller_Window(t *testing.T) {
+	e := newEnv(t, t.TempDir()+"/hindsight.db", testenv.NewClock(clockAt).Now)
+	firing := testdata(t, "alertmanager", "0-single-alert-firing.json")
+	incident := e.ingest(t, firing)
+	resolved := replace(t, firing, `"status": "firing"`, `"status": "resolved"`)
+	resolved = replace(t, resolved, `"endsAt": "0001-01-01T00:00:00Z"`, `"endsAt": "2026-11-27T05:50:00Z"`)
+	e.ingest(t, resolved)
+	silence := func(id, state, updated string) map[string]any {
+		return map[string]any{"id": id, "status": map[string]string{"state": state}, "updatedAt": updated,
+			"startsAt": updated, "endsAt": "2026-11-27T07:00:00Z", "createdBy": "who-" + id, "comment": "c",
+			"matchers": []map[string]any{{"name": "alertname", "value": "HighAPIErrorRate", "isRegex": false}}}
+	}
+	list := []map[string]any{
+		silence("before-start", "expired", "2026-11-27T05:00:00Z"),
+		silence("after-resolution", "active", "2026-11-27T05:55:00Z"),
+		silence("pending", "pending", "2026-11-27T05:40:00Z"),
+		silence("during", "expired", "2026-11-27T05:42:00Z"),
+	}
+	am := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v2/silences" || r.Method != http.MethodGet {
+			t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+		}
+		_ = json.NewEncoder(w).Encode(list)
+	}))
+	t.Cleanup(am.Close)
+	n, err := (&paging.SilencePoller{URLs: []string{am.URL}, Service: e.svc}).Poll(context.Background())
+	got := e.acknowledged(t, incident)
+	if err != nil || n != 1 || len(got) != 1 || got[0].Actor != "who-during" {
+		t.Fatalf("%d recorded, %v, events %+v; want only the silence made during the incident", n, err, got)
 	}
 }
