@@ -104,9 +104,6 @@ func (s *Service) TakeWebhook(ctx context.Context, source hindsight.PagingSource
 		s.log().Info("paging webhook ignored", "source", string(source), "reason", "not an acknowledgement")
 		return hindsight.PagingResult{Status: "ignored", Reason: "not an acknowledgement", Incidents: []string{}}, nil
 	}
-	if err := n.check(); err != nil {
-		return hindsight.PagingResult{}, err
-	}
 	res, err := s.Apply(ctx, n)
 	if err != nil {
 		return res, err
@@ -119,8 +116,12 @@ func (s *Service) TakeWebhook(ctx context.Context, source hindsight.PagingSource
 
 // Apply matches n to the incidents whose group key or alerts it names and
 // records it on each. A notice that matches nothing is logged and has no
-// incidents.
+// incidents. Errors: EINVALID (a name or reference the store cannot keep,
+// refused before any incident is looked at), the store's.
 func (s *Service) Apply(ctx context.Context, n Notice) (hindsight.PagingResult, error) {
+	if err := n.check(); err != nil {
+		return hindsight.PagingResult{}, err
+	}
 	incs, err := s.candidates(ctx)
 	if err != nil {
 		return hindsight.PagingResult{}, err
