@@ -43,13 +43,13 @@ func (s *Server) registerPagingRoutes() {
 // handlePagerDuty takes a PagerDuty v3 webhook: its signature is checked
 // over the raw body before anything is decoded.
 func (s *Server) handlePagerDuty(w http.ResponseWriter, r *http.Request) {
-	body, ok := s.pagingBody(w, r)
-	if !ok {
-		return
-	}
 	if s.Paging.PagerDutySecret == "" {
 		s.pagingReject(w, r, hindsight.Errorf(hindsight.EUNAUTHORIZED,
 			"the PagerDuty webhook is not configured on this server: set paging.pagerduty.signing_secret to the subscription's secret"))
+		return
+	}
+	body, ok := s.pagingBody(w, r)
+	if !ok {
 		return
 	}
 	if !VerifyPagerDuty(s.Paging.PagerDutySecret, body, r.Header.Get("X-PagerDuty-Signature")) {
@@ -62,10 +62,6 @@ func (s *Server) handlePagerDuty(w http.ResponseWriter, r *http.Request) {
 // handleOpsgenie takes an Opsgenie webhook integration's callback,
 // authenticated by the configured bearer token.
 func (s *Server) handleOpsgenie(w http.ResponseWriter, r *http.Request) {
-	body, ok := s.pagingBody(w, r)
-	if !ok {
-		return
-	}
 	if s.Paging.OpsgenieToken == "" {
 		s.pagingReject(w, r, hindsight.Errorf(hindsight.EUNAUTHORIZED,
 			"the Opsgenie webhook is not configured on this server: set paging.opsgenie.token, and the same bearer token as a custom header in Opsgenie"))
@@ -74,6 +70,10 @@ func (s *Server) handleOpsgenie(w http.ResponseWriter, r *http.Request) {
 	tok, found := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !found || !equal(strings.TrimSpace(tok), s.Paging.OpsgenieToken) {
 		s.pagingReject(w, r, hindsight.Errorf(hindsight.EUNAUTHORIZED, "missing or wrong bearer token"))
+		return
+	}
+	body, ok := s.pagingBody(w, r)
+	if !ok {
 		return
 	}
 	s.takePaging(w, r, hindsight.PagingOpsgenie, body)

@@ -269,6 +269,10 @@ func TestWebhooks_HostileText(t *testing.T) {
 				t.Errorf("%s actor: %d %v, want 400 naming the actor", name, status, res)
 			}
 		}
+		huge := append(append([]byte(nil), pd[:len(pd)-2]...), []byte(`, "padding": "`+strings.Repeat("x", 1<<20)+`"}}`)...)
+		if status, res := e.post(t, "/api/v1/paging/pagerduty", huge, map[string]string{"X-PagerDuty-Signature": signPagerDuty(pagerDutySecret, huge)}); status != http.StatusRequestEntityTooLarge {
+			t.Errorf("a 1 MiB webhook: %d %v, want 413", status, res)
+		}
 		if len(e.acknowledged(t, incident)) != 0 {
 			t.Fatal("a refused webhook stored an event")
 		}
