@@ -89,7 +89,7 @@ func (s *Service) TakeWebhook(ctx context.Context, source hindsight.PagingSource
 	var err error
 	switch source {
 	case hindsight.PagingPagerDuty:
-		n, ok, err = DecodePagerDuty(body)
+		n, ok, err = DecodePagerDuty(body, received)
 	case hindsight.PagingOpsgenie:
 		n, ok, err = DecodeOpsgenie(body, received)
 	case hindsight.PagingGrafanaOnCall:

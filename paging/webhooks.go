@@ -31,11 +31,12 @@ type pagerDutyWebhook struct {
 	} `json:"event"`
 }
 
-// DecodePagerDuty reads a PagerDuty v3 webhook. ok is false for an event
+// DecodePagerDuty reads a PagerDuty v3 webhook (without occurred_at, the
+// time is received). ok is false for an event
 // that acknowledges nothing: any type but incident.acknowledged and
 // incident.resolved, and a resolution not made by a person (Alertmanager's
 // own resolve event, an auto-resolution). Errors: EINVALID.
-func DecodePagerDuty(body []byte) (n Notice, ok bool, err error) {
+func DecodePagerDuty(body []byte, received time.Time) (n Notice, ok bool, err error) {
 	var w pagerDutyWebhook
 	if err := decodeStrictJSON(body, &w); err != nil {
 		return n, false, hindsight.Errorf(hindsight.EINVALID, "not a PagerDuty v3 webhook: %v", err)
@@ -56,6 +57,9 @@ func DecodePagerDuty(body []byte) (n Notice, ok bool, err error) {
 		return n, false, hindsight.Errorf(hindsight.EINVALID, "PagerDuty webhook: event.data.id and event.data.incident_key are required")
 	}
 	n.Source, n.Ref, n.At, n.Keys = hindsight.PagingPagerDuty, e.Data.ID, e.OccurredAt, []string{e.Data.IncidentKey}
+	if n.At.IsZero() {
+		n.At = received
+	}
 	if e.Agent != nil {
 		n.Actor = e.Agent.Summary
 	}

@@ -192,7 +192,7 @@ func TestDecodePagerDuty_Invalid(t *testing.T) {
 		{"Trailing", `{"event":{"event_type":"incident.acknowledged"}} {}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, _, err := paging.DecodePagerDuty([]byte(tc.body)); hindsight.ErrorCode(err) != hindsight.EINVALID {
+			if _, _, err := paging.DecodePagerDuty([]byte(tc.body), clockAt); hindsight.ErrorCode(err) != hindsight.EINVALID {
 				t.Errorf("err %v, want EINVALID", err)
 			}
 		})
