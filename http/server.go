@@ -88,6 +88,9 @@ type Server struct {
 	// AttachmentLimit bytes (hindsight.DefaultAttachmentLimit when 0).
 	Attachments     hindsight.AttachmentService
 	AttachmentLimit int64
+	// Paging receives acknowledgements from on-call tools' webhooks
+	// (paging.go).
+	Paging PagingWebhooks
 	// Comments is the conversation on post-mortems (API and UI); nil
 	// answers 503 on its routes and leaves the incident page without it.
 	Comments CommentWorkflow
@@ -160,6 +163,7 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.registerPagingRoutes()
 	s.registerCommentRoutes()
 	s.registerNotificationRoutes()
 	s.server.Handler = s.logRequests(s.server.Handler)

@@ -24,8 +24,9 @@ import (
 //	   revisions, alert_states, alert_notifications, api_tokens, impacts.
 //	2: adds follow_ups, import_sources and reminders_sent.
 //	3: adds changes and attachments (their bytes base64 in "data"), and
-//	   later people (the directory), comments, person_events and
-//	   notification_prefs (absent from older files, so left empty).
+//	   later people (the directory), paging_acks (on-call tools'
+//	   acknowledgements), comments, person_events and notification_prefs
+//	   (each absent from older files, so left empty).
 //
 // Import reads every version from backupFormatVersionMin on; a table that an
 // older version does not carry is left empty.
@@ -68,6 +69,9 @@ type backup struct {
 	Attachments []*hindsight.Attachment `json:"attachments"`
 	// The directory of people; absent in backups written before it.
 	People []*hindsight.Person `json:"people,omitempty"`
+	// PagingAcks: on-call tools' acknowledgements (paging_acks), added
+	// within version 3; older version 3 backups leave it empty.
+	PagingAcks []*hindsight.Acknowledgement `json:"paging_acks"`
 	// Added to version 3 later; absent in older files.
 	Comments          []*hindsight.Comment           `json:"comments"`
 	PersonEvents      []*hindsight.PersonEvent       `json:"person_events"`
@@ -145,6 +149,8 @@ func sections(d *dialect) []section {
 		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
 			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
 		{"people", "SELECT " + personCols + " FROM people" + by("handle_key"), func(sc scanner) (any, error) { return scanPerson(sc) }},
+		{"paging_acks", "SELECT " + pagingAckCols + " FROM paging_acks" + by("incident_id", "source", "ref"),
+			func(sc scanner) (any, error) { return scanPagingAck(sc) }},
 		{"comments", "SELECT " + commentCols + " FROM comments ORDER BY id", func(sc scanner) (any, error) { return scanComment(sc) }},
 		{"person_events", "SELECT " + personEventCols + " FROM person_events ORDER BY id", func(sc scanner) (any, error) { return scanPersonEvent(sc) }},
 		{"notification_prefs", "SELECT handle, email, slack_dm, updated_at FROM notification_prefs" + by("handle"),
@@ -413,6 +419,12 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.People {
 		steps = append(steps, func() error { return tx.insertPerson(ctx, v) })
+	}
+	for _, v := range b.PagingAcks {
+		steps = append(steps, func() error {
+			_, err := tx.exec(ctx, "INSERT INTO paging_acks ("+pagingAckCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", pagingAckArgs(v)...)
+			return err
+		})
 	}
 	for _, v := range b.Comments {
 		steps = append(steps, func() error { return tx.insertComment(ctx, v) })
