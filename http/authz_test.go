@@ -68,6 +68,10 @@ var apiAccess = map[string]string{
 	"POST /api/v1/incidents/{id}/postmortem":              "editor",
 	"POST /api/v1/incidents/{id}/acknowledge":             "editor",
 	"POST /api/v1/incidents/{id}/mitigate":                "editor",
+	"GET /api/v1/reports/incidents.csv":                   read,
+	"GET /api/v1/reports/incidents.json":                  read,
+	"GET /api/v1/reports/actions.csv":                     read,
+	"GET /api/v1/reports/actions.json":                    read,
 }
 
 // registeredPatterns returns every literal pattern passed to mux.Handle or

@@ -154,6 +154,7 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.registerReportRoutes()
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }
