@@ -32,6 +32,9 @@ type Config struct {
 	Auth AuthConfig `yaml:"auth" json:"auth"`
 	// Evidence governs graphs, changes, links and attachments (evidence.go).
 	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
+	// Distribution maps Distribution List entries to recipients of approved
+	// post-mortems (distribution.go).
+	Distribution DistributionConfig `yaml:"distribution" json:"distribution"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string

@@ -57,6 +57,7 @@ func (c *Config) Validate() error {
 	v.reminders(c.Reminders)
 	v.auth(c.Auth)
 	v.evidence(c.Evidence)
+	v.distribution(c.Distribution, c.Reminders)
 
 	what := "configuration"
 	if c.source != "" {

@@ -72,6 +72,7 @@ var apiAccess = map[string]string{
 	"GET /api/v1/reports/incidents.json":                  read,
 	"GET /api/v1/reports/actions.csv":                     read,
 	"GET /api/v1/reports/actions.json":                    read,
+	"GET /api/v1/incidents/{id}/distribution":             read,
 }
 
 // registeredPatterns returns every literal pattern passed to mux.Handle or

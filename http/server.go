@@ -89,6 +89,10 @@ type Server struct {
 	Attachments     hindsight.AttachmentService
 	AttachmentLimit int64
 
+	// Distribution reads when the entries of approved post-mortems'
+	// Distribution Lists were sent; nil shows them unsent.
+	Distribution DistributionRecord
+
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
 	UIStore UIStore
@@ -155,6 +159,7 @@ func NewServer() *Server {
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
 	s.registerReportRoutes()
+	s.registerDistributionRoutes()
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }
