@@ -321,6 +321,16 @@ func TestSender_ExactlyOncePerEntry(t *testing.T) {
 			checkTicks(t, rec, bare, map[string]string{"Engineering Team": "sent", "Customer Success": "sent",
 				"Executive Team (if SEV1-SEV2)": "SEV3 is not severity <= SEV2"})
 		})
+		t.Run("TicksOutliveThePrune", func(t *testing.T) {
+			if _, err := a.store.PruneReminders(context.Background(), clock.Now().AddDate(1, 0, 0)); err != nil {
+				t.Fatal(err)
+			}
+			checkTicks(t, &distribution.Record{Store: a.store, Entries: entries(t)}, sev2, map[string]string{"Engineering Team": "sent"})
+			runBoth(t, 1, a, b)
+			if n := len(sink.Messages()); n != 3 {
+				t.Fatalf("%d e-mails after the prune, want still 3", n)
+			}
+		})
 		t.Run("RecordUnchanged", func(t *testing.T) {
 			after, err := a.store.FindPostmortem(context.Background(), sev2.Incident.ID)
 			if err != nil {

@@ -1,0 +1,128 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/distribution"
+	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/lint"
+	"github.com/hindsight-sre/hindsight/postmortem"
+	"github.com/hindsight-sre/hindsight/review"
+	"github.com/hindsight-sre/hindsight/sqlstore"
+)
+
+// mustApproveStored approves a stored draft through the review workflow,
+// with every placeholder answered and every role signed.
+func mustApproveStored(t *testing.T, store *sqlstore.Store, id string) *hindsight.Document {
+	t.Helper()
+	ctx := context.Background()
+	doc, err := store.FindDocument(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := postmortem.PlaceholderNarrative()
+	n.Impact, n.RootCause, n.Resolution, n.DataSources = "Checkout failed", "A bad deploy", "Rolled back", "None"
+	for i := range n.Whys {
+		n.Whys[i].Answer = "Answered"
+	}
+	for _, l := range []*[]hindsight.Field{&n.BusinessImpact, &n.ContributingFactors, &n.WentWell, &n.CouldImprove,
+		&n.TechnicalLessons, &n.ProcessLessons, &n.OrganizationalLessons, &n.Evidence, &n.ExternalCommunication} {
+		for i := range *l {
+			(*l)[i].Value = "Written"
+		}
+	}
+	doc.Narrative = n
+	if err := store.UpdateDocument(ctx, doc, doc.Version); err != nil {
+		t.Fatal(err)
+	}
+	svc := review.NewService(store, hindsight.DefaultSignOffPolicy())
+	svc.Lint = lint.Narrative(nil)
+	who := func(name string) context.Context {
+		return hindsight.NewContextWithIdentity(ctx, hindsight.Identity{Name: name, Role: hindsight.RoleApprover, Method: "token"})
+	}
+	if _, err := svc.TransitionDocument(who("ed"), id, hindsight.DocUnderReview, ""); err != nil {
+		t.Fatal(err)
+	}
+	for i, role := range hindsight.SignOffRoles {
+		if _, err := svc.SignOff(who("signer"+string(rune('a'+i))), id, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	approved, err := svc.TransitionDocument(who("abe"), id, hindsight.DocApproved, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return approved
+}
+
+func TestDistribution_HTTP(t *testing.T) {
+	exec, _ := hindsight.ParseSeverityCondition("severity <= SEV2")
+	e := mustOpenUI(t, func(s *hhttp.Server) {
+		s.Distribution = &distribution.Record{Store: s.UIStore.(*sqlstore.Store), Entries: []hindsight.DistributionEntry{
+			{Name: "engineering", Email: []string{"eng@example.com"}},
+			{Name: "executive", When: exec, Email: []string{"cto@example.com"}}}}
+	})
+	doc := mustApproveStored(t, e.store, e.incident)
+	// The engineering e-mail went out a minute after approval; the
+	// executive one is still pending.
+	sent := doc.ApprovedAt.Add(time.Minute)
+	c := &hindsight.ReminderClaim{Kind: hindsight.ReminderDistribution, Subject: e.incident, Period: hindsight.DistributionPeriod(*doc.ApprovedAt),
+		Channel: "engineering/email", Token: "t1", ClaimedAt: sent, LeaseUntil: sent.Add(time.Minute)}
+	ctx := context.Background()
+	if ok, err := e.store.ClaimReminder(ctx, c); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if err := e.store.ConfirmReminder(ctx, c, sent); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("JSON", func(t *testing.T) {
+		status, body := getAs(t, e, hindsight.RoleViewer, "/api/v1/incidents/"+e.incident+"/distribution")
+		var got struct {
+			Entries []distribution.Tick `json:"entries"`
+		}
+		if status != http.StatusOK || json.Unmarshal(body, &got) != nil || len(got.Entries) != 5 {
+			t.Fatalf("%d %s", status, body)
+		}
+		eng, execTick := got.Entries[0], got.Entries[4]
+		if eng.Label != "Engineering Team" || eng.SentAt == nil || !eng.SentAt.Equal(sent) ||
+			execTick.SentAt != nil || execTick.Note != "pending" {
+			t.Fatalf("entries %+v", got.Entries)
+		}
+	})
+	t.Run("ShownBesideTheRecord", func(t *testing.T) {
+		_, page := getAs(t, e, hindsight.RoleViewer, "/api/v1/incidents/"+e.incident+"/postmortem.html")
+		if !strings.Contains(string(page), "Distribution since approval") || !strings.Contains(string(page), "Engineering Team: sent "+sent.UTC().Format("2006-01-02 15:04")) {
+			t.Fatalf("the HTML page does not show the ticks:\n%s", page)
+		}
+		_, md := getAs(t, e, hindsight.RoleViewer, "/api/v1/incidents/"+e.incident+"/postmortem.md")
+		if string(md) != doc.ApprovedMarkdown {
+			t.Fatal("the Markdown is no longer the approved record")
+		}
+	})
+	t.Run("NoCredentials", func(t *testing.T) {
+		if status, _ := getAs(t, e, "", "/api/v1/incidents/"+e.incident+"/distribution"); status != http.StatusUnauthorized {
+			t.Fatalf("status %d", status)
+		}
+	})
+}
+
+// getAs sends a GET as who ("" for no credentials).
+func getAs(t *testing.T, e *uiEnv, who hindsight.Role, path string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, e.url+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if who != "" {
+		req.Header.Set("Authorization", "Bearer "+e.tokens[who])
+	}
+	resp, body := mustDo(t, http.DefaultClient, req)
+	return resp.StatusCode, body
+}
