@@ -35,6 +35,8 @@ type Config struct {
 	// Distribution maps Distribution List entries to recipients of approved
 	// post-mortems (distribution.go).
 	Distribution DistributionConfig `yaml:"distribution" json:"distribution"`
+	// Digest is the weekly digest (digest.go).
+	Digest DigestConfig `yaml:"digest" json:"digest"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -212,6 +214,7 @@ func Default() *Config {
 		Prometheus: PrometheusConfig{Timeout: Duration(10 * time.Second)},
 		Review:     DefaultReviewConfig(),
 		Reminders:  defaultReminders(),
+		Digest:     defaultDigest(),
 		Auth:       defaultAuth(),
 		Evidence:   defaultEvidence(),
 	}

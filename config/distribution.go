@@ -46,24 +46,30 @@ func (v *fieldErrors) distribution(d DistributionConfig, r RemindersConfig) {
 		if _, err := hindsight.ParseSeverityCondition(e.When); err != nil {
 			v.add(p+".when", "%s", hindsight.ErrorMessage(err))
 		}
-		if len(e.Email) == 0 && len(e.Slack) == 0 {
-			v.add(p, "lists no email address and no slack channel")
+		v.recipients(p, e.Email, e.Slack, r)
+	}
+}
+
+// recipients checks the addresses and channels of p and that their
+// channels are configured.
+func (v *fieldErrors) recipients(p string, email, slack []string, r RemindersConfig) {
+	if len(email) == 0 && len(slack) == 0 {
+		v.add(p, "lists no email address and no slack channel")
+	}
+	for _, to := range email {
+		if _, err := mail.ParseAddress(to); err != nil {
+			v.add(p+".email", "%q is not an e-mail address", to)
 		}
-		for _, to := range e.Email {
-			if _, err := mail.ParseAddress(to); err != nil {
-				v.add(p+".email", "%q is not an e-mail address", to)
-			}
+	}
+	if len(email) > 0 && !r.SMTP.Enabled() {
+		v.add(p+".email", "needs reminders.smtp (the relay it is sent through)")
+	}
+	for _, ch := range slack {
+		if strings.TrimSpace(ch) == "" || strings.ContainsAny(ch, " \t\r\n") {
+			v.add(p+".slack", "%q is not a channel name such as #eng", ch)
 		}
-		if len(e.Email) > 0 && !r.SMTP.Enabled() {
-			v.add(p+".email", "needs reminders.smtp (the relay it is sent through)")
-		}
-		for _, ch := range e.Slack {
-			if strings.TrimSpace(ch) == "" || strings.ContainsAny(ch, " \t\r\n") {
-				v.add(p+".slack", "%q is not a channel name such as #eng", ch)
-			}
-		}
-		if len(e.Slack) > 0 && r.Slack.WebhookURL == "" {
-			v.add(p+".slack", "needs reminders.slack.webhook_url (the incoming webhook it is posted through)")
-		}
+	}
+	if len(slack) > 0 && r.Slack.WebhookURL == "" {
+		v.add(p+".slack", "needs reminders.slack.webhook_url (the incoming webhook it is posted through)")
 	}
 }

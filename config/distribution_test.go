@@ -48,3 +48,23 @@ distribution:
 		}
 	})
 }
+
+func TestDigestConfig(t *testing.T) {
+	if d := config.Default().Digest; d.Enabled() || d.Hour != 9 {
+		t.Fatalf("default digest %+v", d)
+	}
+	_, err := config.Load(MustWriteConfig(t, "digest: {weekday: Friyay, hour: 24, slack: [\"#sre\"]}\n"))
+	for _, want := range []string{"digest.weekday", "digest.hour", "digest.slack: needs reminders.slack.webhook_url"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	c := MustLoad(t, MustWriteConfig(t, `
+reminders:
+  smtp: {host: smtp.example.com, from: Hindsight <hindsight@example.com>, to: [oncall@example.com]}
+digest: {weekday: Friday, hour: 16, email: [sre@example.com]}
+`))
+	if !c.Digest.Enabled() || c.Digest.Day().String() != "Friday" || c.Digest.Hour != 16 {
+		t.Fatalf("digest %+v", c.Digest)
+	}
+}

@@ -58,6 +58,7 @@ func (c *Config) Validate() error {
 	v.auth(c.Auth)
 	v.evidence(c.Evidence)
 	v.distribution(c.Distribution, c.Reminders)
+	v.digest(c.Digest, c.Reminders)
 
 	what := "configuration"
 	if c.source != "" {
