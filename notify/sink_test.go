@@ -9,10 +9,7 @@ import (
 
 // The SMTP sink lives in testenv, shared with the other packages that send
 // mail.
-type (
-	smtpSink    = testenv.SMTPSink
-	sinkMessage = testenv.SinkMessage
-)
+type smtpSink = testenv.SMTPSink
 
 func newSMTPSink(t *testing.T, configure func(*smtpSink)) *smtpSink {
 	return testenv.NewSMTPSink(t, configure)
