@@ -4,13 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/distribution"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/review"
@@ -64,6 +69,7 @@ func mustApproveStored(t *testing.T, store *sqlstore.Store, id string) *hindsigh
 func TestDistribution_HTTP(t *testing.T) {
 	exec, _ := hindsight.ParseSeverityCondition("severity <= SEV2")
 	e := mustOpenUI(t, func(s *hhttp.Server) {
+		s.AnonymousRead = true // the browser reads the page without signing in
 		s.Distribution = &distribution.Record{Store: s.UIStore.(*sqlstore.Store), Entries: []hindsight.DistributionEntry{
 			{Name: "engineering", Email: []string{"eng@example.com"}},
 			{Name: "executive", When: exec, Email: []string{"cto@example.com"}}}}
@@ -106,11 +112,52 @@ func TestDistribution_HTTP(t *testing.T) {
 			t.Fatal("the Markdown is no longer the approved record")
 		}
 	})
-	t.Run("NoCredentials", func(t *testing.T) {
-		if status, _ := getAs(t, e, "", "/api/v1/incidents/"+e.incident+"/distribution"); status != http.StatusUnauthorized {
-			t.Fatalf("status %d", status)
-		}
-	})
+	t.Run("UIPage", func(t *testing.T) { checkDistributionPage(t, e.url+"/incidents/"+e.incident, sent) })
+}
+
+// checkDistributionPage opens the incident's page in Chromium, checks that
+// the ticks show under the approved document, and keeps a screenshot.
+func checkDistributionPage(t *testing.T, url string, sent time.Time) {
+	ctx := testenv.NewBrowserContext(t)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text("body"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "Distribution since approval") || !strings.Contains(text, "Engineering Team: sent "+sent.UTC().Format("2006-01-02 15:04")) ||
+		!strings.Contains(text, "Executive Team (if SEV1-SEV2): pending") {
+		t.Errorf("the incident page does not show the ticks:\n%s", text)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("HINDSIGHT_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", ".artifacts")
+	}
+	dir = filepath.Join(dir, "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "distribution-approved.png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The section itself, at the size people see it.
+	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const h = [...document.querySelectorAll("h2")].find(h => h.textContent.includes("Distribution since approval")); if (!h) return false; h.scrollIntoView(); return true })()`)); err != nil || !ok {
+		t.Fatalf("no section heading in the page (%v)", err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "distribution-ticks.png"), shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // getAs sends a GET as who ("" for no credentials).
