@@ -37,6 +37,8 @@ type Config struct {
 	Distribution DistributionConfig `yaml:"distribution" json:"distribution"`
 	// Digest is the weekly digest (digest.go).
 	Digest DigestConfig `yaml:"digest" json:"digest"`
+	// People are the directory entries the file gives (people.go).
+	People []PersonConfig `yaml:"people" json:"people,omitempty"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string

@@ -59,6 +59,7 @@ func (c *Config) Validate() error {
 	v.evidence(c.Evidence)
 	v.distribution(c.Distribution, c.Reminders)
 	v.digest(c.Digest, c.Reminders)
+	v.people(c.People)
 
 	what := "configuration"
 	if c.source != "" {

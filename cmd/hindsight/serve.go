@@ -13,6 +13,7 @@ import (
 	"github.com/hindsight-sre/hindsight/alertmanager"
 	"github.com/hindsight-sre/hindsight/config"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/impact"
 	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -79,9 +80,9 @@ type Main struct {
 	Server *hhttp.Server
 
 	// ImpactInterval is how often the impact worker looks for incidents to
-	// measure; 0 means DefaultImpactInterval (serve_impact.go).
+	// measure; 0 means impact.DefaultInterval.
 	ImpactInterval time.Duration
-	impact         *impactComputer
+	impact         *impact.Service
 	// DashboardRefresh is how often the dashboard's default window is
 	// recomputed in the background; 0 means hhttp.DefaultDashboardRefresh.
 	DashboardRefresh time.Duration
@@ -99,6 +100,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Store = store
 	if m.Now != nil {
 		store.Now = m.Now
+	}
+	if err := m.loadPeople(ctx); err != nil {
+		store.Close()
+		return err
 	}
 	tmpl, err := m.template()
 	if err != nil {
