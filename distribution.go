@@ -178,3 +178,32 @@ type DistributionRecordService interface {
 	// or ARCHIVED and was approved at or after since, oldest approval first.
 	FindApprovedSince(ctx context.Context, since time.Time) ([]string, error)
 }
+
+// DistributionTick is one entry of a post-mortem's Distribution List as
+// distributed since its approval: sent (SentAt, once every delivery of the
+// entry is confirmed) or why not.
+type DistributionTick struct {
+	Label string `json:"label"`
+	// Deliveries are the entry's messages with their records.
+	Deliveries []SentDelivery `json:"deliveries"`
+	// SentAt is when the entry's last delivery was confirmed; nil until
+	// all are.
+	SentAt *time.Time `json:"sent_at"`
+	// Note says why nothing is sent: not approved, no configuration, the
+	// condition not met, or pending.
+	Note string `json:"note,omitempty"`
+}
+
+// SentDelivery is one delivery and when it was confirmed.
+type SentDelivery struct {
+	Channel string     `json:"channel"`
+	SentAt  *time.Time `json:"sent_at"`
+}
+
+// DistributionTicker tells when each entry of a post-mortem's Distribution
+// List was sent.
+type DistributionTicker interface {
+	// DistributionTicks returns one tick per entry of pm's list. Errors:
+	// none beyond EUNAVAILABLE/EINTERNAL.
+	DistributionTicks(ctx context.Context, pm *Postmortem) ([]DistributionTick, error)
+}

@@ -363,6 +363,7 @@ type Store interface {
 	ParallelWriter
 	SessionService
 	ReminderService
+	DistributionRecordService
 	FactsService
 	GaugeService
 	// WithTx runs fn in one transaction, committed when fn returns nil and

@@ -350,11 +350,11 @@ func TestSender_ExactlyOncePerEntry(t *testing.T) {
 // a note containing the wanted text.
 func checkTicks(t *testing.T, rec *distribution.Record, pm *hindsight.Postmortem, want map[string]string) {
 	t.Helper()
-	ticks, err := rec.Ticks(context.Background(), pm)
+	ticks, err := rec.DistributionTicks(context.Background(), pm)
 	if err != nil {
 		t.Fatal(err)
 	}
-	md := distribution.Markdown(pm, ticks)
+	md := postmortem.DistributionSinceApproval(*pm, ticks)
 	for _, tk := range ticks {
 		w, ok := want[tk.Label]
 		switch {
@@ -385,7 +385,7 @@ func TestSender_FailedDeliveryRetried(t *testing.T) {
 		if err != nil || res.Failed != 2 || res.Sent != 2 {
 			t.Fatalf("first pass: %+v, %v; want the 2 e-mails sent, the 2 posts failed", res, err)
 		}
-		ticks, err := (&distribution.Record{Store: a.store, Entries: entries(t)}).Ticks(context.Background(), pm)
+		ticks, err := (&distribution.Record{Store: a.store, Entries: entries(t)}).DistributionTicks(context.Background(), pm)
 		if err != nil || ticks[0].SentAt != nil || ticks[0].Note != "pending" {
 			t.Fatalf("engineering after a failed post: %+v, %v; want pending", ticks[0], err)
 		}

@@ -3,17 +3,10 @@ package http
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/distribution"
+	"github.com/hindsight-sre/hindsight/postmortem"
 )
-
-// DistributionRecord reads when each entry of a post-mortem's
-// Distribution List was sent (distribution.Record).
-type DistributionRecord interface {
-	Ticks(ctx context.Context, pm *hindsight.Postmortem) ([]distribution.Tick, error)
-}
 
 // registerDistributionRoutes adds the distribution record of a post-mortem.
 func (s *Server) registerDistributionRoutes() {
@@ -38,12 +31,16 @@ func (s *Server) handleDistribution(w http.ResponseWriter, r *http.Request) {
 
 // distributionTicks returns the ticks, each entry unsent when no
 // distribution is configured.
-func (s *Server) distributionTicks(ctx context.Context, pm *hindsight.Postmortem) ([]distribution.Tick, error) {
-	rec := s.Distribution
-	if rec == nil {
-		rec = &distribution.Record{Store: noDistributionRecords{}}
+func (s *Server) distributionTicks(ctx context.Context, pm *hindsight.Postmortem) ([]hindsight.DistributionTick, error) {
+	if s.Distribution != nil {
+		return s.Distribution.DistributionTicks(ctx, pm)
 	}
-	return rec.Ticks(ctx, pm)
+	ticks := []hindsight.DistributionTick{}
+	for _, item := range pm.Document.Narrative.Distribution {
+		ticks = append(ticks, hindsight.DistributionTick{Label: item.Label, Deliveries: []hindsight.SentDelivery{},
+			Note: "not sent: distribution is not configured"})
+	}
+	return ticks, nil
 }
 
 // distributionSinceApproval is the Markdown of the ticks shown under an
@@ -57,16 +54,5 @@ func (s *Server) distributionSinceApproval(ctx context.Context, pm *hindsight.Po
 	if err != nil {
 		return "", err
 	}
-	return distribution.Markdown(pm, ticks), nil
-}
-
-// noDistributionRecords stands for a server without distribution.
-type noDistributionRecords struct{}
-
-func (noDistributionRecords) FindDistributionRecords(context.Context, string) ([]hindsight.DistributionRecord, error) {
-	return nil, nil
-}
-
-func (noDistributionRecords) FindApprovedSince(context.Context, time.Time) ([]string, error) {
-	return nil, nil
+	return postmortem.DistributionSinceApproval(*pm, ticks), nil
 }

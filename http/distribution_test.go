@@ -91,7 +91,7 @@ func TestDistribution_HTTP(t *testing.T) {
 	t.Run("JSON", func(t *testing.T) {
 		status, body := getAs(t, e, hindsight.RoleViewer, "/api/v1/incidents/"+e.incident+"/distribution")
 		var got struct {
-			Entries []distribution.Tick `json:"entries"`
+			Entries []hindsight.DistributionTick `json:"entries"`
 		}
 		if status != http.StatusOK || json.Unmarshal(body, &got) != nil || len(got.Entries) != 5 {
 			t.Fatalf("%d %s", status, body)

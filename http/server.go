@@ -91,7 +91,7 @@ type Server struct {
 
 	// Distribution reads when the entries of approved post-mortems'
 	// Distribution Lists were sent; nil shows them unsent.
-	Distribution DistributionRecord
+	Distribution hindsight.DistributionTicker
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
