@@ -7,7 +7,7 @@ import (
 
 // DigestConfig is the weekly digest (docs/distribution.md): incidents
 // opened in the last seven days, post-mortems awaiting review and overdue
-// action items by owner, sent each week from Weekday at Hour (UTC).
+// action items per team, sent each week from Weekday at Hour (UTC).
 type DigestConfig struct {
 	// Weekday is monday … sunday; "" turns the digest off.
 	Weekday string `yaml:"weekday" json:"weekday"`

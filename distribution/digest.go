@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -24,11 +25,13 @@ const maxDigestItems = 20
 // DigestStore is what the digest reads and writes.
 type DigestStore interface {
 	FindIncidents(ctx context.Context, f hindsight.IncidentFilter) ([]*hindsight.Incident, int, error)
+	FindPeople(ctx context.Context) ([]*hindsight.Person, error)
 	reminder.Store
 }
 
 // Digest sends the weekly digest: incidents opened in the last seven days,
-// post-mortems awaiting review, and overdue action items by owner. It is
+// post-mortems awaiting review, and overdue action items per team (the
+// owner's team in the directory of people) and owner. It is
 // due from Weekday at Hour (UTC) each ISO week, sent once per channel
 // and week across instances.
 type Digest struct {
@@ -113,7 +116,7 @@ func (d *Digest) Message(ctx context.Context, now time.Time) (hindsight.Reminder
 	}
 	r.Lines = append(r.Lines, fmt.Sprintf("Incidents opened in the last 7 days: %d", n))
 	for _, inc := range opened {
-		r.Lines = append(r.Lines, fmt.Sprintf("· %s %s (%s)", inc.Severity, inc.Title, inc.ID))
+		r.Lines = append(r.Lines, fmt.Sprintf("%s %s (%s)", inc.Severity, inc.Title, inc.ID))
 	}
 	review, n, err := d.Store.FindIncidents(ctx, hindsight.IncidentFilter{PostmortemStatus: hindsight.DocUnderReview,
 		Page: hindsight.Page{Limit: maxDigestItems}})
@@ -122,16 +125,23 @@ func (d *Digest) Message(ctx context.Context, now time.Time) (hindsight.Reminder
 	}
 	r.Lines = append(r.Lines, fmt.Sprintf("Post-mortems awaiting review: %d", n))
 	for _, inc := range review {
-		r.Lines = append(r.Lines, fmt.Sprintf("· %s (%s)", inc.Title, inc.ID))
+		r.Lines = append(r.Lines, fmt.Sprintf("%s (%s)", inc.Title, inc.ID))
 	}
-	lines, err := d.overdueByOwner(ctx, now)
+	lines, err := d.overdueByTeam(ctx, now)
 	r.Lines = append(r.Lines, lines...)
 	return r, err
 }
 
-// overdueByOwner counts the overdue action items of each owner, most first.
-func (d *Digest) overdueByOwner(ctx context.Context, now time.Time) ([]string, error) {
-	counts := map[string]int{}
+// overdueByTeam counts the overdue action items of each team, most first,
+// naming each team's owners; owners the directory does not know, or
+// without a team, count under "(no team)".
+func (d *Digest) overdueByTeam(ctx context.Context, now time.Time) ([]string, error) {
+	people, err := d.Store.FindPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dir := hindsight.NewDirectory(people)
+	teams := map[string]map[string]int{}
 	total := 0
 	for page := (hindsight.Page{Limit: hindsight.MaxPageLimit}); ; page.Offset += hindsight.MaxPageLimit {
 		items, n, err := d.Store.FindActionItems(ctx, hindsight.ActionFilter{OverdueAt: now, Page: page})
@@ -139,32 +149,52 @@ func (d *Digest) overdueByOwner(ctx context.Context, now time.Time) ([]string, e
 			return nil, err
 		}
 		for _, a := range items {
-			owner := a.Owner
+			owner, team := a.Owner, "(no team)"
 			if owner == "" {
 				owner = "(no owner)"
+			} else if p, ok := dir.Lookup(owner); ok && p.Team != "" {
+				team = p.Team
 			}
-			counts[owner]++
+			if teams[team] == nil {
+				teams[team] = map[string]int{}
+			}
+			teams[team][owner]++
 		}
 		total = n
 		if len(items) == 0 || page.Offset+len(items) >= n || page.Offset >= hindsight.MaxPageOffset {
 			break
 		}
 	}
-	owners := make([]string, 0, len(counts))
-	for o := range counts {
-		owners = append(owners, o)
-	}
-	sort.Slice(owners, func(i, j int) bool {
-		if counts[owners[i]] != counts[owners[j]] {
-			return counts[owners[i]] > counts[owners[j]]
+	sums := map[string]int{}
+	for team, owners := range teams {
+		for _, n := range owners {
+			sums[team] += n
 		}
-		return owners[i] < owners[j]
-	})
+	}
 	lines := []string{fmt.Sprintf("Action items overdue: %d", total)}
-	for _, o := range owners {
-		lines = append(lines, fmt.Sprintf("· %s: %d", o, counts[o]))
+	for _, team := range byCount(sums) {
+		var parts []string
+		for _, o := range byCount(teams[team]) {
+			parts = append(parts, fmt.Sprintf("%s %d", o, teams[team][o]))
+		}
+		lines = append(lines, fmt.Sprintf("%s: %d (%s)", team, sums[team], strings.Join(parts, ", ")))
 	}
 	return lines, nil
+}
+
+// byCount returns m's keys, largest count first, then by name.
+func byCount(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
 }
 
 func (d *Digest) now() time.Time {

@@ -54,7 +54,13 @@ func TestDigest_WeeklyOnce(t *testing.T) {
 				}
 			}
 		}
-		for i, owner := range []string{"@jösé‐ñ", "@jösé‐ñ", "", "@ana"} {
+		for _, p := range []*hindsight.Person{{Handle: "ana", Team: "Paiements ✓", Source: hindsight.PersonFromAdmin},
+			{Handle: "bo", Team: "Paiements ✓", Source: hindsight.PersonFromAdmin}, {Handle: "cy", Source: hindsight.PersonFromAdmin}} {
+			if err := store.UpsertPerson(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, owner := range []string{"@jösé‐ñ", "@jösé‐ñ", "", "@ana", "@ANA", "@bo", "@cy"} {
 			if err := store.CreateActionItem(ctx, &hindsight.ActionItem{IncidentID: "INC-C", Title: "Fix", Owner: owner,
 				Horizon: hindsight.HorizonImmediate, DueDate: time.Date(2025, 10, 1+i, 0, 0, 0, 0, time.UTC), Status: hindsight.ActionOpen}); err != nil {
 				t.Fatal(err)
@@ -77,8 +83,8 @@ func TestDigest_WeeklyOnce(t *testing.T) {
 		}
 		body := decodeBody(t, msgs[0].Data)
 		for _, want := range []string{"weekly digest, 2025-W42", "Incidents opened in the last 7 days: 2", "SEV3 Bare (INC-A)",
-			"Ünïcødé 🔥 checkout (INC-B)", "Post-mortems awaiting review: 1", "Action items overdue: 4",
-			"@jösé‐ñ: 2", "(no owner): 1", "@ana: 1"} {
+			"Ünïcødé 🔥 checkout (INC-B)", "Post-mortems awaiting review: 1", "Action items overdue: 7",
+			"- Paiements ✓: 3 (@ANA 1, @ana 1, @bo 1)", "- (no team): 4 (@jösé‐ñ 2, (no owner) 1, @cy 1)"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("digest lacks %q:\n%s", want, body)
 			}
