@@ -39,6 +39,8 @@ type Config struct {
 	Digest DigestConfig `yaml:"digest" json:"digest"`
 	// People are the directory entries the file gives (people.go).
 	People []PersonConfig `yaml:"people" json:"people,omitempty"`
+	// Paging governs acknowledgements from on-call tools (paging.go).
+	Paging PagingConfig `yaml:"paging" json:"paging"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -219,6 +221,7 @@ func Default() *Config {
 		Digest:     defaultDigest(),
 		Auth:       defaultAuth(),
 		Evidence:   defaultEvidence(),
+		Paging:     defaultPaging(),
 	}
 }
 

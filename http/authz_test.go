@@ -73,6 +73,9 @@ var apiAccess = map[string]string{
 	"GET /api/v1/reports/actions.csv":                     read,
 	"GET /api/v1/reports/actions.json":                    read,
 	"GET /api/v1/incidents/{id}/distribution":             read,
+	"POST /api/v1/paging/pagerduty":                       webhook,
+	"POST /api/v1/paging/opsgenie":                        webhook,
+	"POST /api/v1/paging/grafana-oncall":                  webhook,
 }
 
 // registeredPatterns returns every literal pattern passed to mux.Handle or

@@ -88,6 +88,9 @@ type Server struct {
 	// AttachmentLimit bytes (hindsight.DefaultAttachmentLimit when 0).
 	Attachments     hindsight.AttachmentService
 	AttachmentLimit int64
+	// Paging receives acknowledgements from on-call tools' webhooks
+	// (paging.go).
+	Paging PagingWebhooks
 
 	// Distribution reads when the entries of approved post-mortems'
 	// Distribution Lists were sent; nil shows them unsent.
@@ -160,6 +163,7 @@ func NewServer() *Server {
 	s.registerOpenAPIRoutes()
 	s.registerReportRoutes()
 	s.registerDistributionRoutes()
+	s.registerPagingRoutes()
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }

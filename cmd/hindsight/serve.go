@@ -14,6 +14,7 @@ import (
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/impact"
 	"github.com/hindsight-sre/hindsight/importer"
+	"github.com/hindsight-sre/hindsight/paging"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
@@ -90,6 +91,8 @@ type Main struct {
 
 	// workers are the background loops that run (serve_workers.go).
 	workers *workerSet
+	// paging records on-call tools' acknowledgements (serve_paging.go).
+	paging *paging.Service
 }
 
 // Run opens the store, applies migrations and starts serving.
@@ -134,6 +137,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wireEvidence(s, store)
 	m.wireReview(s, store)
 	m.wireDistribution(s, store)
+	m.wirePaging(s, store)
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
 	}
