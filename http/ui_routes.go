@@ -56,6 +56,10 @@ var uiRoutes = []uiRoute{
 	{"GET /actions", hindsight.RoleViewer, (*Server).uiActionList},
 	{"GET /dashboard", hindsight.RoleViewer, (*Server).uiDashboard},
 	{"GET /assets/{file...}", "", (*Server).uiAsset},
+	{"GET /people", hindsight.RoleViewer, (*Server).uiPeople},
+	{"POST /people", hindsight.RoleAdmin, (*Server).uiPersonSave},
+	{"GET /people/{handle}", hindsight.RoleViewer, (*Server).uiPerson},
+	{"POST /people/{handle}/delete", hindsight.RoleAdmin, (*Server).uiPersonDelete},
 }
 
 // maxFormSize bounds a UI form's body.
