@@ -34,8 +34,9 @@ func (s *Store) FindSessionByHash(ctx context.Context, hash string, now time.Tim
 		var out hindsight.Session
 		var role string
 		var tokenID, created, expires sql.NullInt64
-		err := tx.queryRow(ctx, "SELECT id, hash, name, display, role, method, token_id, created_at, expires_at FROM sessions WHERE hash = ? AND expires_at > ?",
-			hash, now.UnixMicro()).Scan(&out.ID, &out.Hash, &out.Identity.Name, &out.Identity.Display, &role, &out.Identity.Method, &tokenID, &created, &expires)
+		err := tx.queryRow(ctx, "SELECT id, hash, name, display, role, method, token_id, created_at, expires_at FROM sessions WHERE hash = ? AND expires_at > ?"+
+			" AND NOT EXISTS (SELECT 1 FROM api_tokens t WHERE t.id = sessions.token_id AND t.expires_at IS NOT NULL AND t.expires_at <= ?)",
+			hash, now.UnixMicro(), now.UnixMicro()).Scan(&out.ID, &out.Hash, &out.Identity.Name, &out.Identity.Display, &role, &out.Identity.Method, &tokenID, &created, &expires)
 		if errors.Is(err, sql.ErrNoRows) {
 			return hindsight.Errorf(hindsight.ENOTFOUND, "no such session: sign in again")
 		} else if err != nil {
