@@ -31,8 +31,8 @@ func newTokenCreateCmd(g *globals) *cobra.Command {
 		Use: "create --role ROLE --name NAME [--display NAME] [--handle @HANDLE] [--expires 90d|DATE|never]",
 		Example: `  hindsight token create --role approver --name lead --display "On-call lead" --handle @lead
   hindsight token create --role editor --name ci --expires 30d`,
-		Short:   "Create a token and print it once, on the last line",
-		Args:    cobra.NoArgs,
+		Short: "Create a token and print it once, on the last line",
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := hindsight.ParseRole(role)
 			if err != nil {
