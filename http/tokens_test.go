@@ -2,6 +2,8 @@ package http_test
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"net/http"
 	"net/url"
 	"strings"
@@ -96,4 +98,59 @@ func TestAuth_TokenExpiryAndLastUse(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, "expired at") {
 		t.Errorf("sign-in with an expired token: %d %.1500s", resp.StatusCode, page)
 	}
+}
+
+// TestUI_TokensAdmin: an admin creates a token on the page (its secret shown
+// once, expiring in 90 days by default, created by the admin), it works on
+// the API, and revoking it there makes the API refuse it; others may not
+// see the page.
+func TestUI_TokensAdmin(t *testing.T) {
+	e := mustOpenUI(t, nil)
+	admin := e.signedIn(t, hindsight.RoleAdmin)
+	resp, body := admin.get("/tokens")
+	wantStatus(t, "tokens page", resp, body, http.StatusOK)
+	resp, body = admin.post("/tokens", url.Values{"name": {"grafana"}, "role": {"viewer"}, "handle": {"@grafana"}, "expires_days": {"90"}})
+	wantStatus(t, "create", resp, body, http.StatusCreated)
+	m := regexp.MustCompile(`<code id="token-secret">(hs_[0-9a-f]{40})</code>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no secret on the page: %.3000s", body)
+	}
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		t.Error("the page with the secret may be cached")
+	}
+	secret := m[1]
+	req, _ := http.NewRequest(http.MethodGet, e.url+"/api/v1/whoami", nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, raw := mustDo(t, http.DefaultClient, req)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(raw), `"token_created_by": "@admin"`) {
+		t.Fatalf("whoami with the new token: %d %s", resp.StatusCode, raw)
+	}
+	tokens, err := e.store.FindTokens(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok *hindsight.APIToken
+	for _, x := range tokens {
+		if x.Name == "grafana" {
+			tok = x
+		}
+	}
+	if tok == nil || tok.ExpiresAt == nil || tok.ExpiresAt.Sub(tok.CreatedAt).Round(time.Hour) != 90*24*time.Hour || tok.CreatedBy != "@admin" {
+		t.Fatalf("stored token = %+v", tok)
+	}
+	resp, body = admin.get("/tokens")
+	if strings.Contains(body, secret) || !strings.Contains(body, "grafana") {
+		t.Fatal("the list shows the secret, or lacks the token")
+	}
+	resp, body = admin.post("/tokens", url.Values{"name": {"grafana"}, "role": {"viewer"}, "expires_days": {"90"}})
+	wantStatus(t, "duplicate name", resp, body, http.StatusConflict)
+	resp, body = admin.post(fmt.Sprintf("/tokens/%d/revoke", tok.ID), nil)
+	wantStatus(t, "revoke", resp, body, http.StatusSeeOther)
+	resp, raw = mustDo(t, http.DefaultClient, req.Clone(context.Background()))
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a revoked token: %d %s", resp.StatusCode, raw)
+	}
+	editor := e.signedIn(t, hindsight.RoleEditor)
+	resp, body = editor.get("/tokens")
+	wantStatus(t, "tokens page as editor", resp, body, http.StatusForbidden)
 }

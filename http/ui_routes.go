@@ -60,6 +60,9 @@ var uiRoutes = []uiRoute{
 	{"POST /people", hindsight.RoleAdmin, (*Server).uiPersonSave},
 	{"GET /people/{handle}", hindsight.RoleViewer, (*Server).uiPerson},
 	{"POST /people/{handle}/delete", hindsight.RoleAdmin, (*Server).uiPersonDelete},
+	{"GET /tokens", hindsight.RoleAdmin, (*Server).uiTokens},
+	{"POST /tokens", hindsight.RoleAdmin, (*Server).uiTokenCreate},
+	{"POST /tokens/{token}/revoke", hindsight.RoleAdmin, (*Server).uiTokenRevoke},
 }
 
 // maxFormSize bounds a UI form's body.
