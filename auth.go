@@ -62,7 +62,10 @@ type Identity struct {
 	Name string `json:"name"`
 	// Display is a readable name, such as "On-call lead"; empty means Name.
 	Display string `json:"display,omitempty"`
-	Role    Role   `json:"role"`
+	// Email is the person's e-mail address when the sign-in gave one
+	// (OpenID Connect).
+	Email string `json:"email,omitempty"`
+	Role  Role   `json:"role"`
 	// Method says how the identity was established: token, proxy, session.
 	Method string `json:"method"`
 	// Token and TokenCreatedBy are, for a request made with an API token,

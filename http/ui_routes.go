@@ -22,6 +22,8 @@ var uiRoutes = []uiRoute{
 	{"GET /{$}", hindsight.RoleViewer, (*Server).uiHome},
 	{"GET /signin", "", (*Server).uiSignInPage},
 	{"POST /signin", "", (*Server).uiSignIn},
+	{"GET /signin/oidc", "", (*Server).uiOIDCStart},
+	{"GET /signin/oidc/callback", "", (*Server).uiOIDCCallback},
 	{"POST /signout", hindsight.RoleViewer, (*Server).uiSignOut},
 	{"GET /incidents", hindsight.RoleViewer, (*Server).uiIncidentList},
 	{"GET /incidents/new", hindsight.RoleEditor, (*Server).uiDeclarePage},
