@@ -4,6 +4,8 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -135,6 +137,22 @@ func TestBrowser_OIDCSignIn(t *testing.T) {
 		return s
 	}
 	location := func() string { return eval("location.href") }
+	shots := filepath.Join("..", ".artifacts", "screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shot := func(name string) {
+		t.Helper()
+		c, cancel := context.WithTimeout(bctx, 30*time.Second)
+		defer cancel()
+		png, err := chromedp.Run(c, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// click clicks sel and waits until a new document has loaded.
 	click := func(sel string) {
 		t.Helper()
@@ -159,6 +177,7 @@ func TestBrowser_OIDCSignIn(t *testing.T) {
 		if got := text("#signin-oidc"); got != "Sign in with Example SSO" {
 			t.Fatalf("the sign-in button reads %q", got)
 		}
+		shot("oidc-signin")
 		click("#signin-oidc")
 		run("fill the provider's form", chromedp.SetValue("#username", user), chromedp.SetValue("#password", "verysecure"))
 	}
@@ -193,6 +212,13 @@ func TestBrowser_OIDCSignIn(t *testing.T) {
 		if err != nil || p.Email != "test-user@zitadel.ch" || p.Name != "Test User" || p.Source != hindsight.PersonFromOIDC {
 			t.Fatalf("directory entry = %+v, %v", p, err)
 		}
+		open(e.url + "/people/test-user")
+		if got := text("h1"); got != "Test User (@test-user)" {
+			t.Fatalf("the person page is titled %q", got)
+		}
+		shot("person-page")
+		open(e.url + "/people")
+		shot("people-page")
 		signOut()
 		signedOut("after sign-out")
 	})
@@ -220,6 +246,7 @@ func TestBrowser_OIDCSignIn(t *testing.T) {
 		if got := text("main"); !strings.Contains(got, "the ID token expired") {
 			t.Fatalf("expired ID token: %q", got)
 		}
+		shot("oidc-refused-expired")
 		signedOut("expired ID token")
 	})
 	t.Run("WrongAudienceRefused", func(t *testing.T) {
