@@ -106,6 +106,7 @@ func TestUI_PeopleAdmin(t *testing.T) {
 		t.Fatalf("carol = %+v, %v", p, err)
 	}
 	resp, body = admin.get("/people")
+	wantStatus(t, "people page", resp, body, http.StatusOK)
 	if !strings.Contains(body, `href="/people/carol">@carol</a>`) {
 		t.Fatalf("the list lacks carol: %.2000s", body)
 	}

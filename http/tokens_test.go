@@ -88,7 +88,7 @@ func TestAuth_TokenExpiryAndLastUse(t *testing.T) {
 	if got := lastUsed(); !got.Equal(t0.Add(time.Hour)) {
 		t.Errorf("an expired token's use was recorded: %v", got)
 	}
-	resp, page = b.get("/incidents")
+	resp, _ = b.get("/incidents")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/signin") {
 		t.Errorf("the session of an expired token still works: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -139,6 +139,7 @@ func TestUI_TokensAdmin(t *testing.T) {
 		t.Fatalf("stored token = %+v", tok)
 	}
 	resp, body = admin.get("/tokens")
+	wantStatus(t, "tokens page after creation", resp, body, http.StatusOK)
 	if strings.Contains(body, secret) || !strings.Contains(body, "grafana") {
 		t.Fatal("the list shows the secret, or lacks the token")
 	}
