@@ -42,8 +42,8 @@ func personAnchor(p *hindsight.Person, text string) template.HTML {
 }
 
 // noLinkIn are the elements whose text is left alone: a link cannot hold
-// another, and code is quoted as written.
-var noLinkIn = map[string]bool{"a": true, "code": true, "pre": true, "script": true, "style": true, "textarea": true}
+// another, code is quoted as written, and inline graphs (svg) are drawn.
+var noLinkIn = map[string]bool{"a": true, "code": true, "pre": true, "script": true, "style": true, "textarea": true, "svg": true}
 
 // linkPeople returns sanitized document HTML with every "@handle" of its
 // text that dir knows turned into a link to the person's page. Tags and
