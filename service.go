@@ -298,6 +298,7 @@ type Services interface {
 	AttachmentService
 	ChangeService
 	PersonService
+	AcknowledgementService
 	Savepointer
 	IndexDeferrer
 }

@@ -34,6 +34,8 @@ type Config struct {
 	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
 	// People are the directory entries the file gives (people.go).
 	People []PersonConfig `yaml:"people" json:"people,omitempty"`
+	// Paging governs acknowledgements from on-call tools (paging.go).
+	Paging PagingConfig `yaml:"paging" json:"paging"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -213,6 +215,7 @@ func Default() *Config {
 		Reminders:  defaultReminders(),
 		Auth:       defaultAuth(),
 		Evidence:   defaultEvidence(),
+		Paging:     defaultPaging(),
 	}
 }
 
@@ -235,9 +238,4 @@ func (c *Config) ServiceSLO(service string) hindsight.SLOTargets {
 // service's own queries in place.
 func (c *Config) QueriesFor(service string) Queries {
 	return c.SLO.Queries.over(c.SLO.Services[service].Queries)
-}
-
-// DraftFor reports whether an incident of severity s gets a post-mortem draft.
-func (c *Config) DraftFor(s hindsight.Severity) bool {
-	return s.AtLeast(c.Severity.DraftMinSeverity)
 }

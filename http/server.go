@@ -90,6 +90,9 @@ type Server struct {
 	// AttachmentLimit bytes (hindsight.DefaultAttachmentLimit when 0).
 	Attachments     hindsight.AttachmentService
 	AttachmentLimit int64
+	// Paging receives acknowledgements from on-call tools' webhooks
+	// (paging.go).
+	Paging PagingWebhooks
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
@@ -156,6 +159,7 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.registerPagingRoutes()
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }
