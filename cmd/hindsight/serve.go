@@ -142,6 +142,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wireEvidence(s, store)
 	m.wireReview(s, store)
 	m.wireDistribution(s, store)
+	if err := m.wireOIDC(ctx, s); err != nil {
+		store.Close()
+		return err
+	}
 	m.wirePaging(s, store)
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
