@@ -68,6 +68,11 @@ var apiAccess = map[string]string{
 	"POST /api/v1/incidents/{id}/postmortem":                 "editor",
 	"POST /api/v1/incidents/{id}/acknowledge":                "editor",
 	"POST /api/v1/incidents/{id}/mitigate":                   "editor",
+	"GET /api/v1/reports/incidents.csv":                      read,
+	"GET /api/v1/reports/incidents.json":                     read,
+	"GET /api/v1/reports/actions.csv":                        read,
+	"GET /api/v1/reports/actions.json":                       read,
+	"GET /api/v1/incidents/{id}/distribution":                read,
 	"POST /api/v1/paging/pagerduty":                          webhook,
 	"POST /api/v1/paging/opsgenie":                           webhook,
 	"POST /api/v1/paging/grafana-oncall":                     webhook,
@@ -162,7 +167,7 @@ func checkAuthorization(t *testing.T, anonymousRead bool) {
 	}
 	replace := strings.NewReplacer("{id}", e.incident, "{section}", "root_cause", "{file...}", "style.css", "{$}", "",
 		"{action}", strconv.FormatInt(action.ID, 10), "{event}", "1",
-		"{file}", "error-ratio.svg", "{attachment}", "1")
+		"{file}", "error-ratio.svg", "{attachment}", "1", "{handle}", "lead", "{token}", "999999")
 	for pattern, rule := range routes {
 		method, path, _ := strings.Cut(pattern, " ")
 		path = replace.Replace(path)

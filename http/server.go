@@ -60,6 +60,8 @@ type Server struct {
 	Incidents hindsight.IncidentService
 	// Tokens authenticates API tokens.
 	Tokens hindsight.TokenService
+	// SignOn is the OpenID Connect sign-in (oidc.go); nil offers none.
+	SignOn hindsight.SignOn
 	// ProxyAuth trusts a reverse proxy's identity headers from given networks.
 	ProxyAuth ProxyAuth
 	// AnonymousRead lets requests without credentials read incidents,
@@ -97,6 +99,10 @@ type Server struct {
 	// NotificationPrefs keeps each person's choice of channels (their
 	// page /me/notifications and the API); nil answers 503 there.
 	NotificationPrefs hindsight.NotificationPrefsService
+
+	// Distribution reads when the entries of approved post-mortems'
+	// Distribution Lists were sent; nil shows them unsent.
+	Distribution hindsight.DistributionTicker
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
@@ -163,6 +169,8 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.registerReportRoutes()
+	s.registerDistributionRoutes()
 	s.registerPagingRoutes()
 	s.registerCommentRoutes()
 	s.registerNotificationRoutes()

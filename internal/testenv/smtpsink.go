@@ -2,8 +2,14 @@ package testenv
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
+	"math/big"
 	"net"
 	"net/textproto"
 	"strings"
@@ -25,12 +31,12 @@ type SMTPSink struct {
 	Reply map[string]string
 
 	mu       sync.Mutex
-	messages []SMTPMessage
+	messages []SinkMessage
 	ln       net.Listener
 }
 
-// SMTPMessage is one message as the sink received it.
-type SMTPMessage struct {
+// SinkMessage is one message as the sink received it.
+type SinkMessage struct {
 	From    string
 	To      []string
 	Data    string // raw, CRLF line ends kept, dot-stuffing undone
@@ -65,14 +71,14 @@ func NewSMTPSink(t testing.TB, configure func(*SMTPSink)) *SMTPSink {
 	return s
 }
 
-// Close stops accepting connections: the next delivery is refused.
-func (s *SMTPSink) Close() { s.ln.Close() }
+// Close stops listening: later connections are refused.
+func (s *SMTPSink) Close() error { return s.ln.Close() }
 
 // Messages returns what the sink has received so far.
-func (s *SMTPSink) Messages() []SMTPMessage {
+func (s *SMTPSink) Messages() []SinkMessage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]SMTPMessage(nil), s.messages...)
+	return append([]SinkMessage(nil), s.messages...)
 }
 
 func (s *SMTPSink) serve(c net.Conn) {
@@ -80,7 +86,7 @@ func (s *SMTPSink) serve(c net.Conn) {
 	c.SetDeadline(time.Now().Add(10 * time.Second))
 	tp := textproto.NewConn(c)
 	tp.PrintfLine("220 sink ESMTP")
-	var m SMTPMessage
+	var m SinkMessage
 	for {
 		line, err := tp.ReadLine()
 		if err != nil {
@@ -176,6 +182,31 @@ func readData(r *bufio.Reader) (string, error) {
 		}
 		b.WriteString(strings.TrimPrefix(line, "."))
 	}
+}
+
+// SelfSignedTLS returns a server config for 127.0.0.1 and a client config
+// that trusts it.
+func SelfSignedTLS(t testing.TB) (server, client *tls.Config) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	server = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	return server, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
 }
 
 // pathOf returns the address of "FROM:<a@b> BODY=8BITMIME".
