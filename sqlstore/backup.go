@@ -64,6 +64,9 @@ type backup struct {
 	// Since version 3.
 	Changes     []*hindsight.Change     `json:"changes"`
 	Attachments []*hindsight.Attachment `json:"attachments"`
+	// Since version 3, optional: the Slack app (slack_backup.go).
+	SlackChannels []*hindsight.SlackChannel `json:"slack_channels"`
+	SlackMessages []*hindsight.SlackMessage `json:"slack_messages"`
 }
 
 // importSourceRow is one row of import_sources: the hash of the Markdown file
@@ -118,7 +121,7 @@ func sections(d *dialect) []section {
 		}
 		return out
 	}
-	return []section{
+	return append([]section{
 		{"incidents", incidentSelect + " ORDER BY i.seq", func(sc scanner) (any, error) { return scanIncident(sc) }},
 		{"documents", "SELECT " + documentCols + " FROM documents" + by("incident_id"), func(sc scanner) (any, error) { return scanDocument(sc) }},
 		{"timeline_events", "SELECT id, " + eventCols + " FROM timeline_events ORDER BY id", func(sc scanner) (any, error) { return scanEvent(sc) }},
@@ -136,7 +139,7 @@ func sections(d *dialect) []section {
 		{"changes", "SELECT " + changeCols + " FROM changes ORDER BY id", func(sc scanner) (any, error) { return scanChange(sc) }},
 		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
 			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
-	}
+	}, slackSections(by)...)
 }
 
 // scanFollowUpRow reads a follow_ups row: the stored follow-up, with the
@@ -403,7 +406,7 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 			return err
 		}
 	}
-	return nil
+	return tx.importSlack(ctx, b)
 }
 
 func (tx *Tx) insertRevision(ctx context.Context, r *hindsight.Revision) error {
