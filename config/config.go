@@ -32,6 +32,9 @@ type Config struct {
 	Auth AuthConfig `yaml:"auth" json:"auth"`
 	// Evidence governs graphs, changes, links and attachments (evidence.go).
 	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
+	// Slack is the Slack app: incident channels, updates, timeline from
+	// chat, the slash command (slack.go).
+	Slack SlackAppConfig `yaml:"slack" json:"slack"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -211,6 +214,7 @@ func Default() *Config {
 		Reminders:  defaultReminders(),
 		Auth:       defaultAuth(),
 		Evidence:   defaultEvidence(),
+		Slack:      defaultSlack(),
 	}
 }
 

@@ -80,6 +80,9 @@ func (c *Config) applyEnv(getenv func(string) string) {
 		{EnvPrometheusURL, "prometheus.url", func(v string) { c.Prometheus.URL = v }},
 		{EnvSlackWebhookURL, "reminders.slack.webhook_url", func(v string) { c.Reminders.Slack.WebhookURL = Secret(v) }},
 		{EnvSMTPPassword, "reminders.smtp.password", func(v string) { c.Reminders.SMTP.Password = Secret(v) }},
+		{EnvSlackBotToken, "slack.bot_token", func(v string) { c.Slack.BotToken = Secret(v) }},
+		{EnvSlackSigningSecret, "slack.signing_secret", func(v string) { c.Slack.SigningSecret = Secret(v) }},
+		{EnvSlackUpdatesURL, "slack.webhook_url", func(v string) { c.Slack.WebhookURL = Secret(v) }},
 	} {
 		if v := strings.TrimSpace(getenv(o.env)); v != "" {
 			o.set(v)

@@ -51,4 +51,3 @@ func (tx *Tx) importSlack(ctx context.Context, b *backup) error {
 	}
 	return nil
 }
-
