@@ -88,6 +88,9 @@ type Server struct {
 	// AttachmentLimit bytes (hindsight.DefaultAttachmentLimit when 0).
 	Attachments     hindsight.AttachmentService
 	AttachmentLimit int64
+	// Slack serves the Slack app's Events API and slash command; nil
+	// answers 503.
+	Slack SlackEndpoints
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
@@ -154,6 +157,7 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.registerSlackRoutes()
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }
