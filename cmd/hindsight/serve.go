@@ -15,6 +15,7 @@ import (
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/postmortem"
+	"github.com/hindsight-sre/hindsight/slack"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
@@ -88,6 +89,8 @@ type Main struct {
 
 	// workers are the background loops that run (serve_workers.go).
 	workers *workerSet
+	// slack is the Slack app, nil when not configured (serve_slack.go).
+	slack *slack.App
 }
 
 // Run opens the store, applies migrations and starts serving.
@@ -129,6 +132,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wireImpact(s)
 	m.wireEvidence(s, store)
 	m.wireReview(s, store)
+	m.wireSlack(s, store)
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
 	}
