@@ -135,6 +135,8 @@ type SlackService interface {
 	// ARCHIVED), at most limit, oldest first. Errors: none beyond
 	// EUNAVAILABLE/EINTERNAL.
 	FindSlackChannels(ctx context.Context, limit int) ([]*SlackChannel, error)
+	// FindSlackMessage returns a captured message. Errors: ENOTFOUND.
+	FindSlackMessage(ctx context.Context, channelID, ts string) (*SlackMessage, error)
 	// MarkSlackPosted changes Posted[key] of an incident's channel from
 	// from to to, and reports whether this call changed it: of several
 	// instances, the one that did posts the update. Errors: EINVALID

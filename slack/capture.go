@@ -110,11 +110,18 @@ func (a *App) applyEvent(ctx context.Context, e *hindsight.SlackEvent) error {
 		return err
 	}
 	if ch.add {
-		m, err := a.fetch(ctx, env.Event, ch)
-		if err != nil {
+		// A message already captured only gains a reason: no need to read it.
+		_, err := a.Store.FindSlackMessage(ctx, ch.channelID, ch.ts)
+		if hindsight.ErrorCode(err) != hindsight.ENOTFOUND && err != nil {
 			return err
 		}
-		ch.msg = m
+		if err != nil {
+			m, err := a.fetch(ctx, env.Event, ch)
+			if err != nil {
+				return err
+			}
+			ch.msg = m
+		}
 	}
 	return a.Store.ApplySlackEvent(ctx, e, "", func(tx hindsight.SlackCapture) error { return a.apply(ctx, tx, ch) })
 }
@@ -164,6 +171,9 @@ func (a *App) apply(ctx context.Context, tx hindsight.SlackCapture, ch change) e
 				return tx.SaveSlackMessage(ctx, m)
 			}
 			return nil
+		}
+		if ch.msg == nil {
+			return fmt.Errorf("slack: message %s of %s was forgotten meanwhile; retrying", ch.ts, ch.channelID)
 		}
 		ev := &hindsight.TimelineEvent{IncidentID: ic.IncidentID, Time: ch.msg.time, Type: hindsight.EventNote,
 			Event: "From Slack", Actor: ch.msg.author, Action: actionText(ch.msg), Source: SourceSlack}

@@ -28,7 +28,7 @@ type message struct {
 
 // fakeSlack is slacktest's server (a real HTTP server speaking the Web API)
 // with handlers that check every request against the documented shape
-// (POST, form-encoded, the bot token, the method's required arguments),
+// (a form-encoded POST or a GET, the bot token, the method's required arguments),
 // record it, and answer as Slack documents.
 type fakeSlack struct {
 	*slacktest.Server
@@ -73,7 +73,7 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 		},
 		"conversations.history": func(v url.Values) any {
 			m, ok := f.messages[v.Get("channel")+"/"+v.Get("latest")]
-			if !ok || v.Get("oldest") != v.Get("latest") || v.Get("inclusive") != "true" {
+			if !ok || v.Get("oldest") != v.Get("latest") || (v.Get("inclusive") != "1" && v.Get("inclusive") != "true") {
 				return map[string]any{"ok": true, "messages": []any{}}
 			}
 			return map[string]any{"ok": true, "messages": []any{map[string]any{"type": "message", "user": m.User, "text": m.Text, "ts": m.TS}}}
@@ -108,8 +108,12 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 
 // serve checks one request, records it and answers.
 func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request, method string, answer func(url.Values) any) {
-	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		f.t.Errorf("%s: %s with Content-Type %q; the Web API takes form-encoded POSTs", method, r.Method, r.Header.Get("Content-Type"))
+	// The Web API takes form-encoded POSTs, or GETs with the arguments in
+	// the query and the token in Authorization.
+	post := r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
+	get := r.Method == http.MethodGet && r.Header.Get("Authorization") == "Bearer "+botToken
+	if !post && !get {
+		f.t.Errorf("%s: %s with Content-Type %q and no bearer token", method, r.Method, r.Header.Get("Content-Type"))
 	}
 	if err := r.ParseForm(); err != nil {
 		f.t.Errorf("%s: unreadable form: %v", method, err)

@@ -264,6 +264,12 @@ func (s *Store) PruneSlackEvents(ctx context.Context, cutoff time.Time) (n int64
 }
 
 // FindSlackMessage returns a captured message.
+func (s *Store) FindSlackMessage(ctx context.Context, channelID, msgTS string) (m *hindsight.SlackMessage, err error) {
+	err = s.view(ctx, func(tx *Tx) error { m, err = tx.FindSlackMessage(ctx, channelID, msgTS); return err })
+	return m, err
+}
+
+// FindSlackMessage returns a captured message.
 func (tx *Tx) FindSlackMessage(ctx context.Context, channelID, msgTS string) (*hindsight.SlackMessage, error) {
 	m := hindsight.SlackMessage{ChannelID: channelID, TS: msgTS}
 	var reasons string
