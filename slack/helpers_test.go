@@ -148,7 +148,7 @@ func pinAdded(channel, user, text, ts string) map[string]any {
 // pinRemoved is the matching pin_removed event.
 func pinRemoved(channel, ts string) map[string]any {
 	return map[string]any{"type": "pin_removed", "user": "U0BOB", "channel_id": channel, "event_ts": "1759000002.000100",
-		"item": map[string]any{"type": "message", "channel": channel, "message": map[string]any{"type": "message", "ts": ts}},
+		"item":     map[string]any{"type": "message", "channel": channel, "message": map[string]any{"type": "message", "ts": ts}},
 		"has_pins": false}
 }
 
