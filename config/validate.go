@@ -58,6 +58,7 @@ func (c *Config) Validate() error {
 	v.auth(c.Auth)
 	v.evidence(c.Evidence)
 	v.slack(c.Slack)
+	v.people(c.People)
 
 	what := "configuration"
 	if c.source != "" {

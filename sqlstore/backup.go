@@ -23,7 +23,8 @@ import (
 //	1: incidents, documents, timeline_events, action_items, sign_offs,
 //	   revisions, alert_states, alert_notifications, api_tokens, impacts.
 //	2: adds follow_ups, import_sources and reminders_sent.
-//	3: adds changes and attachments (their bytes base64 in "data").
+//	3: adds changes and attachments (their bytes base64 in "data"), and
+//	   later people (the directory; absent from older files).
 //
 // Import reads every version from backupFormatVersionMin on; a table that an
 // older version does not carry is left empty.
@@ -67,6 +68,8 @@ type backup struct {
 	// Since version 3, optional: the Slack app (slack_backup.go).
 	SlackChannels []*hindsight.SlackChannel `json:"slack_channels"`
 	SlackMessages []*hindsight.SlackMessage `json:"slack_messages"`
+	// The directory of people; absent in backups written before it.
+	People []*hindsight.Person `json:"people,omitempty"`
 }
 
 // importSourceRow is one row of import_sources: the hash of the Markdown file
@@ -139,6 +142,7 @@ func sections(d *dialect) []section {
 		{"changes", "SELECT " + changeCols + " FROM changes ORDER BY id", func(sc scanner) (any, error) { return scanChange(sc) }},
 		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
 			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
+		{"people", "SELECT " + personCols + " FROM people" + by("handle_key"), func(sc scanner) (any, error) { return scanPerson(sc) }},
 	}, slackSections(by)...)
 }
 
@@ -400,6 +404,9 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.Attachments {
 		steps = append(steps, func() error { return tx.insertAttachment(ctx, v) })
+	}
+	for _, v := range b.People {
+		steps = append(steps, func() error { return tx.insertPerson(ctx, v) })
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -14,7 +14,7 @@ import (
 func populateSlack(tb testing.TB, s hindsight.Store, incidentID string, eventID int64) {
 	tb.Helper()
 	ctx := context.Background()
-	ss := backupService[hindsight.SlackService](tb, s)
+	ss := s
 	c := &hindsight.SlackChannel{IncidentID: incidentID, Token: "instance-a", ClaimedAt: T0, LeaseUntil: T0.Add(2 * time.Minute)}
 	claimed, err := ss.ClaimSlackChannel(ctx, c)
 	ok(tb, err)
@@ -25,7 +25,10 @@ func populateSlack(tb testing.TB, s hindsight.Store, incidentID string, eventID 
 	c.Posted = map[string]string{hindsight.SlackPostedStatus: string(hindsight.IncidentResolved), hindsight.SlackPostedSeverity: "SEV2"}
 	ok(tb, ss.SetSlackChannel(ctx, c))
 	ok(tb, s.WithTx(ctx, func(tx hindsight.Services) error {
-		sc := backupService[hindsight.SlackCapture](tb, tx)
+		sc, isSC := tx.(hindsight.SlackCapture)
+		if !isSC {
+			tb.Fatalf("%T does not capture Slack messages", tx)
+		}
 		return sc.SaveSlackMessage(ctx, &hindsight.SlackMessage{ChannelID: "C0BACKUP", TS: "1759191900.000100",
 			IncidentID: incidentID, EventID: eventID, Reasons: []string{"pin", "reaction:stopwatch:U0BOB"}, Written: "0f0f"})
 	}))
@@ -36,7 +39,7 @@ func populateSlack(tb testing.TB, s hindsight.Store, incidentID string, eventID 
 func checkSlackRestored(t *testing.T, dst hindsight.Store, incidentID string) {
 	t.Helper()
 	ctx := context.Background()
-	ss := backupService[hindsight.SlackService](t, dst)
+	ss := dst
 	again := &hindsight.SlackChannel{IncidentID: incidentID, Token: "instance-b", ClaimedAt: T0.Add(time.Hour), LeaseUntil: T0.Add(2 * time.Hour)}
 	claimed, err := ss.ClaimSlackChannel(ctx, again)
 	ok(t, err)
