@@ -135,8 +135,6 @@ type SlackService interface {
 	// ARCHIVED), at most limit, oldest first. Errors: none beyond
 	// EUNAVAILABLE/EINTERNAL.
 	FindSlackChannels(ctx context.Context, limit int) ([]*SlackChannel, error)
-	// FindSlackMessage returns a captured message. Errors: ENOTFOUND.
-	FindSlackMessage(ctx context.Context, channelID, ts string) (*SlackMessage, error)
 	// MarkSlackPosted changes Posted[key] of an incident's channel from
 	// from to to, and reports whether this call changed it: of several
 	// instances, the one that did posts the update. Errors: EINVALID
@@ -159,15 +157,10 @@ type SlackService interface {
 	PruneSlackEvents(ctx context.Context, cutoff time.Time) (int64, error)
 }
 
-// SlackCapture is what applying one Events API callback writes, in one
-// transaction: timeline events and the messages captured into them.
-type SlackCapture interface {
-	TimelineService
-	// FindDocument is DocumentService's: an APPROVED or ARCHIVED
-	// post-mortem is a record that chat no longer changes.
-	FindDocument(ctx context.Context, incidentID string) (*Document, error)
-	// FindSlackChannelByID is SlackService's, inside the transaction.
-	FindSlackChannelByID(ctx context.Context, channelID string) (*SlackChannel, error)
+// SlackMessageService stores the chat messages captured into timelines.
+// It works inside a transaction (Services), where the Slack app applies an
+// Events API callback together with its completion.
+type SlackMessageService interface {
 	// FindSlackMessage returns a captured message. Errors: ENOTFOUND.
 	FindSlackMessage(ctx context.Context, channelID, ts string) (*SlackMessage, error)
 	// SaveSlackMessage inserts or replaces a captured message. Errors:
@@ -175,4 +168,17 @@ type SlackCapture interface {
 	SaveSlackMessage(ctx context.Context, m *SlackMessage) error
 	// DeleteSlackMessage forgets a captured message. Errors: ENOTFOUND.
 	DeleteSlackMessage(ctx context.Context, channelID, ts string) error
+}
+
+// SlackCapture is what applying one Events API callback uses, in one
+// transaction: the incident channel, the post-mortem's status, timeline
+// events and the messages captured into them.
+type SlackCapture interface {
+	TimelineService
+	SlackMessageService
+	// FindDocument is DocumentService's: an APPROVED or ARCHIVED
+	// post-mortem is a record that chat no longer changes.
+	FindDocument(ctx context.Context, incidentID string) (*Document, error)
+	// FindSlackChannelByID is SlackService's, inside the transaction.
+	FindSlackChannelByID(ctx context.Context, channelID string) (*SlackChannel, error)
 }

@@ -41,6 +41,7 @@ const (
 // Store is what the app reads and writes.
 type Store interface {
 	hindsight.SlackService
+	FindSlackMessage(ctx context.Context, channelID, ts string) (*hindsight.SlackMessage, error)
 	FindIncidents(ctx context.Context, f hindsight.IncidentFilter) ([]*hindsight.Incident, int, error)
 	FindIncidentByID(ctx context.Context, id string) (*hindsight.Incident, error)
 	FindPostmortem(ctx context.Context, incidentID string) (*hindsight.Postmortem, error)

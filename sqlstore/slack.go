@@ -269,6 +269,16 @@ func (s *Store) FindSlackMessage(ctx context.Context, channelID, msgTS string) (
 	return m, err
 }
 
+// SaveSlackMessage inserts or replaces a captured message.
+func (s *Store) SaveSlackMessage(ctx context.Context, m *hindsight.SlackMessage) error {
+	return s.update(ctx, func(tx *Tx) error { return tx.SaveSlackMessage(ctx, m) })
+}
+
+// DeleteSlackMessage forgets a captured message.
+func (s *Store) DeleteSlackMessage(ctx context.Context, channelID, msgTS string) error {
+	return s.update(ctx, func(tx *Tx) error { return tx.DeleteSlackMessage(ctx, channelID, msgTS) })
+}
+
 // FindSlackMessage returns a captured message.
 func (tx *Tx) FindSlackMessage(ctx context.Context, channelID, msgTS string) (*hindsight.SlackMessage, error) {
 	m := hindsight.SlackMessage{ChannelID: channelID, TS: msgTS}

@@ -25,11 +25,7 @@ func populateSlack(tb testing.TB, s hindsight.Store, incidentID string, eventID 
 	c.Posted = map[string]string{hindsight.SlackPostedStatus: string(hindsight.IncidentResolved), hindsight.SlackPostedSeverity: "SEV2"}
 	ok(tb, ss.SetSlackChannel(ctx, c))
 	ok(tb, s.WithTx(ctx, func(tx hindsight.Services) error {
-		sc, isSC := tx.(hindsight.SlackCapture)
-		if !isSC {
-			tb.Fatalf("%T does not capture Slack messages", tx)
-		}
-		return sc.SaveSlackMessage(ctx, &hindsight.SlackMessage{ChannelID: "C0BACKUP", TS: "1759191900.000100",
+		return tx.SaveSlackMessage(ctx, &hindsight.SlackMessage{ChannelID: "C0BACKUP", TS: "1759191900.000100",
 			IncidentID: incidentID, EventID: eventID, Reasons: []string{"pin", "reaction:stopwatch:U0BOB"}, Written: "0f0f"})
 	}))
 }
