@@ -42,6 +42,10 @@ type SlackAppConfig struct {
 	// Users maps Slack user IDs onto Hindsight handles and roles: who may
 	// use the slash command, and whose name a captured message shows.
 	Users map[string]SlackUser `yaml:"users" json:"users,omitempty"`
+	// DirectoryRole is the role of a Slack user not in Users but known to
+	// the directory of people (its slack_id): viewer by default, so that
+	// the directory alone grants no change.
+	DirectoryRole hindsight.Role `yaml:"directory_role" json:"directory_role"`
 	// Interval is the time between two passes of channel creation, updates
 	// and the event queue.
 	Interval Duration `yaml:"interval" json:"interval"`
@@ -63,10 +67,11 @@ func (s SlackAppConfig) Enabled() bool { return s.BotToken != "" }
 // pushpin and stopwatch, /incident, a pass every 10 seconds.
 func defaultSlack() SlackAppConfig {
 	return SlackAppConfig{
-		MinSeverity: hindsight.SEV2,
-		Reactions:   []string{"pushpin", "stopwatch"},
-		Command:     "/incident",
-		Interval:    Duration(10 * time.Second),
+		MinSeverity:   hindsight.SEV2,
+		Reactions:     []string{"pushpin", "stopwatch"},
+		Command:       "/incident",
+		DirectoryRole: hindsight.RoleViewer,
+		Interval:      Duration(10 * time.Second),
 	}
 }
 
@@ -92,6 +97,9 @@ func (v *fieldErrors) slack(s SlackAppConfig) {
 	}
 	if s.WebhookURL != "" {
 		v.webURL("slack.webhook_url", string(s.WebhookURL))
+	}
+	if !s.DirectoryRole.Valid() {
+		v.add("slack.directory_role", "must be viewer, editor, approver or admin")
 	}
 	for id, u := range s.Users {
 		if !hindsight.ValidHandle(u.Handle) {

@@ -92,6 +92,11 @@ type App struct {
 	Reactions []string
 	// Users maps Slack user IDs onto people.
 	Users map[string]Person
+	// People is the directory of people: a Slack user not in Users is
+	// the person whose SlackID it is, with DirectoryRole (viewer when
+	// empty). Nil means Users only.
+	People        hindsight.PersonService
+	DirectoryRole hindsight.Role
 	// Policy names each sign-off role's reviewers, mentioned in review
 	// requests.
 	Policy hindsight.SignOffPolicy

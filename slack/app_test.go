@@ -179,7 +179,7 @@ func TestApp_RateLimited(t *testing.T) {
 	if open := fake.Calls("conversations.open"); len(open) != 1 || open[0].Form.Get("users") != "U0ALICE" {
 		t.Fatalf("conversations.open %+v", open)
 	}
-	if id, ok := app.UserOf("@Alice"); !ok || id != "U0ALICE" {
+	if id, ok := app.UserOf(context.Background(), "@Alice"); !ok || id != "U0ALICE" {
 		t.Errorf("UserOf(@Alice) = %q, %v", id, ok)
 	}
 

@@ -276,7 +276,7 @@ func (a *App) fetch(ctx context.Context, ev innerEvent, ch change) (*captured, e
 // authorName is the person's handle when the Slack user is mapped, else
 // their Slack name (real name first).
 func (a *App) authorName(ctx context.Context, user, fallback string) (string, error) {
-	if p, ok := a.Users[user]; ok {
+	if p, ok := a.person(ctx, user); ok {
 		return hindsight.HandleName(p.Handle), nil
 	}
 	if user == "" {

@@ -51,11 +51,11 @@ func (a *App) ServeCommand(w http.ResponseWriter, r *http.Request) {
 
 // Run carries out one slash command and returns the answer.
 func (a *App) Run(ctx context.Context, cmd slack.SlashCommand) CommandAnswer {
-	p, ok := a.Users[cmd.UserID]
+	p, ok := a.person(ctx, cmd.UserID)
 	if !ok {
 		a.log().Info("slack: slash command from a user who is not mapped", "user_id", cmd.UserID)
 		return ephemeral("Your Slack user (%s) is not linked to a Hindsight person, so nothing was changed. "+
-			"Ask an admin to add it under slack.users in hindsight.yaml.", Escape(cmd.UserID))
+			"Ask an admin to add it under slack.users in hindsight.yaml, or as the slack_id of your entry in the directory of people.", Escape(cmd.UserID))
 	}
 	c, err := a.Store.FindSlackChannelByID(ctx, cmd.ChannelID)
 	if err != nil {

@@ -41,9 +41,10 @@ func (a *App) SendDM(ctx context.Context, userID, text string) error {
 	return a.post(ctx, ch.ID, text)
 }
 
-// UserOf returns the Slack user ID mapped to a Hindsight handle (slack.users),
-// so that a notification to a person can reach them by SendDM.
-func (a *App) UserOf(handle string) (string, bool) {
-	id, ok := a.slackIDs()[strings.ToLower(hindsight.HandleName(handle))]
+// UserOf returns the Slack user ID of a Hindsight handle (slack.users, else
+// the directory's slack_id), so that a notification to a person can reach
+// them by SendDM.
+func (a *App) UserOf(ctx context.Context, handle string) (string, bool) {
+	id, ok := a.slackIDs(ctx)[strings.ToLower(hindsight.HandleName(handle))]
 	return id, ok
 }

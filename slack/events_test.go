@@ -279,3 +279,35 @@ func TestApp_WebhookFallback(t *testing.T) {
 		t.Errorf("webhook channel not shared: %+v", c)
 	}
 }
+
+// TestApp_Directory: a Slack user known only by the slack_id of a person in
+// the directory is that person, with slack.directory_role.
+func TestApp_Directory(t *testing.T) {
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s, app, fake, base, ch := channelFixture(t, dsn)
+		if err := s.UpsertPerson(ctx, &hindsight.Person{Handle: "dora", Name: "Dora Ng", SlackID: "U0DORA", Source: hindsight.PersonFromConfig}); err != nil {
+			t.Fatal(err)
+		}
+		app.People = s
+
+		status, out := sendCommand(t, base, "U0DORA", ch, "ack")
+		if status != http.StatusOK || out["response_type"] != "ephemeral" || !strings.Contains(out["text"].(string), "@dora is a viewer") {
+			t.Fatalf("directory person with the default role: %d %v", status, out)
+		}
+		app.DirectoryRole = hindsight.RoleEditor
+		status, out = sendCommand(t, base, "U0DORA", ch, "ack")
+		if status != http.StatusOK || out["response_type"] != "in_channel" || !strings.Contains(out["text"].(string), "@dora acknowledged") {
+			t.Fatalf("directory person as editor: %d %v", status, out)
+		}
+		fake.AddMessage(ch, message{User: "U0DORA", Text: "Paged the database team", TS: "1759192500.000100"})
+		sendEvent(t, base, "Ev300", reaction("reaction_added", "U0BOB", "stopwatch", ch, "1759192500.000100"))
+		mustRun(t, app.ApplyQueued)
+		if got := timeline(t, s); len(got) != 1 || got[0].Actor != "dora" {
+			t.Fatalf("captured %+v, want dora's message under her handle", got)
+		}
+		if id, ok := app.UserOf(ctx, "@Dora"); !ok || id != "U0DORA" {
+			t.Errorf("UserOf(@Dora) = %q, %v", id, ok)
+		}
+	})
+}

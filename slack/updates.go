@@ -3,7 +3,6 @@ package slack
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
@@ -95,7 +94,7 @@ func (a *App) updateText(ctx context.Context, key, from string, pm *hindsight.Po
 		if pm.Document.Status == hindsight.DocDraft {
 			return ""
 		}
-		return DocumentUpdate(pm, a.Policy, a.slackIDs(), a.BaseURL)
+		return DocumentUpdate(pm, a.Policy, a.slackIDs(ctx), a.BaseURL)
 	case hindsight.SlackPostedImpact:
 		if pm.Impact == nil {
 			return ""
@@ -103,13 +102,4 @@ func (a *App) updateText(ctx context.Context, key, from string, pm *hindsight.Po
 		return ImpactUpdate(inc, *pm.Impact, a.BaseURL)
 	}
 	return ""
-}
-
-// slackIDs maps lowercased handles onto Slack user IDs.
-func (a *App) slackIDs() map[string]string {
-	out := make(map[string]string, len(a.Users))
-	for id, p := range a.Users {
-		out[strings.ToLower(hindsight.HandleName(p.Handle))] = id
-	}
-	return out
 }

@@ -30,7 +30,7 @@ func (m *Main) wireSlack(s *hhttp.Server, store *sqlstore.Store) {
 	app := &slack.App{
 		SigningSecret: string(cfg.SigningSecret), Store: store, MinSeverity: cfg.MinSeverity,
 		Channel: cfg.Channel, Private: cfg.Private, Responders: cfg.Responders, Reactions: cfg.Reactions,
-		Users: users, Policy: m.Config.Review.Policy(), BaseURL: m.Config.Server.BaseURL, Now: m.Now, Log: m.logger(),
+		Users: users, People: store, DirectoryRole: cfg.DirectoryRole, Policy: m.Config.Review.Policy(), BaseURL: m.Config.Server.BaseURL, Now: m.Now, Log: m.logger(),
 	}
 	if svc, ok := s.Review.(*review.Service); ok {
 		app.Workflow = svc
