@@ -247,11 +247,19 @@ func (a *App) fetch(ctx context.Context, ev innerEvent, ch change) (*captured, e
 		if err != nil {
 			return nil, err
 		}
-		if len(hist.Messages) == 0 {
+		msgs := hist.Messages
+		if len(msgs) == 0 {
+			// Not a top-level message: a reply in a thread, which
+			// conversations.replies finds by its own ts.
+			if msgs, err = a.reply(ctx, ch); err != nil {
+				return nil, err
+			}
+		}
+		i := slices.IndexFunc(msgs, func(m slack.Message) bool { return m.Timestamp == ch.ts })
+		if i < 0 {
 			return nil, fmt.Errorf("slack: message %s of %s not found", ch.ts, ch.channelID)
 		}
-		msg := hist.Messages[0]
-		user, name, text = msg.User, msg.Username, msg.Text
+		user, name, text = msgs[i].User, msgs[i].Username, msgs[i].Text
 	}
 	if plink == "" {
 		err := a.call(ctx, "chat.getPermalink", func(ctx context.Context) (err error) {
@@ -271,6 +279,17 @@ func (a *App) fetch(ctx context.Context, ev innerEvent, ch change) (*captured, e
 		return nil, err
 	}
 	return &captured{time: t, author: author, text: text, plink: plink}, nil
+}
+
+// reply reads a thread reply by its ts.
+func (a *App) reply(ctx context.Context, ch change) ([]slack.Message, error) {
+	var msgs []slack.Message
+	err := a.call(ctx, "conversations.replies", func(ctx context.Context) (err error) {
+		msgs, _, _, err = a.Client.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: ch.channelID, Timestamp: ch.ts, Latest: ch.ts, Oldest: ch.ts, Inclusive: true, Limit: 1})
+		return err
+	})
+	return msgs, err
 }
 
 // authorName is the person's handle when the Slack user is mapped, else

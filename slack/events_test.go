@@ -95,6 +95,19 @@ func TestApp_TimelineFromChat(t *testing.T) {
 			}
 		})
 
+		t.Run("ThreadReply", func(t *testing.T) {
+			fake.AddReply(ch, message{User: "U0ALICE", Text: "Cache warmed, p99 back under 300 ms", TS: "1759194000.000300"})
+			accept("Ev030", reaction("reaction_added", "U0BOB", "stopwatch", ch, "1759194000.000300"))
+			mustRun(t, app.ApplyQueued)
+			got := timeline(t, s)
+			if len(got) != 2 || got[1].Actor != "alice" || !strings.HasPrefix(got[1].Action, "Cache warmed, p99 back under 300 ms (") ||
+				!got[1].Time.Equal(time.Date(2025, 9, 30, 1, 0, 0, 300000, time.UTC)) {
+				t.Fatalf("reply captured as %+v", got)
+			}
+			accept("Ev031", reaction("reaction_removed", "U0BOB", "stopwatch", ch, "1759194000.000300"))
+			mustRun(t, app.ApplyQueued)
+		})
+
 		t.Run("EditedEventStays", func(t *testing.T) {
 			edited := *timed
 			edited.Action = "Rolled back deploy 4711 (confirmed by @alice)"

@@ -37,6 +37,7 @@ type fakeSlack struct {
 	mu       sync.Mutex
 	calls    []call
 	messages map[string]message // by channel + "/" + ts
+	replies  map[string]message // thread replies, by channel + "/" + ts
 	users    map[string]string  // user ID → real name
 	limited  map[string]int     // method → 429 answers still to give
 	created  int
@@ -52,10 +53,11 @@ var required = map[string][]string{
 	"chat.getPermalink":      {"channel", "message_ts"},
 	"users.info":             {"user"},
 	"conversations.open":     {"users"},
+	"conversations.replies":  {"channel", "ts"},
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
-	f := &fakeSlack{t: t, messages: map[string]message{}, users: map[string]string{}, limited: map[string]int{}}
+	f := &fakeSlack{t: t, messages: map[string]message{}, replies: map[string]message{}, users: map[string]string{}, limited: map[string]int{}}
 	handlers := map[string]func(url.Values) any{
 		"conversations.create": func(v url.Values) any {
 			f.created++
@@ -77,6 +79,16 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 				return map[string]any{"ok": true, "messages": []any{}}
 			}
 			return map[string]any{"ok": true, "messages": []any{map[string]any{"type": "message", "user": m.User, "text": m.Text, "ts": m.TS}}}
+		},
+		"conversations.replies": func(v url.Values) any {
+			// A reply's ts gives the thread's parent first, then the reply.
+			m, ok := f.replies[v.Get("channel")+"/"+v.Get("ts")]
+			if !ok {
+				return map[string]any{"ok": false, "error": "thread_not_found"}
+			}
+			return map[string]any{"ok": true, "has_more": false, "messages": []any{
+				map[string]any{"type": "message", "user": "U0BOB", "text": "thread parent", "ts": "1759190000.000001", "thread_ts": "1759190000.000001"},
+				map[string]any{"type": "message", "user": m.User, "text": m.Text, "ts": m.TS, "thread_ts": "1759190000.000001"}}}
 		},
 		"chat.getPermalink": func(v url.Values) any {
 			return map[string]any{"ok": true, "channel": v.Get("channel"),
@@ -161,6 +173,14 @@ func (f *fakeSlack) AddMessage(channel string, m message) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.messages[channel+"/"+m.TS] = m
+}
+
+// AddReply makes a thread reply readable through conversations.replies
+// only.
+func (f *fakeSlack) AddReply(channel string, m message) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.replies[channel+"/"+m.TS] = m
 }
 
 // Limit makes the next n calls of method answer 429 with Retry-After: 2.
