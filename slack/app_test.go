@@ -136,6 +136,28 @@ func TestApp_Updates(t *testing.T) {
 			t.Errorf("%d updates posted again", n)
 		}
 
+		t.Run("MeasuredImpact", func(t *testing.T) {
+			at, _ := time.Parse(time.RFC3339, started)
+			imp := hindsight.Impact{Start: at, End: at.Add(time.Hour), Step: time.Minute,
+				Availability:  hindsight.Figure{Value: 99.2, Unit: hindsight.UnitPercent, Measured: true},
+				PeakErrorRate: hindsight.Figure{Value: 12.5, Unit: hindsight.UnitPercent, Measured: true},
+				LatencyP99:    hindsight.Figure{Unit: hindsight.UnitMilliseconds, Reason: "not measured: no latency query"}}
+			if err := s1.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: incidentID, Impact: imp, Attempts: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if n := mustRun(t, a2.PostUpdates); n != 1 {
+				t.Fatalf("%d updates", n)
+			}
+			posts := fake.Calls("chat.postMessage")
+			text := posts[len(posts)-1].Form.Get("text")
+			if !strings.Contains(text, "measured impact:\n• availability: 99.2%\n• peak error rate: 12.5%") || strings.Contains(text, "latency p99") {
+				t.Errorf("impact update:\n%s", text)
+			}
+			if n := mustRun(t, a1.PostUpdates); n != 0 {
+				t.Errorf("impact posted again: %d", n)
+			}
+		})
+
 		t.Run("ReviewRequestMentionsReviewers", func(t *testing.T) {
 			doc := &hindsight.Document{IncidentID: incidentID, Status: hindsight.DocDraft}
 			if err := s1.CreateDocument(ctx, doc); err != nil {
@@ -155,6 +177,21 @@ func TestApp_Updates(t *testing.T) {
 				if !strings.Contains(text, want) {
 					t.Errorf("review request lacks %q:\n%s", want, text)
 				}
+			}
+
+			doc.Status = hindsight.DocApproved
+			if err := s1.UpdateDocument(ctx, doc, doc.Version); err != nil {
+				t.Fatal(err)
+			}
+			if n := mustRun(t, a1.PostUpdates); n != 1 {
+				t.Fatalf("%d updates for the approval", n)
+			}
+			posts = fake.Calls("chat.postMessage")
+			if text := posts[len(posts)-1].Form.Get("text"); !strings.Contains(text, "post-mortem *APPROVED*") {
+				t.Errorf("approval update:\n%s", text)
+			}
+			if left, err := s2.FindSlackChannels(ctx, 10); err != nil || len(left) != 0 {
+				t.Errorf("an approved record's channel is still updated: %+v %v", left, err)
 			}
 		})
 	})
