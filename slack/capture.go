@@ -83,7 +83,8 @@ func (a *App) ApplyQueued(ctx context.Context) (int, error) {
 		}
 		if e.Attempts >= MaxAttempts {
 			a.log().Warn("slack: event given up", "event_id", e.EventID, "attempts", e.Attempts, "err", err)
-			err = a.Store.ApplySlackEvent(ctx, e, err.Error(), nil)
+			err = errors.Join(fmt.Errorf("slack: event %s given up after %d attempts: %w", e.EventID, e.Attempts, err),
+				a.Store.ApplySlackEvent(ctx, e, err.Error(), nil))
 		}
 		errs = append(errs, err)
 	}

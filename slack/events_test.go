@@ -324,3 +324,27 @@ func TestApp_Directory(t *testing.T) {
 		}
 	})
 }
+
+// TestApp_EventGivenUp: an event that keeps failing (its message cannot be
+// read) is retried on later passes and given up after MaxAttempts, with
+// nothing written.
+func TestApp_EventGivenUp(t *testing.T) {
+	s, app, fake, base, ch := channelFixture(t, t.TempDir()+"/h.db")
+	app.Lease = time.Nanosecond // every pass may take the event again
+	sendEvent(t, base, "Ev400", reaction("reaction_added", "U0BOB", "stopwatch", ch, "1759199999.000001"))
+	for i := 1; i <= slack.MaxAttempts; i++ {
+		n, err := app.ApplyQueued(context.Background())
+		if n != 0 || err == nil || !strings.Contains(err.Error(), "thread_not_found") {
+			t.Fatalf("pass %d: %d applied, %v", i, n, err)
+		}
+	}
+	if n, err := app.ApplyQueued(context.Background()); n != 0 || err != nil {
+		t.Fatalf("after giving up: %d applied, %v", n, err)
+	}
+	if got := timeline(t, s); len(got) != 0 {
+		t.Fatalf("captured %+v", got)
+	}
+	if h, r := len(fake.Calls("conversations.history")), len(fake.Calls("conversations.replies")); h != slack.MaxAttempts || r != slack.MaxAttempts {
+		t.Errorf("%d history and %d replies reads, want %d of each", h, r, slack.MaxAttempts)
+	}
+}
