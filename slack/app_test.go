@@ -228,3 +228,32 @@ func TestApp_RateLimited(t *testing.T) {
 		}
 	})
 }
+
+// TestApp_ConfiguredChannel: with slack.channel set, incidents post there
+// and no channel is created; the shared channel is no incident's, so chat
+// in it changes nothing.
+func TestApp_ConfiguredChannel(t *testing.T) {
+	ctx := context.Background()
+	fake := newFakeSlack(t)
+	s := mustOpen(t, t.TempDir()+"/h.db")
+	seedIncident(t, s, incidentID, "HighAPIErrorRate", hindsight.SEV1)
+	app, _ := newApp(t, s, fake)
+	app.Channel = "C0SHARED"
+	if n := mustRun(t, app.CreateChannels); n != 1 {
+		t.Fatalf("%d made", n)
+	}
+	if n := len(fake.Calls("conversations.create")) + len(fake.Calls("conversations.invite")) + len(fake.Calls("conversations.setTopic")); n != 0 {
+		t.Fatalf("%d calls creating, inviting or setting a topic", n)
+	}
+	posts := fake.Calls("chat.postMessage")
+	if len(posts) != 1 || posts[0].Form.Get("channel") != "C0SHARED" || !strings.Contains(posts[0].Form.Get("text"), incidentID) {
+		t.Fatalf("posts %+v", posts)
+	}
+	if _, err := s.FindSlackChannelByID(ctx, "C0SHARED"); hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
+		t.Fatalf("the shared channel is taken for an incident's: %v", err)
+	}
+	base := serveApp(t, app)
+	if status, out := sendCommand(t, base, "U0ALICE", "C0SHARED", "resolved"); status != 200 || out["response_type"] != "ephemeral" {
+		t.Fatalf("command in the shared channel: %d %v", status, out)
+	}
+}
