@@ -240,8 +240,3 @@ func (c *Config) ServiceSLO(service string) hindsight.SLOTargets {
 func (c *Config) QueriesFor(service string) Queries {
 	return c.SLO.Queries.over(c.SLO.Services[service].Queries)
 }
-
-// DraftFor reports whether an incident of severity s gets a post-mortem draft.
-func (c *Config) DraftFor(s hindsight.Severity) bool {
-	return s.AtLeast(c.Severity.DraftMinSeverity)
-}
