@@ -298,6 +298,7 @@ type Services interface {
 	ChangeService
 	PersonService
 	SlackMessageService
+	AcknowledgementService
 	Savepointer
 	IndexDeferrer
 }

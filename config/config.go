@@ -37,6 +37,8 @@ type Config struct {
 	Slack SlackAppConfig `yaml:"slack" json:"slack"`
 	// People are the directory entries the file gives (people.go).
 	People []PersonConfig `yaml:"people" json:"people,omitempty"`
+	// Paging governs acknowledgements from on-call tools (paging.go).
+	Paging PagingConfig `yaml:"paging" json:"paging"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -217,6 +219,7 @@ func Default() *Config {
 		Auth:       defaultAuth(),
 		Evidence:   defaultEvidence(),
 		Slack:      defaultSlack(),
+		Paging:     defaultPaging(),
 	}
 }
 

@@ -83,6 +83,9 @@ func (c *Config) applyEnv(getenv func(string) string) {
 		{EnvSlackBotToken, "slack.bot_token", func(v string) { c.Slack.BotToken = Secret(v) }},
 		{EnvSlackSigningSecret, "slack.signing_secret", func(v string) { c.Slack.SigningSecret = Secret(v) }},
 		{EnvSlackUpdatesURL, "slack.webhook_url", func(v string) { c.Slack.WebhookURL = Secret(v) }},
+		{EnvPagerDutySecret, "paging.pagerduty.signing_secret", func(v string) { c.Paging.PagerDuty.SigningSecret = Secret(v) }},
+		{EnvOpsgenieToken, "paging.opsgenie.token", func(v string) { c.Paging.Opsgenie.Token = Secret(v) }},
+		{EnvGrafanaOnCallToken, "paging.grafana_oncall.token", func(v string) { c.Paging.GrafanaOnCall.Token = Secret(v) }},
 	} {
 		if v := strings.TrimSpace(getenv(o.env)); v != "" {
 			o.set(v)

@@ -59,6 +59,7 @@ func (c *Config) Validate() error {
 	v.evidence(c.Evidence)
 	v.slack(c.Slack)
 	v.people(c.People)
+	v.paging(c.Paging)
 
 	what := "configuration"
 	if c.source != "" {
@@ -175,6 +176,10 @@ func (v *fieldErrors) webURL(field, s string) {
 func (c *Config) Redacted() string {
 	cp := *c
 	cp.Prometheus.URL = redactURL(cp.Prometheus.URL)
+	cp.Paging.Alertmanager.URLs = make([]string, len(c.Paging.Alertmanager.URLs))
+	for i, u := range c.Paging.Alertmanager.URLs {
+		cp.Paging.Alertmanager.URLs[i] = redactURL(u)
+	}
 	var b strings.Builder
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)

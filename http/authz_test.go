@@ -70,6 +70,9 @@ var apiAccess = map[string]string{
 	"POST /api/v1/incidents/{id}/mitigate":                "editor",
 	"POST /api/v1/slack/events":                           webhook,
 	"POST /api/v1/slack/commands":                         webhook,
+	"POST /api/v1/paging/pagerduty":                       webhook,
+	"POST /api/v1/paging/opsgenie":                        webhook,
+	"POST /api/v1/paging/grafana-oncall":                  webhook,
 }
 
 // registeredPatterns returns every literal pattern passed to mux.Handle or

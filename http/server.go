@@ -91,6 +91,9 @@ type Server struct {
 	// Slack serves the Slack app's Events API and slash command; nil
 	// answers 503.
 	Slack SlackEndpoints
+	// Paging receives acknowledgements from on-call tools' webhooks
+	// (paging.go).
+	Paging PagingWebhooks
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
@@ -158,6 +161,7 @@ func NewServer() *Server {
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
 	s.registerSlackRoutes()
+	s.registerPagingRoutes()
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }

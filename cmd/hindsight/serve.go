@@ -14,6 +14,7 @@ import (
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/impact"
 	"github.com/hindsight-sre/hindsight/importer"
+	"github.com/hindsight-sre/hindsight/paging"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/slack"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -93,6 +94,8 @@ type Main struct {
 	workers *workerSet
 	// slack is the Slack app, nil when not configured (serve_slack.go).
 	slack *slack.App
+	// paging records on-call tools' acknowledgements (serve_paging.go).
+	paging *paging.Service
 }
 
 // Run opens the store, applies migrations and starts serving.
@@ -137,6 +140,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wireEvidence(s, store)
 	m.wireReview(s, store)
 	m.wireSlack(s, store)
+	m.wirePaging(s, store)
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
 	}
