@@ -365,6 +365,7 @@ type Store interface {
 	ParallelWriter
 	SessionService
 	ReminderService
+	DistributionRecordService
 	FactsService
 	GaugeService
 	SlackService

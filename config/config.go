@@ -35,6 +35,11 @@ type Config struct {
 	// Slack is the Slack app: incident channels, updates, timeline from
 	// chat, the slash command (slack.go).
 	Slack SlackAppConfig `yaml:"slack" json:"slack"`
+	// Distribution maps Distribution List entries to recipients of approved
+	// post-mortems (distribution.go).
+	Distribution DistributionConfig `yaml:"distribution" json:"distribution"`
+	// Digest is the weekly digest (digest.go).
+	Digest DigestConfig `yaml:"digest" json:"digest"`
 	// People are the directory entries the file gives (people.go).
 	People []PersonConfig `yaml:"people" json:"people,omitempty"`
 	// Paging governs acknowledgements from on-call tools (paging.go).
@@ -216,6 +221,7 @@ func Default() *Config {
 		Prometheus: PrometheusConfig{Timeout: Duration(10 * time.Second)},
 		Review:     DefaultReviewConfig(),
 		Reminders:  defaultReminders(),
+		Digest:     defaultDigest(),
 		Auth:       defaultAuth(),
 		Evidence:   defaultEvidence(),
 		Slack:      defaultSlack(),

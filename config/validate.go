@@ -58,6 +58,8 @@ func (c *Config) Validate() error {
 	v.auth(c.Auth)
 	v.evidence(c.Evidence)
 	v.slack(c.Slack)
+	v.distribution(c.Distribution, c.Reminders)
+	v.digest(c.Digest, c.Reminders)
 	v.people(c.People)
 	v.paging(c.Paging)
 

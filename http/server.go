@@ -95,6 +95,10 @@ type Server struct {
 	// (paging.go).
 	Paging PagingWebhooks
 
+	// Distribution reads when the entries of approved post-mortems'
+	// Distribution Lists were sent; nil shows them unsent.
+	Distribution hindsight.DistributionTicker
+
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
 	UIStore UIStore
@@ -161,6 +165,8 @@ func NewServer() *Server {
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
 	s.registerSlackRoutes()
+	s.registerReportRoutes()
+	s.registerDistributionRoutes()
 	s.registerPagingRoutes()
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s

@@ -21,7 +21,7 @@ const (
 
 // workerNames lists every worker that "hindsight serve" runs.
 var workerNames = []string{workerPrune, workerImpact, workerReminders, workerFollowUps, workerDashboard, workerIndexSweep,
-	workerAnnotations, workerSilences, workerSlack}
+	workerAnnotations, workerDistribution, workerSilences, workerSlack}
 
 // workerSet holds the running workers' stop functions and their metrics.
 type workerSet struct {
@@ -41,6 +41,7 @@ func (m *Main) startWorkers(s *hhttp.Server) {
 	m.startIndexSweep()
 	m.startAnnotations()
 	m.startSlack()
+	m.startDistribution()
 	m.startSilences()
 	m.startWorker(worker.Task{Name: workerDashboard, Interval: orDefaultDuration(m.DashboardRefresh, hhttp.DefaultDashboardRefresh),
 		Run: func(ctx context.Context) (int, error) {
