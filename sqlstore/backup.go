@@ -64,6 +64,8 @@ type backup struct {
 	// Since version 3.
 	Changes     []*hindsight.Change     `json:"changes"`
 	Attachments []*hindsight.Attachment `json:"attachments"`
+	// TrackerSync: the tracker outbox and issue links (backup_tracker.go).
+	TrackerSync []*trackerSyncRow `json:"tracker_sync"`
 }
 
 // importSourceRow is one row of import_sources: the hash of the Markdown file
@@ -136,6 +138,7 @@ func sections(d *dialect) []section {
 		{"changes", "SELECT " + changeCols + " FROM changes ORDER BY id", func(sc scanner) (any, error) { return scanChange(sc) }},
 		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
 			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
+		{"tracker_sync", "SELECT " + trackerSyncRowCols + " FROM tracker_sync ORDER BY action_id", scanTrackerSyncRow},
 	}
 }
 
@@ -397,6 +400,9 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.Attachments {
 		steps = append(steps, func() error { return tx.insertAttachment(ctx, v) })
+	}
+	for _, v := range b.TrackerSync {
+		steps = append(steps, func() error { return tx.insertTrackerSyncRow(ctx, v) })
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
