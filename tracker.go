@@ -31,8 +31,8 @@ type TrackerLink struct {
 	// Tracker is the configured tracker's name; "" until one applies.
 	Tracker string `json:"tracker,omitempty"`
 	// IssueKey names the issue in its tracker, such as "acme/platform#12".
-	IssueKey string `json:"issue_key,omitempty"`
-	IssueURL string `json:"issue_url,omitempty"`
+	IssueKey string       `json:"issue_key,omitempty"`
+	IssueURL string       `json:"issue_url,omitempty"`
 	State    TrackerState `json:"state"`
 	// Error is the last failure, kept while pending or failed.
 	Error    string     `json:"error,omitempty"`

@@ -32,6 +32,8 @@ type Config struct {
 	Auth AuthConfig `yaml:"auth" json:"auth"`
 	// Evidence governs graphs, changes, links and attachments (evidence.go).
 	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
+	// Trackers copies action items to issue trackers (trackers.go).
+	Trackers TrackersConfig `yaml:"trackers" json:"trackers"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -211,6 +213,7 @@ func Default() *Config {
 		Reminders:  defaultReminders(),
 		Auth:       defaultAuth(),
 		Evidence:   defaultEvidence(),
+		Trackers:   defaultTrackers(),
 	}
 }
 

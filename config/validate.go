@@ -57,6 +57,7 @@ func (c *Config) Validate() error {
 	v.reminders(c.Reminders)
 	v.auth(c.Auth)
 	v.evidence(c.Evidence)
+	v.trackers(c.Trackers)
 
 	what := "configuration"
 	if c.source != "" {

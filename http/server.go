@@ -89,6 +89,11 @@ type Server struct {
 	Attachments     hindsight.AttachmentService
 	AttachmentLimit int64
 
+	// Trackers copies action items to issue trackers: their webhooks and
+	// each item's state in the action list (trackers.go); nil when none
+	// is configured.
+	Trackers TrackerSync
+
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
 	UIStore UIStore
@@ -154,6 +159,7 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.registerTrackerRoutes(hindsight.RoleEditor)
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }

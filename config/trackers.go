@@ -1,0 +1,96 @@
+package config
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TrackersConfig governs the issue trackers that action items are copied
+// to (docs/trackers.md).
+type TrackersConfig struct {
+	// SyncInterval is the time between passes of the outbox; a change is
+	// also sent at once when the server makes it.
+	SyncInterval Duration `yaml:"sync_interval" json:"sync_interval"`
+	// ReconcileInterval is the time between reads of every linked issue's
+	// state, which catch the webhooks a tracker did not deliver.
+	ReconcileInterval Duration `yaml:"reconcile_interval" json:"reconcile_interval"`
+	// Routes are the trackers, tried in order: the first whose services
+	// include one of the incident's takes its action items; otherwise the
+	// first marked default; otherwise none.
+	Routes []TrackerRoute `yaml:"routes" json:"routes"`
+}
+
+// TrackerRoute is one tracker and the incidents whose actions go there.
+type TrackerRoute struct {
+	// Name names the tracker in links, in the webhook's URL
+	// (/api/v1/trackers/{name}/webhook) and in the action list.
+	Name string `yaml:"name" json:"name"`
+	// Kind is github (GitHub and GitHub Enterprise Server).
+	Kind string `yaml:"kind" json:"kind"`
+	// URL is the API's base URL: "" for https://api.github.com/, or
+	// https://HOST/api/v3/ for GitHub Enterprise Server.
+	URL string `yaml:"url" json:"url"`
+	// Repository is "owner/name".
+	Repository string `yaml:"repository" json:"repository"`
+	// Token is the API token (Issues: read and write).
+	Token Secret `yaml:"token" json:"token"`
+	// WebhookSecret verifies the tracker's webhook deliveries.
+	WebhookSecret Secret   `yaml:"webhook_secret" json:"webhook_secret"`
+	Labels        []string `yaml:"labels" json:"labels"`
+	// Services are the incident services whose actions go to this tracker.
+	Services []string `yaml:"services" json:"services"`
+	// Default takes the actions of incidents no other route's services match.
+	Default bool `yaml:"default" json:"default"`
+}
+
+// TrackerKinds lists the tracker kinds Hindsight speaks.
+var TrackerKinds = []string{"github"}
+
+// defaultTrackers returns the tracker defaults: none, a pass every 30
+// seconds, a reconcile every 15 minutes.
+func defaultTrackers() TrackersConfig {
+	return TrackersConfig{
+		SyncInterval:      Duration(30 * time.Second),
+		ReconcileInterval: Duration(15 * time.Minute),
+		Routes:            []TrackerRoute{},
+	}
+}
+
+func (v *fieldErrors) trackers(t TrackersConfig) {
+	if t.SyncInterval < Duration(time.Second) {
+		v.add("trackers.sync_interval", "must be at least 1s, such as 30s")
+	}
+	if t.ReconcileInterval < Duration(time.Minute) {
+		v.add("trackers.reconcile_interval", "must be at least 1m, such as 15m")
+	}
+	seen := map[string]bool{}
+	for i, r := range t.Routes {
+		key := "trackers.routes[" + strconv.Itoa(i) + "]"
+		switch {
+		case strings.TrimSpace(r.Name) == "" || strings.ContainsAny(r.Name, "/?# "):
+			v.add(key+".name", "is required, without spaces, / ? or #, such as platform-github")
+		case seen[r.Name]:
+			v.add(key+".name", "%q is used by another route: names must be unique", r.Name)
+		}
+		seen[r.Name] = true
+		if r.Kind != "github" {
+			v.add(key+".kind", "must be one of %s, got %q", strings.Join(TrackerKinds, ", "), r.Kind)
+		}
+		if r.URL != "" {
+			if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				v.add(key+".url", "must be an absolute http or https URL, such as https://github.example.com/api/v3/, got %q", r.URL)
+			}
+		}
+		if parts := strings.Split(r.Repository, "/"); len(parts) != 2 || parts[0] == "" || parts[1] == "" {
+			v.add(key+".repository", "must be owner/name, such as acme/platform, got %q", r.Repository)
+		}
+		if r.Token == "" {
+			v.add(key+".token", "is required: an API token allowed to write the repository's issues")
+		}
+		if r.WebhookSecret == "" {
+			v.add(key+".webhook_secret", "is required: the secret the tracker signs its webhook deliveries with")
+		}
+	}
+}
