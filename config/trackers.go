@@ -10,8 +10,8 @@ import (
 // TrackersConfig governs the issue trackers that action items are copied
 // to (docs/trackers.md).
 type TrackersConfig struct {
-	// SyncInterval is the time between passes of the outbox; a change is
-	// also sent at once when the server makes it.
+	// SyncInterval is the time between passes of the outbox: a change
+	// made in Hindsight reaches its tracker within about this long.
 	SyncInterval Duration `yaml:"sync_interval" json:"sync_interval"`
 	// ReconcileInterval is the time between reads of every linked issue's
 	// state, which catch the webhooks a tracker did not deliver.

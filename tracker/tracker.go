@@ -161,3 +161,14 @@ func Backoff(n int) time.Duration {
 	}
 	return min(d, 10*time.Minute)
 }
+
+// FindTrackerLinks returns the links of the given action items, for the
+// action list.
+func (s *Service) FindTrackerLinks(ctx context.Context, actionIDs []int64) (map[int64]*hindsight.TrackerLink, error) {
+	return s.Store.FindTrackerLinks(ctx, actionIDs)
+}
+
+// RetryTracker queues an item again now. Errors: ENOTFOUND.
+func (s *Service) RetryTracker(ctx context.Context, actionID int64) error {
+	return s.Store.RetryTracker(ctx, actionID)
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/tracker"
 )
 
 func init() { register(newServeCmd) }
@@ -88,6 +89,8 @@ type Main struct {
 
 	// workers are the background loops that run (serve_workers.go).
 	workers *workerSet
+	// trackers copies action items to issue trackers (serve_trackers.go).
+	trackers *tracker.Service
 }
 
 // Run opens the store, applies migrations and starts serving.
@@ -129,6 +132,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wireImpact(s)
 	m.wireEvidence(s, store)
 	m.wireReview(s, store)
+	if err := m.wireTrackers(s, store); err != nil {
+		store.Close()
+		return err
+	}
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
 	}
