@@ -1,0 +1,220 @@
+package tracker_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// fakeGitHub implements the part of GitHub Enterprise Server's REST API
+// (under /api/v3/) that the tracker sync uses, for one repository, and
+// checks every request against GitHub's documented shapes: method, path,
+// the bearer token, the Accept and X-GitHub-Api-Version headers, and a
+// JSON body with only the documented fields.
+type fakeGitHub struct {
+	t     testing.TB
+	srv   *httptest.Server
+	repo  string
+	token string
+
+	mu     sync.Mutex
+	issues map[int]*fakeIssue
+	// failCreates answers 500 to this many creates first; down answers
+	// 503 to everything.
+	failCreates int
+	down        bool
+	creates     int // POST requests, answered or not
+	edits       int
+	gets        int
+}
+
+type fakeIssue struct {
+	Title, Body, State, StateReason string
+	Labels                          []string
+}
+
+func newFakeGitHub(t testing.TB, repo, token string) *fakeGitHub {
+	f := &fakeGitHub{t: t, repo: repo, token: token, issues: map[int]*fakeIssue{}}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// apiURL is the base URL a route names, as for GitHub Enterprise Server.
+func (f *fakeGitHub) apiURL() string { return f.srv.URL + "/api/v3/" }
+
+// htmlURL is an issue's web address on the fake's host.
+func (f *fakeGitHub) htmlURL(n int) string {
+	return f.srv.URL + "/" + f.repo + "/issues/" + strconv.Itoa(n)
+}
+
+func (f *fakeGitHub) set(fn func(f *fakeGitHub)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fn(f)
+}
+
+func (f *fakeGitHub) issue(n int) fakeIssue {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if is := f.issues[n]; is != nil {
+		return *is
+	}
+	return fakeIssue{}
+}
+
+func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		if r.Method == http.MethodPost {
+			f.creates++
+		}
+		http.Error(w, `{"message":"Service Unavailable"}`, http.StatusServiceUnavailable)
+		return
+	}
+	if err := f.checkHeaders(r); err != nil {
+		f.t.Errorf("%s %s: %v", r.Method, r.URL.Path, err)
+		writeFake(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
+		return
+	}
+	prefix := "/api/v3/repos/" + f.repo + "/issues"
+	rest, ok := strings.CutPrefix(r.URL.Path, prefix)
+	switch {
+	case ok && rest == "" && r.Method == http.MethodPost:
+		f.create(w, r)
+	case ok && strings.HasPrefix(rest, "/") && (r.Method == http.MethodPatch || r.Method == http.MethodGet):
+		n, err := strconv.Atoi(rest[1:])
+		if err != nil || f.issues[n] == nil {
+			writeFake(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+			return
+		}
+		if r.Method == http.MethodGet {
+			f.gets++
+			if r.ContentLength > 0 {
+				f.t.Errorf("GET %s has a body", r.URL.Path)
+			}
+			writeFake(w, http.StatusOK, f.issueJSON(n))
+			return
+		}
+		f.edit(w, r, n)
+	default:
+		f.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+		writeFake(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+	}
+}
+
+// checkHeaders checks the headers GitHub documents for every request.
+func (f *fakeGitHub) checkHeaders(r *http.Request) error {
+	if got := r.Header.Get("Authorization"); got != "Bearer "+f.token {
+		return fmt.Errorf("Authorization %q, want the route's token as Bearer", got)
+	}
+	if got := r.Header.Get("Accept"); got != "application/vnd.github+json" {
+		return fmt.Errorf("Accept %q, want application/vnd.github+json", got)
+	}
+	if got := r.Header.Get("X-GitHub-Api-Version"); got != "2022-11-28" {
+		return fmt.Errorf("X-GitHub-Api-Version %q, want 2022-11-28", got)
+	}
+	if r.Header.Get("User-Agent") == "" {
+		return fmt.Errorf("no User-Agent: GitHub refuses requests without one")
+	}
+	if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && r.Header.Get("Content-Type") != "application/json" {
+		return fmt.Errorf("Content-Type %q, want application/json", r.Header.Get("Content-Type"))
+	}
+	return nil
+}
+
+// issueBody is the documented body of "create an issue" and "update an
+// issue", as far as Hindsight may send it.
+type issueBody struct {
+	Title     *string   `json:"title"`
+	Body      *string   `json:"body"`
+	Labels    *[]string `json:"labels"`
+	Assignees *[]string `json:"assignees"`
+}
+
+func (f *fakeGitHub) decode(r *http.Request) (issueBody, error) {
+	var b issueBody
+	data, _ := io.ReadAll(r.Body)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return b, fmt.Errorf("body %s: %v", data, err)
+	}
+	return b, nil
+}
+
+func (f *fakeGitHub) create(w http.ResponseWriter, r *http.Request) {
+	f.creates++
+	b, err := f.decode(r)
+	if err != nil || b.Title == nil || *b.Title == "" {
+		f.t.Errorf("POST issues: %v (title %v): want a JSON body with a title", err, b.Title)
+		writeFake(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
+		return
+	}
+	if f.failCreates > 0 {
+		f.failCreates--
+		writeFake(w, http.StatusInternalServerError, map[string]string{"message": "Server Error"})
+		return
+	}
+	n := len(f.issues) + 1
+	is := &fakeIssue{Title: *b.Title, State: "open"}
+	if b.Body != nil {
+		is.Body = *b.Body
+	}
+	if b.Labels != nil {
+		is.Labels = *b.Labels
+	}
+	f.issues[n] = is
+	writeFake(w, http.StatusCreated, f.issueJSON(n))
+}
+
+func (f *fakeGitHub) edit(w http.ResponseWriter, r *http.Request, n int) {
+	f.edits++
+	b, err := f.decode(r)
+	if err != nil {
+		f.t.Errorf("PATCH issue %d: %v", n, err)
+		writeFake(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
+		return
+	}
+	if b.Labels != nil || b.Assignees != nil {
+		f.t.Errorf("PATCH issue %d changes labels or assignees: an update sends title and body only", n)
+	}
+	if b.Title != nil {
+		f.issues[n].Title = *b.Title
+	}
+	if b.Body != nil {
+		f.issues[n].Body = *b.Body
+	}
+	writeFake(w, http.StatusOK, f.issueJSON(n))
+}
+
+// issueJSON is an issue as GitHub answers it (the fields of the documented
+// example that matter here, and a few more).
+func (f *fakeGitHub) issueJSON(n int) map[string]any {
+	is := f.issues[n]
+	var reason any
+	if is.StateReason != "" {
+		reason = is.StateReason
+	}
+	return map[string]any{
+		"id": 1000 + n, "node_id": "I_kw" + strconv.Itoa(n), "number": n,
+		"url":      f.srv.URL + "/api/v3/repos/" + f.repo + "/issues/" + strconv.Itoa(n),
+		"html_url": f.htmlURL(n), "title": is.Title, "body": is.Body, "state": is.State, "state_reason": reason,
+		"labels": []any{}, "assignees": []any{}, "comments": 0, "locked": false,
+		"user": map[string]any{"login": "hindsight-bot", "id": 1},
+	}
+}
+
+func writeFake(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
