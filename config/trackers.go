@@ -27,13 +27,18 @@ type TrackerRoute struct {
 	// Name names the tracker in links, in the webhook's URL
 	// (/api/v1/trackers/{name}/webhook) and in the action list.
 	Name string `yaml:"name" json:"name"`
-	// Kind is github (GitHub and GitHub Enterprise Server).
+	// Kind is github (GitHub and GitHub Enterprise Server) or gitlab
+	// (gitlab.com and self-managed GitLab).
 	Kind string `yaml:"kind" json:"kind"`
-	// URL is the API's base URL: "" for https://api.github.com/, or
-	// https://HOST/api/v3/ for GitHub Enterprise Server.
+	// URL is the API's base URL. GitHub: "" for https://api.github.com/,
+	// or https://HOST/api/v3/ for GitHub Enterprise Server. GitLab: ""
+	// for https://gitlab.com, or the instance's address.
 	URL string `yaml:"url" json:"url"`
-	// Repository is "owner/name".
-	Repository string `yaml:"repository" json:"repository"`
+	// Repository is GitHub's "owner/name".
+	Repository string `yaml:"repository" json:"repository,omitempty"`
+	// Project is GitLab's project path, such as "acme/platform" or
+	// "acme/infra/platform".
+	Project string `yaml:"project" json:"project,omitempty"`
 	// Token is the API token (Issues: read and write).
 	Token Secret `yaml:"token" json:"token"`
 	// WebhookSecret verifies the tracker's webhook deliveries.
@@ -46,7 +51,7 @@ type TrackerRoute struct {
 }
 
 // TrackerKinds lists the tracker kinds Hindsight speaks.
-var TrackerKinds = []string{"github"}
+var TrackerKinds = []string{"github", "gitlab"}
 
 // defaultTrackers returns the tracker defaults: none, a pass every 30
 // seconds, a reconcile every 15 minutes.
@@ -75,16 +80,11 @@ func (v *fieldErrors) trackers(t TrackersConfig) {
 			v.add(key+".name", "%q is used by another route: names must be unique", r.Name)
 		}
 		seen[r.Name] = true
-		if r.Kind != "github" {
-			v.add(key+".kind", "must be one of %s, got %q", strings.Join(TrackerKinds, ", "), r.Kind)
-		}
+		v.trackerTarget(key, r)
 		if r.URL != "" {
 			if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				v.add(key+".url", "must be an absolute http or https URL, such as https://github.example.com/api/v3/, got %q", r.URL)
 			}
-		}
-		if parts := strings.Split(r.Repository, "/"); len(parts) != 2 || parts[0] == "" || parts[1] == "" {
-			v.add(key+".repository", "must be owner/name, such as acme/platform, got %q", r.Repository)
 		}
 		if r.Token == "" {
 			v.add(key+".token", "is required: an API token allowed to write the repository's issues")
@@ -92,5 +92,28 @@ func (v *fieldErrors) trackers(t TrackersConfig) {
 		if r.WebhookSecret == "" {
 			v.add(key+".webhook_secret", "is required: the secret the tracker signs its webhook deliveries with")
 		}
+	}
+}
+
+// trackerTarget checks the route's kind and the repository or project it
+// names.
+func (v *fieldErrors) trackerTarget(key string, r TrackerRoute) {
+	switch r.Kind {
+	case "github":
+		if parts := strings.Split(r.Repository, "/"); len(parts) != 2 || parts[0] == "" || parts[1] == "" {
+			v.add(key+".repository", "must be owner/name, such as acme/platform, got %q", r.Repository)
+		}
+		if r.Project != "" {
+			v.add(key+".project", "is for gitlab routes: a github route names its repository")
+		}
+	case "gitlab":
+		if p := strings.Trim(r.Project, "/"); p == "" || p != r.Project || !strings.Contains(p, "/") || strings.Contains(p, "//") {
+			v.add(key+".project", "must be the project's path, such as acme/platform, got %q", r.Project)
+		}
+		if r.Repository != "" {
+			v.add(key+".repository", "is for github routes: a gitlab route names its project")
+		}
+	default:
+		v.add(key+".kind", "must be one of %s, got %q", strings.Join(TrackerKinds, ", "), r.Kind)
 	}
 }

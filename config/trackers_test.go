@@ -67,9 +67,22 @@ trackers:
       repository: acme/y
       token: t
       webhook_secret: s
+    - name: gh
+      kind: github
+      repository: acme
+      project: acme/x
+      token: t
+      webhook_secret: s
+    - name: gl
+      kind: gitlab
+      project: /acme
+      token: t
+      webhook_secret: s
 `))
 		for _, want := range []string{"trackers.sync_interval", "trackers.reconcile_interval", "trackers.routes[0].name",
-			"trackers.routes[0].kind", "trackers.routes[0].url", "trackers.routes[0].repository", "trackers.routes[0].token",
+			"trackers.routes[0].kind", "trackers.routes[0].url", "trackers.routes[0].token",
+			"trackers.routes[3].repository: must be owner/name", "trackers.routes[3].project: is for gitlab routes",
+			"trackers.routes[4].project: must be the project's path",
 			"trackers.routes[0].webhook_secret", `trackers.routes[2].name: "dup" is used by another route`} {
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("error lacks %q: %v", want, err)
@@ -78,8 +91,8 @@ trackers:
 	})
 
 	t.Run("ErrUnknownKey", func(t *testing.T) {
-		_, err := config.Load(MustWriteConfig(t, "trackers:\n  routes:\n    - name: a\n      project: x\n"))
-		if err == nil || !strings.Contains(err.Error(), "project") {
+		_, err := config.Load(MustWriteConfig(t, "trackers:\n  routes:\n    - name: a\n      repo: x\n"))
+		if err == nil || !strings.Contains(err.Error(), `unknown key`) || !strings.Contains(err.Error(), `repo"`) {
 			t.Fatalf("got %v", err)
 		}
 	})

@@ -50,17 +50,23 @@ func openStore(t testing.TB, dsn string) *sqlstore.Store {
 // checkout incidents to gh.
 func newEnv(t testing.TB, dsn, instance string, gh *fakeGitHub, clock *testenv.Clock) *env {
 	t.Helper()
-	s := openStore(t, dsn)
-	s.Now = clock.Now
-	rv := review.NewService(s, hindsight.SignOffPolicy{})
-	rv.Now = clock.Now
 	c, err := github.NewClient(gh.apiURL(), token, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newEnvRoute(t, dsn, instance, clock, tracker.Route{Name: "platform", Services: []string{"checkout"}, Adapter: &tracker.GitHub{
+		Client: c, Repository: repo, Labels: []string{"post-mortem"}, WebhookSecret: secret, WebHost: github.WebHost(gh.apiURL())}})
+}
+
+// newEnvRoute opens an instance on dsn with one route.
+func newEnvRoute(t testing.TB, dsn, instance string, clock *testenv.Clock, r tracker.Route) *env {
+	t.Helper()
+	s := openStore(t, dsn)
+	s.Now = clock.Now
+	rv := review.NewService(s, hindsight.SignOffPolicy{})
+	rv.Now = clock.Now
 	sync := &tracker.Service{Store: s, Actions: rv, BaseURL: "https://hindsight.example.com", Instance: instance, Now: clock.Now,
-		Routes: []tracker.Route{{Name: "platform", Services: []string{"checkout"}, Adapter: &tracker.GitHub{
-			Client: c, Repository: repo, Labels: []string{"post-mortem"}, WebhookSecret: secret, WebHost: github.WebHost(gh.apiURL())}}}}
+		Routes: []tracker.Route{r}}
 	return &env{store: s, review: rv, sync: sync, clock: clock}
 }
 

@@ -106,5 +106,5 @@ func (s *Service) draft(a *hindsight.ActionItem) Draft {
 	b.WriteString("\nClosing this issue marks the action done in Hindsight (closed as not planned: won't do); " +
 		"its title, owner and due date are kept in Hindsight.\n")
 	fmt.Fprintf(&b, "\n<!-- hindsight action %d -->\n", a.ID)
-	return Draft{Title: a.Title, Body: b.String()}
+	return Draft{Title: a.Title, Body: b.String(), Due: a.DueDate}
 }

@@ -32,6 +32,10 @@ type Issue struct {
 type Draft struct {
 	Title string
 	Body  string
+	// Due is the item's due date (a calendar date; zero for none), for
+	// trackers with a due date field of their own (GitLab); the body
+	// gives it too.
+	Due time.Time
 }
 
 // Event is one webhook delivery that names an issue's state.

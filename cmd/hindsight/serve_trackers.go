@@ -4,8 +4,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/url"
 	"os"
 
+	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/github"
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/review"
@@ -34,23 +36,49 @@ func (m *Main) wireTrackers(s *hhttp.Server, store *sqlstore.Store) error {
 	svc := &tracker.Service{Store: store, Actions: actions, BaseURL: m.Config.Server.BaseURL,
 		Instance: instanceName(), Now: m.Now, Log: m.logger()}
 	for _, r := range cfg.Routes {
-		base := r.URL
-		if base == "" {
-			base = github.DefaultBaseURL
-		}
-		c, err := github.NewClient(base, string(r.Token), nil)
+		a, err := trackerAdapter(r)
 		if err != nil {
 			return fmt.Errorf("trackers.routes %s: %w", r.Name, err)
 		}
-		svc.Routes = append(svc.Routes, tracker.Route{Name: r.Name, Services: r.Services, Default: r.Default,
-			Adapter: &tracker.GitHub{Client: c, Repository: r.Repository, Labels: r.Labels,
-				WebhookSecret: string(r.WebhookSecret), WebHost: github.WebHost(base)}})
+		svc.Routes = append(svc.Routes, tracker.Route{Name: r.Name, Services: r.Services, Default: r.Default, Adapter: a})
 	}
 	m.trackers = svc
 	s.Trackers = svc
 	m.logger().Info("trackers: action items are copied to issue trackers", "routes", len(svc.Routes),
 		"sync_interval", cfg.SyncInterval.String(), "reconcile_interval", cfg.ReconcileInterval.String())
 	return nil
+}
+
+// trackerAdapter builds the adapter of one route, by kind.
+func trackerAdapter(r config.TrackerRoute) (tracker.Adapter, error) {
+	switch r.Kind {
+	case "gitlab":
+		base := r.URL
+		if base == "" {
+			base = "https://gitlab.com"
+		}
+		c, err := tracker.NewGitLabClient(base, string(r.Token))
+		if err != nil {
+			return nil, err
+		}
+		u, err := url.Parse(base)
+		if err != nil {
+			return nil, err
+		}
+		return &tracker.GitLab{Client: c, Project: r.Project, Labels: r.Labels,
+			WebhookSecret: string(r.WebhookSecret), WebHost: u.Host}, nil
+	default:
+		base := r.URL
+		if base == "" {
+			base = github.DefaultBaseURL
+		}
+		c, err := github.NewClient(base, string(r.Token), nil)
+		if err != nil {
+			return nil, err
+		}
+		return &tracker.GitHub{Client: c, Repository: r.Repository, Labels: r.Labels,
+			WebhookSecret: string(r.WebhookSecret), WebHost: github.WebHost(base)}, nil
+	}
 }
 
 // startTrackers runs the outbox pass every trackers.sync_interval and the
