@@ -55,6 +55,16 @@ const (
 	LinkDashboard    = "dashboard"
 )
 
+// PrimaryService returns the service an incident is measured and linked by
+// (its objectives, queries, dashboards): the first of its services, or ""
+// when it names none.
+func (i *Incident) PrimaryService() string {
+	if len(i.Services) == 0 {
+		return ""
+	}
+	return i.Services[0]
+}
+
 // Link returns the URL of the first link of the given kind, or "".
 func (i *Incident) Link(kind string) string {
 	for _, l := range i.Links {

@@ -274,7 +274,11 @@ type TokenService interface {
 	DeleteToken(ctx context.Context, id int64) error
 }
 
-// Services is every store service; a transaction offers them all.
+// Services is every store service that works inside a transaction: the
+// Store offers them all (each call its own transaction) and so does every
+// transaction that Store.WithTx passes. Callers never type-assert a store
+// for a service; a service that is not here is not transactional and sits
+// on Store itself.
 type Services interface {
 	IncidentService
 	DocumentService
@@ -284,14 +288,23 @@ type Services interface {
 	RevisionService
 	SearchService
 	AlertService
+	AlertBatchWriter
 	TokenService
+	FollowUpService
+	ImpactService
+	ImportSourceService
+	AnnotationService
+	AttachmentService
+	ChangeService
+	Savepointer
+	IndexDeferrer
 }
 
-// Savepointer is implemented by the transactions that Store.WithTx passes
-// when the store supports savepoints (sqlstore's do, on both engines); type
-// assert the tx to use it. Savepoints let one transaction apply several
-// independent units of work, such as the webhook's concurrent notifications
-// committed together, where one unit's failure must not undo the others.
+// Savepointer runs a unit of work inside a savepoint of the current
+// transaction. Savepoints let one transaction apply several independent
+// units of work, such as the webhook's concurrent notifications committed
+// together, where one unit's failure must not undo the others. Outside a
+// transaction (on the Store itself) a savepoint is a transaction of its own.
 type Savepointer interface {
 	// Savepoint runs fn inside a savepoint of the current transaction; fn
 	// must use only the tx it is given. When fn returns an error, fn's
@@ -303,22 +316,22 @@ type Savepointer interface {
 	Savepoint(ctx context.Context, fn func(tx Services) error) error
 }
 
-// ParallelWriter is implemented by a Store whose write transactions run in
-// parallel (PostgreSQL), as opposed to one at a time (SQLite's single
-// writer). Writers that batch their work, such as the webhook's group
-// commit, run that many batches at once, each in its own transaction.
+// ParallelWriter says how many write transactions of a Store are worth
+// running at once: several on PostgreSQL, one on SQLite's single writer.
+// Writers that batch their work, such as the webhook's group commit, run
+// that many batches at once, each in its own transaction.
 type ParallelWriter interface {
 	// WriteParallelism returns how many write transactions are worth
 	// running at once; 1 when the engine serializes writers.
 	WriteParallelism() int
 }
 
-// IndexDeferrer is implemented by the transactions of stores that can leave
-// the search documents of the incidents a transaction changes to be rebuilt
-// shortly after it commits (sqlstore's, on both engines), from a durable
-// queue written in the same transaction: a crash between the commit and the
+// IndexDeferrer leaves the search documents of the incidents a transaction
+// changes to be rebuilt shortly after it commits, from a durable queue
+// written in the same transaction: a crash between the commit and the
 // rebuild loses nothing, and each queued rebuild is done once even with
-// several instances. The webhook intake defers, so that indexing is off the
+// several instances. Outside a transaction (on the Store) each write is its
+// own transaction and there is nothing to defer. The webhook intake defers, so that indexing is off the
 // path that a webhook's answer waits for.
 type IndexDeferrer interface {
 	// DeferIndex makes the transaction queue its search documents for a
@@ -326,10 +339,8 @@ type IndexDeferrer interface {
 	DeferIndex()
 }
 
-// AlertBatchWriter is implemented by the transactions of stores that can
-// write many alert states and timeline events in a few statements
-// (sqlstore's, on both engines); the webhook intake type-asserts its tx and
-// falls back to UpsertAlertState and AddTimelineEvent one at a time.
+// AlertBatchWriter writes many alert states and timeline events in a few
+// statements, for the webhook intake.
 type AlertBatchWriter interface {
 	// UpsertAlertStates is UpsertAlertState for each state in order: the
 	// result says, for each, whether it was a transition (a new alert or a
@@ -348,6 +359,11 @@ type AlertBatchWriter interface {
 // EINTERNAL for anything else.
 type Store interface {
 	Services
+	ParallelWriter
+	SessionService
+	ReminderService
+	FactsService
+	GaugeService
 	// WithTx runs fn in one transaction, committed when fn returns nil and
 	// rolled back otherwise. fn must use only tx, and must return after any
 	// error from it (on PostgreSQL a failed statement aborts the

@@ -279,22 +279,7 @@ func (in *Intake) applyAlerts(ctx context.Context, tx hindsight.Services, inc *h
 		known[st.AlertKey] = st
 		kept, states = append(kept, a), append(states, st)
 	}
-	bw, batched := tx.(hindsight.AlertBatchWriter)
-	if !batched {
-		for i, st := range states {
-			changed, err := tx.UpsertAlertState(ctx, st)
-			if err != nil {
-				return err
-			}
-			if changed {
-				if err := in.addEvent(ctx, tx, res, in.alertEvent(inc, msg, kept[i], res)); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-	changed, err := bw.UpsertAlertStates(ctx, states)
+	changed, err := tx.UpsertAlertStates(ctx, states)
 	if err != nil {
 		return err
 	}
@@ -309,7 +294,7 @@ func (in *Intake) applyAlerts(ctx context.Context, tx hindsight.Services, inc *h
 	if len(events) == 0 {
 		return nil
 	}
-	return bw.AddTimelineEvents(ctx, events)
+	return tx.AddTimelineEvents(ctx, events)
 }
 
 func knownStates(ctx context.Context, tx hindsight.Services, incidentID string) (map[string]*hindsight.AlertState, error) {

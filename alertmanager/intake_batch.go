@@ -64,10 +64,6 @@ type committer struct {
 	running int
 }
 
-// errNoSavepoints says the store's transactions cannot isolate one
-// notification of a batch from the others.
-var errNoSavepoints = errors.New("the store's transactions have no savepoints")
-
 // submit queues r, starts the committer if it is not running, and waits for
 // r's answer: it comes after the commit of r's batch.
 func (in *Intake) submit(r *request) (Result, error) {
@@ -86,10 +82,7 @@ func (in *Intake) submit(r *request) (Result, error) {
 
 // committers returns how many committers may run at once.
 func (in *Intake) committers() int {
-	if pw, ok := in.Store.(hindsight.ParallelWriter); ok {
-		return max(1, pw.WriteParallelism())
-	}
-	return 1
+	return max(1, in.Store.WriteParallelism())
 }
 
 // commitLoop commits batches until the queue is empty, then stops.
@@ -147,12 +140,6 @@ func (in *Intake) commit(batch []*request) {
 	ctx, cancel := context.WithTimeout(hindsight.NewContextWithActor(context.Background(), "alertmanager"), batchTimeout)
 	defer cancel()
 	err := in.applyInTx(ctx, live)
-	if errors.Is(err, errNoSavepoints) {
-		for _, r := range live {
-			in.commit([]*request{r})
-		}
-		return
-	}
 	for _, r := range live {
 		answer(r, err, len(live) == 1)
 		close(r.done)
@@ -165,7 +152,9 @@ func (in *Intake) commit(batch []*request) {
 func (in *Intake) applyInTx(ctx context.Context, batch []*request) (err error) {
 	defer recoverBatch(&err, len(batch))
 	return in.Store.WithTx(ctx, func(tx hindsight.Services) error {
-		deferIndex(tx)
+		// Indexing is left to after the commit, from a queue written in
+		// this transaction: off the path the webhooks' answers wait for.
+		tx.DeferIndex()
 		return in.applyBatch(ctx, tx, batch)
 	})
 }
@@ -217,15 +206,11 @@ func (in *Intake) applyBatch(ctx context.Context, tx hindsight.Services, batch [
 		r.err = in.apply(ctx, tx, r.raw, r.msg, r.now, &r.res)
 		return r.err
 	}
-	sp, ok := tx.(hindsight.Savepointer)
-	if !ok {
-		return errNoSavepoints
-	}
 	if err := lockGroups(ctx, tx, batch); err != nil {
 		return err
 	}
 	for _, r := range batch {
-		r.err = sp.Savepoint(ctx, func(tx hindsight.Services) error {
+		r.err = tx.Savepoint(ctx, func(tx hindsight.Services) error {
 			return in.apply(ctx, tx, r.raw, r.msg, r.now, &r.res)
 		})
 	}
@@ -248,14 +233,4 @@ func lockGroups(ctx context.Context, tx hindsight.Services, batch []*request) er
 		}
 	}
 	return nil
-}
-
-// deferIndex leaves the search documents of the batch's incidents to be
-// rebuilt after the commit, from a queue written in the same transaction,
-// when the store can: indexing is then off the path that the webhooks'
-// answers wait for (hindsight.IndexDeferrer).
-func deferIndex(tx hindsight.Services) {
-	if d, ok := tx.(hindsight.IndexDeferrer); ok {
-		d.DeferIndex()
-	}
 }

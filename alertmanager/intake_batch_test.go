@@ -16,18 +16,32 @@ import (
 // gatedStore holds every transaction at a gate until the test opens it, so
 // that concurrent requests queue up and are committed as one batch; it
 // counts transactions, and fails each with failCommit (after its work, so
-// that nothing is kept) when set.
+// that nothing is kept) when set. It runs one writer at a time on both
+// engines unless parallel says otherwise, so that the batches the tests
+// count are the same on PostgreSQL.
 type gatedStore struct {
 	hindsight.Store
 	gate       chan struct{}
-	waiting    atomic.Int32
+	parallel   int          // WriteParallelism; 0 is 1
+	waiting    atomic.Int32 // transactions that reached the gate, ever
+	active     atomic.Int32 // transactions under way now
+	maxActive  atomic.Int32
 	txs        atomic.Int32
 	committed  atomic.Int32
 	failCommit error
 }
 
+// WriteParallelism is s.parallel, at least 1, whatever the engine.
+func (s *gatedStore) WriteParallelism() int { return max(1, s.parallel) }
+
 func (s *gatedStore) WithTx(ctx context.Context, fn func(tx hindsight.Services) error) error {
 	s.waiting.Add(1)
+	for a := s.active.Add(1); ; {
+		if m := s.maxActive.Load(); a <= m || s.maxActive.CompareAndSwap(m, a) {
+			break
+		}
+	}
+	defer s.active.Add(-1)
 	<-s.gate
 	s.txs.Add(1)
 	err := s.Store.WithTx(ctx, func(tx hindsight.Services) error {
@@ -137,6 +151,41 @@ func TestIntake_GroupCommit(t *testing.T) {
 		}
 		if got := b.store.txs.Load(); got != 2 {
 			t.Errorf("%d transactions for %d concurrent notifications, want 2 (the first alone, then one batch)", got, n)
+		}
+		if got := len(f.incidents(t)); got != n {
+			t.Errorf("%d incidents, want %d", got, n)
+		}
+	})
+}
+
+// TestIntake_GroupCommitParallel: on a store whose writers run in parallel
+// the intake runs that many committers at once, never more, and every
+// notification is stored.
+func TestIntake_GroupCommitParallel(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, f *intakeFixture) {
+		b := newBatchCase(f)
+		b.store.parallel = 3
+		const n = 40
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i, msg := range singleAlerts(t, n, func(i int) string { return fmt.Sprintf("Parallel%02d", i) }) {
+			wg.Add(1)
+			go func() { defer wg.Done(); _, errs[i] = b.in.Ingest(context.Background(), nil, msg) }()
+		}
+		waitFor(func() bool { return b.store.waiting.Load() == 3 })
+		if got := b.store.waiting.Load(); got != 3 {
+			t.Errorf("%d transactions at the gate, want 3 committers at once", got)
+		}
+		close(b.store.gate)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("request %d: %v", i, err)
+			}
+		}
+		if got := b.store.maxActive.Load(); got != 3 {
+			t.Errorf("at most %d transactions at once, want 3", got)
 		}
 		if got := len(f.incidents(t)); got != n {
 			t.Errorf("%d incidents, want %d", got, n)

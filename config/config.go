@@ -220,9 +220,15 @@ func Default() *Config {
 // Source returns the path the configuration was read from, "" for defaults.
 func (c *Config) Source() string { return c.source }
 
-// SLOFor returns the objectives of service: the defaults with the service's
-// overrides in place.
-func (c *Config) SLOFor(service string) hindsight.SLOTargets {
+// SLOFor returns the objectives an incident is measured against: those of
+// its primary service.
+func (c *Config) SLOFor(inc *hindsight.Incident) hindsight.SLOTargets {
+	return c.ServiceSLO(inc.PrimaryService())
+}
+
+// ServiceSLO returns the objectives of service: the defaults with the
+// service's overrides in place.
+func (c *Config) ServiceSLO(service string) hindsight.SLOTargets {
 	return c.SLO.Services[service].over(c.SLO.Objectives).Targets()
 }
 

@@ -80,7 +80,7 @@ func TestLoad(t *testing.T) {
 			t.Fatal("docs/configuration.md has no complete example")
 		}
 		c := MustLoad(t, MustWriteConfig(t, example))
-		if c.SLOFor("checkout").Availability != 99.95 || c.Author != "parallels" {
+		if c.ServiceSLO("checkout").Availability != 99.95 || c.Author != "parallels" {
 			t.Fatalf("example not read:\n%s", c.Redacted())
 		}
 	})
@@ -209,7 +209,7 @@ func TestLoad(t *testing.T) {
 	})
 }
 
-func TestConfig_SLOFor(t *testing.T) {
+func TestConfig_ServiceSLO(t *testing.T) {
 	c := MustLoad(t, "testdata/full.yaml")
 	base := hindsight.SLOTargets{
 		Availability: 99.5, ErrorRate: 0.5, LatencyP95: 300 * time.Millisecond, LatencyP99: time.Second,
@@ -228,13 +228,13 @@ func TestConfig_SLOFor(t *testing.T) {
 		{"batch", batch}, // an explicit 0 is kept, not replaced by the default
 	} {
 		t.Run(tt.service, func(t *testing.T) {
-			if got := c.SLOFor(tt.service); got != tt.want {
+			if got := c.ServiceSLO(tt.service); got != tt.want {
 				t.Fatalf("got %+v, want %+v", got, tt.want)
 			}
 		})
 	}
 	t.Run("DefaultBudget", func(t *testing.T) {
-		if got := config.Default().SLOFor("api").BudgetMinutes(); got < 43.199 || got > 43.201 {
+		if got := config.Default().ServiceSLO("api").BudgetMinutes(); got < 43.199 || got > 43.201 {
 			t.Fatalf("budget %v minutes, want 43.2", got)
 		}
 	})

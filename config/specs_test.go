@@ -62,7 +62,7 @@ func TestSpecs_Examples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.service, func(t *testing.T) {
-			got := c.SLOFor(tt.service)
+			got := c.ServiceSLO(tt.service)
 			if got.Availability != tt.avail || got.ErrorRate != tt.errPct || got.Window != tt.window {
 				t.Errorf("objectives %+v, want availability %v, error rate %v, window %s", got, tt.avail, tt.errPct, tt.window)
 			}

@@ -23,10 +23,7 @@ const (
 // set; the logs from the service's logs template. A template that does not
 // render gives no link (config validation reports it at start-up).
 func Links(cfg config.EvidenceConfig, inc *hindsight.Incident, from, to time.Time) []hindsight.Field {
-	service := ""
-	if len(inc.Services) > 0 {
-		service = inc.Services[0]
-	}
+	service := inc.PrimaryService()
 	data := config.NewLinkData(service, from, to)
 	var out []hindsight.Field
 	dashboard := inc.Link(hindsight.LinkDashboard)

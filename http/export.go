@@ -81,11 +81,7 @@ func (s *Server) handlePostmortemJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.SLOFor != nil {
-		var service string
-		if len(pm.Incident.Services) > 0 {
-			service = pm.Incident.Services[0]
-		}
-		pm.SLO = s.SLOFor(service)
+		pm.SLO = s.SLOFor(&pm.Incident)
 	}
 	out, err := json.MarshalIndent(pm, "", "  ")
 	if err != nil {

@@ -66,9 +66,9 @@ type Server struct {
 	// post-mortems and the UI's pages; false (the default) asks for a
 	// viewer at least. Writes always need a role.
 	AnonymousRead bool
-	// SLOFor returns the configured objectives of a service, which exports
+	// SLOFor returns the configured objectives of an incident, which exports
 	// show beside the stored post-mortem; nil leaves them zero.
-	SLOFor func(service string) hindsight.SLOTargets
+	SLOFor func(inc *hindsight.Incident) hindsight.SLOTargets
 	// Render writes a post-mortem as Markdown.
 	Render func(w io.Writer, pm hindsight.Postmortem) error
 	// Documents exports post-mortems as the Markdown they were imported

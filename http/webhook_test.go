@@ -58,7 +58,7 @@ func MustOpenServerOn(tb testing.TB, store *sqlstore.Store, configure func(s *hh
 	}
 	s.WebhookAuth = hhttp.WebhookAuth{Token: token, Username: "am", Password: "basic-pass"}
 	s.Render = func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, nil) }
-	s.SLOFor = func(string) hindsight.SLOTargets { return hindsight.DefaultSLOTargets() }
+	s.SLOFor = func(*hindsight.Incident) hindsight.SLOTargets { return hindsight.DefaultSLOTargets() }
 	if configure != nil {
 		configure(s)
 	}

@@ -54,12 +54,8 @@ func Apply(ctx context.Context, s hindsight.Store, pm hindsight.Postmortem, src 
 	var result Result
 	sum := src.SHA256()
 	err := s.WithTx(ctx, func(tx hindsight.Services) error {
-		rec, ok := tx.(hindsight.ImportSourceService)
-		if !ok {
-			return hindsight.Errorf(hindsight.EINTERNAL, "this store cannot record where imports come from")
-		}
 		id := pm.Incident.ID
-		old, err := rec.FindImportSource(ctx, id)
+		old, err := tx.FindImportSource(ctx, id)
 		if err == nil && old.SHA256 == sum {
 			result = Unchanged
 			return nil
@@ -80,7 +76,7 @@ func Apply(ctx context.Context, s hindsight.Store, pm hindsight.Postmortem, src 
 		if err != nil {
 			return err
 		}
-		return saveSource(ctx, tx, rec, pm, src, sum)
+		return saveSource(ctx, tx, pm, src, sum)
 	})
 	if errors.Is(err, errUnchangedRecord) {
 		return Unchanged, nil
@@ -103,10 +99,10 @@ var errUnchangedRecord = errors.New("unchanged record")
 
 // saveSource records the document and the post-mortem as now stored, the
 // base an export merges later changes against.
-func saveSource(ctx context.Context, tx hindsight.Services, rec hindsight.ImportSourceService, pm hindsight.Postmortem, src Source, sum string) error {
+func saveSource(ctx context.Context, tx hindsight.Services, pm hindsight.Postmortem, src Source, sum string) error {
 	row := &hindsight.ImportSource{IncidentID: pm.Incident.ID, Path: src.Path, SHA256: sum, Markdown: string(src.Markdown),
 		DocumentUpdatedAt: pm.Document.UpdatedAt, DocumentUpdatedBy: pm.Document.UpdatedBy}
-	if err := rec.SaveImportSource(ctx, row); err != nil {
+	if err := tx.SaveImportSource(ctx, row); err != nil {
 		return err
 	}
 	now, err := tx.FindPostmortem(ctx, pm.Incident.ID)
@@ -118,7 +114,7 @@ func saveSource(ctx context.Context, tx hindsight.Services, rec hindsight.Import
 		return hindsight.Errorf(hindsight.EINTERNAL, "encode the imported post-mortem: %v", err)
 	}
 	row.Snapshot = string(snap)
-	return rec.SaveImportSource(ctx, row)
+	return tx.SaveImportSource(ctx, row)
 }
 
 // stepError names the part of the document a store error is about, keeping

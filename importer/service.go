@@ -30,15 +30,12 @@ func (s *Service) render(w io.Writer, pm hindsight.Postmortem) error {
 // what changed in the store since applied to it, or pm rendered when it
 // was never imported. Errors: the store's.
 func (s *Service) Export(ctx context.Context, pm hindsight.Postmortem, w io.Writer) error {
-	var src *hindsight.ImportSource
-	if r, ok := s.Store.(interface {
-		FindImportSource(ctx context.Context, incidentID string) (*hindsight.ImportSource, error)
-	}); ok {
-		var err error
-		src, err = r.FindImportSource(ctx, pm.Incident.ID)
-		if err != nil && hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
-			return err
-		}
+	src, err := s.Store.FindImportSource(ctx, pm.Incident.ID)
+	if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
+		src, err = nil, nil
+	}
+	if err != nil {
+		return err
 	}
 	return RenderKept(w, pm, src, s.render)
 }

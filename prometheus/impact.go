@@ -29,17 +29,14 @@ type Request struct {
 // RequestFor builds the request for inc with the objectives and queries cfg
 // gives its first service. An unresolved incident is measured up to now.
 func RequestFor(cfg *config.Config, inc *hindsight.Incident, now time.Time) Request {
-	service := ""
-	if len(inc.Services) > 0 {
-		service = inc.Services[0]
-	}
+	service := inc.PrimaryService()
 	end := now
 	if inc.ResolvedAt != nil {
 		end = *inc.ResolvedAt
 	}
 	return Request{
 		Start: inc.StartedAt.UTC(), End: end.UTC(), Service: service, Labels: inc.Labels,
-		Targets: cfg.SLOFor(service), Queries: cfg.QueriesFor(service),
+		Targets: cfg.SLOFor(inc), Queries: cfg.QueriesFor(service),
 	}
 }
 

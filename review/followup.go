@@ -8,25 +8,12 @@ import (
 	"github.com/hindsight-sre/hindsight"
 )
 
-// followUps returns the store's follow-up service.
-func (s *Service) followUps() (hindsight.FollowUpService, error) {
-	fs, ok := s.Store.(hindsight.FollowUpService)
-	if !ok {
-		return nil, hindsight.Errorf(hindsight.EINTERNAL, "this store cannot keep follow-ups")
-	}
-	return fs, nil
-}
-
 // ComputeFollowUp computes and stores the 30-day follow-up of a resolved
 // incident: the similar incidents that started since its resolution (up to
 // 30 days on, or now when sooner), how much shorter their mean time to
 // detect and to resolve was than this incident's, and its action-item
 // completion rate. Errors: ENOTFOUND, ECONFLICT (not resolved).
 func (s *Service) ComputeFollowUp(ctx context.Context, incidentID string) (*hindsight.FollowUp, error) {
-	fs, err := s.followUps()
-	if err != nil {
-		return nil, err
-	}
 	pm, err := s.Store.FindPostmortem(ctx, incidentID)
 	if err != nil {
 		return nil, err
@@ -58,7 +45,7 @@ func (s *Service) ComputeFollowUp(ctx context.Context, incidentID string) (*hind
 	f.DetectionImprovement = improvement(f.TimeToDetect, f.Similar, func(x hindsight.SimilarIncident) *float64 { return x.TimeToDetect })
 	f.RecoveryImprovement = improvement(f.TimeToResolve, f.Similar, func(x hindsight.SimilarIncident) *float64 { return x.TimeToResolve })
 	f.CompletionRate, f.ActionsDone, f.ActionsCounted = hindsight.CompletionRate(pm.Actions)
-	if err := fs.SaveFollowUp(ctx, f); err != nil {
+	if err := s.Store.SaveFollowUp(ctx, f); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -117,10 +104,8 @@ func (s *Service) similarIncident(ctx context.Context, inc *hindsight.Incident, 
 // impactStart returns the measured impact start of an incident, or a figure
 // that is not measured when the store has none.
 func (s *Service) impactStart(ctx context.Context, id string) hindsight.Figure {
-	if is, ok := s.Store.(hindsight.ImpactService); ok {
-		if r, err := is.FindImpact(ctx, id); err == nil {
-			return r.Impact.ImpactStart
-		}
+	if r, err := s.Store.FindImpact(ctx, id); err == nil {
+		return r.Impact.ImpactStart
 	}
 	return hindsight.NotMeasured(hindsight.UnitTime, "no impact")
 }
@@ -152,25 +137,17 @@ func improvement(this *float64, similar []hindsight.SimilarIncident, get func(hi
 
 // FollowUp returns the stored follow-up of an incident. Errors: ENOTFOUND.
 func (s *Service) FollowUp(ctx context.Context, incidentID string) (*hindsight.FollowUp, error) {
-	fs, err := s.followUps()
-	if err != nil {
-		return nil, err
-	}
-	return fs.FindFollowUp(ctx, incidentID)
+	return s.Store.FindFollowUp(ctx, incidentID)
 }
 
 // RunDueFollowUps computes the follow-up of every incident resolved at least
 // 30 days ago that has none yet, and returns how many it computed. One
 // incident's failure is logged and does not stop the others.
 func (s *Service) RunDueFollowUps(ctx context.Context) (int, error) {
-	fs, err := s.followUps()
-	if err != nil {
-		return 0, err
-	}
 	done := 0
 	failed := map[string]bool{}
 	for {
-		ids, err := fs.FindIncidentsDueFollowUp(ctx, s.now().Add(-hindsight.FollowUpWindow), 100+len(failed))
+		ids, err := s.Store.FindIncidentsDueFollowUp(ctx, s.now().Add(-hindsight.FollowUpWindow), 100+len(failed))
 		if err != nil {
 			return done, err
 		}
@@ -190,29 +167,4 @@ func (s *Service) RunDueFollowUps(ctx context.Context) (int, error) {
 			return done, nil
 		}
 	}
-}
-
-// RunFollowUpsDaily runs RunDueFollowUps now and then every interval until
-// the returned stop function is called; stop waits for a running pass.
-func (s *Service) RunFollowUpsDaily(ctx context.Context, interval time.Duration) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			if n, err := s.RunDueFollowUps(ctx); err != nil && ctx.Err() == nil {
-				slog.Warn("daily follow-up pass failed", "err", err)
-			} else if n > 0 {
-				slog.Info("computed follow-ups", "count", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() { cancel(); <-done }
 }

@@ -31,7 +31,7 @@ func testSavepoint(t *testing.T, s *sqlstore.Store) {
 	d := storetest.NewIncident(4, "Nested")
 	fail := errors.New("fail")
 	err := s.WithTx(ctx, func(tx hindsight.Services) error {
-		sp := tx.(hindsight.Savepointer)
+		sp := tx // the outer transaction, which the closures below shadow
 		if err := tx.CreateIncident(ctx, a); err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func testSavepoint(t *testing.T, s *sqlstore.Store) {
 			if err := tx.CreateIncident(ctx, c); err != nil {
 				return err
 			}
-			if err := tx.(hindsight.Savepointer).Savepoint(ctx, func(tx hindsight.Services) error {
+			if err := tx.Savepoint(ctx, func(tx hindsight.Services) error {
 				if err := tx.CreateIncident(ctx, d); err != nil {
 					return err
 				}

@@ -46,11 +46,7 @@ func queueIncidents(t testing.TB, s hindsight.Store, from, n int) {
 
 func createQueued(s hindsight.Store, from, n int) error {
 	return s.WithTx(context.Background(), func(tx hindsight.Services) error {
-		d, ok := tx.(hindsight.IndexDeferrer)
-		if !ok {
-			return fmt.Errorf("%T does not defer indexing", tx)
-		}
-		d.DeferIndex()
+		tx.DeferIndex()
 		for i := from; i < from+n; i++ {
 			inc := storetest.NewIncident(i, fmt.Sprintf("Quokka%d", i))
 			inc.Summary = fmt.Sprintf("wombat burrow collapsed group%d", i/100)
@@ -94,7 +90,7 @@ func TestIndexQueue(t *testing.T) {
 		sqlstore.HoldIndex(s)
 		kept, undone := storetest.NewIncident(1, "Quokka"), storetest.NewIncident(2, "Numbat")
 		err := s.WithTx(ctx, func(tx hindsight.Services) error {
-			tx.(hindsight.IndexDeferrer).DeferIndex()
+			tx.DeferIndex()
 			if err := tx.CreateIncident(ctx, kept); err != nil {
 				return err
 			}
@@ -104,7 +100,7 @@ func TestIndexQueue(t *testing.T) {
 					return err
 				}
 			}
-			_ = tx.(hindsight.Savepointer).Savepoint(ctx, func(tx hindsight.Services) error {
+			_ = tx.Savepoint(ctx, func(tx hindsight.Services) error {
 				if err := tx.CreateIncident(ctx, undone); err != nil {
 					return err
 				}
@@ -212,7 +208,7 @@ func TestIndexQueue_WriterDuringRebuild(t *testing.T) {
 			defer close(done)
 			for i := range rounds {
 				err := writer.WithTx(ctx, func(tx hindsight.Services) error {
-					tx.(hindsight.IndexDeferrer).DeferIndex()
+					tx.DeferIndex()
 					cur, err := tx.FindIncidentByID(ctx, inc.ID)
 					if err != nil {
 						return err

@@ -5,14 +5,12 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
 // backupV1 is a backup of format version 1, written by Export before the
@@ -31,35 +29,6 @@ const (
 // populatedReminder is the reminder Populate records as sent.
 var populatedReminder = hindsight.ReminderClaim{Kind: hindsight.ReminderActionOverdue, Subject: "1",
 	Period: hindsight.DayPeriod(T0), Channel: "slack", Token: "sender-a", ClaimedAt: T0, LeaseUntil: T0.Add(5 * time.Minute)}
-
-// importSources is the record of Markdown imports, which sqlstore offers on
-// its transactions.
-type importSources interface {
-	FindImportSource(ctx context.Context, incidentID string) (*sqlstore.ImportSource, error)
-	SaveImportSource(ctx context.Context, src *sqlstore.ImportSource) error
-}
-
-// backupService returns s as a T, or fails the test: a backup test must
-// fill every table the backup carries.
-func backupService[T any](tb testing.TB, s any) T {
-	tb.Helper()
-	v, isT := s.(T)
-	if !isT {
-		tb.Fatalf("%T does not implement %v: the backup tests need it to fill every table", s, reflect.TypeFor[T]())
-	}
-	return v
-}
-
-// withImportSources runs fn with the import record of a transaction of s.
-func withImportSources(ctx context.Context, s hindsight.Store, fn func(importSources) error) error {
-	return s.WithTx(ctx, func(tx hindsight.Services) error {
-		is, isIS := tx.(importSources)
-		if !isIS {
-			return fmt.Errorf("%T does not record import sources", tx)
-		}
-		return fn(is)
-	})
-}
 
 func testBackup(t *testing.T, open OpenFunc) {
 	ctx := context.Background()
@@ -88,7 +57,7 @@ func testBackup(t *testing.T, open OpenFunc) {
 	t.Run("NoSessions", func(t *testing.T) {
 		// Sessions are sign-ins, not data: their secrets stay out of
 		// backups, and a restore signs everyone out.
-		if _, err := backupService[hindsight.SessionService](t, src).FindSessionByHash(ctx, populatedSessionHash, T0); err != nil {
+		if _, err := src.FindSessionByHash(ctx, populatedSessionHash, T0); err != nil {
 			t.Fatalf("the source store lost its session: %v", err)
 		}
 		if bytes.Contains(first.Bytes(), []byte(`"sessions"`)) || bytes.Contains(first.Bytes(), []byte(populatedSessionHash)) {
@@ -146,7 +115,7 @@ func testBackup(t *testing.T, open OpenFunc) {
 		if out.String() != want {
 			t.Fatalf("export of a version-1 backup:\n%s\n----\nwant:\n%s", out.String(), want)
 		}
-		_, err := backupService[hindsight.FollowUpService](t, dst).FindFollowUp(ctx, "INCIDENT-20250930-0024-backup")
+		_, err := dst.FindFollowUp(ctx, "INCIDENT-20250930-0024-backup")
 		wantCode(t, err, hindsight.ENOTFOUND)
 	})
 }
@@ -158,31 +127,29 @@ func testBackup(t *testing.T, open OpenFunc) {
 func checkRestored(t *testing.T, src, dst hindsight.Store, incidentID string) {
 	t.Helper()
 	ctx := context.Background()
-	want, err := backupService[hindsight.FollowUpService](t, src).FindFollowUp(ctx, incidentID)
+	want, err := src.FindFollowUp(ctx, incidentID)
 	ok(t, err)
-	got, err := backupService[hindsight.FollowUpService](t, dst).FindFollowUp(ctx, incidentID)
+	got, err := dst.FindFollowUp(ctx, incidentID)
 	ok(t, err)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("restored follow-up:\n%+v\nwant\n%+v", got, want)
 	}
-	ok(t, withImportSources(ctx, dst, func(is importSources) error {
-		s, err := is.FindImportSource(ctx, incidentID)
-		if err == nil && s.SHA256 != populatedSourceHash {
-			err = fmt.Errorf("restored import source %+v, want hash %s", s, populatedSourceHash)
-		}
-		return err
-	}))
+	restored, err := dst.FindImportSource(ctx, incidentID)
+	ok(t, err)
+	if restored.SHA256 != populatedSourceHash {
+		t.Errorf("restored import source %+v, want hash %s", restored, populatedSourceHash)
+	}
 	again := populatedReminder
 	again.Token, again.ClaimedAt, again.LeaseUntil = "sender-b", T0.Add(time.Hour), T0.Add(time.Hour+5*time.Minute)
-	claimed, err := backupService[hindsight.ReminderService](t, dst).ClaimReminder(ctx, &again)
+	claimed, err := dst.ClaimReminder(ctx, &again)
 	ok(t, err)
 	if claimed {
 		t.Errorf("a reminder sent before the backup was claimed again after the restore")
 	}
-	_, err = backupService[hindsight.SessionService](t, dst).FindSessionByHash(ctx, populatedSessionHash, T0)
+	_, err = dst.FindSessionByHash(ctx, populatedSessionHash, T0)
 	wantCode(t, err, hindsight.ENOTFOUND)
 	// Attachments come back byte for byte, with their sniffed type.
-	as := backupService[hindsight.AttachmentService](t, src)
+	as := src
 	list, err := as.FindAttachments(ctx, incidentID)
 	ok(t, err)
 	if len(list) != 2 {
@@ -191,13 +158,13 @@ func checkRestored(t *testing.T, src, dst hindsight.Store, incidentID string) {
 	for _, a := range list {
 		want, err := as.FindAttachment(ctx, incidentID, a.ID)
 		ok(t, err)
-		got, err := backupService[hindsight.AttachmentService](t, dst).FindAttachment(ctx, incidentID, a.ID)
+		got, err := dst.FindAttachment(ctx, incidentID, a.ID)
 		ok(t, err)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("restored attachment %d:\n%+v\nwant\n%+v", a.ID, got, want)
 		}
 	}
-	changes, err := backupService[hindsight.ChangeService](t, dst).FindChanges(ctx, hindsight.ChangeFilter{})
+	changes, err := dst.FindChanges(ctx, hindsight.ChangeFilter{})
 	ok(t, err)
 	if len(changes) != 1 || changes[0].Title != populatedChange.Title {
 		t.Errorf("restored changes: %+v", changes)
@@ -245,22 +212,22 @@ func Populate(tb testing.TB, s hindsight.Store) {
 	token := &hindsight.APIToken{Name: "ci", Role: "admin", Hash: "sha256:1", Display: "CI pipeline", Handle: "ci-bot"}
 	ok(tb, s.CreateToken(ctx, token))
 
-	ok(tb, backupService[hindsight.ImpactService](tb, s).SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: inc.ID,
+	ok(tb, s.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: inc.ID,
 		Impact: sampleImpact(inc.StartedAt), Attempts: 1, NeedsRetry: true, RetryAfter: T0.Add(5 * time.Hour)}))
 
 	detect, toResolve, better := 300.0, 5400.0, 100.0/3
-	ok(tb, backupService[hindsight.FollowUpService](tb, s).SaveFollowUp(ctx, &hindsight.FollowUp{IncidentID: inc.ID,
+	ok(tb, s.SaveFollowUp(ctx, &hindsight.FollowUp{IncidentID: inc.ID,
 		Since: resolved, Until: resolved.AddDate(0, 0, 30),
 		Similar: []hindsight.SimilarIncident{{ID: other.ID, Title: other.Title, StartedAt: other.StartedAt,
 			Match: hindsight.MatchAlertName, TimeToDetect: &detect}},
 		TimeToDetect: &detect, TimeToResolve: &toResolve, DetectionImprovement: &better,
 		ActionsDone: 0, ActionsCounted: 1}))
 
-	ok(tb, withImportSources(ctx, s, func(is importSources) error {
-		return is.SaveImportSource(ctx, &sqlstore.ImportSource{IncidentID: inc.ID, Path: "postmortems/backup.md", SHA256: populatedSourceHash})
+	ok(tb, s.WithTx(ctx, func(tx hindsight.Services) error {
+		return tx.SaveImportSource(ctx, &hindsight.ImportSource{IncidentID: inc.ID, Path: "postmortems/backup.md", SHA256: populatedSourceHash})
 	}))
 
-	rs := backupService[hindsight.ReminderService](tb, s)
+	rs := s
 	sent := populatedReminder
 	claimed, err := rs.ClaimReminder(ctx, &sent)
 	ok(tb, err)
@@ -275,13 +242,13 @@ func Populate(tb testing.TB, s hindsight.Store) {
 	}
 
 	change := populatedChange
-	ok(tb, backupService[hindsight.ChangeService](tb, s).CreateChange(ctx, &change))
-	as := backupService[hindsight.AttachmentService](tb, s)
+	ok(tb, s.CreateChange(ctx, &change))
+	as := s
 	ok(tb, as.CreateAttachment(ctx, &hindsight.Attachment{IncidentID: inc.ID, Name: "graph.png", ContentType: "image/png", Data: populatedPNG}))
 	ok(tb, as.CreateAttachment(ctx, &hindsight.Attachment{IncidentID: inc.ID, Name: "notes.png", ContentType: "text/html; charset=utf-8",
 		Data: []byte("<html><script>alert(1)</script></html>")}))
 
-	ok(tb, backupService[hindsight.SessionService](tb, s).CreateSession(ctx, &hindsight.Session{Hash: populatedSessionHash,
+	ok(tb, s.CreateSession(ctx, &hindsight.Session{Hash: populatedSessionHash,
 		Identity: hindsight.Identity{Name: "token:ci", Role: hindsight.RoleAdmin, Method: "session"}, TokenID: token.ID,
 		ExpiresAt: time.Now().Add(time.Hour)}))
 }

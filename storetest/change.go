@@ -16,7 +16,7 @@ func testChanges(t *testing.T, open OpenFunc) {
 	ctx := context.Background()
 	t.Run("ErrInvalid", func(t *testing.T) {
 		s := open(t)
-		cs := backupService[hindsight.ChangeService](t, s)
+		cs := s
 		good := hindsight.Change{Service: "api", Kind: hindsight.ChangeDeploy, Title: "Deploy", At: T0}
 		for _, tt := range []struct {
 			name  string
@@ -48,7 +48,7 @@ func testChanges(t *testing.T, open OpenFunc) {
 	})
 	t.Run("ListedBeforeImpact", func(t *testing.T) {
 		s := open(t)
-		cs := backupService[hindsight.ChangeService](t, s)
+		cs := s
 		inc := NewIncident(0, "Changes", "api", "db")
 		ok(t, s.CreateIncident(ctx, inc))
 		report := func(service string, at time.Time, title string) {

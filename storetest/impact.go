@@ -20,16 +20,6 @@ func sampleImpact(start time.Time) hindsight.Impact {
 	return imp
 }
 
-// impactStore returns the store's ImpactService, skipping stores without one.
-func impactStore(t *testing.T, s hindsight.Store) hindsight.ImpactService {
-	t.Helper()
-	is, ok := s.(hindsight.ImpactService)
-	if !ok {
-		t.Skip("the store does not implement hindsight.ImpactService")
-	}
-	return is
-}
-
 // resolve marks inc resolved d after its start.
 func resolve(t *testing.T, s hindsight.Store, inc *hindsight.Incident, d time.Duration) {
 	t.Helper()
@@ -42,21 +32,20 @@ func testImpacts(t *testing.T, open OpenFunc) {
 	ctx := context.Background()
 	t.Run("SaveFind", func(t *testing.T) {
 		s := open(t)
-		is := impactStore(t, s)
 		inc := MustCreateIncident(t, s, NewIncident(0, "Impact"))
-		wantCode(t, func() error { _, err := is.FindImpact(ctx, inc.ID); return err }(), hindsight.ENOTFOUND)
+		wantCode(t, func() error { _, err := s.FindImpact(ctx, inc.ID); return err }(), hindsight.ENOTFOUND)
 		retry := T0.Add(3 * time.Hour)
 		r := &hindsight.ImpactRecord{IncidentID: inc.ID, Impact: sampleImpact(inc.StartedAt), Attempts: 1,
 			NeedsRetry: true, RetryAfter: retry}
-		ok(t, is.SaveImpact(ctx, r))
-		got, err := is.FindImpact(ctx, inc.ID)
+		ok(t, s.SaveImpact(ctx, r))
+		got, err := s.FindImpact(ctx, inc.ID)
 		ok(t, err)
 		if jsonOf(t, got) != jsonOf(t, r) {
 			t.Fatalf("FindImpact:\n got %s\nwant %s", jsonOf(t, got), jsonOf(t, r))
 		}
 		r.Attempts, r.NeedsRetry, r.RetryAfter = 2, false, time.Time{}
-		ok(t, is.SaveImpact(ctx, r))
-		got, err = is.FindImpact(ctx, inc.ID)
+		ok(t, s.SaveImpact(ctx, r))
+		got, err = s.FindImpact(ctx, inc.ID)
 		ok(t, err)
 		if got.Attempts != 2 || got.NeedsRetry || !got.RetryAfter.IsZero() {
 			t.Fatalf("after replacing: %+v", got)
@@ -68,9 +57,9 @@ func testImpacts(t *testing.T, open OpenFunc) {
 		}
 	})
 	t.Run("ErrNoIncident", func(t *testing.T) {
-		is := impactStore(t, open(t))
-		wantCode(t, is.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: "INCIDENT-nope"}), hindsight.ENOTFOUND)
-		wantCode(t, is.SaveImpact(ctx, &hindsight.ImpactRecord{}), hindsight.EINVALID)
+		s := open(t)
+		wantCode(t, s.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: "INCIDENT-nope"}), hindsight.ENOTFOUND)
+		wantCode(t, s.SaveImpact(ctx, &hindsight.ImpactRecord{}), hindsight.EINVALID)
 	})
 	t.Run("NeedingComputation", func(t *testing.T) { testImpactsNeeding(t, open) })
 	t.Run("Backup", func(t *testing.T) { testImpactBackup(t, open) })
@@ -80,33 +69,32 @@ func testImpacts(t *testing.T, open OpenFunc) {
 func testImpactsNeeding(t *testing.T, open OpenFunc) {
 	ctx := context.Background()
 	s := open(t)
-	is := impactStore(t, s)
 	open1 := MustCreateIncident(t, s, NewIncident(0, "StillOpen"))
 	fresh := MustCreateIncident(t, s, NewIncident(1, "Fresh"))
 	done := MustCreateIncident(t, s, NewIncident(2, "Done"))
 	due := MustCreateIncident(t, s, NewIncident(3, "RetryDue"))
 	later := MustCreateIncident(t, s, NewIncident(4, "RetryLater"))
 	early := MustCreateIncident(t, s, NewIncident(5, "MeasuredWhileOpen"))
-	ok(t, is.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: early.ID, Impact: sampleImpact(early.StartedAt),
+	ok(t, s.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: early.ID, Impact: sampleImpact(early.StartedAt),
 		Attempts: 1, ComputedAt: early.StartedAt.Add(10 * time.Minute)}))
 	for _, inc := range []*hindsight.Incident{fresh, done, due, later, early} {
 		resolve(t, s, inc, time.Hour)
 	}
 	now := T0.Add(24 * time.Hour)
 	save := func(inc *hindsight.Incident, retry bool, after time.Time) {
-		ok(t, is.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: inc.ID, Impact: sampleImpact(inc.StartedAt),
+		ok(t, s.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: inc.ID, Impact: sampleImpact(inc.StartedAt),
 			Attempts: 1, NeedsRetry: retry, RetryAfter: after}))
 	}
 	save(done, false, time.Time{})
 	save(due, true, now)
 	save(later, true, now.Add(time.Minute))
-	got, err := is.FindIncidentsNeedingImpact(ctx, now, 10)
+	got, err := s.FindIncidentsNeedingImpact(ctx, now, 10)
 	ok(t, err)
 	want := []string{fresh.ID, due.ID, early.ID}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("FindIncidentsNeedingImpact = %v, want %v (open incident %s never)", got, want, open1.ID)
 	}
-	got, err = is.FindIncidentsNeedingImpact(ctx, now, 1)
+	got, err = s.FindIncidentsNeedingImpact(ctx, now, 1)
 	ok(t, err)
 	if len(got) != 1 || got[0] != fresh.ID {
 		t.Fatalf("limit 1: %v", got)
@@ -117,10 +105,9 @@ func testImpactsNeeding(t *testing.T, open OpenFunc) {
 func testImpactBackup(t *testing.T, open OpenFunc) {
 	ctx := context.Background()
 	src := open(t)
-	is := impactStore(t, src)
 	inc := MustCreateIncident(t, src, NewIncident(0, "Backed"))
 	resolve(t, src, inc, time.Hour)
-	ok(t, is.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: inc.ID, Impact: sampleImpact(inc.StartedAt),
+	ok(t, src.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: inc.ID, Impact: sampleImpact(inc.StartedAt),
 		Attempts: 2, NeedsRetry: true, RetryAfter: T0.Add(5 * time.Hour)}))
 	var first bytes.Buffer
 	ok(t, src.Export(ctx, &first))
@@ -134,7 +121,7 @@ func testImpactBackup(t *testing.T, open OpenFunc) {
 	if !bytes.Equal(first.Bytes(), second.Bytes()) {
 		t.Fatalf("export after import differs:\n%s\n----\n%s", first.String(), second.String())
 	}
-	got, err := impactStore(t, dst).FindImpact(ctx, inc.ID)
+	got, err := dst.FindImpact(ctx, inc.ID)
 	ok(t, err)
 	if got.Attempts != 2 || !got.NeedsRetry {
 		t.Fatalf("imported impact: %+v", got)

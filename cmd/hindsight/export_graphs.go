@@ -36,7 +36,7 @@ func writeGraphs(ctx context.Context, dir string, pm *hindsight.Postmortem) ([]s
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return written, hindsight.Errorf(hindsight.EINVALID, "cannot write the graphs: %v", err)
 		}
-		if err := os.WriteFile(path, chart.SVG(in), 0o644); err != nil {
+		if err := writeFile(path, chart.SVG(in), true); err != nil {
 			return written, hindsight.Errorf(hindsight.EINVALID, "cannot write the graphs: %v", err)
 		}
 		written = append(written, path)

@@ -46,7 +46,7 @@ func exportPostmortem(cmd *cobra.Command, g *globals, dsn, id, format, graphsDir
 	}
 	// The objectives are configuration, not stored: every format shows the
 	// configured ones, as GET …/postmortem.{md,html,json} do.
-	pm.SLO = cfg.SLOFor(first(pm.Incident.Services))
+	pm.SLO = cfg.SLOFor(&pm.Incident)
 	docs := &importer.Service{Store: s, Render: func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, tmpl) }}
 	var md bytes.Buffer
 	if record, ok := pm.Record(); ok {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -133,7 +132,7 @@ func impactFile(ctx context.Context, g *globals, cfg *config.Config, path string
 	if err := postmortem.Render(&buf, pm, tmpl); err != nil {
 		return storeFailure("cannot render "+path, err)
 	}
-	if err := replaceFileAtomic(path, buf.Bytes()); err != nil {
+	if err := writeFile(path, buf.Bytes(), true); err != nil {
 		return fileFailure(err)
 	}
 	printImpact(g.stdout, g.stderr, imp)
@@ -152,37 +151,6 @@ func printImpact(out, warn io.Writer, imp hindsight.Impact) {
 			fmt.Fprintf(warn, "hindsight: warning: %s %s\n", f.Name, f.Figure)
 		}
 	}
-}
-
-// replaceFileAtomic replaces path with data through a temporary file in the
-// same directory, keeping the file's permissions: a reader sees the old
-// document or the new one, never a part.
-func replaceFileAtomic(path string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // fileFailure reports a file that cannot be read or written, exit code 2.

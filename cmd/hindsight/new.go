@@ -82,7 +82,7 @@ func runNew(cmd *cobra.Command, g *globals, o *newOptions) error {
 		return err
 	}
 	pm := postmortem.NewDraft(inc, postmortem.DraftOptions{
-		Author: inc.Author, Version: version, Now: now, SLO: cfg.SLOFor(first(inc.Services)),
+		Author: inc.Author, Version: version, Now: now, SLO: cfg.SLOFor(&inc),
 	})
 	var buf bytes.Buffer
 	if err := postmortem.Render(&buf, pm, tmpl); err != nil {
@@ -192,9 +192,8 @@ func displayName(name string) string {
 	return name
 }
 
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory, so that a failure never leaves a partial document. Without
-// force an existing file is kept and reported.
+// writeFileAtomic writes a new document to path (writeFile), creating its
+// directory. Without force an existing file is kept and reported.
 func writeFileAtomic(path string, data []byte, force bool) error {
 	dir := filepath.Dir(path)
 	if err := makeOutputDir(dir); err != nil {
@@ -203,36 +202,10 @@ func writeFileAtomic(path string, data []byte, force bool) error {
 	if _, err := os.Stat(path); err == nil && !force {
 		return fmt.Errorf("%s already exists: use --force to overwrite it, or --out to write elsewhere", path)
 	}
-	tmp, err := os.CreateTemp(dir, ".hindsight-*.md")
-	if err != nil {
-		return fmt.Errorf("cannot write to %s: %w (choose another directory with --out)", dir, err)
+	if err := writeFile(path, data, force); err != nil {
+		return fmt.Errorf("cannot write %s: %w (choose another directory with --out)", path, err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	if !force {
-		// Link fails if path appeared meanwhile: never overwrite without --force.
-		if err := os.Link(tmp.Name(), path); err != nil {
-			return fmt.Errorf("cannot write %s: %w", path, err)
-		}
-		return nil
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-func first(list []string) string {
-	if len(list) == 0 {
-		return ""
-	}
-	return list[0]
+	return nil
 }
 
 func firstNonEmpty(values ...string) string {

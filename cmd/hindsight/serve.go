@@ -124,7 +124,7 @@ func (m *Main) Run(ctx context.Context) error {
 	s.WebhookInflightLimit = int64(m.Config.Webhook.InflightLimit)
 	s.SLOFor = m.Config.SLOFor
 	s.Render = func(w io.Writer, pm hindsight.Postmortem) error {
-		pm.SLO = m.Config.SLOFor(first(pm.Incident.Services))
+		pm.SLO = m.Config.SLOFor(&pm.Incident)
 		return postmortem.Render(w, pm, tmpl)
 	}
 	s.Documents = &importer.Service{Store: store, Render: s.Render}
@@ -178,7 +178,7 @@ func (m *Main) newDraft(inc hindsight.Incident, author string) hindsight.Documen
 		}
 	}
 	return postmortem.NewDraft(inc, postmortem.DraftOptions{
-		Author: author, Version: version, Now: now, SLO: m.Config.SLOFor(first(inc.Services)),
+		Author: author, Version: version, Now: now, SLO: m.Config.SLOFor(&inc),
 	}).Document
 }
 
