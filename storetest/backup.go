@@ -41,7 +41,7 @@ func testBackup(t *testing.T, open OpenFunc) {
 		ok(t, json.Unmarshal(first.Bytes(), &tables))
 		for _, key := range []string{"incidents", "documents", "timeline_events", "action_items", "sign_offs", "revisions",
 			"alert_states", "alert_notifications", "api_tokens", "impacts", "follow_ups", "import_sources", "reminders_sent",
-			"changes", "attachments"} {
+			"changes", "attachments", "tracker_sync"} {
 			var rows []json.RawMessage
 			if err := json.Unmarshal(tables[key], &rows); err != nil || len(rows) == 0 {
 				t.Errorf("table %q: %d rows (err %v), want some: Populate fills every table", key, len(rows), err)
@@ -111,7 +111,8 @@ func testBackup(t *testing.T, open OpenFunc) {
 		ok(t, dst.Export(ctx, &out))
 		want := strings.Replace(string(backupV1), `"format_version":1,`, `"format_version":3,`, 1)
 		want = strings.TrimSuffix(want, "\n}\n") + ",\n\"follow_ups\":[],\n\"import_sources\":[],\n\"reminders_sent\":[]" +
-			",\n\"changes\":[],\n\"attachments\":[]\n}\n"
+			",\n\"changes\":[],\n\"attachments\":[]" +
+			",\n\"tracker_sync\":[]\n}\n"
 		if out.String() != want {
 			t.Fatalf("export of a version-1 backup:\n%s\n----\nwant:\n%s", out.String(), want)
 		}
