@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 )
 
 // fakeGitLab implements the part of GitLab's REST v4 API that the tracker
@@ -26,7 +28,7 @@ type fakeGitLab struct {
 	token   string
 
 	mu          sync.Mutex
-	issues      map[int]*fakeIssue
+	issues      map[int]*fakegithub.Issue
 	due         map[int]string
 	failCreates int
 	down        bool
@@ -36,7 +38,7 @@ type fakeGitLab struct {
 }
 
 func newFakeGitLab(t testing.TB, project, token string) *fakeGitLab {
-	f := &fakeGitLab{t: t, project: project, token: token, issues: map[int]*fakeIssue{}, due: map[int]string{}}
+	f := &fakeGitLab{t: t, project: project, token: token, issues: map[int]*fakegithub.Issue{}, due: map[int]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -52,13 +54,13 @@ func (f *fakeGitLab) set(fn func(f *fakeGitLab)) {
 	fn(f)
 }
 
-func (f *fakeGitLab) issue(n int) (fakeIssue, string) {
+func (f *fakeGitLab) issue(n int) (fakegithub.Issue, string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if is := f.issues[n]; is != nil {
 		return *is, f.due[n]
 	}
-	return fakeIssue{}, ""
+	return fakegithub.Issue{}, ""
 }
 
 func (f *fakeGitLab) serve(w http.ResponseWriter, r *http.Request) {
@@ -68,12 +70,12 @@ func (f *fakeGitLab) serve(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			f.creates++
 		}
-		writeFake(w, http.StatusBadGateway, map[string]string{"message": "502 Bad Gateway"})
+		fakegithub.WriteJSON(w, http.StatusBadGateway, map[string]string{"message": "502 Bad Gateway"})
 		return
 	}
 	if got := r.Header.Get("PRIVATE-TOKEN"); got != f.token {
 		f.t.Errorf("%s %s: PRIVATE-TOKEN %q, want the route's token", r.Method, r.URL.Path, got)
-		writeFake(w, http.StatusUnauthorized, map[string]string{"message": "401 Unauthorized"})
+		fakegithub.WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": "401 Unauthorized"})
 		return
 	}
 	prefix := "/api/v4/projects/" + url.PathEscape(f.project) + "/issues"
@@ -84,18 +86,18 @@ func (f *fakeGitLab) serve(w http.ResponseWriter, r *http.Request) {
 	case ok && strings.HasPrefix(rest, "/") && (r.Method == http.MethodPut || r.Method == http.MethodGet):
 		n, err := strconv.Atoi(rest[1:])
 		if err != nil || f.issues[n] == nil {
-			writeFake(w, http.StatusNotFound, map[string]string{"message": "404 Not found"})
+			fakegithub.WriteJSON(w, http.StatusNotFound, map[string]string{"message": "404 Not found"})
 			return
 		}
 		if r.Method == http.MethodGet {
 			f.gets++
-			writeFake(w, http.StatusOK, f.issueJSON(n))
+			fakegithub.WriteJSON(w, http.StatusOK, f.issueJSON(n))
 			return
 		}
 		f.edit(w, r, n)
 	default:
 		f.t.Errorf("unexpected request %s %s", r.Method, r.URL.EscapedPath())
-		writeFake(w, http.StatusNotFound, map[string]string{"message": "404 Not found"})
+		fakegithub.WriteJSON(w, http.StatusNotFound, map[string]string{"message": "404 Not found"})
 	}
 }
 
@@ -130,16 +132,16 @@ func (f *fakeGitLab) create(w http.ResponseWriter, r *http.Request) {
 	b, err := f.decode(r)
 	if err != nil || b.Title == nil || *b.Title == "" {
 		f.t.Errorf("POST issues: %v: want a JSON body with a title", err)
-		writeFake(w, http.StatusBadRequest, map[string]string{"message": "400 Bad request"})
+		fakegithub.WriteJSON(w, http.StatusBadRequest, map[string]string{"message": "400 Bad request"})
 		return
 	}
 	if f.failCreates > 0 {
 		f.failCreates--
-		writeFake(w, http.StatusInternalServerError, map[string]string{"message": "500 Internal Server Error"})
+		fakegithub.WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": "500 Internal Server Error"})
 		return
 	}
 	n := len(f.issues) + 1
-	is := &fakeIssue{Title: *b.Title, State: "opened"}
+	is := &fakegithub.Issue{Title: *b.Title, State: "opened"}
 	if b.Description != nil {
 		is.Body = *b.Description
 	}
@@ -150,7 +152,7 @@ func (f *fakeGitLab) create(w http.ResponseWriter, r *http.Request) {
 		f.due[n] = *b.DueDate
 	}
 	f.issues[n] = is
-	writeFake(w, http.StatusCreated, f.issueJSON(n))
+	fakegithub.WriteJSON(w, http.StatusCreated, f.issueJSON(n))
 }
 
 func (f *fakeGitLab) edit(w http.ResponseWriter, r *http.Request, n int) {
@@ -158,7 +160,7 @@ func (f *fakeGitLab) edit(w http.ResponseWriter, r *http.Request, n int) {
 	b, err := f.decode(r)
 	if err != nil {
 		f.t.Errorf("PUT issue %d: %v", n, err)
-		writeFake(w, http.StatusBadRequest, map[string]string{"message": "400 Bad request"})
+		fakegithub.WriteJSON(w, http.StatusBadRequest, map[string]string{"message": "400 Bad request"})
 		return
 	}
 	if b.Labels != nil {
@@ -173,7 +175,7 @@ func (f *fakeGitLab) edit(w http.ResponseWriter, r *http.Request, n int) {
 	if b.DueDate != nil {
 		f.due[n] = *b.DueDate
 	}
-	writeFake(w, http.StatusOK, f.issueJSON(n))
+	fakegithub.WriteJSON(w, http.StatusOK, f.issueJSON(n))
 }
 
 // issueJSON is an issue as GitLab answers it.

@@ -13,6 +13,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/github"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -48,14 +49,14 @@ func openStore(t testing.TB, dsn string) *sqlstore.Store {
 
 // newEnv opens an instance on dsn whose one route sends the actions of
 // checkout incidents to gh.
-func newEnv(t testing.TB, dsn, instance string, gh *fakeGitHub, clock *testenv.Clock) *env {
+func newEnv(t testing.TB, dsn, instance string, gh *fakegithub.Server, clock *testenv.Clock) *env {
 	t.Helper()
-	c, err := github.NewClient(gh.apiURL(), token, nil)
+	c, err := github.NewClient(gh.APIURL(), token, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return newEnvRoute(t, dsn, instance, clock, tracker.Route{Name: "platform", Services: []string{"checkout"}, Adapter: &tracker.GitHub{
-		Client: c, Repository: repo, Labels: []string{"post-mortem"}, WebhookSecret: secret, WebHost: github.WebHost(gh.apiURL())}})
+		Client: c, Repository: repo, Labels: []string{"post-mortem"}, WebhookSecret: secret, WebHost: github.WebHost(gh.APIURL())}})
 }
 
 // newEnvRoute opens an instance on dsn with one route.
@@ -122,7 +123,7 @@ func (e *env) mustSync(t testing.TB) int {
 
 func TestGitHub_CreateLinksIssueAndPushesChanges(t *testing.T) {
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		gh := newFakeGitHub(t, repo, token)
+		gh := fakegithub.New(t, repo, token)
 		e := newEnv(t, dsn, "a", gh, testenv.NewClock(start))
 		e.addIncident(t, "INC-1", "checkout")
 		e.addIncident(t, "INC-2", "billing") // no route: no issue
@@ -135,13 +136,13 @@ func TestGitHub_CreateLinksIssueAndPushesChanges(t *testing.T) {
 			t.Errorf("first pass settled %d items, want 2 (one synced, one for no tracker)", n)
 		}
 		l := e.link(t, a.ID)
-		if l.State != hindsight.TrackerSynced || l.IssueKey != repo+"#1" || l.IssueURL != gh.htmlURL(1) || l.Tracker != "platform" || l.Error != "" {
-			t.Fatalf("link %+v, want synced to %s#1 at %s", l, repo, gh.htmlURL(1))
+		if l.State != hindsight.TrackerSynced || l.IssueKey != repo+"#1" || l.IssueURL != gh.HTMLURL(1) || l.Tracker != "platform" || l.Error != "" {
+			t.Fatalf("link %+v, want synced to %s#1 at %s", l, repo, gh.HTMLURL(1))
 		}
-		if got := e.action(t, a.ID); got.TrackerURL != gh.htmlURL(1) || got.Version != 2 {
+		if got := e.action(t, a.ID); got.TrackerURL != gh.HTMLURL(1) || got.Version != 2 {
 			t.Errorf("action tracker_url %q version %d, want the issue's URL at version 2", got.TrackerURL, got.Version)
 		}
-		is := gh.issue(1)
+		is := gh.Issue(1)
 		if is.Title != a.Title || len(is.Labels) != 1 || is.Labels[0] != "post-mortem" {
 			t.Errorf("issue %+v: want the action's title and the route's label", is)
 		}
@@ -163,12 +164,12 @@ func TestGitHub_CreateLinksIssueAndPushesChanges(t *testing.T) {
 			t.Errorf("after the change: %q, want pending", l.State)
 		}
 		e.mustSync(t)
-		is = gh.issue(1)
+		is = gh.Issue(1)
 		if is.Title != title || !strings.Contains(is.Body, "@bob") || !strings.Contains(is.Body, "2026-03-22") {
 			t.Errorf("issue after the change: %q\n%s", is.Title, is.Body)
 		}
-		if gh.creates != 1 || gh.edits != 1 {
-			t.Errorf("%d creates and %d edits, want 1 and 1", gh.creates, gh.edits)
+		if gh.Creates != 1 || gh.Edits != 1 {
+			t.Errorf("%d creates and %d edits, want 1 and 1", gh.Creates, gh.Edits)
 		}
 		if l := e.link(t, a.ID); l.State != hindsight.TrackerSynced {
 			t.Errorf("after the push: %q, want synced", l.State)
@@ -179,8 +180,8 @@ func TestGitHub_CreateLinksIssueAndPushesChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		e.mustSync(t)
-		if gh.creates != 1 || gh.edits != 1 {
-			t.Errorf("a status change sent requests: %d creates, %d edits", gh.creates, gh.edits)
+		if gh.Creates != 1 || gh.Edits != 1 {
+			t.Errorf("a status change sent requests: %d creates, %d edits", gh.Creates, gh.Edits)
 		}
 	})
 }
@@ -223,7 +224,7 @@ func openServer(t *testing.T, sync hhttp.TrackerSync) string {
 
 func TestGitHub_Webhook(t *testing.T) {
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		gh := newFakeGitHub(t, repo, token)
+		gh := fakegithub.New(t, repo, token)
 		e := newEnv(t, dsn, "a", gh, testenv.NewClock(start))
 		e.addIncident(t, "INC-1", "checkout")
 		a := e.addAction(t, "INC-1", "Add a canary stage", "")
@@ -301,8 +302,8 @@ func TestGitHub_Webhook(t *testing.T) {
 
 func TestGitHub_RetriedCreateMakesOneIssue(t *testing.T) {
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		gh := newFakeGitHub(t, repo, token)
-		gh.set(func(f *fakeGitHub) { f.failCreates = 3 })
+		gh := fakegithub.New(t, repo, token)
+		gh.Set(func(f *fakegithub.Server) { f.FailCreates = 3 })
 		clock := testenv.NewClock(start)
 		e := newEnv(t, dsn, "a", gh, clock)
 		e.addIncident(t, "INC-1", "checkout")
@@ -317,8 +318,8 @@ func TestGitHub_RetriedCreateMakesOneIssue(t *testing.T) {
 			}
 			// Not due before its backoff: nothing is sent.
 			e.mustSync(t)
-			if gh.creates != i {
-				t.Fatalf("%d creates after failure %d and an early pass, want %d", gh.creates, i, i)
+			if gh.Creates != i {
+				t.Fatalf("%d creates after failure %d and an early pass, want %d", gh.Creates, i, i)
 			}
 			clock.Advance(tracker.Backoff(i))
 		}
@@ -329,8 +330,8 @@ func TestGitHub_RetriedCreateMakesOneIssue(t *testing.T) {
 			clock.Advance(time.Hour)
 			e.mustSync(t)
 		}
-		if gh.creates != 4 || len(gh.issues) != 1 {
-			t.Errorf("%d create requests, %d issues; want 4 requests and one issue", gh.creates, len(gh.issues))
+		if gh.Creates != 4 || len(gh.Issues) != 1 {
+			t.Errorf("%d create requests, %d issues; want 4 requests and one issue", gh.Creates, len(gh.Issues))
 		}
 		if l := e.link(t, a.ID); l.State != hindsight.TrackerSynced || l.IssueKey != repo+"#1" || l.Attempts != 0 || l.Error != "" {
 			t.Errorf("link %+v, want synced to #1 with the error cleared", l)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/tracker"
@@ -56,7 +57,7 @@ func TestGitLab_CreateLinksIssueAndPushesChanges(t *testing.T) {
 			t.Errorf("after the change: %q due %q, %d creates, %d edits", is.Title, due, gl.creates, gl.edits)
 		}
 		// Linking an existing issue by its address.
-		gl.set(func(f *fakeGitLab) { f.issues[2] = &fakeIssue{Title: "older", State: "closed"} })
+		gl.set(func(f *fakeGitLab) { f.issues[2] = &fakegithub.Issue{Title: "older", State: "closed"} })
 		b := e.addAction(t, "INC-1", "Already tracked", gl.htmlURL(2))
 		e.mustSync(t)
 		if l := e.link(t, b.ID); l.IssueKey != glProject+"#2" || gl.creates != 1 || e.action(t, b.ID).Status != hindsight.ActionDone {

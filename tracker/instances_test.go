@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
 )
 
@@ -33,8 +34,8 @@ func syncBoth(t *testing.T, es ...*env) {
 
 func TestGitHub_TrackerDownTwoInstances(t *testing.T) {
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		gh := newFakeGitHub(t, repo, token)
-		gh.set(func(f *fakeGitHub) { f.down = true })
+		gh := fakegithub.New(t, repo, token)
+		gh.Set(func(f *fakegithub.Server) { f.Down = true })
 		clock := testenv.NewClock(start)
 		a, b := newEnv(t, dsn, "instance-a", gh, clock), newEnv(t, dsn, "instance-b", gh, clock)
 		a.addIncident(t, "INC-1", "checkout")
@@ -47,18 +48,18 @@ func TestGitHub_TrackerDownTwoInstances(t *testing.T) {
 			syncBoth(t, a, b)
 			clock.Advance(time.Minute)
 		}
-		down := gh.creates
+		down := gh.Creates
 		for _, id := range ids {
 			l := b.link(t, id)
 			if l.State != hindsight.TrackerPending || !strings.Contains(l.Error, "503") || l.IssueKey != "" {
 				t.Errorf("action %d after an hour down: %+v, want pending with the 503", id, l)
 			}
 		}
-		if len(gh.issues) != 0 || down < 2*len(ids) {
-			t.Fatalf("while down: %d issues, %d attempts; want none, and retries", len(gh.issues), down)
+		if len(gh.Issues) != 0 || down < 2*len(ids) {
+			t.Fatalf("while down: %d issues, %d attempts; want none, and retries", len(gh.Issues), down)
 		}
 		// Back up: within the longest backoff every item is synced, once.
-		gh.set(func(f *fakeGitHub) { f.down = false })
+		gh.Set(func(f *fakegithub.Server) { f.Down = false })
 		for range 12 {
 			syncBoth(t, a, b)
 			clock.Advance(time.Minute)
@@ -74,8 +75,8 @@ func TestGitHub_TrackerDownTwoInstances(t *testing.T) {
 			}
 			keys[l.IssueKey] = id
 		}
-		if len(gh.issues) != len(ids) || gh.creates-down != len(ids) {
-			t.Errorf("%d issues from %d creates after the outage, want %d of each: no duplicates", len(gh.issues), gh.creates-down, len(ids))
+		if len(gh.Issues) != len(ids) || gh.Creates-down != len(ids) {
+			t.Errorf("%d issues from %d creates after the outage, want %d of each: no duplicates", len(gh.Issues), gh.Creates-down, len(ids))
 		}
 	})
 }

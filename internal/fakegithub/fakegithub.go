@@ -1,4 +1,7 @@
-package tracker_test
+// Package fakegithub is a GitHub REST API server for tests: the issues
+// endpoints the tracker sync uses, for one repository, checking every
+// request against GitHub's documented shapes.
+package fakegithub
 
 import (
 	"bytes"
@@ -13,76 +16,83 @@ import (
 	"testing"
 )
 
-// fakeGitHub implements the part of GitHub Enterprise Server's REST API
+// Server implements the part of GitHub Enterprise Server's REST API
 // (under /api/v3/) that the tracker sync uses, for one repository, and
 // checks every request against GitHub's documented shapes: method, path,
 // the bearer token, the Accept and X-GitHub-Api-Version headers, and a
 // JSON body with only the documented fields.
-type fakeGitHub struct {
+type Server struct {
 	t     testing.TB
 	srv   *httptest.Server
 	repo  string
 	token string
 
-	mu     sync.Mutex
-	issues map[int]*fakeIssue
-	// failCreates answers 500 to this many creates first; down answers
+	mu sync.Mutex
+	// Issues are the repository's issues by number; read and change them
+	// within Set.
+	Issues map[int]*Issue
+	// FailCreates answers 500 to this many creates first; Down answers
 	// 503 to everything.
-	failCreates int
-	down        bool
-	creates     int // POST requests, answered or not
-	edits       int
-	gets        int
+	FailCreates int
+	Down        bool
+	// Creates counts POST requests, answered or not; Edits and Gets the
+	// PATCH and GET requests of an issue.
+	Creates, Edits, Gets int
 }
 
-type fakeIssue struct {
+// Issue is one issue the server holds.
+type Issue struct {
 	Title, Body, State, StateReason string
 	Labels                          []string
 }
 
-func newFakeGitHub(t testing.TB, repo, token string) *fakeGitHub {
-	f := &fakeGitHub{t: t, repo: repo, token: token, issues: map[int]*fakeIssue{}}
+// New starts a server for repo ("owner/name") that accepts token, stopped
+// when the test ends.
+func New(t testing.TB, repo, token string) *Server {
+	f := &Server{t: t, repo: repo, token: token, Issues: map[int]*Issue{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
 }
 
-// apiURL is the base URL a route names, as for GitHub Enterprise Server.
-func (f *fakeGitHub) apiURL() string { return f.srv.URL + "/api/v3/" }
+// APIURL is the base URL a route names, as for GitHub Enterprise Server.
+func (f *Server) APIURL() string { return f.srv.URL + "/api/v3/" }
 
-// htmlURL is an issue's web address on the fake's host.
-func (f *fakeGitHub) htmlURL(n int) string {
+// HTMLURL is an issue's web address on the fake's host.
+func (f *Server) HTMLURL(n int) string {
 	return f.srv.URL + "/" + f.repo + "/issues/" + strconv.Itoa(n)
 }
 
-func (f *fakeGitHub) set(fn func(f *fakeGitHub)) {
+// Set runs fn with the server locked, to read or change its state.
+func (f *Server) Set(fn func(f *Server)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	fn(f)
 }
 
-func (f *fakeGitHub) issue(n int) fakeIssue {
+// Issue returns a copy of issue n (the zero Issue when there is none).
+func (f *Server) Issue(n int) Issue {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if is := f.issues[n]; is != nil {
+	if is := f.Issues[n]; is != nil {
 		return *is
 	}
-	return fakeIssue{}
+	return Issue{}
 }
 
-func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
+func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.down {
+	if f.Down {
 		if r.Method == http.MethodPost {
-			f.creates++
+			f.Creates++
 		}
 		http.Error(w, `{"message":"Service Unavailable"}`, http.StatusServiceUnavailable)
 		return
 	}
 	if err := f.checkHeaders(r); err != nil {
 		f.t.Errorf("%s %s: %v", r.Method, r.URL.Path, err)
-		writeFake(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
+		WriteJSON(w, http.StatusUnauthorized, map[string]string{"message": "Bad credentials"})
 		return
 	}
 	prefix := "/api/v3/repos/" + f.repo + "/issues"
@@ -92,27 +102,27 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 		f.create(w, r)
 	case ok && strings.HasPrefix(rest, "/") && (r.Method == http.MethodPatch || r.Method == http.MethodGet):
 		n, err := strconv.Atoi(rest[1:])
-		if err != nil || f.issues[n] == nil {
-			writeFake(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		if err != nil || f.Issues[n] == nil {
+			WriteJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
 			return
 		}
 		if r.Method == http.MethodGet {
-			f.gets++
+			f.Gets++
 			if r.ContentLength > 0 {
 				f.t.Errorf("GET %s has a body", r.URL.Path)
 			}
-			writeFake(w, http.StatusOK, f.issueJSON(n))
+			WriteJSON(w, http.StatusOK, f.issueJSON(n))
 			return
 		}
 		f.edit(w, r, n)
 	default:
 		f.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
-		writeFake(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
+		WriteJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found"})
 	}
 }
 
 // checkHeaders checks the headers GitHub documents for every request.
-func (f *fakeGitHub) checkHeaders(r *http.Request) error {
+func (f *Server) checkHeaders(r *http.Request) error {
 	if got := r.Header.Get("Authorization"); got != "Bearer "+f.token {
 		return fmt.Errorf("Authorization %q, want the route's token as Bearer", got)
 	}
@@ -140,7 +150,7 @@ type issueBody struct {
 	Assignees *[]string `json:"assignees"`
 }
 
-func (f *fakeGitHub) decode(r *http.Request) (issueBody, error) {
+func (f *Server) decode(r *http.Request) (issueBody, error) {
 	var b issueBody
 	data, _ := io.ReadAll(r.Body)
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -151,55 +161,55 @@ func (f *fakeGitHub) decode(r *http.Request) (issueBody, error) {
 	return b, nil
 }
 
-func (f *fakeGitHub) create(w http.ResponseWriter, r *http.Request) {
-	f.creates++
+func (f *Server) create(w http.ResponseWriter, r *http.Request) {
+	f.Creates++
 	b, err := f.decode(r)
 	if err != nil || b.Title == nil || *b.Title == "" {
 		f.t.Errorf("POST issues: %v (title %v): want a JSON body with a title", err, b.Title)
-		writeFake(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
+		WriteJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
 		return
 	}
-	if f.failCreates > 0 {
-		f.failCreates--
-		writeFake(w, http.StatusInternalServerError, map[string]string{"message": "Server Error"})
+	if f.FailCreates > 0 {
+		f.FailCreates--
+		WriteJSON(w, http.StatusInternalServerError, map[string]string{"message": "Server Error"})
 		return
 	}
-	n := len(f.issues) + 1
-	is := &fakeIssue{Title: *b.Title, State: "open"}
+	n := len(f.Issues) + 1
+	is := &Issue{Title: *b.Title, State: "open"}
 	if b.Body != nil {
 		is.Body = *b.Body
 	}
 	if b.Labels != nil {
 		is.Labels = *b.Labels
 	}
-	f.issues[n] = is
-	writeFake(w, http.StatusCreated, f.issueJSON(n))
+	f.Issues[n] = is
+	WriteJSON(w, http.StatusCreated, f.issueJSON(n))
 }
 
-func (f *fakeGitHub) edit(w http.ResponseWriter, r *http.Request, n int) {
-	f.edits++
+func (f *Server) edit(w http.ResponseWriter, r *http.Request, n int) {
+	f.Edits++
 	b, err := f.decode(r)
 	if err != nil {
 		f.t.Errorf("PATCH issue %d: %v", n, err)
-		writeFake(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
+		WriteJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
 		return
 	}
 	if b.Labels != nil || b.Assignees != nil {
 		f.t.Errorf("PATCH issue %d changes labels or assignees: an update sends title and body only", n)
 	}
 	if b.Title != nil {
-		f.issues[n].Title = *b.Title
+		f.Issues[n].Title = *b.Title
 	}
 	if b.Body != nil {
-		f.issues[n].Body = *b.Body
+		f.Issues[n].Body = *b.Body
 	}
-	writeFake(w, http.StatusOK, f.issueJSON(n))
+	WriteJSON(w, http.StatusOK, f.issueJSON(n))
 }
 
 // issueJSON is an issue as GitHub answers it (the fields of the documented
 // example that matter here, and a few more).
-func (f *fakeGitHub) issueJSON(n int) map[string]any {
-	is := f.issues[n]
+func (f *Server) issueJSON(n int) map[string]any {
+	is := f.Issues[n]
 	var reason any
 	if is.StateReason != "" {
 		reason = is.StateReason
@@ -207,13 +217,14 @@ func (f *fakeGitHub) issueJSON(n int) map[string]any {
 	return map[string]any{
 		"id": 1000 + n, "node_id": "I_kw" + strconv.Itoa(n), "number": n,
 		"url":      f.srv.URL + "/api/v3/repos/" + f.repo + "/issues/" + strconv.Itoa(n),
-		"html_url": f.htmlURL(n), "title": is.Title, "body": is.Body, "state": is.State, "state_reason": reason,
+		"html_url": f.HTMLURL(n), "title": is.Title, "body": is.Body, "state": is.State, "state_reason": reason,
 		"labels": []any{}, "assignees": []any{}, "comments": 0, "locked": false,
 		"user": map[string]any{"login": "hindsight-bot", "id": 1},
 	}
 }
 
-func writeFake(w http.ResponseWriter, status int, v any) {
+// WriteJSON answers status with v as JSON, as GitHub does.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
