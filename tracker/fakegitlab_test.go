@@ -113,7 +113,7 @@ type gitlabBody struct {
 func (f *fakeGitLab) decode(r *http.Request) (gitlabBody, error) {
 	var b gitlabBody
 	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-		return b, fmt.Errorf("Content-Type %q, want application/json", ct)
+		return b, fmt.Errorf("header Content-Type %q, want application/json", ct)
 	}
 	data, _ := io.ReadAll(r.Body)
 	dec := json.NewDecoder(bytes.NewReader(data))

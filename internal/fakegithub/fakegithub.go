@@ -124,10 +124,10 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 // checkHeaders checks the headers GitHub documents for every request.
 func (f *Server) checkHeaders(r *http.Request) error {
 	if got := r.Header.Get("Authorization"); got != "Bearer "+f.token {
-		return fmt.Errorf("Authorization %q, want the route's token as Bearer", got)
+		return fmt.Errorf("header Authorization %q, want the route's token as Bearer", got)
 	}
 	if got := r.Header.Get("Accept"); got != "application/vnd.github+json" {
-		return fmt.Errorf("Accept %q, want application/vnd.github+json", got)
+		return fmt.Errorf("header Accept %q, want application/vnd.github+json", got)
 	}
 	if got := r.Header.Get("X-GitHub-Api-Version"); got != "2022-11-28" {
 		return fmt.Errorf("X-GitHub-Api-Version %q, want 2022-11-28", got)
@@ -136,7 +136,7 @@ func (f *Server) checkHeaders(r *http.Request) error {
 		return fmt.Errorf("no User-Agent: GitHub refuses requests without one")
 	}
 	if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && r.Header.Get("Content-Type") != "application/json" {
-		return fmt.Errorf("Content-Type %q, want application/json", r.Header.Get("Content-Type"))
+		return fmt.Errorf("header Content-Type %q, want application/json", r.Header.Get("Content-Type"))
 	}
 	return nil
 }
