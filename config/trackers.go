@@ -2,6 +2,8 @@ package config
 
 import (
 	"net/url"
+
+	"github.com/hindsight-sre/hindsight"
 	"strconv"
 	"strings"
 	"time"
@@ -27,8 +29,9 @@ type TrackerRoute struct {
 	// Name names the tracker in links, in the webhook's URL
 	// (/api/v1/trackers/{name}/webhook) and in the action list.
 	Name string `yaml:"name" json:"name"`
-	// Kind is github (GitHub and GitHub Enterprise Server) or gitlab
-	// (gitlab.com and self-managed GitLab).
+	// Kind is github (GitHub and GitHub Enterprise Server), gitlab
+	// (gitlab.com and self-managed GitLab) or jira (Jira Cloud and Data
+	// Center).
 	Kind string `yaml:"kind" json:"kind"`
 	// URL is the API's base URL. GitHub: "" for https://api.github.com/,
 	// or https://HOST/api/v3/ for GitHub Enterprise Server. GitLab: ""
@@ -37,8 +40,18 @@ type TrackerRoute struct {
 	// Repository is GitHub's "owner/name".
 	Repository string `yaml:"repository" json:"repository,omitempty"`
 	// Project is GitLab's project path, such as "acme/platform" or
-	// "acme/infra/platform".
+	// "acme/infra/platform", or Jira's project key, such as "OPS".
 	Project string `yaml:"project" json:"project,omitempty"`
+	// IssueType is the type of Jira issues created ("" for Task).
+	IssueType string `yaml:"issue_type" json:"issue_type,omitempty"`
+	// Username is the Jira Cloud account's e-mail, sent with Token (an API
+	// token) as basic auth; "" sends Token as a Data Center personal
+	// access token (Bearer).
+	Username string `yaml:"username" json:"username,omitempty"`
+	// Statuses maps Jira status names onto action statuses (open,
+	// in_progress, done, wont_do); a status not named counts as done when
+	// its category is done, open otherwise.
+	Statuses map[string]string `yaml:"statuses" json:"statuses,omitempty"`
 	// Token is the API token (Issues: read and write).
 	Token Secret `yaml:"token" json:"token"`
 	// WebhookSecret verifies the tracker's webhook deliveries.
@@ -51,7 +64,7 @@ type TrackerRoute struct {
 }
 
 // TrackerKinds lists the tracker kinds Hindsight speaks.
-var TrackerKinds = []string{"github", "gitlab"}
+var TrackerKinds = []string{"github", "gitlab", "jira"}
 
 // defaultTrackers returns the tracker defaults: none, a pass every 30
 // seconds, a reconcile every 15 minutes.
@@ -113,7 +126,24 @@ func (v *fieldErrors) trackerTarget(key string, r TrackerRoute) {
 		if r.Repository != "" {
 			v.add(key+".repository", "is for github routes: a gitlab route names its project")
 		}
+	case "jira":
+		v.jiraTarget(key, r)
 	default:
 		v.add(key+".kind", "must be one of %s, got %q", strings.Join(TrackerKinds, ", "), r.Kind)
+	}
+}
+
+// jiraTarget checks a jira route's site, project key and status map.
+func (v *fieldErrors) jiraTarget(key string, r TrackerRoute) {
+	if r.URL == "" {
+		v.add(key+".url", "is required for jira: the site, such as https://acme.atlassian.net")
+	}
+	if r.Project == "" || strings.ToUpper(r.Project) != r.Project || strings.ContainsAny(r.Project, " -/") {
+		v.add(key+".project", "must be the Jira project key, such as OPS, got %q", r.Project)
+	}
+	for name, st := range r.Statuses {
+		if !hindsight.ActionStatus(st).Valid() {
+			v.add(key+".statuses", "%q maps to %q: use open, in_progress, done or wont_do", name, st)
+		}
 	}
 }

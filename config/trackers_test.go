@@ -36,9 +36,19 @@ trackers:
       token: ghp_SECRETother
       webhook_secret: hook-SECRET2
       default: true
+    - name: ops-jira
+      kind: jira
+      url: https://acme.atlassian.net
+      project: OPS
+      issue_type: Bug
+      username: sre@example.com
+      token: jira-SECRET
+      webhook_secret: hook-SECRET3
+      statuses: {"Won't Do": wont_do}
+      services: [payments]
 `))
 		tr := c.Trackers
-		if tr.SyncInterval.Std() != 10*time.Second || len(tr.Routes) != 2 || tr.Routes[0].Services[1] != "api" ||
+		if tr.SyncInterval.Std() != 10*time.Second || len(tr.Routes) != 3 || tr.Routes[2].Statuses["Won't Do"] != "wont_do" || tr.Routes[0].Services[1] != "api" ||
 			!tr.Routes[1].Default || string(tr.Routes[0].Token) != "ghp_SECRETtoken" || tr.Routes[1].URL != "https://ghe.example.com/api/v3/" {
 			t.Fatalf("read %+v", tr)
 		}
@@ -78,11 +88,19 @@ trackers:
       project: /acme
       token: t
       webhook_secret: s
+    - name: jr
+      kind: jira
+      project: ops
+      token: t
+      webhook_secret: s
+      statuses: {"Won't Do": wontdo}
 `))
 		for _, want := range []string{"trackers.sync_interval", "trackers.reconcile_interval", "trackers.routes[0].name",
 			"trackers.routes[0].kind", "trackers.routes[0].url", "trackers.routes[0].token",
 			"trackers.routes[3].repository: must be owner/name", "trackers.routes[3].project: is for gitlab routes",
 			"trackers.routes[4].project: must be the project's path",
+			"trackers.routes[5].url: is required for jira", "trackers.routes[5].project: must be the Jira project key",
+			`trackers.routes[5].statuses: "Won't Do" maps to "wontdo"`,
 			"trackers.routes[0].webhook_secret", `trackers.routes[2].name: "dup" is used by another route`} {
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("error lacks %q: %v", want, err)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 
+	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/github"
 	hhttp "github.com/hindsight-sre/hindsight/http"
@@ -67,6 +68,13 @@ func trackerAdapter(r config.TrackerRoute) (tracker.Adapter, error) {
 		}
 		return &tracker.GitLab{Client: c, Project: r.Project, Labels: r.Labels,
 			WebhookSecret: string(r.WebhookSecret), WebHost: u.Host}, nil
+	case "jira":
+		statuses := map[string]hindsight.ActionStatus{}
+		for name, st := range r.Statuses {
+			statuses[name] = hindsight.ActionStatus(st)
+		}
+		return &tracker.Jira{BaseURL: r.URL, Project: r.Project, IssueType: firstNonEmpty(r.IssueType, "Task"), Labels: r.Labels,
+			Username: r.Username, Token: string(r.Token), WebhookSecret: string(r.WebhookSecret), Statuses: statuses}, nil
 	default:
 		base := r.URL
 		if base == "" {
