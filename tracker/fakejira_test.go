@@ -18,7 +18,8 @@ import (
 // fakeJira implements the part of Jira's REST API v2 that the tracker sync
 // uses, for one project, and checks every request against Atlassian's
 // documented shapes: method and path, basic auth (Cloud: e-mail and API
-// token), and JSON bodies whose "fields" hold only documented fields.
+// token) or, with no user, a Bearer personal access token (Data Center),
+// and JSON bodies whose "fields" hold only documented fields.
 type fakeJira struct {
 	t        testing.TB
 	srv      *httptest.Server
@@ -64,7 +65,12 @@ func (f *fakeJira) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
 		return
 	}
-	if u, p, ok := r.BasicAuth(); !ok || u != f.user || p != f.apiToken {
+	if f.user == "" && r.Header.Get("Authorization") != "Bearer "+f.apiToken {
+		f.t.Errorf("%s %s: Authorization %q, want the personal access token as Bearer", r.Method, r.URL.Path, r.Header.Get("Authorization"))
+		fakegithub.WriteJSON(w, http.StatusUnauthorized, map[string]any{"errorMessages": []string{"Unauthorized"}})
+		return
+	}
+	if u, p, ok := r.BasicAuth(); f.user != "" && (!ok || u != f.user || p != f.apiToken) {
 		f.t.Errorf("%s %s: basic auth %q, want the route's e-mail and API token", r.Method, r.URL.Path, u)
 		fakegithub.WriteJSON(w, http.StatusUnauthorized, map[string]any{"errorMessages": []string{"Unauthorized"}})
 		return

@@ -154,3 +154,17 @@ func TestJira_RetriesAndOutage(t *testing.T) {
 		}
 	})
 }
+
+func TestJira_DataCenterBearerToken(t *testing.T) {
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+		jr := newFakeJira(t, "OPS", "", token)
+		e := newEnvRoute(t, dsn, "a", testenv.NewClock(start), tracker.Route{Name: "platform", Default: true,
+			Adapter: &tracker.Jira{BaseURL: jr.srv.URL, Project: "OPS", IssueType: "Task", Token: token, WebhookSecret: secret}})
+		e.addIncident(t, "INC-1", "billing")
+		a := e.addAction(t, "INC-1", "Rotate the keys", "")
+		e.mustSync(t)
+		if l := e.link(t, a.ID); l.State != hindsight.TrackerSynced || l.IssueKey != "OPS-1" {
+			t.Fatalf("link %+v, want synced to OPS-1 through the default route", l)
+		}
+	})
+}
