@@ -1,7 +1,3 @@
-// Package hindsight holds the domain of the Hindsight post-mortem system: the
-// types, their validation rules, the document and incident state machines, the
-// pure date and SLO calculations, and the service interfaces that stores
-// implement. It imports only the standard library.
 package hindsight
 
 import (

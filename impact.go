@@ -31,6 +31,10 @@ type Figure struct {
 	Measured bool    `json:"measured"`
 	// Reason reads "not measured: <reason>" when Measured is false.
 	Reason string `json:"reason,omitempty"`
+	// Transient says that the failure Reason names may clear on its own
+	// (Prometheus unreachable, too slow, a server error): measuring again
+	// later may succeed.
+	Transient bool `json:"transient,omitempty"`
 	// Query is the PromQL behind the figure; a figure computed from several
 	// queries lists them separated by "; ".
 	Query string `json:"query,omitempty"`
@@ -162,11 +166,16 @@ type Series struct {
 	Samples []Sample
 	Query   string
 	Step    time.Duration
-	// Reason is why the query gave no answer ("Prometheus unreachable: …").
-	Reason string
+	// Reason is why the query gave no answer ("Prometheus unreachable: …"),
+	// and Transient whether that may clear on its own.
+	Reason    string
+	Transient bool
 	// Note carries query warnings on to the figures that use the series.
 	Note string
 }
+
+// notMeasured is the figure of a series whose query failed.
+func (s Series) notMeasured(unit Unit) Figure { return failed(unit, s.Reason, s.Transient) }
 
 // Sample is one point of a series.
 type Sample struct {
@@ -180,10 +189,27 @@ type Scalar struct {
 	Query string
 	// At is the evaluation time and Range the range the query's rate()
 	// covered, ending at At.
-	At     time.Time
-	Range  time.Duration
-	Reason string
-	Note   string
+	At    time.Time
+	Range time.Duration
+	// Reason is why the query gave no answer, and Transient whether that
+	// may clear on its own.
+	Reason    string
+	Transient bool
+	Note      string
+}
+
+// notMeasured is the figure of a scalar whose query failed.
+func (s Scalar) notMeasured(unit Unit) Figure { return failed(unit, s.Reason, s.Transient) }
+
+// notMeasured is a figure in unit that is not measured for f's reason: one
+// computed from f.
+func (f Figure) notMeasured(unit Unit) Figure { return failed(unit, f.Reason, f.Transient) }
+
+// failed is NotMeasured, keeping whether the failure is transient.
+func failed(unit Unit, reason string, transient bool) Figure {
+	f := NotMeasured(unit, reason)
+	f.Transient = transient
+	return f
 }
 
 // Measurements are the query answers an Impact is computed from. Range
@@ -234,7 +260,7 @@ func availability(m Measurements) Figure {
 		return NotMeasured(UnitPercent, "no requests during the incident")
 	}
 	if r.Reason != "" {
-		return NotMeasured(UnitPercent, r.Reason)
+		return r.notMeasured(UnitPercent)
 	}
 	if !finite(r.Value) {
 		return NotMeasured(UnitPercent, "the error ratio query returned "+FormatNumber(r.Value))
@@ -252,7 +278,7 @@ func fromScalar(s Scalar, v float64, unit Unit) Figure {
 // peakFigure is the largest finite sample of s in [start, end], times scale.
 func peakFigure(s Series, start, end time.Time, scale float64, unit Unit) Figure {
 	if s.Reason != "" {
-		return NotMeasured(unit, s.Reason)
+		return s.notMeasured(unit)
 	}
 	in, dropped := Within(s.Samples, start, end)
 	peak, ok := Peak(in)
@@ -281,7 +307,7 @@ func monthlyBudget(t SLOTargets) Figure {
 // downtime is the time the error ratio spent above its objective.
 func downtime(s Series, objective float64, start, end time.Time) Figure {
 	if s.Reason != "" {
-		return NotMeasured(UnitMinutes, s.Reason)
+		return s.notMeasured(UnitMinutes)
 	}
 	in, _ := Within(s.Samples, start, end)
 	if len(in) == 0 {
@@ -296,10 +322,10 @@ func downtime(s Series, objective float64, start, end time.Time) Figure {
 // budgetConsumed is downtime as a share of the monthly budget.
 func budgetConsumed(down, budget Figure) Figure {
 	if !budget.Measured {
-		return NotMeasured(UnitPercent, budget.Reason)
+		return budget.notMeasured(UnitPercent)
 	}
 	if !down.Measured {
-		return NotMeasured(UnitPercent, down.Reason)
+		return down.notMeasured(UnitPercent)
 	}
 	f := down
 	f.Unit, f.Value = UnitPercent, 100*down.Value/budget.Value
@@ -313,11 +339,11 @@ func budgetConsumed(down, budget Figure) Figure {
 // breach costs one minute, not one five-minute window step).
 func budgetRemaining(m Measurements, budget, down Figure) Figure {
 	if !budget.Measured {
-		return NotMeasured(UnitMinutes, budget.Reason)
+		return budget.notMeasured(UnitMinutes)
 	}
 	s := m.WindowErrorRatio
 	if s.Reason != "" {
-		return NotMeasured(UnitMinutes, s.Reason)
+		return s.notMeasured(UnitMinutes)
 	}
 	start := m.End.Add(-m.Targets.Window)
 	before, _ := Within(s.Samples, start, m.Start)
@@ -350,7 +376,7 @@ func eventBudget(m Measurements) Figure {
 	}
 	for _, s := range []Scalar{m.IncidentErrorRatio, m.IncidentRequests, m.WindowRequests} {
 		if s.Reason != "" {
-			return NotMeasured(UnitPercent, s.Reason)
+			return s.notMeasured(UnitPercent)
 		}
 	}
 	incRate, winRate := m.IncidentRequests.Value, m.WindowRequests.Value
@@ -385,7 +411,7 @@ func eventBudget(m Measurements) Figure {
 // impactStart finds the first sample of the breach that the alert caught.
 func impactStart(s Series, objective float64, alert time.Time) Figure {
 	if s.Reason != "" {
-		return NotMeasured(UnitTime, s.Reason)
+		return s.notMeasured(UnitTime)
 	}
 	in, _ := Within(s.Samples, time.Time{}, alert)
 	t, reason := BreachStart(in, objective/100, s.Step, alert)

@@ -2,7 +2,6 @@ package hindsight
 
 import (
 	"context"
-	"strings"
 	"time"
 )
 
@@ -73,32 +72,11 @@ func (imp Impact) Figures() []NamedFigure {
 }
 
 // Transient reports whether a figure of imp failed for a reason that may
-// clear on its own: Prometheus unreachable, too slow, or a server error.
+// clear on its own (Figure.Transient): Prometheus unreachable, too slow, or
+// a server error.
 func (imp Impact) Transient() bool {
 	for _, f := range imp.Figures() {
-		if !f.Figure.Measured && TransientReason(f.Figure.Reason) {
-			return true
-		}
-	}
-	return false
-}
-
-// transientReasons start the not-measured reasons that a retry may clear.
-var transientReasons = []string{
-	"Prometheus unreachable",
-	"Prometheus did not answer within",
-	"Prometheus timed out",
-	"Prometheus answered with an HTTP server error",
-	"Prometheus query failed",
-	"the measurement was cancelled",
-}
-
-// TransientReason reports whether a "not measured: …" reason may clear
-// on retry.
-func TransientReason(reason string) bool {
-	r := strings.TrimPrefix(reason, notMeasured)
-	for _, p := range transientReasons {
-		if strings.HasPrefix(r, p) {
+		if !f.Figure.Measured && f.Figure.Transient {
 			return true
 		}
 	}

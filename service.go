@@ -296,6 +296,7 @@ type Services interface {
 	AnnotationService
 	AttachmentService
 	ChangeService
+	PersonService
 	Savepointer
 	IndexDeferrer
 }

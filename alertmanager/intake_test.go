@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -238,7 +239,7 @@ func checkOpened(t *testing.T, inc *hindsight.Incident) {
 	if inc.Title != "HighAPIErrorRate" || inc.Severity != hindsight.SEV2 || inc.Status != hindsight.IncidentInvestigating {
 		t.Errorf("incident %q %s %s, want HighAPIErrorRate SEV2 %s", inc.Title, inc.Severity, inc.Status, hindsight.IncidentInvestigating)
 	}
-	if !equalStrings(inc.Services, []string{"api"}) || !equalStrings(inc.Regions, []string{"eu-west-1"}) {
+	if !slices.Equal(inc.Services, []string{"api"}) || !slices.Equal(inc.Regions, []string{"eu-west-1"}) {
 		t.Errorf("services %v regions %v, want [api] [eu-west-1]", inc.Services, inc.Regions)
 	}
 	if want := at("2026-11-27T05:59:53.81Z"); !inc.StartedAt.Equal(want) {
@@ -261,18 +262,6 @@ func checkResolved(t *testing.T, inc *hindsight.Incident) {
 	if d, ok := inc.Duration(); !ok || d != 32*time.Second {
 		t.Errorf("duration %s (%v), want 32s", d, ok)
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestIntake_Redelivery delivers every payload again after each step of the
@@ -441,7 +430,7 @@ func TestIntake_SingleAlert(t *testing.T) {
 		if !res.Opened || inc.Title != "HighAPIErrorRate" || inc.Severity != hindsight.SEV2 {
 			t.Errorf("result %+v incident %q %s, want HighAPIErrorRate SEV2 opened", res, inc.Title, inc.Severity)
 		}
-		if !equalStrings(inc.Services, []string{"api"}) || !inc.StartedAt.Equal(at("2026-11-27T05:35:29.404Z")) {
+		if !slices.Equal(inc.Services, []string{"api"}) || !inc.StartedAt.Equal(at("2026-11-27T05:35:29.404Z")) {
 			t.Errorf("services %v start %s", inc.Services, inc.StartedAt)
 		}
 		if inc.Summary != "High API error rate on api" {
@@ -459,7 +448,7 @@ func TestIntake_Grafana(t *testing.T) {
 		if !res.Opened || inc.Title != "HighMemoryUsage" || inc.Severity != hindsight.SEV2 {
 			t.Errorf("result %+v incident %q %s, want HighMemoryUsage SEV2 (its worst alert is critical)", res, inc.Title, inc.Severity)
 		}
-		if !equalStrings(inc.Services, []string{"checkout"}) {
+		if !slices.Equal(inc.Services, []string{"checkout"}) {
 			t.Errorf("services %v, want [checkout]", inc.Services)
 		}
 		if want := at("2026-11-27T07:46:03.157076Z"); !inc.StartedAt.Equal(want) {

@@ -32,6 +32,8 @@ type Config struct {
 	Auth AuthConfig `yaml:"auth" json:"auth"`
 	// Evidence governs graphs, changes, links and attachments (evidence.go).
 	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
+	// People are the directory entries the file gives (people.go).
+	People []PersonConfig `yaml:"people" json:"people,omitempty"`
 	// Trackers copies action items to issue trackers (trackers.go).
 	Trackers TrackersConfig `yaml:"trackers" json:"trackers"`
 
@@ -236,9 +238,4 @@ func (c *Config) ServiceSLO(service string) hindsight.SLOTargets {
 // service's own queries in place.
 func (c *Config) QueriesFor(service string) Queries {
 	return c.SLO.Queries.over(c.SLO.Services[service].Queries)
-}
-
-// DraftFor reports whether an incident of severity s gets a post-mortem draft.
-func (c *Config) DraftFor(s hindsight.Severity) bool {
-	return s.AtLeast(c.Severity.DraftMinSeverity)
 }

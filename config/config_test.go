@@ -114,8 +114,7 @@ func TestLoad(t *testing.T) {
 			{"prometheus.timeout", c.Prometheus.Timeout.Std(), 20 * time.Second},
 			{"prometheus.bearer_token", string(c.Prometheus.BearerToken), "s3cr3t-prometheus-token"},
 			{"source", c.Source(), "testdata/full.yaml"},
-			{"draft for SEV3", c.DraftFor(hindsight.SEV3), true},
-			{"no draft for SEV4", c.DraftFor(hindsight.SEV4), false},
+			{"severity.draft_min_severity", c.Severity.DraftMinSeverity, hindsight.SEV3},
 		} {
 			if !reflect.DeepEqual(tt.got, tt.want) {
 				t.Errorf("%s: got %#v, want %#v", tt.name, tt.got, tt.want)

@@ -57,6 +57,7 @@ func (c *Config) Validate() error {
 	v.reminders(c.Reminders)
 	v.auth(c.Auth)
 	v.evidence(c.Evidence)
+	v.people(c.People)
 	v.trackers(c.Trackers)
 
 	what := "configuration"

@@ -3,6 +3,7 @@ package lint_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,7 +65,7 @@ func TestCheck_Rules(t *testing.T) {
 					got = append(got, f.Line)
 				}
 			}
-			if !equalInts(dedupe(got), tt.lines) {
+			if !slices.Equal(dedupe(got), tt.lines) {
 				t.Errorf("fail.md: %s on lines %v, want %v:\n%s", tt.rule, got, tt.lines, summary(fail))
 			}
 			for _, f := range lint.Check("pass.md", mustRead(t, filepath.Join("testdata", tt.rule, "pass.md"))) {
@@ -82,18 +83,6 @@ func dedupe(xs []int) []int {
 		}
 	}
 	return out
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestCheck_SeedFails checks that the unedited seed fails and lists its

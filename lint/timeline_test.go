@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,7 @@ func TestCheck_TimelineBeforeStart(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fs := lint.Check("t.md", []byte(head+tt.rows))
-			if got := rulesOn(fs, lint.RuleTimelineBeforeStart); !equalInts(got, tt.want) {
+			if got := rulesOn(fs, lint.RuleTimelineBeforeStart); !slices.Equal(got, tt.want) {
 				t.Errorf("timeline-before-start on %v, want %v:\n%s", got, tt.want, summary(fs))
 			}
 		})

@@ -1,6 +1,9 @@
 package postmortem
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // maxMergeCells bounds the line-matching table of one changed region of a
 // merge (lines of one side times lines of the other): beyond it the region
@@ -37,9 +40,9 @@ func Merge3(ours, base, theirs string) string {
 		}
 		bc, oc, tc := b[i:j], o[io:eo], t[it:et]
 		switch {
-		case sameLines(oc, bc):
+		case slices.Equal(oc, bc):
 			writeLines(&out, tc)
-		case sameLines(tc, bc):
+		case slices.Equal(tc, bc):
 			writeLines(&out, oc)
 		case len(bc) == 0:
 			// Both sides added lines here: keep the person's, then the new.
@@ -79,18 +82,6 @@ func splitLines(s string) []string {
 		lines = lines[:len(lines)-1]
 	}
 	return lines
-}
-
-func sameLines(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func writeLines(w *strings.Builder, lines []string) {

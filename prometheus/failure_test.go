@@ -32,14 +32,17 @@ func TestClient_Failures(t *testing.T) {
 		queries  func(q *config.Queries)
 		reasons  map[string]string // figure → part of its reason or note
 		measured []string
+		// transient: whether the impact asks to be measured again.
+		transient bool
 	}{
 		{
 			name: "HTTPError",
 			answer: failing("p95", func(call) (int, string) {
 				return http.StatusBadGateway, "<html>bad gateway</html>"
 			}),
-			reasons:  map[string]string{"LatencyP95": "HTTP server error: 502"},
-			measured: []string{"LatencyP99", "Availability", "Downtime"},
+			reasons:   map[string]string{"LatencyP95": "HTTP server error: 502"},
+			measured:  []string{"LatencyP99", "Availability", "Downtime"},
+			transient: true,
 		},
 		{
 			name: "PromQLError",
@@ -110,6 +113,9 @@ func TestClient_Failures(t *testing.T) {
 			}
 			imp := newClient(t, config.PrometheusConfig{URL: fake.URL}).Impact(context.Background(), req)
 			checkFigures(t, imp, tt.reasons, tt.measured)
+			if imp.Transient() != tt.transient {
+				t.Errorf("Transient() = %v, want %v", imp.Transient(), tt.transient)
+			}
 		})
 	}
 }
@@ -161,6 +167,10 @@ func TestClient_Unreachable(t *testing.T) {
 		"Availability": "Prometheus unreachable at " + fake.URL, "LatencyP95": "connection refused",
 		"BudgetRemaining": "unreachable", "ImpactStart": "unreachable",
 	}, []string{"MonthlyBudget"})
+	if !imp.Transient() || !figures(imp)["BudgetConsumed"].Transient {
+		t.Errorf("unreachable: Transient() = %v, budget consumed %+v; want transient, carried to derived figures",
+			imp.Transient(), figures(imp)["BudgetConsumed"])
+	}
 }
 
 // TestClient_Slow: the query that does not answer within the timeout is not
@@ -178,6 +188,9 @@ func TestClient_Slow(t *testing.T) {
 	imp := c.Impact(context.Background(), request())
 	checkFigures(t, imp, map[string]string{"LatencyP99": "Prometheus did not answer within 2s"},
 		[]string{"LatencyP95", "Availability", "Downtime"})
+	if !imp.Transient() {
+		t.Error("a query that timed out must schedule a retry")
+	}
 }
 
 func TestClient_EmptyWindow(t *testing.T) {

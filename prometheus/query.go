@@ -44,7 +44,7 @@ func (c *Client) rangeQuery(ctx context.Context, q, tmplErr string, sp span, fol
 	defer cancel()
 	val, warnings, _, err := c.api.QueryRange(ctx, q, v1.Range{Start: sp.start, End: sp.end, Step: sp.step})
 	if err != nil {
-		s.Reason = c.reason(ctx, err)
+		s.Reason, s.Transient = c.reason(ctx, err)
 		return s
 	}
 	s.Note = warningNote(warnings)
@@ -71,7 +71,7 @@ func (c *Client) instantQuery(ctx context.Context, q, tmplErr string, t time.Tim
 	defer cancel()
 	val, warnings, _, err := c.api.Query(ctx, q, t)
 	if err != nil {
-		s.Reason = c.reason(ctx, err)
+		s.Reason, s.Transient = c.reason(ctx, err)
 		return s
 	}
 	s.Note = warningNote(warnings)
@@ -131,40 +131,45 @@ func foldMatrix(m model.Matrix, fold combine) []hindsight.Sample {
 	return out
 }
 
-// reason turns a query error into the text after "not measured: ".
-func (c *Client) reason(ctx context.Context, err error) string {
+// reason turns a query error into the text after "not measured: ", and
+// says whether the failure may clear on its own (a retry is worth it): a
+// timeout, a cancelled measurement, Prometheus unreachable or answering
+// with a server error; not a PromQL error, a query Prometheus cannot run or
+// a client error.
+func (c *Client) reason(ctx context.Context, err error) (string, bool) {
 	var apiErr *v1.Error
 	var netErr net.Error
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("Prometheus did not answer within %s", c.Timeout)
+		return fmt.Sprintf("Prometheus did not answer within %s", c.Timeout), true
 	case errors.Is(err, context.Canceled):
-		return "the measurement was cancelled"
+		return "the measurement was cancelled", true
 	case errors.As(err, &apiErr):
 		return apiReason(apiErr)
 	case errors.As(err, &netErr):
-		return fmt.Sprintf("Prometheus unreachable at %s: %s", c.url, shorten(unwrapAll(err).Error()))
+		return fmt.Sprintf("Prometheus unreachable at %s: %s", c.url, shorten(unwrapAll(err).Error())), true
 	}
-	return "Prometheus query failed: " + shorten(err.Error())
+	return "Prometheus query failed: " + shorten(err.Error()), true
 }
 
-// apiReason explains an error the Prometheus API answered with.
-func apiReason(e *v1.Error) string {
+// apiReason explains an error the Prometheus API answered with, and whether
+// it is transient.
+func apiReason(e *v1.Error) (string, bool) {
 	switch e.Type {
 	case v1.ErrBadData:
-		return "PromQL error: " + shorten(e.Msg)
+		return "PromQL error: " + shorten(e.Msg), false
 	case v1.ErrTimeout:
-		return "Prometheus timed out running the query: " + shorten(e.Msg)
+		return "Prometheus timed out running the query: " + shorten(e.Msg), true
 	case v1.ErrExec:
-		return "Prometheus could not run the query: " + shorten(e.Msg)
+		return "Prometheus could not run the query: " + shorten(e.Msg), false
 	case v1.ErrServer, v1.ErrClient:
 		msg := e.Msg
 		if d := strings.TrimSpace(e.Detail); d != "" {
 			msg += " (" + d + ")"
 		}
-		return "Prometheus answered with an HTTP " + shorten(msg)
+		return "Prometheus answered with an HTTP " + shorten(msg), e.Type == v1.ErrServer
 	}
-	return "Prometheus query failed: " + shorten(string(e.Type)+": "+e.Msg)
+	return "Prometheus query failed: " + shorten(string(e.Type)+": "+e.Msg), true
 }
 
 // unwrapAll returns the innermost error, which for a refused connection is

@@ -23,7 +23,8 @@ import (
 //	1: incidents, documents, timeline_events, action_items, sign_offs,
 //	   revisions, alert_states, alert_notifications, api_tokens, impacts.
 //	2: adds follow_ups, import_sources and reminders_sent.
-//	3: adds changes and attachments (their bytes base64 in "data").
+//	3: adds changes and attachments (their bytes base64 in "data"), and
+//	   later people (the directory; absent from older files).
 //
 // Import reads every version from backupFormatVersionMin on; a table that an
 // older version does not carry is left empty.
@@ -64,6 +65,8 @@ type backup struct {
 	// Since version 3.
 	Changes     []*hindsight.Change     `json:"changes"`
 	Attachments []*hindsight.Attachment `json:"attachments"`
+	// The directory of people; absent in backups written before it.
+	People []*hindsight.Person `json:"people,omitempty"`
 	// TrackerSync: the tracker outbox and issue links (backup_tracker.go).
 	TrackerSync []*trackerSyncRow `json:"tracker_sync"`
 }
@@ -138,6 +141,7 @@ func sections(d *dialect) []section {
 		{"changes", "SELECT " + changeCols + " FROM changes ORDER BY id", func(sc scanner) (any, error) { return scanChange(sc) }},
 		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
 			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
+		{"people", "SELECT " + personCols + " FROM people" + by("handle_key"), func(sc scanner) (any, error) { return scanPerson(sc) }},
 		{"tracker_sync", "SELECT " + trackerSyncRowCols + " FROM tracker_sync ORDER BY action_id", scanTrackerSyncRow},
 	}
 }
@@ -400,6 +404,9 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.Attachments {
 		steps = append(steps, func() error { return tx.insertAttachment(ctx, v) })
+	}
+	for _, v := range b.People {
+		steps = append(steps, func() error { return tx.insertPerson(ctx, v) })
 	}
 	for _, v := range b.TrackerSync {
 		steps = append(steps, func() error { return tx.insertTrackerSyncRow(ctx, v) })

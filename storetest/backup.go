@@ -41,7 +41,7 @@ func testBackup(t *testing.T, open OpenFunc) {
 		ok(t, json.Unmarshal(first.Bytes(), &tables))
 		for _, key := range []string{"incidents", "documents", "timeline_events", "action_items", "sign_offs", "revisions",
 			"alert_states", "alert_notifications", "api_tokens", "impacts", "follow_ups", "import_sources", "reminders_sent",
-			"changes", "attachments", "tracker_sync"} {
+			"changes", "attachments", "people", "tracker_sync"} {
 			var rows []json.RawMessage
 			if err := json.Unmarshal(tables[key], &rows); err != nil || len(rows) == 0 {
 				t.Errorf("table %q: %d rows (err %v), want some: Populate fills every table", key, len(rows), err)
@@ -112,6 +112,7 @@ func testBackup(t *testing.T, open OpenFunc) {
 		want := strings.Replace(string(backupV1), `"format_version":1,`, `"format_version":3,`, 1)
 		want = strings.TrimSuffix(want, "\n}\n") + ",\n\"follow_ups\":[],\n\"import_sources\":[],\n\"reminders_sent\":[]" +
 			",\n\"changes\":[],\n\"attachments\":[]" +
+			",\n\"people\":[]" +
 			",\n\"tracker_sync\":[]\n}\n"
 		if out.String() != want {
 			t.Fatalf("export of a version-1 backup:\n%s\n----\nwant:\n%s", out.String(), want)
@@ -212,6 +213,8 @@ func Populate(tb testing.TB, s hindsight.Store) {
 	ok(tb, err)
 	token := &hindsight.APIToken{Name: "ci", Role: "admin", Hash: "sha256:1", Display: "CI pipeline", Handle: "ci-bot"}
 	ok(tb, s.CreateToken(ctx, token))
+	ok(tb, s.UpsertPerson(ctx, &hindsight.Person{Handle: "@alice", Name: "Alice Émile", Email: "alice@example.com",
+		SlackID: "U024BE7LH", Team: "SRE", Source: hindsight.PersonFromConfig}))
 
 	ok(tb, s.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: inc.ID,
 		Impact: sampleImpact(inc.StartedAt), Attempts: 1, NeedsRetry: true, RetryAfter: T0.Add(5 * time.Hour)}))

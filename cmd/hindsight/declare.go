@@ -47,9 +47,8 @@ a draft post-mortem. Prints the ID. Exit status: 0 on success, 2 on errors.`,
 				return err
 			}
 			defer s.Close()
-			m := &Main{Config: cfg}
 			svc := review.NewService(s, cfg.Review.Policy())
-			svc.NewDraft, svc.DraftMinSeverity = m.newDraft, cfg.Severity.DraftMinSeverity
+			svc.NewDraft, svc.DraftMinSeverity = documentPolicy(cfg, nil, nil).Draft, cfg.Severity.DraftMinSeverity
 			who := hindsight.Identity{Name: hindsight.HandleName(firstNonEmpty(as, cfg.Author, os.Getenv("USER"), "cli")), Role: hindsight.RoleAdmin, Method: "cli"}
 			inc, err := svc.DeclareIncident(hindsight.NewContextWithIdentity(cmd.Context(), who), d)
 			if err != nil {

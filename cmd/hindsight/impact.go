@@ -12,6 +12,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
+	"github.com/hindsight-sre/hindsight/impact"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/prometheus"
 )
@@ -93,7 +94,7 @@ func impactIncident(cmd *cobra.Command, g *globals, cfg *config.Config, dsn, id 
 		return err
 	}
 	defer s.Close()
-	c := newImpactComputer(cfg, s, nil)
+	c := impact.New(cfg, s, nil)
 	r, err := c.ComputeImpact(cmd.Context(), id)
 	if err != nil {
 		return storeFailure("cannot measure the impact of "+id, err)
@@ -117,10 +118,9 @@ func impactFile(ctx context.Context, g *globals, cfg *config.Config, path string
 	if err != nil {
 		return storeFailure(path, err)
 	}
-	c := newImpactComputer(cfg, nil, nil)
 	req := prometheus.RequestFor(cfg, &pm.Incident, time.Now())
 	req.Targets = pm.SLO // measure against the objectives the document states
-	imp := c.client.Impact(ctx, req)
+	imp := impact.New(cfg, nil, nil).Figures(ctx, req)
 	pm.Impact = &imp
 	var tmpl *postmortem.Template
 	if cfg.Template != "" {

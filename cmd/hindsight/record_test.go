@@ -205,7 +205,7 @@ func TestRecordIntegrity(t *testing.T) {
 			if code != http.StatusConflict || !strings.Contains(string(b), "back to DRAFT") {
 				t.Fatalf("POST impact: %d %s", code, b)
 			}
-			e.m.impactPass(ctx)
+			e.m.impact.RunDue(ctx)
 			exit, _, errOut := runCLI(t, "", "impact", e.id, "--db", dsn, "--prometheus", e.prom)
 			if exit != 2 || !strings.Contains(errOut, "move it back to DRAFT first") {
 				t.Fatalf("hindsight impact: exit %d: %s", exit, errOut)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/hindsight-sre/hindsight/alertmanager"
 	"github.com/hindsight-sre/hindsight/config"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/impact"
 	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -80,9 +80,11 @@ type Main struct {
 	Server *hhttp.Server
 
 	// ImpactInterval is how often the impact worker looks for incidents to
-	// measure; 0 means DefaultImpactInterval (serve_impact.go).
+	// measure; 0 means impact.DefaultInterval.
 	ImpactInterval time.Duration
-	impact         *impactComputer
+	impact         *impact.Service
+	// policy drafts and renders documents as configured.
+	policy postmortem.Policy
 	// DashboardRefresh is how often the dashboard's default window is
 	// recomputed in the background; 0 means hhttp.DefaultDashboardRefresh.
 	DashboardRefresh time.Duration
@@ -103,11 +105,16 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Now != nil {
 		store.Now = m.Now
 	}
+	if err := m.loadPeople(ctx); err != nil {
+		store.Close()
+		return err
+	}
 	tmpl, err := m.template()
 	if err != nil {
 		store.Close()
 		return err
 	}
+	m.policy = documentPolicy(m.Config, tmpl, m.Now)
 	s := hhttp.NewServer()
 	s.Log = m.logger()
 	s.Addr = m.Config.Server.Addr
@@ -123,10 +130,7 @@ func (m *Main) Run(ctx context.Context) error {
 	s.WebhookBodyLimit = int64(m.Config.Webhook.BodyLimit)
 	s.WebhookInflightLimit = int64(m.Config.Webhook.InflightLimit)
 	s.SLOFor = m.Config.SLOFor
-	s.Render = func(w io.Writer, pm hindsight.Postmortem) error {
-		pm.SLO = m.Config.SLOFor(&pm.Incident)
-		return postmortem.Render(w, pm, tmpl)
-	}
+	s.Render = m.policy.Render
 	s.Documents = &importer.Service{Store: store, Render: s.Render}
 	m.wireUI(s, store)
 	m.wireImpact(s)
@@ -157,29 +161,15 @@ func (m *Main) intake(store hindsight.Store) *alertmanager.Intake {
 		Mapping:      mapping(m.Config),
 		ReopenWindow: m.Config.Webhook.ReopenWindow.Std(),
 		Now:          m.Now,
-		Draft: func(inc hindsight.Incident) *hindsight.Document {
-			if !m.Config.DraftFor(inc.Severity) {
-				return nil
-			}
-			doc := m.newDraft(inc, firstNonEmpty(m.Config.Author, "alertmanager"))
-			return &doc
-		},
+		Draft:        m.policy.AlertDraft,
 	}
 }
 
-// newDraft builds the configured draft post-mortem of inc by author, for
-// the intake and for drafts people ask for.
-func (m *Main) newDraft(inc hindsight.Incident, author string) hindsight.Document {
-	now := inc.CreatedAt
-	if now.IsZero() {
-		now = time.Now().UTC()
-		if m.Now != nil {
-			now = m.Now().UTC()
-		}
-	}
-	return postmortem.NewDraft(inc, postmortem.DraftOptions{
-		Author: author, Version: version, Now: now, SLO: m.Config.SLOFor(&inc),
-	}).Document
+// documentPolicy is how the configuration drafts and renders documents:
+// the intake's drafts are by the configured author, else "alertmanager".
+func documentPolicy(cfg *config.Config, tmpl *postmortem.Template, now func() time.Time) postmortem.Policy {
+	return postmortem.Policy{SLOFor: cfg.SLOFor, Template: tmpl, DraftMinSeverity: cfg.Severity.DraftMinSeverity,
+		Author: firstNonEmpty(cfg.Author, "alertmanager"), Version: version, Now: now}
 }
 
 func (m *Main) template() (*postmortem.Template, error) {

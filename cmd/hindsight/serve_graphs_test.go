@@ -63,7 +63,8 @@ func TestGraphs_FrozenWithRealPrometheus(t *testing.T) {
 		m.ImpactInterval = time.Hour
 	})
 	// Scrapes every second allow a finer resolution than the defaults.
-	m.impact.client.MinStep, m.impact.client.MinRange, m.impact.client.Lookback = time.Second, 3*time.Second, 15*time.Second
+	c := m.impact.Client()
+	c.MinStep, c.MinRange, c.Lookback = time.Second, 3*time.Second, 15*time.Second
 	ctx := context.Background()
 	alert := t1.Add(4 * time.Second)
 	id := createResolvedIncident(t, m, alert, t2, map[hindsight.EventType]time.Time{

@@ -22,7 +22,7 @@ func (m *Main) wireReview(s *hhttp.Server, store *sqlstore.Store) {
 	if s.Documents != nil {
 		svc.Export = s.Documents.Export
 	}
-	svc.NewDraft = m.newDraft
+	svc.NewDraft = m.policy.Draft
 	svc.DraftMinSeverity = m.Config.Severity.DraftMinSeverity
 	s.Review = svc
 }

@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/impact"
 	"github.com/hindsight-sre/hindsight/worker"
 )
 
@@ -36,7 +36,7 @@ func (m *Main) startWorkers(s *hhttp.Server) {
 	m.workers = &workerSet{metrics: worker.NewMetrics(s.Registry, workerNames...), stops: map[string]func(){}}
 	m.startWorker(worker.Task{Name: workerPrune, Interval: orDefaultDuration(m.PruneInterval, DefaultPruneInterval), Run: m.prune})
 	m.startReminders()
-	m.startWorker(worker.Task{Name: workerImpact, Interval: orDefaultDuration(m.ImpactInterval, DefaultImpactInterval), Run: m.impactPass})
+	m.startWorker(worker.Task{Name: workerImpact, Interval: orDefaultDuration(m.ImpactInterval, impact.DefaultInterval), Run: m.impact.RunDue})
 	m.startFollowUps(s)
 	m.startIndexSweep()
 	m.startAnnotations()
@@ -85,32 +85,6 @@ func (m *Main) prune(ctx context.Context) (int, error) {
 	cutoff := m.now().Add(-m.Config.Webhook.RawRetention.Std())
 	n, err := m.Store.PruneNotifications(ctx, cutoff)
 	return int(n), err
-}
-
-// impactPass measures the incidents that need it: resolved without an
-// impact, or with a retry due. It returns how many it measured; an
-// incident that cannot be measured is logged and makes the run fail.
-func (m *Main) impactPass(ctx context.Context) (int, error) {
-	ids, err := m.Store.FindIncidentsNeedingImpact(ctx, m.now(), impactBatch)
-	if err != nil {
-		return 0, err
-	}
-	done := 0
-	var errs []error
-	for _, id := range ids {
-		if ctx.Err() != nil {
-			break
-		}
-		r, err := m.impact.ComputeImpact(ctx, id)
-		if err != nil {
-			m.logger().Warn("impact: cannot measure incident; will retry", "incident", id, "err", err)
-			errs = append(errs, err)
-			continue
-		}
-		done++
-		logImpact(m.logger(), r)
-	}
-	return done, errors.Join(errs...)
 }
 
 // now is the program's clock.

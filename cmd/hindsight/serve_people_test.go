@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/config"
+)
+
+// TestMain_LoadsPeopleFromConfig: the people list is in the directory once
+// the server runs, and a restart with a changed entry replaces it while
+// keeping people the file does not list.
+func TestMain_LoadsPeopleFromConfig(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "h.db")
+	ctx := context.Background()
+	m := MustRunMain(t, db, func(m *Main) {
+		m.Config.People = []config.PersonConfig{{Handle: "@lead", Name: "Ana Lima", Email: "ana@example.com", Team: "SRE"}}
+	})
+	p, err := hindsight.ResolvePerson(ctx, m.Store, "@Lead")
+	if err != nil || p.Name != "Ana Lima" || p.Source != hindsight.PersonFromConfig {
+		t.Fatalf("@Lead = %+v, %v", p, err)
+	}
+	if err := m.Store.UpsertPerson(ctx, &hindsight.Person{Handle: "bob", Source: hindsight.PersonFromAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m2 := MustRunMain(t, db, func(m *Main) {
+		m.Config.People = []config.PersonConfig{{Handle: "lead", Name: "Ana L.", Email: "ana@example.com"}}
+	})
+	all, err := m2.Store.FindPeople(ctx)
+	if err != nil || len(all) != 2 || all[0].Handle != "bob" || all[1].Name != "Ana L." || all[1].Team != "" {
+		t.Fatalf("after restart: %+v, %v", all, err)
+	}
+}
