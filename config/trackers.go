@@ -59,6 +59,12 @@ type TrackerRoute struct {
 	Labels        []string `yaml:"labels" json:"labels"`
 	// Services are the incident services whose actions go to this tracker.
 	Services []string `yaml:"services" json:"services"`
+	// Teams are the teams (of the owner's entry in the directory of
+	// people) whose actions go to this tracker.
+	Teams []string `yaml:"teams" json:"teams,omitempty"`
+	// Assign makes the owner's directory handle the issue's assignee
+	// (github only: the handle is taken as the GitHub login).
+	Assign bool `yaml:"assign" json:"assign,omitempty"`
 	// Default takes the actions of incidents no other route's services match.
 	Default bool `yaml:"default" json:"default"`
 }
@@ -130,6 +136,9 @@ func (v *fieldErrors) trackerTarget(key string, r TrackerRoute) {
 		v.jiraTarget(key, r)
 	default:
 		v.add(key+".kind", "must be one of %s, got %q", strings.Join(TrackerKinds, ", "), r.Kind)
+	}
+	if r.Assign && r.Kind != "github" {
+		v.add(key+".assign", "is for github routes: GitLab and Jira assignees are not set from the directory yet")
 	}
 }
 

@@ -35,7 +35,11 @@ func (g *GitHub) issue(is *github.Issue) Issue {
 // Create opens an issue with the route's labels.
 func (g *GitHub) Create(ctx context.Context, d Draft) (Issue, error) {
 	labels := append([]string{}, g.Labels...)
-	is, err := g.Client.CreateIssue(ctx, g.Repository, github.IssueRequest{Title: &d.Title, Body: &d.Body, Labels: &labels})
+	req := github.IssueRequest{Title: &d.Title, Body: &d.Body, Labels: &labels}
+	if d.Assignee != "" {
+		req.Assignees = &[]string{d.Assignee}
+	}
+	is, err := g.Client.CreateIssue(ctx, g.Repository, req)
 	if err != nil {
 		return Issue{}, err
 	}
@@ -43,13 +47,18 @@ func (g *GitHub) Create(ctx context.Context, d Draft) (Issue, error) {
 	return out, nil
 }
 
-// Update changes an issue's title and body.
+// Update changes an issue's title and body, and its assignee when the
+// draft names one.
 func (g *GitHub) Update(ctx context.Context, key string, d Draft) error {
 	repo, n, ok := github.ParseIssueKey(key)
 	if !ok {
 		return hindsight.Errorf(hindsight.EINVALID, "%q is not a GitHub issue key (owner/repo#number)", key)
 	}
-	_, err := g.Client.EditIssue(ctx, repo, n, github.IssueRequest{Title: &d.Title, Body: &d.Body})
+	req := github.IssueRequest{Title: &d.Title, Body: &d.Body}
+	if d.Assignee != "" {
+		req.Assignees = &[]string{d.Assignee}
+	}
+	_, err := g.Client.EditIssue(ctx, repo, n, req)
 	return err
 }
 

@@ -44,9 +44,14 @@ func (s *Service) Sync(ctx context.Context) (int, error) {
 // it linked an existing issue, that issue (whose state the item takes).
 func (s *Service) attempt(ctx context.Context, j *hindsight.TrackerJob) (hindsight.TrackerOutcome, *Issue) {
 	o := hindsight.TrackerOutcome{ActionID: j.Action.ID, Generation: j.Generation}
+	person := s.owner(ctx, j.Action.Owner)
+	team := ""
+	if person != nil {
+		team = person.Team
+	}
 	r := s.named(j.Link.Tracker)
 	if r == nil || j.Link.IssueKey == "" {
-		r = s.route(j.Services)
+		r = s.route(j.Services, team)
 	}
 	if r == nil {
 		o.None = true
@@ -54,6 +59,10 @@ func (s *Service) attempt(ctx context.Context, j *hindsight.TrackerJob) (hindsig
 	}
 	o.Tracker = r.Name
 	a := &j.Action
+	d := s.draft(a)
+	if r.Assign && person != nil {
+		d.Assignee = person.Handle
+	}
 	var err error
 	var linked *Issue
 	switch {
@@ -69,10 +78,10 @@ func (s *Service) attempt(ctx context.Context, j *hindsight.TrackerJob) (hindsig
 			o.IssueKey, o.IssueURL, linked = is.Key, is.URL, &is
 		}
 	case j.Link.IssueKey != "":
-		err = r.Adapter.Update(ctx, j.Link.IssueKey, s.draft(a))
+		err = r.Adapter.Update(ctx, j.Link.IssueKey, d)
 	default:
 		var is Issue
-		if is, err = r.Adapter.Create(ctx, s.draft(a)); err == nil {
+		if is, err = r.Adapter.Create(ctx, d); err == nil {
 			o.IssueKey, o.IssueURL = is.Key, is.URL
 		}
 	}

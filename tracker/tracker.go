@@ -36,6 +36,9 @@ type Draft struct {
 	// trackers with a due date field of their own (GitLab); the body
 	// gives it too.
 	Due time.Time
+	// Assignee is the owner's handle in the directory of people, set when
+	// the route assigns issues (GitHub: the handle is the GitHub login).
+	Assignee string
 }
 
 // Event is one webhook delivery that names an issue's state.
@@ -66,8 +69,13 @@ type Adapter interface {
 type Route struct {
 	Name     string
 	Services []string
-	Default  bool
-	Adapter  Adapter
+	// Teams take the actions whose owner's directory entry names one of
+	// them.
+	Teams   []string
+	Default bool
+	// Assign sets the issue's assignee from the owner's directory entry.
+	Assign  bool
+	Adapter Adapter
 }
 
 // Actions reads and changes action items through the review workflow, so
@@ -83,6 +91,9 @@ type Service struct {
 	Store   hindsight.TrackerService
 	Actions Actions
 	Routes  []Route
+	// People is the directory of people, which gives an owner's team and
+	// handle; nil routes by service only and assigns no one.
+	People hindsight.PersonService
 	// BaseURL is Hindsight's public URL, which issues link back to.
 	BaseURL string
 	// Instance names this process in its claims on the outbox.
@@ -113,13 +124,17 @@ func (s *Service) log() *slog.Logger {
 	return slog.Default()
 }
 
-// route returns the route of an incident's services, or nil.
-func (s *Service) route(services []string) *Route {
+// route returns the route of an incident's services or of the owner's
+// team, or nil.
+func (s *Service) route(services []string, team string) *Route {
 	for i, r := range s.Routes {
 		for _, sv := range services {
 			if slices.ContainsFunc(r.Services, func(x string) bool { return strings.EqualFold(x, sv) }) {
 				return &s.Routes[i]
 			}
+		}
+		if team != "" && slices.ContainsFunc(r.Teams, func(x string) bool { return strings.EqualFold(x, team) }) {
+			return &s.Routes[i]
 		}
 	}
 	for i, r := range s.Routes {
@@ -128,6 +143,19 @@ func (s *Service) route(services []string) *Route {
 		}
 	}
 	return nil
+}
+
+// owner returns the directory entry of an action's owner, or nil when
+// there is no directory or the owner is not in it.
+func (s *Service) owner(ctx context.Context, owner string) *hindsight.Person {
+	if s.People == nil || strings.TrimSpace(owner) == "" {
+		return nil
+	}
+	p, err := hindsight.ResolvePerson(ctx, s.People, owner)
+	if err != nil {
+		return nil
+	}
+	return p
 }
 
 // named returns the route called name, or nil.

@@ -34,14 +34,15 @@ func (m *Main) wireTrackers(s *hhttp.Server, store *sqlstore.Store) error {
 	if !ok {
 		return fmt.Errorf("trackers: the review service is not wired")
 	}
-	svc := &tracker.Service{Store: store, Actions: actions, BaseURL: m.Config.Server.BaseURL,
+	svc := &tracker.Service{Store: store, Actions: actions, People: store, BaseURL: m.Config.Server.BaseURL,
 		Instance: instanceName(), Now: m.Now, Log: m.logger()}
 	for _, r := range cfg.Routes {
 		a, err := trackerAdapter(r)
 		if err != nil {
 			return fmt.Errorf("trackers.routes %s: %w", r.Name, err)
 		}
-		svc.Routes = append(svc.Routes, tracker.Route{Name: r.Name, Services: r.Services, Default: r.Default, Adapter: a})
+		svc.Routes = append(svc.Routes, tracker.Route{Name: r.Name, Services: r.Services, Teams: r.Teams, Default: r.Default,
+			Assign: r.Assign, Adapter: a})
 	}
 	m.trackers = svc
 	s.Trackers = svc

@@ -43,7 +43,7 @@ type Server struct {
 // Issue is one issue the server holds.
 type Issue struct {
 	Title, Body, State, StateReason string
-	Labels                          []string
+	Labels, Assignees               []string
 }
 
 // New starts a server for repo ("owner/name") that accepts token, stopped
@@ -182,6 +182,9 @@ func (f *Server) create(w http.ResponseWriter, r *http.Request) {
 	if b.Labels != nil {
 		is.Labels = *b.Labels
 	}
+	if b.Assignees != nil {
+		is.Assignees = *b.Assignees
+	}
 	f.Issues[n] = is
 	WriteJSON(w, http.StatusCreated, f.issueJSON(n))
 }
@@ -194,8 +197,11 @@ func (f *Server) edit(w http.ResponseWriter, r *http.Request, n int) {
 		WriteJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "Validation Failed"})
 		return
 	}
-	if b.Labels != nil || b.Assignees != nil {
-		f.t.Errorf("PATCH issue %d changes labels or assignees: an update sends title and body only", n)
+	if b.Labels != nil {
+		f.t.Errorf("PATCH issue %d replaces the labels: an update sends title, body and assignees only", n)
+	}
+	if b.Assignees != nil {
+		f.Issues[n].Assignees = *b.Assignees
 	}
 	if b.Title != nil {
 		f.Issues[n].Title = *b.Title
