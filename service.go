@@ -297,6 +297,7 @@ type Services interface {
 	AttachmentService
 	ChangeService
 	PersonService
+	AcknowledgementService
 	Savepointer
 	IndexDeferrer
 }

@@ -160,7 +160,9 @@ func TestIntake_GroupCommit(t *testing.T) {
 
 // TestIntake_GroupCommitParallel: on a store whose writers run in parallel
 // the intake runs that many committers at once, never more, and every
-// notification is stored.
+// notification is stored. The first three notifications are sent one by one,
+// each held at the gate by its own committer; the others then queue, since
+// no fourth committer may start.
 func TestIntake_GroupCommitParallel(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, f *intakeFixture) {
@@ -172,10 +174,13 @@ func TestIntake_GroupCommitParallel(t *testing.T) {
 		for i, msg := range singleAlerts(t, n, func(i int) string { return fmt.Sprintf("Parallel%02d", i) }) {
 			wg.Add(1)
 			go func() { defer wg.Done(); _, errs[i] = b.in.Ingest(context.Background(), nil, msg) }()
+			if i < 3 {
+				waitFor(func() bool { return b.store.waiting.Load() == int32(i+1) })
+			}
 		}
-		waitFor(func() bool { return b.store.waiting.Load() == 3 })
-		if got := b.store.waiting.Load(); got != 3 {
-			t.Errorf("%d transactions at the gate, want 3 committers at once", got)
+		waitFor(func() bool { return b.in.Queued() == n-3 })
+		if got, queued := b.store.waiting.Load(), b.in.Queued(); got != 3 || queued != n-3 {
+			t.Errorf("%d transactions at the gate and %d notifications queued, want 3 committers at once and %d queued", got, queued, n-3)
 		}
 		close(b.store.gate)
 		wg.Wait()

@@ -34,6 +34,8 @@ type Config struct {
 	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
 	// People are the directory entries the file gives (people.go).
 	People []PersonConfig `yaml:"people" json:"people,omitempty"`
+	// Paging governs acknowledgements from on-call tools (paging.go).
+	Paging PagingConfig `yaml:"paging" json:"paging"`
 	// Trackers copies action items to issue trackers (trackers.go).
 	Trackers TrackersConfig `yaml:"trackers" json:"trackers"`
 
@@ -215,6 +217,7 @@ func Default() *Config {
 		Reminders:  defaultReminders(),
 		Auth:       defaultAuth(),
 		Evidence:   defaultEvidence(),
+		Paging:     defaultPaging(),
 		Trackers:   defaultTrackers(),
 	}
 }

@@ -80,6 +80,9 @@ func (c *Config) applyEnv(getenv func(string) string) {
 		{EnvPrometheusURL, "prometheus.url", func(v string) { c.Prometheus.URL = v }},
 		{EnvSlackWebhookURL, "reminders.slack.webhook_url", func(v string) { c.Reminders.Slack.WebhookURL = Secret(v) }},
 		{EnvSMTPPassword, "reminders.smtp.password", func(v string) { c.Reminders.SMTP.Password = Secret(v) }},
+		{EnvPagerDutySecret, "paging.pagerduty.signing_secret", func(v string) { c.Paging.PagerDuty.SigningSecret = Secret(v) }},
+		{EnvOpsgenieToken, "paging.opsgenie.token", func(v string) { c.Paging.Opsgenie.Token = Secret(v) }},
+		{EnvGrafanaOnCallToken, "paging.grafana_oncall.token", func(v string) { c.Paging.GrafanaOnCall.Token = Secret(v) }},
 	} {
 		if v := strings.TrimSpace(getenv(o.env)); v != "" {
 			o.set(v)

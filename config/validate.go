@@ -58,6 +58,7 @@ func (c *Config) Validate() error {
 	v.auth(c.Auth)
 	v.evidence(c.Evidence)
 	v.people(c.People)
+	v.paging(c.Paging)
 	v.trackers(c.Trackers)
 
 	what := "configuration"
@@ -175,6 +176,10 @@ func (v *fieldErrors) webURL(field, s string) {
 func (c *Config) Redacted() string {
 	cp := *c
 	cp.Prometheus.URL = redactURL(cp.Prometheus.URL)
+	cp.Paging.Alertmanager.URLs = make([]string, len(c.Paging.Alertmanager.URLs))
+	for i, u := range c.Paging.Alertmanager.URLs {
+		cp.Paging.Alertmanager.URLs[i] = redactURL(u)
+	}
 	var b strings.Builder
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)

@@ -68,6 +68,9 @@ var apiAccess = map[string]string{
 	"POST /api/v1/incidents/{id}/postmortem":              "editor",
 	"POST /api/v1/incidents/{id}/acknowledge":             "editor",
 	"POST /api/v1/incidents/{id}/mitigate":                "editor",
+	"POST /api/v1/paging/pagerduty":                       webhook,
+	"POST /api/v1/paging/opsgenie":                        webhook,
+	"POST /api/v1/paging/grafana-oncall":                  webhook,
 	"POST /api/v1/trackers/{tracker}/webhook":             webhook,
 	"POST /api/v1/actions/{id}/tracker/retry":             "editor",
 }

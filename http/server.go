@@ -88,6 +88,9 @@ type Server struct {
 	// AttachmentLimit bytes (hindsight.DefaultAttachmentLimit when 0).
 	Attachments     hindsight.AttachmentService
 	AttachmentLimit int64
+	// Paging receives acknowledgements from on-call tools' webhooks
+	// (paging.go).
+	Paging PagingWebhooks
 
 	// Trackers copies action items to issue trackers: their webhooks and
 	// each item's state in the action list (trackers.go); nil when none
@@ -159,6 +162,7 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.registerPagingRoutes()
 	s.registerTrackerRoutes(hindsight.RoleEditor)
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s

@@ -48,6 +48,7 @@ GO_TEST_TIMEOUT=20m
 FUZZ_TARGETS=(
 	"./postmortem FuzzParse 50000x"
 	"./internal/fuzz FuzzDecodeBytes 200000x"
+	"./internal/fuzz FuzzPagingWebhooks 100000x"
 	"./lint FuzzCheck 15000x"
 	". FuzzSearchTerms 150000x"
 )

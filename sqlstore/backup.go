@@ -24,7 +24,8 @@ import (
 //	   revisions, alert_states, alert_notifications, api_tokens, impacts.
 //	2: adds follow_ups, import_sources and reminders_sent.
 //	3: adds changes and attachments (their bytes base64 in "data"), and
-//	   later people (the directory; absent from older files).
+//	   later people (the directory; absent from older files) and paging_acks
+//	   (on-call tools' acknowledgements; absent from older files).
 //
 // Import reads every version from backupFormatVersionMin on; a table that an
 // older version does not carry is left empty.
@@ -67,6 +68,9 @@ type backup struct {
 	Attachments []*hindsight.Attachment `json:"attachments"`
 	// The directory of people; absent in backups written before it.
 	People []*hindsight.Person `json:"people,omitempty"`
+	// PagingAcks: on-call tools' acknowledgements (paging_acks), added
+	// within version 3; older version 3 backups leave it empty.
+	PagingAcks []*hindsight.Acknowledgement `json:"paging_acks"`
 	// TrackerSync: the tracker outbox and issue links (backup_tracker.go).
 	TrackerSync []*trackerSyncRow `json:"tracker_sync"`
 }
@@ -142,6 +146,8 @@ func sections(d *dialect) []section {
 		{"attachments", "SELECT " + attachmentMeta + ", data FROM attachments ORDER BY id",
 			func(sc scanner) (any, error) { return scanAttachment(sc, true) }},
 		{"people", "SELECT " + personCols + " FROM people" + by("handle_key"), func(sc scanner) (any, error) { return scanPerson(sc) }},
+		{"paging_acks", "SELECT " + pagingAckCols + " FROM paging_acks" + by("incident_id", "source", "ref"),
+			func(sc scanner) (any, error) { return scanPagingAck(sc) }},
 		{"tracker_sync", "SELECT " + trackerSyncRowCols + " FROM tracker_sync ORDER BY action_id", scanTrackerSyncRow},
 	}
 }
@@ -407,6 +413,12 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 	}
 	for _, v := range b.People {
 		steps = append(steps, func() error { return tx.insertPerson(ctx, v) })
+	}
+	for _, v := range b.PagingAcks {
+		steps = append(steps, func() error {
+			_, err := tx.exec(ctx, "INSERT INTO paging_acks ("+pagingAckCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", pagingAckArgs(v)...)
+			return err
+		})
 	}
 	for _, v := range b.TrackerSync {
 		steps = append(steps, func() error { return tx.insertTrackerSyncRow(ctx, v) })

@@ -41,7 +41,7 @@ func testBackup(t *testing.T, open OpenFunc) {
 		ok(t, json.Unmarshal(first.Bytes(), &tables))
 		for _, key := range []string{"incidents", "documents", "timeline_events", "action_items", "sign_offs", "revisions",
 			"alert_states", "alert_notifications", "api_tokens", "impacts", "follow_ups", "import_sources", "reminders_sent",
-			"changes", "attachments", "people", "tracker_sync"} {
+			"changes", "attachments", "people", "paging_acks", "tracker_sync"} {
 			var rows []json.RawMessage
 			if err := json.Unmarshal(tables[key], &rows); err != nil || len(rows) == 0 {
 				t.Errorf("table %q: %d rows (err %v), want some: Populate fills every table", key, len(rows), err)
@@ -113,6 +113,7 @@ func testBackup(t *testing.T, open OpenFunc) {
 		want = strings.TrimSuffix(want, "\n}\n") + ",\n\"follow_ups\":[],\n\"import_sources\":[],\n\"reminders_sent\":[]" +
 			",\n\"changes\":[],\n\"attachments\":[]" +
 			",\n\"people\":[]" +
+			",\n\"paging_acks\":[]" +
 			",\n\"tracker_sync\":[]\n}\n"
 		if out.String() != want {
 			t.Fatalf("export of a version-1 backup:\n%s\n----\nwant:\n%s", out.String(), want)
@@ -252,6 +253,9 @@ func Populate(tb testing.TB, s hindsight.Store) {
 	ok(tb, as.CreateAttachment(ctx, &hindsight.Attachment{IncidentID: inc.ID, Name: "notes.png", ContentType: "text/html; charset=utf-8",
 		Data: []byte("<html><script>alert(1)</script></html>")}))
 
+	ok(tb, s.RecordAcknowledgement(ctx, &hindsight.Acknowledgement{
+		IncidentID: inc.ID, Source: hindsight.PagingAlertmanager, Ref: "5f2c8e1a-silence", Actor: "Zoë", At: T0.Add(4 * time.Minute),
+		Comment: "looking into it"}))
 	ok(tb, s.CreateSession(ctx, &hindsight.Session{Hash: populatedSessionHash,
 		Identity: hindsight.Identity{Name: "token:ci", Role: hindsight.RoleAdmin, Method: "session"}, TokenID: token.ID,
 		ExpiresAt: time.Now().Add(time.Hour)}))

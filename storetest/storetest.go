@@ -35,6 +35,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("ImpactService", func(t *testing.T) { testImpacts(t, open) })
 	t.Run("ChangeService", func(t *testing.T) { testChanges(t, open) })
 	t.Run("PersonService", func(t *testing.T) { testPeople(t, open) })
+	t.Run("AcknowledgementService", func(t *testing.T) { testAcknowledgements(t, open) })
 }
 
 // T0 is the start of the fixture incidents.

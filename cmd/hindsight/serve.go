@@ -14,6 +14,7 @@ import (
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/impact"
 	"github.com/hindsight-sre/hindsight/importer"
+	"github.com/hindsight-sre/hindsight/paging"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/tracker"
@@ -91,6 +92,8 @@ type Main struct {
 
 	// workers are the background loops that run (serve_workers.go).
 	workers *workerSet
+	// paging records on-call tools' acknowledgements (serve_paging.go).
+	paging *paging.Service
 	// trackers copies action items to issue trackers (serve_trackers.go).
 	trackers *tracker.Service
 }
@@ -136,6 +139,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wireImpact(s)
 	m.wireEvidence(s, store)
 	m.wireReview(s, store)
+	m.wirePaging(s, store)
 	if err := m.wireTrackers(s, store); err != nil {
 		store.Close()
 		return err

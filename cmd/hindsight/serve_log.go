@@ -29,6 +29,7 @@ func (m *Main) logStart(ctx context.Context) {
 		slog.String("webhook_auth", webhookAuthKind(cfg)),
 		slog.String("prometheus", firstNonEmpty(sqlstore.RedactDSN(cfg.Prometheus.URL), "none")),
 		slog.Any("reminder_channels", reminderChannels(cfg)),
+		slog.Any("paging", pagingTools(cfg)),
 		slog.String("draft_min_severity", string(cfg.Severity.DraftMinSeverity)),
 		slog.Bool("anonymous_read", cfg.Auth.AnonymousRead),
 		slog.Int("trusted_proxies", len(cfg.Auth.Proxy.TrustedCIDRs)),

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -24,6 +25,11 @@ type AlertmanagerOptions struct {
 	GroupBy []string
 	// ExtraArgs are appended to the prometheus-alertmanager command line.
 	ExtraArgs []string
+	// Cluster turns gossip on, on a free 127.0.0.1 port (Alertmanager's
+	// ClusterAddress), joining ClusterPeers: two Alertmanagers so started
+	// share their silences as an HA pair does.
+	Cluster      bool
+	ClusterPeers []string
 }
 
 // Alertmanager is a running Alertmanager.
@@ -34,6 +40,8 @@ type Alertmanager struct {
 	URL string
 	// ConfigFile is the path of the generated alertmanager.yml.
 	ConfigFile string
+	// ClusterAddress is its gossip address when started with Cluster.
+	ClusterAddress string
 
 	proc *process
 }
@@ -58,13 +66,21 @@ func StartAlertmanager(t testing.TB, opts AlertmanagerOptions) *Alertmanager {
 	if err != nil {
 		t.Fatalf("testenv: Alertmanager configuration: %v", err)
 	}
-	flags := append([]string{
-		// An empty address turns the gossip cluster off.
-		"--cluster.listen-address=",
-		"--log.level=debug",
-	}, opts.ExtraArgs...)
+	// An empty address turns the gossip cluster off.
+	cluster := ""
+	if opts.Cluster {
+		cluster = "127.0.0.1:" + strconv.Itoa(FreePort(t))
+	}
+	flags := []string{"--cluster.listen-address=" + cluster, "--log.level=debug"}
+	if opts.Cluster {
+		flags = append(flags, "--cluster.advertise-address="+cluster, "--cluster.gossip-interval=50ms", "--cluster.pushpull-interval=1s")
+		for _, p := range opts.ClusterPeers {
+			flags = append(flags, "--cluster.peer="+p)
+		}
+	}
+	flags = append(flags, opts.ExtraArgs...)
 	proc, base, configFile := startServer(t, "alertmanager", bin, dir, "alertmanager.yml", config, "--storage.path", flags...)
-	return &Alertmanager{URL: base, ConfigFile: configFile, proc: proc}
+	return &Alertmanager{URL: base, ConfigFile: configFile, ClusterAddress: cluster, proc: proc}
 }
 
 // alertmanagerConfig renders alertmanager.yml for opts.
