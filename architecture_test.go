@@ -80,6 +80,7 @@ var httpSiblings = map[string]string{
 	"markdown":     "Markdown → sanitized HTML, shared with the export",
 	"postmortem":   "renders and parses documents (the downloads, the editor's round trip)",
 	"review":       "the review workflow's service and its request types",
+	"report":       "the audit reports' rows and their formula-safe CSV, shared with `hindsight report`",
 }
 
 // TestArchitecture_HTTPImportsAllowList: http imports the root and only the

@@ -101,7 +101,7 @@ type ReminderService interface {
 	// Releasing a claim the token no longer holds does nothing.
 	ReleaseReminder(ctx context.Context, c *ReminderClaim) error
 	// PruneReminders deletes the records claimed before cutoff and returns
-	// how many went.
+	// how many went; records of kind ReminderDistribution stay.
 	PruneReminders(ctx context.Context, cutoff time.Time) (int64, error)
 	// FindStaleDrafts returns the RESOLVED incidents resolved at or before
 	// resolvedBefore whose document is still DRAFT, oldest resolution first.

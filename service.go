@@ -364,6 +364,7 @@ type Store interface {
 	ParallelWriter
 	SessionService
 	ReminderService
+	DistributionRecordService
 	FactsService
 	GaugeService
 	TrackerService

@@ -32,6 +32,11 @@ type Config struct {
 	Auth AuthConfig `yaml:"auth" json:"auth"`
 	// Evidence governs graphs, changes, links and attachments (evidence.go).
 	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
+	// Distribution maps Distribution List entries to recipients of approved
+	// post-mortems (distribution.go).
+	Distribution DistributionConfig `yaml:"distribution" json:"distribution"`
+	// Digest is the weekly digest (digest.go).
+	Digest DigestConfig `yaml:"digest" json:"digest"`
 	// People are the directory entries the file gives (people.go).
 	People []PersonConfig `yaml:"people" json:"people,omitempty"`
 	// Paging governs acknowledgements from on-call tools (paging.go).
@@ -215,6 +220,7 @@ func Default() *Config {
 		Prometheus: PrometheusConfig{Timeout: Duration(10 * time.Second)},
 		Review:     DefaultReviewConfig(),
 		Reminders:  defaultReminders(),
+		Digest:     defaultDigest(),
 		Auth:       defaultAuth(),
 		Evidence:   defaultEvidence(),
 		Paging:     defaultPaging(),

@@ -57,6 +57,8 @@ func (c *Config) Validate() error {
 	v.reminders(c.Reminders)
 	v.auth(c.Auth)
 	v.evidence(c.Evidence)
+	v.distribution(c.Distribution, c.Reminders)
+	v.digest(c.Digest, c.Reminders)
 	v.people(c.People)
 	v.paging(c.Paging)
 	v.trackers(c.Trackers)

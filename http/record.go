@@ -46,5 +46,6 @@ func (s *Server) followUpSinceApproval(ctx context.Context, pm *hindsight.Postmo
 	if err != nil {
 		return "", err
 	}
-	return postmortem.FollowUpSinceApproval(*pm, recs), nil
+	sent, err := s.distributionSinceApproval(ctx, pm)
+	return postmortem.FollowUpSinceApproval(*pm, recs) + sent, err
 }

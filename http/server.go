@@ -92,6 +92,9 @@ type Server struct {
 	// (paging.go).
 	Paging PagingWebhooks
 
+	// Distribution reads when the entries of approved post-mortems'
+	// Distribution Lists were sent; nil shows them unsent.
+	Distribution hindsight.DistributionTicker
 	// Trackers copies action items to issue trackers: their webhooks and
 	// each item's state in the action list (trackers.go); nil when none
 	// is configured.
@@ -162,6 +165,8 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.registerReportRoutes()
+	s.registerDistributionRoutes()
 	s.registerPagingRoutes()
 	s.registerTrackerRoutes(hindsight.RoleEditor)
 	s.server.Handler = s.logRequests(s.server.Handler)

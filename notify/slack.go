@@ -28,12 +28,17 @@ type Slack struct {
 	// Client sends the request; nil means one with SlackTimeout that does not
 	// follow redirects.
 	Client *http.Client
+	// Channel, when set, is sent as the payload's "channel" ("#eng"): the
+	// channel override that Mattermost, Rocket.Chat and Slack's legacy
+	// incoming webhooks honour; "" posts to the webhook's own channel.
+	Channel string
 }
 
 // slackMessage is the webhook's payload.
 type slackMessage struct {
-	Text   string       `json:"text"`
-	Blocks []slackBlock `json:"blocks"`
+	Channel string       `json:"channel,omitempty"`
+	Text    string       `json:"text"`
+	Blocks  []slackBlock `json:"blocks"`
 }
 
 type slackBlock struct {
@@ -47,14 +52,19 @@ type slackText struct {
 }
 
 // SlackPayload returns the JSON body posted for r.
-func SlackPayload(r hindsight.Reminder) ([]byte, error) {
+func SlackPayload(r hindsight.Reminder) ([]byte, error) { return slackPayload(r, "") }
+
+// slackPayload returns the JSON body posted for r to channel ("" for the
+// webhook's own).
+func slackPayload(r hindsight.Reminder, channel string) ([]byte, error) {
 	head := "*" + slackEscape(r.Title) + "*"
 	if r.URL != "" {
 		head = "*<" + r.URL + "|" + slackEscape(r.Title) + ">*"
 	}
 	msg := slackMessage{
-		Text:   r.Title,
-		Blocks: []slackBlock{{Type: "section", Text: slackText{Type: "mrkdwn", Text: head}}},
+		Channel: channel,
+		Text:    r.Title,
+		Blocks:  []slackBlock{{Type: "section", Text: slackText{Type: "mrkdwn", Text: head}}},
 	}
 	if len(r.Lines) > 0 {
 		lines := make([]string, len(r.Lines))
@@ -76,7 +86,7 @@ var slackEscape = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Re
 // Send posts r. A 2xx answer is success; 429 and 5xx are worth retrying;
 // other answers, and an unusable URL, are permanent failures.
 func (s *Slack) Send(ctx context.Context, r hindsight.Reminder) error {
-	body, err := SlackPayload(r)
+	body, err := slackPayload(r, s.Channel)
 	if err != nil {
 		return Permanent(fmt.Errorf("slack: encode message: %w", err))
 	}

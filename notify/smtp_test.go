@@ -130,7 +130,7 @@ func TestSMTP_Send(t *testing.T) {
 
 	t.Run("ErrConnectionRefused", func(t *testing.T) {
 		sink := newSMTPSink(t, nil)
-		sink.ln.Close()
+		sink.Close()
 		err := smtpTo(t, sink).Send(ctx, sampleReminder())
 		if err == nil || notify.IsPermanent(err) {
 			t.Fatalf("got %v", err)

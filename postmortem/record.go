@@ -40,3 +40,29 @@ func FollowUpSinceApproval(pm hindsight.Postmortem, recurrences []string) string
 	}
 	return b.String()
 }
+
+// DistributionSinceApproval shows when each entry of a closed post-mortem's
+// Distribution List was sent, apart from the record and under it: the
+// record keeps its list as approved.
+func DistributionSinceApproval(pm hindsight.Postmortem, ticks []hindsight.DistributionTick) string {
+	if !pm.Document.Closed() || len(ticks) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n---\n\n## Distribution since approval\n\n*Not part of the approved document: when each entry of its Distribution List was sent.*\n\n")
+	for _, t := range ticks {
+		mark, status := " ", t.Note
+		if t.SentAt != nil {
+			mark, status = "x", "sent "+t.SentAt.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		var via []string
+		for _, d := range t.Deliveries {
+			via = append(via, strings.TrimPrefix(d.Channel, "slack:"))
+		}
+		if len(via) > 0 {
+			status += " (" + strings.Join(via, ", ") + ")"
+		}
+		fmt.Fprintf(&b, "- [%s] %s: %s\n", mark, EscapeCell(t.Label), EscapeCell(status))
+	}
+	return b.String()
+}

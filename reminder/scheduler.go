@@ -118,6 +118,15 @@ func (s *Scheduler) RunOnce(ctx context.Context) (PassResult, error) {
 	return res, errors.Join(errs...)
 }
 
+// Deliver claims r on ch (ch.Name keys the record), sends it, and
+// confirms or releases the claim, counting the outcome in res: how any
+// message goes out at most once across instances. Other senders (the
+// distribution of approved post-mortems) share it. The error reports a
+// store failure; a failed send is counted and logged.
+func (s *Scheduler) Deliver(ctx context.Context, ch notify.Channel, r hindsight.Reminder, res *PassResult) error {
+	return s.deliver(ctx, ch, r, res)
+}
+
 // deliver claims r on ch, sends it, and confirms or releases the claim.
 func (s *Scheduler) deliver(ctx context.Context, ch notify.Channel, r hindsight.Reminder, res *PassResult) error {
 	claimedAt := s.now()

@@ -71,10 +71,13 @@ func (s *Store) ReleaseReminder(ctx context.Context, c *hindsight.ReminderClaim)
 	})
 }
 
-// PruneReminders deletes the records claimed before cutoff.
+// PruneReminders deletes the records claimed before cutoff, but for the
+// distribution records: they are the ticks of approved documents'
+// Distribution Lists, kept as long as the document.
 func (s *Store) PruneReminders(ctx context.Context, cutoff time.Time) (n int64, err error) {
 	err = s.update(ctx, func(tx *Tx) error {
-		r, err := tx.exec(ctx, "DELETE FROM reminders_sent WHERE claimed_at < ?", ts(normalize(cutoff)))
+		r, err := tx.exec(ctx, "DELETE FROM reminders_sent WHERE claimed_at < ? AND kind <> ?", ts(normalize(cutoff)),
+			string(hindsight.ReminderDistribution))
 		if err != nil {
 			return err
 		}

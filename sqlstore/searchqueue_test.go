@@ -3,7 +3,9 @@ package sqlstore_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -265,8 +267,12 @@ func TestIndexQueue_KillNine(t *testing.T) {
 		const total = 2000
 		s := mustOpen(t, dsn) // migrates the store before the child opens it
 		sqlstore.HoldIndex(s)
+		childDSN, app := dsn, fmt.Sprintf("hindsight-kill-child-%d-%d", os.Getpid(), time.Now().UnixNano())
+		if sqlstore.IsPostgres(dsn) {
+			childDSN = withQuery(t, dsn, "application_name", app)
+		}
 		cmd := exec.Command(os.Args[0], "-test.run=^TestIndexQueue_KillNine$", "-test.count=1")
-		cmd.Env = append(os.Environ(), killChildEnv+"="+dsn, "HINDSIGHT_TEST_INDEX_KILL_N="+strconv.Itoa(total))
+		cmd.Env = append(os.Environ(), killChildEnv+"="+childDSN, "HINDSIGHT_TEST_INDEX_KILL_N="+strconv.Itoa(total))
 		cmd.Stderr = os.Stderr
 		out, err := cmd.StdoutPipe()
 		if err != nil {
@@ -284,6 +290,11 @@ func TestIndexQueue_KillNine(t *testing.T) {
 			t.Fatal(err)
 		}
 		_ = cmd.Wait()
+		if sqlstore.IsPostgres(dsn) {
+			// The server may still be committing or rolling back the
+			// killed child's last transaction: count once it has settled.
+			waitUntil(t, "the killed child's sessions to end", func() bool { return sessionsNamed(t, dsn, app) == 0 })
+		}
 
 		queued, found := queueLength(t, s), 0
 		for g := range total / 100 {
@@ -328,6 +339,35 @@ func killChild(dsn string) {
 }
 
 // waitUntil polls cond for up to 30 seconds.
+// withQuery returns dsn (a URL) with the query parameter key set to value.
+func withQuery(t *testing.T, dsn, key, value string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set(key, value)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// sessionsNamed counts the PostgreSQL sessions whose application_name is
+// app.
+func sessionsNamed(t *testing.T, dsn, app string) int {
+	t.Helper()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", app).Scan(&n); err != nil {
+		t.Fatalf("count sessions: %v", err)
+	}
+	return n
+}
+
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {

@@ -24,6 +24,8 @@ var formatsByCommand = map[string][]string{
 	"hindsight lint":             {"text", "json"},
 	"hindsight actions":          {"table", "json"},
 	"hindsight actions followup": {"text", "json"},
+	"hindsight report incidents": {"csv", "json"},
+	"hindsight report actions":   {"csv", "json"},
 }
 
 // completionsByFlag lists the values of the flags that mean the same on

@@ -139,6 +139,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wireImpact(s)
 	m.wireEvidence(s, store)
 	m.wireReview(s, store)
+	m.wireDistribution(s, store)
 	m.wirePaging(s, store)
 	if err := m.wireTrackers(s, store); err != nil {
 		store.Close()
