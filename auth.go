@@ -62,9 +62,16 @@ type Identity struct {
 	Name string `json:"name"`
 	// Display is a readable name, such as "On-call lead"; empty means Name.
 	Display string `json:"display,omitempty"`
-	Role    Role   `json:"role"`
+	// Email is the person's e-mail address when the sign-in gave one
+	// (OpenID Connect).
+	Email string `json:"email,omitempty"`
+	Role  Role   `json:"role"`
 	// Method says how the identity was established: token, proxy, session.
 	Method string `json:"method"`
+	// Token and TokenCreatedBy are, for a request made with an API token,
+	// the token's name and who created it.
+	Token          string `json:"token,omitempty"`
+	TokenCreatedBy string `json:"token_created_by,omitempty"`
 }
 
 // Label returns how the UI names the identity: "On-call lead (@lead)", or
@@ -87,7 +94,8 @@ func TokenIdentity(t *APIToken, method string) Identity {
 	if name == "" {
 		name = strings.TrimSpace(t.Name)
 	}
-	return Identity{Name: name, Display: strings.TrimSpace(t.Display), Role: Role(t.Role), Method: method}
+	return Identity{Name: name, Display: strings.TrimSpace(t.Display), Role: Role(t.Role), Method: method,
+		Token: t.Name, TokenCreatedBy: t.CreatedBy}
 }
 
 // HandleName returns a handle as stored, without its leading "@" and

@@ -99,6 +99,10 @@ type PersonService interface {
 	FindPeople(ctx context.Context) ([]*Person, error)
 	// DeletePerson removes a person from the directory. Errors: ENOTFOUND.
 	DeletePerson(ctx context.Context, handle string) error
+	// FindSignOffsBySigner returns the sign-offs, voided ones included,
+	// whose signer is handle (compared as PersonKey does), newest first,
+	// at most limit of them: the reviews a person's page lists.
+	FindSignOffsBySigner(ctx context.Context, handle string, limit int) ([]*SignOff, error)
 }
 
 // ResolvePerson returns the person that ref names: "@ana", "ana",

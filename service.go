@@ -265,7 +265,8 @@ type TokenService interface {
 	// EINVALID, ECONFLICT (the name or hash exists).
 	CreateToken(ctx context.Context, t *APIToken) error
 	// FindTokenByHash returns the token with that hash and records its use
-	// at now. Errors: ENOTFOUND.
+	// at now. Errors: ENOTFOUND, EUNAUTHORIZED (the token expired; the
+	// message says so).
 	FindTokenByHash(ctx context.Context, hash string) (*APIToken, error)
 	// FindTokens returns every token, by name. Errors: none beyond
 	// EUNAVAILABLE/EINTERNAL.

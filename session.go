@@ -45,7 +45,8 @@ type SessionService interface {
 	// EINVALID, ECONFLICT (the hash exists).
 	CreateSession(ctx context.Context, s *Session) error
 	// FindSessionByHash returns the unexpired session with that hash at
-	// now. Errors: ENOTFOUND (unknown, expired, or its token was deleted).
+	// now. Errors: ENOTFOUND (unknown, expired, or its token was deleted
+	// or has expired).
 	FindSessionByHash(ctx context.Context, hash string, now time.Time) (*Session, error)
 	// DeleteSession ends a session; an unknown hash is not an error.
 	DeleteSession(ctx context.Context, hash string) error

@@ -123,6 +123,28 @@ type APIToken struct {
 	Handle     string     `json:"handle,omitempty"`
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
+	// ExpiresAt is when the token stops working; nil means never (tokens
+	// made before expiry existed, or created with --expires never).
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	// CreatedBy names who created the token: a handle, or "cli:<user>"
+	// for the command line.
+	CreatedBy string `json:"created_by,omitempty"`
+}
+
+// DefaultTokenLifetime is how long a new API token works unless its
+// creator says otherwise.
+const DefaultTokenLifetime = 90 * 24 * time.Hour
+
+// Expired reports whether the token no longer works at now.
+func (t *APIToken) Expired(now time.Time) bool {
+	return t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)
+}
+
+// ExpiredError is the EUNAUTHORIZED error of a request made with t after
+// it expired: it says so, and what to do.
+func (t *APIToken) ExpiredError() error {
+	return Errorf(EUNAUTHORIZED, "API token %q expired at %s: ask an admin for a new one ('hindsight token create')",
+		t.Name, t.ExpiresAt.UTC().Format(time.RFC3339))
 }
 
 // Validate returns an EINVALID error that lists every invalid field.
@@ -143,5 +165,7 @@ func (t *APIToken) Validate() error {
 	if len(t.Display) > 200 {
 		v.Add("display", "must be at most 200 bytes")
 	}
+	v.CheckTimePtr("expires_at", t.ExpiresAt)
+	v.CheckText("created_by", t.CreatedBy, 200)
 	return v.Err("API token")
 }

@@ -17,6 +17,8 @@ type AuthConfig struct {
 	// post-mortems and UI pages. The default, false, asks every reader to
 	// sign in (a viewer token or session, or a trusted proxy's user).
 	AnonymousRead bool `yaml:"anonymous_read" json:"anonymous_read"`
+	// OIDC is OpenID Connect sign-in (oidc.go).
+	OIDC OIDCConfig `yaml:"oidc" json:"oidc"`
 }
 
 // ProxyConfig trusts an authenticating reverse proxy (oauth2-proxy style
@@ -39,7 +41,8 @@ type ProxyConfig struct {
 // defaultAuth trusts no proxy, gives proxy users the viewer role, and
 // asks readers to sign in.
 func defaultAuth() AuthConfig {
-	return AuthConfig{Proxy: ProxyConfig{UserHeader: "X-Forwarded-Email", DefaultRole: hindsight.RoleViewer, Roles: map[string]hindsight.Role{}}}
+	return AuthConfig{Proxy: ProxyConfig{UserHeader: "X-Forwarded-Email", DefaultRole: hindsight.RoleViewer, Roles: map[string]hindsight.Role{}},
+		OIDC: defaultOIDC()}
 }
 
 // Prefixes parses TrustedCIDRs; Validate reports the ones that do not parse.
@@ -86,6 +89,7 @@ func parseCIDR(s string) (netip.Prefix, error) {
 
 // auth checks the auth section.
 func (v *fieldErrors) auth(a AuthConfig) {
+	v.oidc(a.OIDC)
 	for _, s := range a.Proxy.TrustedCIDRs {
 		if _, err := parseCIDR(s); err != nil {
 			v.add("auth.proxy.trusted_cidrs", "%q is not a network such as 10.0.0.0/8 or an address such as 127.0.0.1", s)

@@ -164,7 +164,7 @@ func checkAuthorization(t *testing.T, anonymousRead bool) {
 	}
 	replace := strings.NewReplacer("{id}", e.incident, "{section}", "root_cause", "{file...}", "style.css", "{$}", "",
 		"{action}", strconv.FormatInt(action.ID, 10), "{event}", "1",
-		"{file}", "error-ratio.svg", "{attachment}", "1")
+		"{file}", "error-ratio.svg", "{attachment}", "1", "{handle}", "lead", "{token}", "999999")
 	for pattern, rule := range routes {
 		method, path, _ := strings.Cut(pattern, " ")
 		path = replace.Replace(path)

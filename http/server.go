@@ -60,6 +60,8 @@ type Server struct {
 	Incidents hindsight.IncidentService
 	// Tokens authenticates API tokens.
 	Tokens hindsight.TokenService
+	// SignOn is the OpenID Connect sign-in (oidc.go); nil offers none.
+	SignOn hindsight.SignOn
 	// ProxyAuth trusts a reverse proxy's identity headers from given networks.
 	ProxyAuth ProxyAuth
 	// AnonymousRead lets requests without credentials read incidents,

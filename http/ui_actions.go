@@ -18,6 +18,8 @@ type actionListPage struct {
 	Items         []*hindsight.ActionItem
 	Pager         pager
 	Now           time.Time
+	// People is the directory that turns owners into links.
+	People *hindsight.Directory
 }
 
 // uiActionList shows action items across incidents: the overdue ones
@@ -45,5 +47,9 @@ func (s *Server) uiActionList(w http.ResponseWriter, r *http.Request, v *visitor
 		return
 	}
 	data.Items, data.Pager = items, newPager(r.URL, f.Offset, len(items), total)
+	if data.People, err = s.directory(r); err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "actions", page{Title: "Action items", Nav: "actions", Visitor: v, Data: data})
 }

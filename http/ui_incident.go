@@ -43,6 +43,8 @@ type incidentPage struct {
 	Evidence evidenceView
 	// Manage is what the incident-management parts show.
 	Manage manageData
+	// People is the directory that turns handles into links.
+	People *hindsight.Directory
 }
 
 // signOffRow is one review role and where its sign-off stands.
@@ -72,6 +74,10 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 	data := incidentPage{PM: pm, HasDoc: pm.Document.Version > 0, Findings: findings, Sections: narrativeSections,
 		Types: eventTypes, Horizons: hindsight.Horizons, Now: s.Now().UTC().Format("2006-01-02T15:04"),
 		Version: pm.Document.Version, NextStatuses: nextIncidentStatuses(pm.Incident.Status)}
+	if data.People, err = s.directory(r); err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
 	if data.HasDoc {
 		st := pm.Document.Status
 		data.Editable = st == hindsight.DocDraft || st == hindsight.DocUnderReview
@@ -82,6 +88,7 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 			return
 		}
 		data.Document = template.HTML(chart.InlineGraphs([]byte(renderMarkdown(string(md))), pm.Incident.ID, pm.Impact))
+		data.Document = linkPeople(data.Document, data.People)
 		if findings == nil && pm.Document.Status == hindsight.DocDraft && s.Workflow != nil {
 			if data.Findings, err = s.Workflow.LintPostmortem(r.Context(), id); err != nil {
 				s.uiError(w, r, v, err)

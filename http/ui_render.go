@@ -25,7 +25,7 @@ var assetFS embed.FS
 type viewSet map[string]*template.Template
 
 // pageNames lists every page view; parseViews fails when one is missing.
-var pageNames = []string{"signin", "incidents", "incident", "history", "edit", "actions", "dashboard", "error", "action_edit", "event_edit", "narrative", "declare"}
+var pageNames = []string{"signin", "incidents", "incident", "history", "edit", "actions", "dashboard", "error", "action_edit", "event_edit", "narrative", "declare", "people", "person", "tokens"}
 
 // parseViews parses the layout, the partials (files starting with "_") and
 // every page view, failing on the first error or missing view.

@@ -22,6 +22,8 @@ var uiRoutes = []uiRoute{
 	{"GET /{$}", hindsight.RoleViewer, (*Server).uiHome},
 	{"GET /signin", "", (*Server).uiSignInPage},
 	{"POST /signin", "", (*Server).uiSignIn},
+	{"GET /signin/oidc", "", (*Server).uiOIDCStart},
+	{"GET /signin/oidc/callback", "", (*Server).uiOIDCCallback},
 	{"POST /signout", hindsight.RoleViewer, (*Server).uiSignOut},
 	{"GET /incidents", hindsight.RoleViewer, (*Server).uiIncidentList},
 	{"GET /incidents/new", hindsight.RoleEditor, (*Server).uiDeclarePage},
@@ -56,6 +58,13 @@ var uiRoutes = []uiRoute{
 	{"GET /actions", hindsight.RoleViewer, (*Server).uiActionList},
 	{"GET /dashboard", hindsight.RoleViewer, (*Server).uiDashboard},
 	{"GET /assets/{file...}", "", (*Server).uiAsset},
+	{"GET /people", hindsight.RoleViewer, (*Server).uiPeople},
+	{"POST /people", hindsight.RoleAdmin, (*Server).uiPersonSave},
+	{"GET /people/{handle}", hindsight.RoleViewer, (*Server).uiPerson},
+	{"POST /people/{handle}/delete", hindsight.RoleAdmin, (*Server).uiPersonDelete},
+	{"GET /tokens", hindsight.RoleAdmin, (*Server).uiTokens},
+	{"POST /tokens", hindsight.RoleAdmin, (*Server).uiTokenCreate},
+	{"POST /tokens/{token}/revoke", hindsight.RoleAdmin, (*Server).uiTokenRevoke},
 }
 
 // maxFormSize bounds a UI form's body.

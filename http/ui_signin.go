@@ -14,6 +14,10 @@ type signInData struct {
 	Next string
 	// NoTokens shows the bootstrap hint: the store has no token at all.
 	NoTokens bool
+	// SignOn names the single sign-on provider, "" when none is set;
+	// Proxy says whether a trusted proxy may sign people in.
+	SignOn string
+	Proxy  bool
 }
 
 // uiSignInPage shows the sign-in form, or sends a signed-in visitor on.
@@ -47,7 +51,10 @@ func (s *Server) uiSignIn(w http.ResponseWriter, r *http.Request, v *visitor) {
 }
 
 func (s *Server) renderSignIn(w http.ResponseWriter, r *http.Request, v *visitor, status int, next, problem string) {
-	data := signInData{Next: next}
+	data := signInData{Next: next, Proxy: len(s.ProxyAuth.Trusted) > 0}
+	if s.SignOn != nil {
+		data.SignOn = s.SignOn.Name()
+	}
 	if toks, err := s.Tokens.FindTokens(r.Context()); err == nil && len(toks) == 0 {
 		data.NoTokens = true
 	}

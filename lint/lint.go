@@ -46,6 +46,10 @@ var Rules = []string{
 	RuleActionOwner, RuleActionDue, RuleActionVerification, RuleDueBeforeIncident, RuleImpossibleFigure,
 }
 
+// DirectoryRules lists the rules a document is checked with only against a
+// directory of people (Options.People).
+var DirectoryRules = []string{RulePerson}
+
 // StoredRules lists the rules only a stored post-mortem can be checked
 // with, since they compare it with what Hindsight measured.
 var StoredRules = []string{RuleFigureMismatch}
@@ -102,6 +106,9 @@ type Options struct {
 	// SkipSignOffs leaves out the "Review and Approval" section, which the
 	// review itself fills (the server's gate before review).
 	SkipSignOffs bool
+	// People is the directory of people that "@handle" mentions are
+	// checked against (unknown-person warnings); nil or empty checks none.
+	People *hindsight.Directory
 }
 
 // FollowUpDelay is how long after the resolution the follow-up metrics are
@@ -121,6 +128,7 @@ func CheckWith(name string, src []byte, opts Options) []Finding {
 	d.checkTables()
 	d.checkFigures()
 	d.checkPlaceholders()
+	d.checkPeople(opts.People)
 	d.dropNotDue(opts)
 	sort.SliceStable(d.findings, func(i, j int) bool { return d.findings[i].Line < d.findings[j].Line })
 	return d.findings

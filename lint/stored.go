@@ -31,6 +31,13 @@ func renderOrDefault(render func(io.Writer, hindsight.Postmortem) error) func(io
 // the review fills, is left out. Figures typed beside measured ones that
 // disagree add figure-mismatch warnings.
 func Document(render func(io.Writer, hindsight.Postmortem) error, now func() time.Time) Func {
+	return DocumentWithPeople(render, now, nil)
+}
+
+// DocumentWithPeople is Document that also checks every "@handle" against
+// the directory of people read from people at each check (nil: none), so
+// that an unknown handle is an unknown-person warning.
+func DocumentWithPeople(render func(io.Writer, hindsight.Postmortem) error, now func() time.Time, people hindsight.PersonService) Func {
 	render = renderOrDefault(render)
 	return func(ctx context.Context, pm hindsight.Postmortem) ([]Finding, error) {
 		var buf bytes.Buffer
@@ -41,8 +48,16 @@ func Document(render func(io.Writer, hindsight.Postmortem) error, now func() tim
 		if now != nil {
 			at = now()
 		}
+		opts := Options{Now: at, SkipSignOffs: true}
+		if people != nil {
+			dir, err := hindsight.LoadDirectory(ctx, people)
+			if err != nil {
+				return nil, err
+			}
+			opts.People = dir
+		}
 		out := []Finding{}
-		for _, f := range CheckWith("", buf.Bytes(), Options{Now: at, SkipSignOffs: true}) {
+		for _, f := range CheckWith("", buf.Bytes(), opts) {
 			f.File = ""
 			out = append(out, f)
 		}

@@ -23,7 +23,8 @@ type Service struct {
 	// Policy says who may sign which role and what approval needs.
 	Policy hindsight.SignOffPolicy
 	// Lint checks a post-mortem before it goes to review; nil means
-	// lint.Document over Render: the lint package's whole rule set.
+	// lint.DocumentWithPeople over Render and the Store's directory of
+	// people: the lint package's whole rule set.
 	Lint LintFunc
 	// Render writes a post-mortem as Markdown; nil means the built-in
 	// template.
@@ -69,7 +70,7 @@ func (s *Service) lint(ctx context.Context, pm hindsight.Postmortem) ([]Finding,
 	if s.Lint != nil {
 		return s.Lint(ctx, pm)
 	}
-	return lint.Document(s.render, s.now)(ctx, pm)
+	return lint.DocumentWithPeople(s.render, s.now, s.Store)(ctx, pm)
 }
 
 // requireIdentity returns the authenticated identity of ctx, or an

@@ -132,3 +132,30 @@ func (s *Store) FindPeople(ctx context.Context) (out []*hindsight.Person, err er
 func (s *Store) DeletePerson(ctx context.Context, handle string) error {
 	return s.update(ctx, func(tx *Tx) error { return tx.DeletePerson(ctx, handle) })
 }
+
+// FindSignOffsBySigner returns the sign-offs whose signer is handle, newest
+// first.
+func (tx *Tx) FindSignOffsBySigner(ctx context.Context, handle string, limit int) ([]*hindsight.SignOff, error) {
+	key := hindsight.PersonKey(handle)
+	rows, err := tx.query(ctx, "SELECT id, "+signOffCols+" FROM sign_offs WHERE LOWER(LTRIM(signer, '@')) IN (?, ?) ORDER BY id DESC LIMIT ?",
+		key, "token:"+key, max(limit, 1))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*hindsight.SignOff{}
+	for rows.Next() {
+		so, err := scanSignOff(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, so)
+	}
+	return out, tx.d.mapError(rows.Err())
+}
+
+// FindSignOffsBySigner returns the sign-offs whose signer is handle.
+func (s *Store) FindSignOffsBySigner(ctx context.Context, handle string, limit int) (out []*hindsight.SignOff, err error) {
+	err = s.view(ctx, func(tx *Tx) error { out, err = tx.FindSignOffsBySigner(ctx, handle, limit); return err })
+	return out, err
+}

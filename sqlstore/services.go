@@ -178,11 +178,17 @@ func (s *Store) CreateToken(ctx context.Context, t *hindsight.APIToken) error {
 
 // FindTokenByHash returns a token and records its use at most once per
 // hindsight.TokenUseInterval: most calls are a read, and only a due one
-// takes a write transaction.
+// takes a write transaction. An expired token is an EUNAUTHORIZED error.
 func (s *Store) FindTokenByHash(ctx context.Context, hash string) (t *hindsight.APIToken, err error) {
 	err = s.view(ctx, func(tx *Tx) error { t, err = tx.findTokenByHash(ctx, hash); return err })
-	if err != nil || !tokenUseDue(t, s.now()) {
-		return t, err
+	if err != nil {
+		return nil, err
+	}
+	if t.Expired(s.now()) {
+		return nil, t.ExpiredError()
+	}
+	if !tokenUseDue(t, s.now()) {
+		return t, nil
 	}
 	err = s.update(ctx, func(tx *Tx) error { return tx.recordTokenUse(ctx, t) })
 	return t, err

@@ -22,8 +22,9 @@ func (s *Store) CreateSession(ctx context.Context, sess *hindsight.Session) erro
 		if sess.TokenID != 0 {
 			tokenID = sess.TokenID
 		}
-		err := tx.queryRow(ctx, "INSERT INTO sessions (hash, name, display, role, method, token_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			sess.Hash, sess.Identity.Name, sess.Identity.Display, string(sess.Identity.Role), sess.Identity.Method, tokenID, ts(sess.CreatedAt), ts(sess.ExpiresAt)).Scan(&sess.ID)
+		err := tx.queryRow(ctx, "INSERT INTO sessions (hash, name, display, email, role, method, token_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			sess.Hash, sess.Identity.Name, sess.Identity.Display, sess.Identity.Email, string(sess.Identity.Role), sess.Identity.Method, tokenID,
+			ts(sess.CreatedAt), ts(sess.ExpiresAt)).Scan(&sess.ID)
 		return tx.d.mapError(err)
 	})
 }
@@ -34,8 +35,9 @@ func (s *Store) FindSessionByHash(ctx context.Context, hash string, now time.Tim
 		var out hindsight.Session
 		var role string
 		var tokenID, created, expires sql.NullInt64
-		err := tx.queryRow(ctx, "SELECT id, hash, name, display, role, method, token_id, created_at, expires_at FROM sessions WHERE hash = ? AND expires_at > ?",
-			hash, now.UnixMicro()).Scan(&out.ID, &out.Hash, &out.Identity.Name, &out.Identity.Display, &role, &out.Identity.Method, &tokenID, &created, &expires)
+		err := tx.queryRow(ctx, "SELECT id, hash, name, display, email, role, method, token_id, created_at, expires_at FROM sessions WHERE hash = ? AND expires_at > ?"+
+			" AND NOT EXISTS (SELECT 1 FROM api_tokens t WHERE t.id = sessions.token_id AND t.expires_at IS NOT NULL AND t.expires_at <= ?)",
+			hash, now.UnixMicro(), now.UnixMicro()).Scan(&out.ID, &out.Hash, &out.Identity.Name, &out.Identity.Display, &out.Identity.Email, &role, &out.Identity.Method, &tokenID, &created, &expires)
 		if errors.Is(err, sql.ErrNoRows) {
 			return hindsight.Errorf(hindsight.ENOTFOUND, "no such session: sign in again")
 		} else if err != nil {

@@ -10,19 +10,19 @@ import (
 	"github.com/hindsight-sre/hindsight"
 )
 
-const tokenCols = "name, role, hash, created_at, last_used_at, display, handle"
+const tokenCols = "name, role, hash, created_at, last_used_at, display, handle, expires_at, created_by"
 
 func tokenArgs(t *hindsight.APIToken) []any {
-	return []any{t.Name, t.Role, t.Hash, ts(t.CreatedAt), tsPtr(t.LastUsedAt), t.Display, t.Handle}
+	return []any{t.Name, t.Role, t.Hash, ts(t.CreatedAt), tsPtr(t.LastUsedAt), t.Display, t.Handle, tsPtr(t.ExpiresAt), t.CreatedBy}
 }
 
 func scanToken(sc scanner) (*hindsight.APIToken, error) {
 	var t hindsight.APIToken
-	var created, used sql.NullInt64
-	if err := sc.Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &created, &used, &t.Display, &t.Handle); err != nil {
+	var created, used, expires sql.NullInt64
+	if err := sc.Scan(&t.ID, &t.Name, &t.Role, &t.Hash, &created, &used, &t.Display, &t.Handle, &expires, &t.CreatedBy); err != nil {
 		return nil, err
 	}
-	t.CreatedAt, t.LastUsedAt = fromTS(created), fromTSPtr(used)
+	t.CreatedAt, t.LastUsedAt, t.ExpiresAt = fromTS(created), fromTSPtr(used), fromTSPtr(expires)
 	return &t, nil
 }
 
@@ -44,20 +44,24 @@ func (tx *Tx) CreateToken(ctx context.Context, t *hindsight.APIToken) error {
 
 func (tx *Tx) insertToken(ctx context.Context, t *hindsight.APIToken) error {
 	if t.ID != 0 {
-		_, err := tx.exec(ctx, "INSERT INTO api_tokens (id, "+tokenCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		_, err := tx.exec(ctx, "INSERT INTO api_tokens (id, "+tokenCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			append([]any{t.ID}, tokenArgs(t)...)...)
 		return err
 	}
-	err := tx.queryRow(ctx, "INSERT INTO api_tokens ("+tokenCols+") VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id", tokenArgs(t)...).Scan(&t.ID)
+	err := tx.queryRow(ctx, "INSERT INTO api_tokens ("+tokenCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", tokenArgs(t)...).Scan(&t.ID)
 	return tx.d.mapError(err)
 }
 
 // FindTokenByHash returns a token and records its use, at most once per
-// hindsight.TokenUseInterval.
+// hindsight.TokenUseInterval. An expired token is an EUNAUTHORIZED error
+// that says so, and its use is not recorded.
 func (tx *Tx) FindTokenByHash(ctx context.Context, hash string) (*hindsight.APIToken, error) {
 	t, err := tx.findTokenByHash(ctx, hash)
 	if err != nil {
 		return nil, err
+	}
+	if t.Expired(tx.now) {
+		return nil, t.ExpiredError()
 	}
 	if tokenUseDue(t, tx.now) {
 		return t, tx.recordTokenUse(ctx, t)

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/hindsight-sre/hindsight"
 )
@@ -57,6 +58,18 @@ func testPeople(t *testing.T, open OpenFunc) {
 	}
 	_, err = hindsight.ResolvePerson(ctx, s, "@carol")
 	wantCode(t, err, hindsight.ENOTFOUND)
+
+	inc := NewIncident(1, "Review me")
+	MustCreateIncident(t, s, inc)
+	signed := T0.Add(time.Hour)
+	for i, signer := range []string{"@Bob", "token:bob", "bobby", "@carol"} {
+		ok(t, s.CreateSignOff(ctx, &hindsight.SignOff{IncidentID: inc.ID, Role: hindsight.SignOffRoles[i], Signer: signer, SignedAt: &signed}))
+	}
+	sos, err := s.FindSignOffsBySigner(ctx, "bob", 10)
+	ok(t, err)
+	if len(sos) != 2 || sos[0].Signer != "token:bob" || sos[1].Signer != "@Bob" {
+		t.Fatalf("sign-offs by bob = %+v, want token:bob then @Bob", sos)
+	}
 
 	ok(t, s.DeletePerson(ctx, "@BOB"))
 	wantCode(t, s.DeletePerson(ctx, "bob"), hindsight.ENOTFOUND)

@@ -191,6 +191,29 @@ func testTokens(t *testing.T, open OpenFunc) {
 	wantCode(t, err, hindsight.ENOTFOUND)
 	ok(t, s.DeleteToken(ctx, tok.ID))
 	wantCode(t, s.DeleteToken(ctx, tok.ID), hindsight.ENOTFOUND)
+
+	// Expiry and creator: kept as given; an expired token is refused
+	// saying so, and its use is not recorded.
+	past, future := T0, time.Now().AddDate(1, 0, 0).UTC().Truncate(time.Microsecond)
+	old := &hindsight.APIToken{Name: "old", Role: "viewer", Hash: "sha256:old", ExpiresAt: &past, CreatedBy: "@admin"}
+	ok(t, s.CreateToken(ctx, old))
+	_, err = s.FindTokenByHash(ctx, "sha256:old")
+	wantCode(t, err, hindsight.EUNAUTHORIZED)
+	if err == nil || !strings.Contains(err.Error(), `"old" expired at`) {
+		t.Fatalf("expired token: %v", err)
+	}
+	live := &hindsight.APIToken{Name: "live", Role: "viewer", Hash: "sha256:live", ExpiresAt: &future, CreatedBy: "cli:ops"}
+	ok(t, s.CreateToken(ctx, live))
+	got, err = s.FindTokenByHash(ctx, "sha256:live")
+	ok(t, err)
+	if got.ExpiresAt == nil || !got.ExpiresAt.Equal(future) || got.CreatedBy != "cli:ops" {
+		t.Fatalf("live token = %+v", got)
+	}
+	all, err := s.FindTokens(ctx)
+	ok(t, err)
+	if len(all) != 2 || all[1].Name != "old" || all[1].LastUsedAt != nil {
+		t.Fatalf("tokens = %+v, want live and old, old never used", all)
+	}
 }
 
 // testSearchBounds: a query's cost is bounded by its distinct words, a

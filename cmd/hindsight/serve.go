@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,9 +50,12 @@ requests in flight before it exits.`,
 				return err
 			}
 			// The packages it uses log through the default logger. Only the
-			// command sets it: a Main in a test must not redirect the logs
-			// of every other Main in the process.
-			slog.SetDefault(log)
+			// process's own command sets it: a Main in a test, or a command
+			// a test runs in-process with its own stderr, must not redirect
+			// the logs of everything else in the process.
+			if g.stderr == io.Writer(os.Stderr) {
+				slog.SetDefault(log)
+			}
 			m := &Main{Config: cfg, DSN: dsn, Log: log}
 			if err := m.Run(cmd.Context()); err != nil {
 				return err
@@ -140,6 +145,10 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wireEvidence(s, store)
 	m.wireReview(s, store)
 	m.wireDistribution(s, store)
+	if err := m.wireOIDC(ctx, s); err != nil {
+		store.Close()
+		return err
+	}
 	m.wirePaging(s, store)
 	if err := m.wireTrackers(s, store); err != nil {
 		store.Close()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
@@ -34,5 +35,22 @@ func TestMain_LoadsPeopleFromConfig(t *testing.T) {
 	all, err := m2.Store.FindPeople(ctx)
 	if err != nil || len(all) != 2 || all[0].Handle != "bob" || all[1].Name != "Ana L." || all[1].Team != "" {
 		t.Fatalf("after restart: %+v, %v", all, err)
+	}
+}
+
+// TestMain_OIDCIssuerUnreachable: a configured issuer whose discovery fails
+// stops the start with an error naming auth.oidc.
+func TestMain_OIDCIssuerUnreachable(t *testing.T) {
+	cfg := config.Default()
+	cfg.Server.Addr = "127.0.0.1:0"
+	cfg.Auth.OIDC.Issuer, cfg.Auth.OIDC.ClientID = "http://127.0.0.1:1", "hindsight"
+	m := &Main{Config: cfg, DSN: filepath.Join(t.TempDir(), "h.db")}
+	err := m.Run(context.Background())
+	if err == nil {
+		m.Close()
+		t.Fatal("the server started with an unreachable issuer")
+	}
+	if !strings.Contains(err.Error(), "auth.oidc") || !strings.Contains(err.Error(), "discovery failed") {
+		t.Fatalf("error %v", err)
 	}
 }
