@@ -370,6 +370,7 @@ type Store interface {
 	FactsService
 	GaugeService
 	SlackService
+	TrackerService
 	// WithTx runs fn in one transaction, committed when fn returns nil and
 	// rolled back otherwise. fn must use only tx, and must return after any
 	// error from it (on PostgreSQL a failed statement aborts the

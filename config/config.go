@@ -44,6 +44,8 @@ type Config struct {
 	People []PersonConfig `yaml:"people" json:"people,omitempty"`
 	// Paging governs acknowledgements from on-call tools (paging.go).
 	Paging PagingConfig `yaml:"paging" json:"paging"`
+	// Trackers copies action items to issue trackers (trackers.go).
+	Trackers TrackersConfig `yaml:"trackers" json:"trackers"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -226,6 +228,7 @@ func Default() *Config {
 		Evidence:   defaultEvidence(),
 		Slack:      defaultSlack(),
 		Paging:     defaultPaging(),
+		Trackers:   defaultTrackers(),
 	}
 }
 

@@ -62,6 +62,7 @@ func (c *Config) Validate() error {
 	v.digest(c.Digest, c.Reminders)
 	v.people(c.People)
 	v.paging(c.Paging)
+	v.trackers(c.Trackers)
 
 	what := "configuration"
 	if c.source != "" {

@@ -78,6 +78,8 @@ var apiAccess = map[string]string{
 	"POST /api/v1/paging/pagerduty":                       webhook,
 	"POST /api/v1/paging/opsgenie":                        webhook,
 	"POST /api/v1/paging/grafana-oncall":                  webhook,
+	"POST /api/v1/trackers/{tracker}/webhook":             webhook,
+	"POST /api/v1/actions/{id}/tracker/retry":             "editor",
 }
 
 // registeredPatterns returns every literal pattern passed to mux.Handle or

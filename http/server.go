@@ -100,6 +100,10 @@ type Server struct {
 	// Distribution reads when the entries of approved post-mortems'
 	// Distribution Lists were sent; nil shows them unsent.
 	Distribution hindsight.DistributionTicker
+	// Trackers copies action items to issue trackers: their webhooks and
+	// each item's state in the action list (trackers.go); nil when none
+	// is configured.
+	Trackers TrackerSync
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
@@ -170,6 +174,7 @@ func NewServer() *Server {
 	s.registerReportRoutes()
 	s.registerDistributionRoutes()
 	s.registerPagingRoutes()
+	s.registerTrackerRoutes(hindsight.RoleEditor)
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }

@@ -74,6 +74,8 @@ type backup struct {
 	// PagingAcks: on-call tools' acknowledgements (paging_acks), added
 	// within version 3; older version 3 backups leave it empty.
 	PagingAcks []*hindsight.Acknowledgement `json:"paging_acks"`
+	// TrackerSync: the tracker outbox and issue links (backup_tracker.go).
+	TrackerSync []*trackerSyncRow `json:"tracker_sync"`
 }
 
 // importSourceRow is one row of import_sources: the hash of the Markdown file
@@ -149,6 +151,7 @@ func sections(d *dialect) []section {
 		{"people", "SELECT " + personCols + " FROM people" + by("handle_key"), func(sc scanner) (any, error) { return scanPerson(sc) }},
 		{"paging_acks", "SELECT " + pagingAckCols + " FROM paging_acks" + by("incident_id", "source", "ref"),
 			func(sc scanner) (any, error) { return scanPagingAck(sc) }},
+		{"tracker_sync", "SELECT " + trackerSyncRowCols + " FROM tracker_sync ORDER BY action_id", scanTrackerSyncRow},
 	}, slackSections(by)...)
 }
 
@@ -419,6 +422,9 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 			_, err := tx.exec(ctx, "INSERT INTO paging_acks ("+pagingAckCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)", pagingAckArgs(v)...)
 			return err
 		})
+	}
+	for _, v := range b.TrackerSync {
+		steps = append(steps, func() error { return tx.insertTrackerSyncRow(ctx, v) })
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -41,7 +41,7 @@ func testBackup(t *testing.T, open OpenFunc) {
 		ok(t, json.Unmarshal(first.Bytes(), &tables))
 		for _, key := range []string{"incidents", "documents", "timeline_events", "action_items", "sign_offs", "revisions",
 			"alert_states", "alert_notifications", "api_tokens", "impacts", "follow_ups", "import_sources", "reminders_sent",
-			"changes", "attachments", "people", "paging_acks", "slack_channels", "slack_messages"} {
+			"changes", "attachments", "people", "paging_acks", "tracker_sync", "slack_channels", "slack_messages"} {
 			var rows []json.RawMessage
 			if err := json.Unmarshal(tables[key], &rows); err != nil || len(rows) == 0 {
 				t.Errorf("table %q: %d rows (err %v), want some: Populate fills every table", key, len(rows), err)
@@ -114,6 +114,7 @@ func testBackup(t *testing.T, open OpenFunc) {
 			",\n\"changes\":[],\n\"attachments\":[]" +
 			",\n\"people\":[]" +
 			",\n\"paging_acks\":[]" +
+			",\n\"tracker_sync\":[]" +
 			",\n\"slack_channels\":[],\n\"slack_messages\":[]\n}\n"
 		if out.String() != want {
 			t.Fatalf("export of a version-1 backup:\n%s\n----\nwant:\n%s", out.String(), want)

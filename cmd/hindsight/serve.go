@@ -20,6 +20,7 @@ import (
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/slack"
 	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/tracker"
 )
 
 func init() { register(newServeCmd) }
@@ -101,6 +102,8 @@ type Main struct {
 	slack *slack.App
 	// paging records on-call tools' acknowledgements (serve_paging.go).
 	paging *paging.Service
+	// trackers copies action items to issue trackers (serve_trackers.go).
+	trackers *tracker.Service
 }
 
 // Run opens the store, applies migrations and starts serving.
@@ -151,6 +154,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.wirePaging(s, store)
+	if err := m.wireTrackers(s, store); err != nil {
+		store.Close()
+		return err
+	}
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
 	}

@@ -21,7 +21,7 @@ const (
 
 // workerNames lists every worker that "hindsight serve" runs.
 var workerNames = []string{workerPrune, workerImpact, workerReminders, workerFollowUps, workerDashboard, workerIndexSweep,
-	workerAnnotations, workerDistribution, workerSilences, workerSlack}
+	workerAnnotations, workerDistribution, workerSilences, workerSlack, workerTrackerSync, workerTrackerReconcile}
 
 // workerSet holds the running workers' stop functions and their metrics.
 type workerSet struct {
@@ -43,6 +43,7 @@ func (m *Main) startWorkers(s *hhttp.Server) {
 	m.startSlack()
 	m.startDistribution()
 	m.startSilences()
+	m.startTrackers()
 	m.startWorker(worker.Task{Name: workerDashboard, Interval: orDefaultDuration(m.DashboardRefresh, hhttp.DefaultDashboardRefresh),
 		Run: func(ctx context.Context) (int, error) {
 			return s.RefreshDashboardWindow(ctx, orDefaultDuration(m.DashboardRefresh, hhttp.DefaultDashboardRefresh))
