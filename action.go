@@ -74,6 +74,10 @@ type ActionItem struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 	Version      int        `json:"version"`
+	// Tracker is the item's issue in a configured tracker and its sync
+	// state; set by the action list's reads only, never stored with the
+	// item (tracker.go).
+	Tracker *TrackerLink `json:"tracker,omitempty"`
 }
 
 // Overdue reports whether the action is open past its due date at now.

@@ -298,6 +298,7 @@ type Services interface {
 	AttachmentService
 	ChangeService
 	PersonService
+	SlackMessageService
 	AcknowledgementService
 	CommentService
 	PersonEventService
@@ -370,6 +371,8 @@ type Store interface {
 	DistributionRecordService
 	FactsService
 	GaugeService
+	SlackService
+	TrackerService
 	NotificationPrefsService
 	// WithTx runs fn in one transaction, committed when fn returns nil and
 	// rolled back otherwise. fn must use only tx, and must return after any

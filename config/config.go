@@ -32,6 +32,9 @@ type Config struct {
 	Auth AuthConfig `yaml:"auth" json:"auth"`
 	// Evidence governs graphs, changes, links and attachments (evidence.go).
 	Evidence EvidenceConfig `yaml:"evidence" json:"evidence"`
+	// Slack is the Slack app: incident channels, updates, timeline from
+	// chat, the slash command (slack.go).
+	Slack SlackAppConfig `yaml:"slack" json:"slack"`
 	// Distribution maps Distribution List entries to recipients of approved
 	// post-mortems (distribution.go).
 	Distribution DistributionConfig `yaml:"distribution" json:"distribution"`
@@ -41,6 +44,8 @@ type Config struct {
 	People []PersonConfig `yaml:"people" json:"people,omitempty"`
 	// Paging governs acknowledgements from on-call tools (paging.go).
 	Paging PagingConfig `yaml:"paging" json:"paging"`
+	// Trackers copies action items to issue trackers (trackers.go).
+	Trackers TrackersConfig `yaml:"trackers" json:"trackers"`
 
 	// source is the file the configuration was read from, "" for defaults.
 	source string
@@ -221,7 +226,9 @@ func Default() *Config {
 		Digest:     defaultDigest(),
 		Auth:       defaultAuth(),
 		Evidence:   defaultEvidence(),
+		Slack:      defaultSlack(),
 		Paging:     defaultPaging(),
+		Trackers:   defaultTrackers(),
 	}
 }
 

@@ -57,10 +57,12 @@ func (c *Config) Validate() error {
 	v.reminders(c.Reminders)
 	v.auth(c.Auth)
 	v.evidence(c.Evidence)
+	v.slack(c.Slack)
 	v.distribution(c.Distribution, c.Reminders)
 	v.digest(c.Digest, c.Reminders)
 	v.people(c.People)
 	v.paging(c.Paging)
+	v.trackers(c.Trackers)
 
 	what := "configuration"
 	if c.source != "" {

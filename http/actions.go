@@ -34,6 +34,10 @@ func (s *Server) handleActionList(w http.ResponseWriter, r *http.Request) {
 	if items == nil {
 		items = []*hindsight.ActionItem{}
 	}
+	if err := s.attachTrackers(r.Context(), items); err != nil {
+		Error(w, r, err)
+		return
+	}
 	p := q.Page.Normalize()
 	writeJSON(w, http.StatusOK, list[*hindsight.ActionItem]{Items: items, Total: total, Offset: p.Offset, Limit: p.Limit})
 }

@@ -90,6 +90,9 @@ type Server struct {
 	// AttachmentLimit bytes (hindsight.DefaultAttachmentLimit when 0).
 	Attachments     hindsight.AttachmentService
 	AttachmentLimit int64
+	// Slack serves the Slack app's Events API and slash command; nil
+	// answers 503.
+	Slack SlackEndpoints
 	// Paging receives acknowledgements from on-call tools' webhooks
 	// (paging.go).
 	Paging PagingWebhooks
@@ -103,6 +106,10 @@ type Server struct {
 	// Distribution reads when the entries of approved post-mortems'
 	// Distribution Lists were sent; nil shows them unsent.
 	Distribution hindsight.DistributionTicker
+	// Trackers copies action items to issue trackers: their webhooks and
+	// each item's state in the action list (trackers.go); nil when none
+	// is configured.
+	Trackers TrackerSync
 
 	// UIStore serves the web UI's pages: lists, search, history, action
 	// items, the dashboard's figures and the token check of the sign-in.
@@ -169,9 +176,11 @@ func NewServer() *Server {
 	s.registerSearchRoutes()
 	s.registerStatsRoutes()
 	s.registerOpenAPIRoutes()
+	s.registerSlackRoutes()
 	s.registerReportRoutes()
 	s.registerDistributionRoutes()
 	s.registerPagingRoutes()
+	s.registerTrackerRoutes(hindsight.RoleEditor)
 	s.registerCommentRoutes()
 	s.registerNotificationRoutes()
 	s.server.Handler = s.logRequests(s.server.Handler)

@@ -42,6 +42,10 @@ func (s *Server) uiActionList(w http.ResponseWriter, r *http.Request, v *visitor
 		s.uiError(w, r, v, err)
 		return
 	}
+	if err := s.attachTrackers(r.Context(), data.Overdue, items); err != nil {
+		s.uiError(w, r, v, err)
+		return
+	}
 	data.Items, data.Pager = items, newPager(r.URL, f.Offset, len(items), total)
 	if data.People, err = s.directory(r); err != nil {
 		s.uiError(w, r, v, err)

@@ -46,7 +46,7 @@ func (rt *Retrying) Send(ctx context.Context, r hindsight.Reminder) error {
 	n := 0
 	for n < attempts {
 		if n > 0 {
-			if werr := wait(ctx, backoff(n)); werr != nil {
+			if werr := Wait(ctx, backoff(n)); werr != nil {
 				break
 			}
 		}
@@ -63,8 +63,9 @@ func (rt *Retrying) Send(ctx context.Context, r hindsight.Reminder) error {
 	return fmt.Errorf("%s: gave up after %d attempt(s): %w", rt.Channel.Name, n, err)
 }
 
-// wait sleeps for d or until ctx ends.
-func wait(ctx context.Context, d time.Duration) error {
+// Wait sleeps for d or until ctx ends, returning ctx's error then: the
+// one wait of every retry with backoff or Retry-After.
+func Wait(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -81,6 +81,22 @@ func (s *Slack) Send(ctx context.Context, r hindsight.Reminder) error {
 	if err != nil {
 		return Permanent(fmt.Errorf("slack: encode message: %w", err))
 	}
+	return s.post(ctx, body)
+}
+
+// SendText posts one mrkdwn message (the incident updates of the Slack app
+// when only an incoming webhook is configured), with the same answers as
+// Send. Slack and Mattermost both read "text" as Markdown of their kind.
+func (s *Slack) SendText(ctx context.Context, text string) error {
+	body, err := json.Marshal(map[string]string{"text": text})
+	if err != nil {
+		return Permanent(fmt.Errorf("slack: encode message: %w", err))
+	}
+	return s.post(ctx, body)
+}
+
+// post sends one JSON payload to the webhook.
+func (s *Slack) post(ctx context.Context, body []byte) error {
 	u, err := url.Parse(s.WebhookURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return Permanent(errors.New("slack: the webhook URL is not an absolute http or https URL"))

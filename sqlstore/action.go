@@ -116,6 +116,9 @@ func (tx *Tx) CreateActionItem(ctx context.Context, a *hindsight.ActionItem) err
 	if err := tx.record(ctx, a.IncidentID, hindsight.EntityAction, strconv.FormatInt(a.ID, 10), a.Version, nil, a); err != nil {
 		return err
 	}
+	if err := tx.queueTrackerSync(ctx, a.ID); err != nil {
+		return err
+	}
 	return tx.reindexLater(a.IncidentID)
 }
 
@@ -170,6 +173,11 @@ func (tx *Tx) UpdateActionItem(ctx context.Context, a *hindsight.ActionItem, exp
 	}
 	if err := tx.record(ctx, a.IncidentID, hindsight.EntityAction, strconv.FormatInt(a.ID, 10), a.Version, before, a); err != nil {
 		return err
+	}
+	if trackerFieldsChanged(before, a) {
+		if err := tx.queueTrackerSync(ctx, a.ID); err != nil {
+			return err
+		}
 	}
 	return tx.reindexLater(a.IncidentID)
 }

@@ -67,11 +67,16 @@ type backup struct {
 	// Since version 3.
 	Changes     []*hindsight.Change     `json:"changes"`
 	Attachments []*hindsight.Attachment `json:"attachments"`
+	// Since version 3, optional: the Slack app (slack_backup.go).
+	SlackChannels []*hindsight.SlackChannel `json:"slack_channels"`
+	SlackMessages []*hindsight.SlackMessage `json:"slack_messages"`
 	// The directory of people; absent in backups written before it.
 	People []*hindsight.Person `json:"people,omitempty"`
 	// PagingAcks: on-call tools' acknowledgements (paging_acks), added
 	// within version 3; older version 3 backups leave it empty.
 	PagingAcks []*hindsight.Acknowledgement `json:"paging_acks"`
+	// TrackerSync: the tracker outbox and issue links (backup_tracker.go).
+	TrackerSync []*trackerSyncRow `json:"tracker_sync"`
 	// Added to version 3 later; absent in older files.
 	Comments          []*hindsight.Comment           `json:"comments"`
 	PersonEvents      []*hindsight.PersonEvent       `json:"person_events"`
@@ -130,7 +135,7 @@ func sections(d *dialect) []section {
 		}
 		return out
 	}
-	return []section{
+	return append([]section{
 		{"incidents", incidentSelect + " ORDER BY i.seq", func(sc scanner) (any, error) { return scanIncident(sc) }},
 		{"documents", "SELECT " + documentCols + " FROM documents" + by("incident_id"), func(sc scanner) (any, error) { return scanDocument(sc) }},
 		{"timeline_events", "SELECT id, " + eventCols + " FROM timeline_events ORDER BY id", func(sc scanner) (any, error) { return scanEvent(sc) }},
@@ -151,11 +156,12 @@ func sections(d *dialect) []section {
 		{"people", "SELECT " + personCols + " FROM people" + by("handle_key"), func(sc scanner) (any, error) { return scanPerson(sc) }},
 		{"paging_acks", "SELECT " + pagingAckCols + " FROM paging_acks" + by("incident_id", "source", "ref"),
 			func(sc scanner) (any, error) { return scanPagingAck(sc) }},
+		{"tracker_sync", "SELECT " + trackerSyncRowCols + " FROM tracker_sync ORDER BY action_id", scanTrackerSyncRow},
 		{"comments", "SELECT " + commentCols + " FROM comments ORDER BY id", func(sc scanner) (any, error) { return scanComment(sc) }},
 		{"person_events", "SELECT " + personEventCols + " FROM person_events ORDER BY id", func(sc scanner) (any, error) { return scanPersonEvent(sc) }},
 		{"notification_prefs", "SELECT handle, email, slack_dm, updated_at FROM notification_prefs" + by("handle"),
 			func(sc scanner) (any, error) { return scanPrefs(sc) }},
-	}
+	}, slackSections(by)...)
 }
 
 // scanFollowUpRow reads a follow_ups row: the stored follow-up, with the
@@ -426,6 +432,9 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 			return err
 		})
 	}
+	for _, v := range b.TrackerSync {
+		steps = append(steps, func() error { return tx.insertTrackerSyncRow(ctx, v) })
+	}
 	for _, v := range b.Comments {
 		steps = append(steps, func() error { return tx.insertComment(ctx, v) })
 	}
@@ -444,7 +453,7 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 			return err
 		}
 	}
-	return nil
+	return tx.importSlack(ctx, b)
 }
 
 func (tx *Tx) insertRevision(ctx context.Context, r *hindsight.Revision) error {

@@ -41,7 +41,8 @@ func testBackup(t *testing.T, open OpenFunc) {
 		ok(t, json.Unmarshal(first.Bytes(), &tables))
 		for _, key := range []string{"incidents", "documents", "timeline_events", "action_items", "sign_offs", "revisions",
 			"alert_states", "alert_notifications", "api_tokens", "impacts", "follow_ups", "import_sources", "reminders_sent",
-			"changes", "attachments", "people", "paging_acks", "comments", "person_events", "notification_prefs"} {
+			"changes", "attachments", "people", "paging_acks", "tracker_sync", "slack_channels", "slack_messages",
+			"comments", "person_events", "notification_prefs"} {
 			var rows []json.RawMessage
 			if err := json.Unmarshal(tables[key], &rows); err != nil || len(rows) == 0 {
 				t.Errorf("table %q: %d rows (err %v), want some: Populate fills every table", key, len(rows), err)
@@ -114,7 +115,9 @@ func testBackup(t *testing.T, open OpenFunc) {
 			",\n\"changes\":[],\n\"attachments\":[]" +
 			",\n\"people\":[]" +
 			",\n\"paging_acks\":[]" +
-			",\n\"comments\":[],\n\"person_events\":[],\n\"notification_prefs\":[]\n}\n"
+			",\n\"tracker_sync\":[]" +
+			",\n\"comments\":[],\n\"person_events\":[],\n\"notification_prefs\":[]" +
+			",\n\"slack_channels\":[],\n\"slack_messages\":[]\n}\n"
 		if out.String() != want {
 			t.Fatalf("export of a version-1 backup:\n%s\n----\nwant:\n%s", out.String(), want)
 		}
@@ -149,6 +152,7 @@ func checkRestored(t *testing.T, src, dst hindsight.Store, incidentID string) {
 	if claimed {
 		t.Errorf("a reminder sent before the backup was claimed again after the restore")
 	}
+	checkSlackRestored(t, dst, incidentID)
 	_, err = dst.FindSessionByHash(ctx, populatedSessionHash, T0)
 	wantCode(t, err, hindsight.ENOTFOUND)
 	// Attachments come back byte for byte, with their sniffed type.
@@ -199,7 +203,8 @@ func Populate(tb testing.TB, s hindsight.Store) {
 	approvedAt := T0.Add(70 * time.Hour)
 	doc.ApprovedAt, doc.ApprovedMarkdown = &approvedAt, "# Post-Mortem: Backup\n\nas approved ✓\n"
 	ok(tb, s.CreateDocument(ctx, doc))
-	ok(tb, s.AddTimelineEvent(ctx, NewEvent(inc.ID, T0.Add(time.Minute), "paged")))
+	paged := NewEvent(inc.ID, T0.Add(time.Minute), "paged")
+	ok(tb, s.AddTimelineEvent(ctx, paged))
 	ok(tb, s.CreateActionItem(ctx, NewAction(inc.ID, "Fix rotation", "@ops", T0.AddDate(0, 0, 7))))
 	signed := T0.Add(72 * time.Hour)
 	ok(tb, s.CreateSignOff(ctx, &hindsight.SignOff{IncidentID: inc.ID, Role: hindsight.RoleAuthor, Signer: "@alice", SignedAt: &signed}))
@@ -272,4 +277,5 @@ func Populate(tb testing.TB, s hindsight.Store) {
 	ok(tb, s.CreateSession(ctx, &hindsight.Session{Hash: populatedSessionHash,
 		Identity: hindsight.Identity{Name: "token:ci", Role: hindsight.RoleAdmin, Method: "session"}, TokenID: token.ID,
 		ExpiresAt: time.Now().Add(time.Hour)}))
+	populateSlack(tb, s, inc.ID, paged.ID)
 }

@@ -32,7 +32,9 @@ func testAcknowledgements(t *testing.T, open OpenFunc) {
 	}
 
 	t.Run("RecordOnce", func(t *testing.T) {
-		ok(t, withAcks(ctx, t, s, func(_ hindsight.Services, a hindsight.AcknowledgementService) error { return a.RecordAcknowledgement(ctx, ack()) }))
+		ok(t, withAcks(ctx, t, s, func(_ hindsight.Services, a hindsight.AcknowledgementService) error {
+			return a.RecordAcknowledgement(ctx, ack())
+		}))
 		// The second is refused without aborting the transaction: what
 		// follows in it still commits.
 		err := withAcks(ctx, t, s, func(tx hindsight.Services, a hindsight.AcknowledgementService) error {

@@ -18,7 +18,9 @@ import (
 	"github.com/hindsight-sre/hindsight/importer"
 	"github.com/hindsight-sre/hindsight/paging"
 	"github.com/hindsight-sre/hindsight/postmortem"
+	"github.com/hindsight-sre/hindsight/slack"
 	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/tracker"
 )
 
 func init() { register(newServeCmd) }
@@ -96,8 +98,12 @@ type Main struct {
 
 	// workers are the background loops that run (serve_workers.go).
 	workers *workerSet
+	// slack is the Slack app, nil when not configured (serve_slack.go).
+	slack *slack.App
 	// paging records on-call tools' acknowledgements (serve_paging.go).
 	paging *paging.Service
+	// trackers copies action items to issue trackers (serve_trackers.go).
+	trackers *tracker.Service
 }
 
 // Run opens the store, applies migrations and starts serving.
@@ -141,12 +147,17 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wireImpact(s)
 	m.wireEvidence(s, store)
 	m.wireReview(s, store)
+	m.wireSlack(s, store)
 	m.wireDistribution(s, store)
 	if err := m.wireOIDC(ctx, s); err != nil {
 		store.Close()
 		return err
 	}
 	m.wirePaging(s, store)
+	if err := m.wireTrackers(s, store); err != nil {
+		store.Close()
+		return err
+	}
 	if !s.WebhookAuth.Configured() {
 		m.logger().Warn("webhook authentication is not configured: POST /api/v1/alerts/alertmanager refuses every request until webhook.token or HINDSIGHT_WEBHOOK_TOKEN is set")
 	}

@@ -21,7 +21,7 @@ const (
 
 // workerNames lists every worker that "hindsight serve" runs.
 var workerNames = []string{workerPrune, workerImpact, workerReminders, workerFollowUps, workerDashboard, workerIndexSweep,
-	workerAnnotations, workerDistribution, workerSilences}
+	workerAnnotations, workerDistribution, workerSilences, workerSlack, workerTrackerSync, workerTrackerReconcile}
 
 // workerSet holds the running workers' stop functions and their metrics.
 type workerSet struct {
@@ -40,8 +40,10 @@ func (m *Main) startWorkers(s *hhttp.Server) {
 	m.startFollowUps(s)
 	m.startIndexSweep()
 	m.startAnnotations()
+	m.startSlack()
 	m.startDistribution()
 	m.startSilences()
+	m.startTrackers()
 	m.startWorker(worker.Task{Name: workerDashboard, Interval: orDefaultDuration(m.DashboardRefresh, hhttp.DefaultDashboardRefresh),
 		Run: func(ctx context.Context) (int, error) {
 			return s.RefreshDashboardWindow(ctx, orDefaultDuration(m.DashboardRefresh, hhttp.DefaultDashboardRefresh))

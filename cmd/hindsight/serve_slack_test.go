@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack/slacktest"
+
+	"github.com/hindsight-sre/hindsight/config"
+	"github.com/hindsight-sre/hindsight/slack"
+)
+
+// TestServe_Slack starts the server with the Slack app aimed at slacktest's
+// Web API: a real Alertmanager notification opens an incident, whose
+// channel the app creates and greets; the Events API route answers a
+// signed challenge and refuses an unsigned request.
+func TestServe_Slack(t *testing.T) {
+	var mu sync.Mutex
+	var calls []string
+	record := func(method string) slacktest.Binder {
+		return func(c slacktest.Customize) {
+			c.Handle("/"+method, func(w http.ResponseWriter, r *http.Request) {
+				r.ParseForm()
+				if r.PostForm.Get("token") != "xoxb-serve-test" {
+					t.Errorf("%s without the bot token", method)
+				}
+				mu.Lock()
+				calls = append(calls, method+" "+r.PostForm.Get("name")+r.PostForm.Get("topic"))
+				mu.Unlock()
+				json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": map[string]any{"id": "C0SERVE", "name": r.PostForm.Get("name")}})
+			})
+		}
+	}
+	fake := slacktest.NewTestServer(record("conversations.create"), record("conversations.setTopic"), record("chat.postMessage"))
+	fake.Start()
+	defer fake.Stop()
+
+	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
+		m.Config.Slack.BotToken = "xoxb-serve-test"
+		m.Config.Slack.SigningSecret = "serve-signing-secret"
+		m.Config.Slack.APIURL = fake.GetAPIURL()
+		m.Config.Slack.Interval = config.Duration(20 * time.Millisecond)
+	})
+	if status, body, err := postWebhook(m.URL(), bytes.NewReader(readFixture(t, "0-single-alert-firing.json"))); err != nil || status != http.StatusOK {
+		t.Fatalf("webhook: %d %s %v", status, body, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		got := strings.Join(calls, "\n")
+		mu.Unlock()
+		if strings.Contains(got, "chat.postMessage") {
+			if !strings.HasPrefix(got, "conversations.create incident-20261127-0535-highapierrorrate\n") ||
+				!strings.Contains(got, "conversations.setTopic SEV2 · UNDER INVESTIGATION · HighAPIErrorRate") {
+				t.Fatalf("calls:\n%s", got)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no channel after 10 s; calls:\n%s", got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	body := []byte(`{"type":"url_verification","challenge":"serve-challenge"}`)
+	post := func(sign bool) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/api/v1/slack/events", bytes.NewReader(body))
+		if sign {
+			ts := strconv.FormatInt(time.Now().Unix(), 10)
+			req.Header.Set("X-Slack-Request-Timestamp", ts)
+			req.Header.Set("X-Slack-Signature", slack.Sign("serve-signing-secret", ts, body))
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	if status, got := post(true); status != http.StatusOK || !strings.Contains(got, `"challenge":"serve-challenge"`) {
+		t.Errorf("signed challenge: %d %s", status, got)
+	}
+	if status, _ := post(false); status != http.StatusUnauthorized {
+		t.Errorf("unsigned: %d", status)
+	}
+	form := url.Values{"user_id": {"U0NOBODY"}, "channel_id": {"C0SERVE"}, "command": {"/incident"}, "text": {"resolved"}}
+	req, _ := http.NewRequest(http.MethodPost, m.URL()+"/api/v1/slack/commands", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", slack.Sign("serve-signing-secret", ts, []byte(form.Encode())))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answer slack.CommandAnswer
+	json.NewDecoder(resp.Body).Decode(&answer)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || answer.ResponseType != "ephemeral" || !strings.Contains(answer.Text, "not linked") {
+		t.Errorf("unmapped command: %d %+v", resp.StatusCode, answer)
+	}
+}
