@@ -23,7 +23,9 @@ func (m *Main) startReminders() {
 }
 
 // reminderScheduler builds the scheduler from the configuration: a channel
-// for the Slack webhook and one for SMTP, each only when configured.
+// for the Slack webhook and one for SMTP, each only when configured; to a
+// person, their e-mail over SMTP and their Slack direct messages when the
+// Slack app is configured.
 func (m *Main) reminderScheduler() *reminder.Scheduler {
 	cfg := m.Config.Reminders
 	metrics := notify.NewMetrics(m.Server.Registry)
@@ -43,6 +45,9 @@ func (m *Main) reminderScheduler() *reminder.Scheduler {
 			add(notify.ChannelSMTP, smtp)
 		}
 		people = append(people, notify.PersonChannel{Name: notify.ChannelPersonEmail, Notifier: smtp})
+	}
+	if dm := m.SlackDM(); dm != nil {
+		people = append(people, notify.PersonChannel{Name: notify.ChannelPersonSlack, Notifier: &notify.SlackDM{DM: dm.SendDM}})
 	}
 	names := make([]string, len(channels))
 	for i, c := range channels {

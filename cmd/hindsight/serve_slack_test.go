@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/slack-go/slack/slacktest"
 
+	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/slack"
 )
@@ -108,5 +110,69 @@ func TestServe_Slack(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || answer.ResponseType != "ephemeral" || !strings.Contains(answer.Text, "not linked") {
 		t.Errorf("unmapped command: %d %+v", resp.StatusCode, answer)
+	}
+}
+
+// TestServe_SlackDirectMessage: with the Slack app configured, a reminder to
+// a person of the directory who has a Slack user ID reaches them as a direct
+// message, once, even though the scheduler passes many times.
+func TestServe_SlackDirectMessage(t *testing.T) {
+	var mu sync.Mutex
+	var dms []string
+	fake := slacktest.NewTestServer(func(c slacktest.Customize) {
+		c.Handle("/conversations.open", func(w http.ResponseWriter, r *http.Request) {
+			r.ParseForm()
+			if r.PostForm.Get("token") != "xoxb-dm-test" || r.PostForm.Get("users") != "U0BOB" {
+				t.Errorf("conversations.open %v, want the bot token and users=U0BOB", r.PostForm)
+			}
+			json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": map[string]any{"id": "D0BOB"}})
+		})
+		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
+			r.ParseForm()
+			if r.PostForm.Get("channel") == "D0BOB" {
+				mu.Lock()
+				dms = append(dms, r.PostForm.Get("text"))
+				mu.Unlock()
+			}
+			json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": r.PostForm.Get("channel"), "ts": "1700000000.000100"})
+		})
+	})
+	fake.Start()
+	defer fake.Stop()
+
+	now := time.Date(2025, 10, 8, 9, 0, 0, 0, time.UTC)
+	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
+		m.Now = func() time.Time { return now }
+		m.Config.Slack.BotToken = "xoxb-dm-test"
+		m.Config.Slack.SigningSecret = "dm-signing-secret"
+		m.Config.Slack.APIURL = fake.GetAPIURL()
+		m.Config.People = []config.PersonConfig{{Handle: "@bob", Name: "Bob Ñandú", SlackID: "U0BOB"}}
+		m.Config.Reminders.Interval = config.Duration(20 * time.Millisecond)
+	})
+	ctx := context.Background()
+	if err := m.Store.CreateIncident(ctx, &hindsight.Incident{ID: "INC-DM", Title: "OnlyAlertname", Severity: hindsight.SEV3,
+		Status: hindsight.IncidentInvestigating, StartedAt: now.AddDate(0, 0, -10)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Store.CreateActionItem(ctx, &hindsight.ActionItem{IncidentID: "INC-DM", Title: "Add a circuit breaker",
+		Owner: "@bob", Horizon: hindsight.HorizonImmediate, DueDate: now.AddDate(0, 0, -3).Truncate(24 * time.Hour),
+		Status: hindsight.ActionOpen}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(dms)
+		mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // ten more passes of the scheduler
+	mu.Lock()
+	defer mu.Unlock()
+	if len(dms) != 1 || !strings.Contains(dms[0], "Add a circuit breaker") {
+		t.Fatalf("direct messages to bob: %q, want one about the overdue action", dms)
 	}
 }
