@@ -135,7 +135,7 @@ func checkAuthorization(t *testing.T, anonymousRead bool) {
 	e := mustOpenUI(t, func(s *hhttp.Server) { s.AnonymousRead = anonymousRead })
 	action := &hindsight.ActionItem{Title: "a", Owner: "@o", Verification: "v"}
 	ctx := hindsight.NewContextWithIdentity(context.Background(), hindsight.Identity{Name: "setup", Role: hindsight.RoleAdmin})
-	if err := e.srv.Workflow.CreateAction(ctx, e.incident, action); err != nil {
+	if err := e.srv.Review.CreateAction(ctx, e.incident, action); err != nil {
 		t.Fatal(err)
 	}
 	routes := map[string]string{}

@@ -1,27 +1,11 @@
 package http
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/review"
 )
-
-// CommentWorkflow is the conversation on a post-mortem; *review.Service
-// implements it. Writes record the request's identity in history.
-type CommentWorkflow interface {
-	// Comments lists an incident's comment threads, oldest first.
-	Comments(ctx context.Context, incidentID string) ([]*hindsight.CommentThread, error)
-	// AddComment stores a comment; request_changes sends the post-mortem
-	// back to DRAFT.
-	AddComment(ctx context.Context, incidentID string, c hindsight.Comment) (*hindsight.Comment, error)
-	// ResolveComment resolves the thread a comment starts.
-	ResolveComment(ctx context.Context, incidentID string, commentID int64) (*hindsight.Comment, error)
-}
-
-var _ CommentWorkflow = (*review.Service)(nil)
 
 // errNoComments answers when the server was built without comments.
 var errNoComments = hindsight.Errorf(hindsight.EUNAVAILABLE, "comments are not available on this server")
@@ -43,11 +27,11 @@ type commentRequest struct {
 
 // handleCommentList lists an incident's comment threads.
 func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
-	if s.Comments == nil {
+	if s.Review == nil {
 		Error(w, r, errNoComments)
 		return
 	}
-	threads, err := s.Comments.Comments(r.Context(), r.PathValue("id"))
+	threads, err := s.Review.Comments(r.Context(), r.PathValue("id"))
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -57,7 +41,7 @@ func (s *Server) handleCommentList(w http.ResponseWriter, r *http.Request) {
 
 // handleCommentCreate stores a comment: 201 with the comment.
 func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
-	if s.Comments == nil {
+	if s.Review == nil {
 		Error(w, r, errNoComments)
 		return
 	}
@@ -66,7 +50,7 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	c, err := s.Comments.AddComment(r.Context(), r.PathValue("id"),
+	c, err := s.Review.AddComment(r.Context(), r.PathValue("id"),
 		hindsight.Comment{Body: req.Body, Section: req.Section, ParentID: req.ParentID, Kind: req.Kind})
 	if err != nil {
 		Error(w, r, err)
@@ -77,7 +61,7 @@ func (s *Server) handleCommentCreate(w http.ResponseWriter, r *http.Request) {
 
 // handleCommentResolve resolves a thread: 200 with its first comment.
 func (s *Server) handleCommentResolve(w http.ResponseWriter, r *http.Request) {
-	if s.Comments == nil {
+	if s.Review == nil {
 		Error(w, r, errNoComments)
 		return
 	}
@@ -86,7 +70,7 @@ func (s *Server) handleCommentResolve(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	c, err := s.Comments.ResolveComment(r.Context(), r.PathValue("id"), id)
+	c, err := s.Review.ResolveComment(r.Context(), r.PathValue("id"), id)
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -102,7 +102,7 @@ func hostileServer(t *testing.T, store *sqlstore.Store) (ts *testServer, editor,
 	ts = MustOpenServerOn(t, store, func(s *hhttp.Server) {
 		svc := review.NewService(store, hindsight.DefaultSignOffPolicy())
 		svc.Lint = lint.Narrative(nil)
-		s.Review, s.Workflow = svc, svc
+		s.Review, s.Review = svc, svc
 		s.Documents = &importer.Service{Store: store, Render: func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, nil) }}
 	})
 	editor = mustCreateToken(t, store, "editor", hindsight.RoleEditor)

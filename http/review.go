@@ -15,8 +15,10 @@ import (
 	"github.com/hindsight-sre/hindsight/review"
 )
 
-// ReviewService is the review workflow behind the JSON API; *review.Service
-// implements it. Writes record the request's identity in history.
+// ReviewService is the review workflow behind the JSON API and the web UI's
+// forms, the one interface http drives it through; *review.Service
+// implements it and holds every rule (who may approve, archive, sign).
+// Writes record the request's identity in history.
 type ReviewService interface {
 	IncidentManager
 	// TransitionDocument moves a post-mortem to another status.
@@ -35,6 +37,10 @@ type ReviewService interface {
 	Timeline(ctx context.Context, incidentID string) ([]*hindsight.TimelineEvent, error)
 	// AddTimelineEvent appends a timeline event.
 	AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) error
+	// UpdateTimelineEvent replaces an event of the incident's timeline.
+	UpdateTimelineEvent(ctx context.Context, incidentID string, id int64, e hindsight.TimelineEvent) (*hindsight.TimelineEvent, error)
+	// Action returns one action item.
+	Action(ctx context.Context, id int64) (*hindsight.ActionItem, error)
 	// ListActions lists action items across incidents, overdue first.
 	ListActions(ctx context.Context, q review.ActionQuery) ([]*hindsight.ActionItem, int, error)
 	// CreateAction adds a corrective action.
@@ -47,6 +53,13 @@ type ReviewService interface {
 	ComputeFollowUp(ctx context.Context, incidentID string) (*hindsight.FollowUp, error)
 	// Revisions lists an incident's history.
 	Revisions(ctx context.Context, incidentID string, p hindsight.Page) ([]*hindsight.Revision, int, error)
+	// Comments lists an incident's comment threads, oldest first.
+	Comments(ctx context.Context, incidentID string) ([]*hindsight.CommentThread, error)
+	// AddComment stores a comment; request_changes sends the post-mortem
+	// back to DRAFT.
+	AddComment(ctx context.Context, incidentID string, c hindsight.Comment) (*hindsight.Comment, error)
+	// ResolveComment resolves the thread a comment starts.
+	ResolveComment(ctx context.Context, incidentID string, commentID int64) (*hindsight.Comment, error)
 }
 
 var _ ReviewService = (*review.Service)(nil)

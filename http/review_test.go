@@ -40,7 +40,6 @@ func newReviewAPI(t *testing.T) *reviewAPI {
 	svc.Lint = lint.Narrative(nil)
 	srv := hhttp.NewServer()
 	srv.Incidents, srv.Tokens, srv.Review = store, store, svc
-	srv.Comments = svc
 	srv.NotificationPrefs = store
 	api := &reviewAPI{t: t, store: store, srv: srv, tokens: map[hindsight.Role]string{}}
 	for _, r := range hindsight.Roles {

@@ -79,7 +79,8 @@ type Server struct {
 	Documents MarkdownDocuments
 	// Impact measures impact on demand (POST /api/v1/incidents/{id}/impact).
 	Impact ImpactComputer
-	// Review runs the review workflow behind the JSON API.
+	// Review runs the review workflow behind the JSON API and the UI's
+	// forms, comments included; nil answers 503 on the routes that need it.
 	Review ReviewService
 	// Changes stores deploys and configuration changes reported by CI/CD;
 	// ChangesToken is the bearer token pipelines may send instead of an
@@ -96,9 +97,6 @@ type Server struct {
 	// Paging receives acknowledgements from on-call tools' webhooks
 	// (paging.go).
 	Paging PagingWebhooks
-	// Comments is the conversation on post-mortems (API and UI); nil
-	// answers 503 on its routes and leaves the incident page without it.
-	Comments CommentWorkflow
 	// NotificationPrefs keeps each person's choice of channels (their
 	// page /me/notifications and the API); nil answers 503 there.
 	NotificationPrefs hindsight.NotificationPrefsService
@@ -116,8 +114,6 @@ type Server struct {
 	UIStore UIStore
 	// Sessions stores web UI sessions.
 	Sessions hindsight.SessionService
-	// Workflow runs the review workflow behind the UI's forms.
-	Workflow UIWorkflow
 	// BaseURL is the server's public URL (server.base_url). Writes to the
 	// API not made with a bearer token must come from its origin; "" means
 	// the origin of the request's own Host.

@@ -31,7 +31,7 @@ func TestActionList_TrackerState(t *testing.T) {
 		ids := map[string]int64{}
 		for _, title := range []string{"synced", "failed", "pending", "none"} {
 			a := &hindsight.ActionItem{Title: "Action " + title, Owner: "@o", Verification: "v"}
-			if err := e.srv.Workflow.CreateAction(ctx, e.incident, a); err != nil {
+			if err := e.srv.Review.CreateAction(ctx, e.incident, a); err != nil {
 				t.Fatal(err)
 			}
 			ids[title] = a.ID

@@ -23,7 +23,7 @@ func (s *Server) uiActionAdd(w http.ResponseWriter, r *http.Request, v *visitor)
 		}
 		a.DueDate = t
 	}
-	if err := s.Workflow.CreateAction(r.Context(), id, a); err != nil {
+	if err := s.Review.CreateAction(r.Context(), id, a); err != nil {
 		s.refused(w, r, v, err)
 		return
 	}

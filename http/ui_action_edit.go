@@ -30,7 +30,7 @@ func (s *Server) incidentAction(r *http.Request) (*hindsight.Incident, *hindsigh
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := s.Workflow.Action(r.Context(), n)
+	a, err := s.Review.Action(r.Context(), n)
 	if err == nil && a.IncidentID != id {
 		err = hindsight.Errorf(hindsight.ENOTFOUND, "incident %s has no action item %d", id, n)
 	}
@@ -60,7 +60,7 @@ func (s *Server) uiActionEditSave(w http.ResponseWriter, r *http.Request, v *vis
 	p, typed, err := actionPatch(r, *a)
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	if err == nil {
-		_, err = s.Workflow.UpdateAction(r.Context(), a.ID, p, version)
+		_, err = s.Review.UpdateAction(r.Context(), a.ID, p, version)
 	}
 	s.finishEdit(w, r, v, err, "/incidents/"+inc.ID+"?done=action-edit#actions", func(status int, problem string) {
 		typed.Version = version

@@ -51,11 +51,11 @@ func sectionLabel(key string) string {
 
 // newCommentsView reads an incident's comment threads for the page.
 func (s *Server) newCommentsView(ctx context.Context, incidentID string) (commentsView, error) {
-	out := commentsView{Enabled: s.Comments != nil, Sections: commentSections}
-	if s.Comments == nil {
+	out := commentsView{Enabled: s.Review != nil, Sections: commentSections}
+	if s.Review == nil {
 		return out, nil
 	}
-	threads, err := s.Comments.Comments(ctx, incidentID)
+	threads, err := s.Review.Comments(ctx, incidentID)
 	if err != nil {
 		return out, err
 	}
@@ -83,7 +83,7 @@ func newCommentView(c *hindsight.Comment) commentView {
 // uiCommentAdd stores a comment, a reply or a request for changes from the
 // incident page's forms.
 func (s *Server) uiCommentAdd(w http.ResponseWriter, r *http.Request, v *visitor) {
-	if s.Comments == nil {
+	if s.Review == nil {
 		s.uiError(w, r, v, errNoComments)
 		return
 	}
@@ -98,7 +98,7 @@ func (s *Server) uiCommentAdd(w http.ResponseWriter, r *http.Request, v *visitor
 		}
 		c.ParentID = n
 	}
-	out, err := s.Comments.AddComment(r.Context(), id, c)
+	out, err := s.Review.AddComment(r.Context(), id, c)
 	if err != nil {
 		s.refused(w, r, v, err)
 		return
@@ -108,7 +108,7 @@ func (s *Server) uiCommentAdd(w http.ResponseWriter, r *http.Request, v *visitor
 
 // uiCommentResolve resolves a thread.
 func (s *Server) uiCommentResolve(w http.ResponseWriter, r *http.Request, v *visitor) {
-	if s.Comments == nil {
+	if s.Review == nil {
 		s.uiError(w, r, v, errNoComments)
 		return
 	}
@@ -118,7 +118,7 @@ func (s *Server) uiCommentResolve(w http.ResponseWriter, r *http.Request, v *vis
 		return
 	}
 	id := r.PathValue("id")
-	if _, err := s.Comments.ResolveComment(r.Context(), id, cid); err != nil {
+	if _, err := s.Review.ResolveComment(r.Context(), id, cid); err != nil {
 		s.refused(w, r, v, err)
 		return
 	}

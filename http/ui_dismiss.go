@@ -63,7 +63,7 @@ func (s *Server) uiDismiss(w http.ResponseWriter, r *http.Request, v *visitor) {
 		s.renderIncident(w, r, v, http.StatusBadRequest, "The form lacks the document's version: reload the page and try again.", nil)
 		return
 	}
-	if _, err := s.Workflow.DismissPlaceholder(r.Context(), id, key, version); err != nil {
+	if _, err := s.Review.DismissPlaceholder(r.Context(), id, key, version); err != nil {
 		s.refused(w, r, v, err)
 		return
 	}

@@ -70,7 +70,7 @@ func (s *Server) uiEditSave(w http.ResponseWriter, r *http.Request, v *visitor) 
 		s.renderEditFor(w, r, v, http.StatusOK, "", id, data)
 		return
 	}
-	_, err = s.Workflow.UpdateNarrative(r.Context(), id, n, version)
+	_, err = s.Review.UpdateNarrative(r.Context(), id, n, version)
 	s.finishEdit(w, r, v, err, "/incidents/"+id+"?done=narrative#narrative", func(status int, problem string) {
 		s.renderEditFor(w, r, v, status, problem, id, data)
 	})

@@ -100,7 +100,7 @@ func (s *Server) uiNarrativeSave(w http.ResponseWriter, r *http.Request, v *visi
 		s.renderNarrative(w, r, v, status, problem, pm, data)
 		return
 	}
-	up, err := s.Workflow.UpdateNarrative(r.Context(), id, n, pm.Document.Version)
+	up, err := s.Review.UpdateNarrative(r.Context(), id, n, pm.Document.Version)
 	if err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/incidents/%s/narrative?done=narrative&changed=%d", id, len(up.Changed)), http.StatusSeeOther)
 		return
@@ -175,8 +175,8 @@ func orUnknown(who string) string {
 
 // renderNarrative renders the editor with the lint findings of a draft.
 func (s *Server) renderNarrative(w http.ResponseWriter, r *http.Request, v *visitor, status int, problem string, pm *hindsight.Postmortem, data narrativePage) {
-	if pm.Document.Status == hindsight.DocDraft && s.Workflow != nil {
-		findings, err := s.Workflow.LintPostmortem(r.Context(), pm.Incident.ID)
+	if pm.Document.Status == hindsight.DocDraft && s.Review != nil {
+		findings, err := s.Review.LintPostmortem(r.Context(), pm.Incident.ID)
 		if err != nil {
 			s.uiError(w, r, v, err)
 			return

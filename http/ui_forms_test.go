@@ -64,11 +64,11 @@ func TestUI_EditActionAndEvent(t *testing.T) {
 	e := mustOpenUI(t, nil)
 	ctx := hindsight.NewContextWithIdentity(context.Background(), hindsight.Identity{Name: "setup", Role: hindsight.RoleAdmin})
 	a := &hindsight.ActionItem{Title: "Alert on pool saturation", Owner: "@ana", Verification: "fires in a load test"}
-	if err := e.srv.Workflow.CreateAction(ctx, e.incident, a); err != nil {
+	if err := e.srv.Review.CreateAction(ctx, e.incident, a); err != nil {
 		t.Fatal(err)
 	}
 	ev := &hindsight.TimelineEvent{IncidentID: e.incident, Time: time.Date(2025, 9, 30, 0, 30, 0, 0, time.UTC), Type: hindsight.EventFinding, Event: "Pool full"}
-	if err := e.srv.Workflow.AddTimelineEvent(ctx, ev); err != nil {
+	if err := e.srv.Review.AddTimelineEvent(ctx, ev); err != nil {
 		t.Fatal(err)
 	}
 	b := e.signedIn(t, hindsight.RoleEditor)

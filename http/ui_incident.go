@@ -91,8 +91,8 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 		}
 		data.Document = template.HTML(chart.InlineGraphs([]byte(renderMarkdown(string(md))), pm.Incident.ID, pm.Impact))
 		data.Document = linkPeople(data.Document, data.People)
-		if findings == nil && pm.Document.Status == hindsight.DocDraft && s.Workflow != nil {
-			if data.Findings, err = s.Workflow.LintPostmortem(r.Context(), id); err != nil {
+		if findings == nil && pm.Document.Status == hindsight.DocDraft && s.Review != nil {
+			if data.Findings, err = s.Review.LintPostmortem(r.Context(), id); err != nil {
 				s.uiError(w, r, v, err)
 				return
 			}

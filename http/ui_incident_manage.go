@@ -69,7 +69,7 @@ func (s *Server) uiIncidentMetadata(w http.ResponseWriter, r *http.Request, v *v
 	services, regions := hindsight.SplitList(r.PostFormValue("services")), hindsight.SplitList(r.PostFormValue("regions"))
 	links := parseLinkLines(r.PostFormValue("links"))
 	p.Services, p.Regions, p.Links = &services, &regions, &links
-	if _, err := s.Workflow.UpdateIncident(r.Context(), id, p, version); err != nil {
+	if _, err := s.Review.UpdateIncident(r.Context(), id, p, version); err != nil {
 		s.refused(w, r, v, err)
 		return
 	}
@@ -101,7 +101,7 @@ func parseLinkLines(text string) []hindsight.Link {
 // uiPostmortemCreate gives the incident its draft post-mortem.
 func (s *Server) uiPostmortemCreate(w http.ResponseWriter, r *http.Request, v *visitor) {
 	id := r.PathValue("id")
-	if _, err := s.Workflow.CreatePostmortem(r.Context(), id); err != nil {
+	if _, err := s.Review.CreatePostmortem(r.Context(), id); err != nil {
 		s.refused(w, r, v, err)
 		return
 	}
@@ -122,7 +122,7 @@ func (s *Server) uiRespond(w http.ResponseWriter, r *http.Request, v *visitor) {
 		at = t
 	}
 	what := review.Response(r.PathValue("what"))
-	if _, err := s.Workflow.Respond(r.Context(), id, what, at); err != nil {
+	if _, err := s.Review.Respond(r.Context(), id, what, at); err != nil {
 		s.refused(w, r, v, err)
 		return
 	}
@@ -160,7 +160,7 @@ func (s *Server) uiDeclare(w http.ResponseWriter, r *http.Request, v *visitor) {
 		}
 		d.StartedAt = t
 	}
-	inc, err := s.Workflow.DeclareIncident(r.Context(), d)
+	inc, err := s.Review.DeclareIncident(r.Context(), d)
 	if code := hindsight.ErrorCode(err); code == hindsight.EINVALID {
 		s.renderDeclare(w, r, v, http.StatusBadRequest, hindsight.ErrorMessage(err), r.PostForm)
 		return

@@ -10,7 +10,7 @@ import (
 // may sign which role.
 func (s *Server) uiSignOff(w http.ResponseWriter, r *http.Request, v *visitor) {
 	id := r.PathValue("id")
-	if _, err := s.Workflow.SignOff(r.Context(), id, hindsight.SignOffRole(r.PostFormValue("role"))); err != nil {
+	if _, err := s.Review.SignOff(r.Context(), id, hindsight.SignOffRole(r.PostFormValue("role"))); err != nil {
 		s.refused(w, r, v, err)
 		return
 	}

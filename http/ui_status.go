@@ -23,7 +23,7 @@ func nextIncidentStatuses(s hindsight.IncidentStatus) []hindsight.IncidentStatus
 func (s *Server) uiIncidentStatus(w http.ResponseWriter, r *http.Request, v *visitor) {
 	id := r.PathValue("id")
 	to := hindsight.IncidentStatus(r.PostFormValue("to"))
-	if _, err := s.Workflow.TransitionIncident(r.Context(), id, to, r.PostFormValue("reason")); err != nil {
+	if _, err := s.Review.TransitionIncident(r.Context(), id, to, r.PostFormValue("reason")); err != nil {
 		s.refused(w, r, v, err)
 		return
 	}

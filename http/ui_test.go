@@ -44,9 +44,7 @@ func mustOpenUIOn(tb testing.TB, store *sqlstore.Store, configure func(s *hhttp.
 	s.Changes, s.Attachments = store, store
 	s.Render = func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, nil) }
 	wf := review.NewService(store, hindsight.DefaultSignOffPolicy())
-	s.Workflow = wf
 	s.Review = wf
-	s.Comments = wf
 	s.NotificationPrefs = store
 	s.SecureCookies = false
 	if configure != nil {

@@ -20,7 +20,7 @@ func (s *Server) uiTimelineAdd(w http.ResponseWriter, r *http.Request, v *visito
 	e := &hindsight.TimelineEvent{IncidentID: id, Time: at, Type: hindsight.EventType(r.PostFormValue("type")),
 		Event: strings.TrimSpace(r.PostFormValue("event")), Actor: strings.TrimSpace(r.PostFormValue("actor")),
 		Action: strings.TrimSpace(r.PostFormValue("action")), Source: "user"}
-	if err := s.Workflow.AddTimelineEvent(r.Context(), e); err != nil {
+	if err := s.Review.AddTimelineEvent(r.Context(), e); err != nil {
 		s.refused(w, r, v, err)
 		return
 	}

@@ -64,7 +64,7 @@ func (s *Server) uiEventEditSave(w http.ResponseWriter, r *http.Request, v *visi
 		err = hindsight.Errorf(hindsight.EINVALID, "the event's time must be a date and time, such as 2025-09-30T00:24 (UTC)")
 	} else {
 		typed.Time = at
-		_, err = s.Workflow.UpdateTimelineEvent(r.Context(), inc.ID, e.ID, typed)
+		_, err = s.Review.UpdateTimelineEvent(r.Context(), inc.ID, e.ID, typed)
 	}
 	s.finishEdit(w, r, v, err, "/incidents/"+inc.ID+"?done=timeline-edit#timeline", func(status int, problem string) {
 		s.renderEventEdit(w, r, v, status, problem, inc, &typed)

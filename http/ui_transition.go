@@ -13,7 +13,7 @@ import (
 func (s *Server) uiTransition(w http.ResponseWriter, r *http.Request, v *visitor) {
 	id := r.PathValue("id")
 	to := hindsight.DocumentStatus(r.PostFormValue("to"))
-	if _, err := s.Workflow.TransitionDocument(r.Context(), id, to, r.PostFormValue("reason")); err != nil {
+	if _, err := s.Review.TransitionDocument(r.Context(), id, to, r.PostFormValue("reason")); err != nil {
 		s.refused(w, r, v, err)
 		return
 	}

@@ -25,7 +25,6 @@ func (m *Main) wireReview(s *hhttp.Server, store *sqlstore.Store) {
 	svc.NewDraft = m.policy.Draft
 	svc.DraftMinSeverity = m.Config.Severity.DraftMinSeverity
 	s.Review = svc
-	s.Comments = svc
 	s.NotificationPrefs = store
 }
 

@@ -4,13 +4,11 @@ import (
 	"strings"
 
 	hhttp "github.com/hindsight-sre/hindsight/http"
-	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
 // wireUI gives the server what the web UI needs: the store for its pages
-// and sessions, and the review workflow behind its forms, rendering with
-// the server's template and linting with the review rules. UI cookies are
+// and sessions (its forms drive the one review service wireReview builds). UI cookies are
 // always Secure when server.base_url is https://; otherwise (unset, or
 // http://) they follow each request's scheme: Secure over HTTPS, or when a
 // trusted proxy says X-Forwarded-Proto: https, so that sign-in over plain
@@ -18,10 +16,6 @@ import (
 func (m *Main) wireUI(s *hhttp.Server, store *sqlstore.Store) {
 	s.UIStore = store
 	s.Sessions = store
-	wf := review.NewService(store, m.Config.Review.Policy())
-	wf.Render = s.Render
-	wf.Now = m.Now
-	s.Workflow = wf
 	s.SecureCookies = strings.HasPrefix(strings.ToLower(m.Config.Server.BaseURL), "https://")
 	s.BaseURL = m.Config.Server.BaseURL
 	m.wireAuth(s)
