@@ -60,6 +60,7 @@ func (s *uiServer) incidentByTitle(t *testing.T, token, title string) string {
 // rows that do not apply and submits; three different approvers sign and
 // the last approves. The approved record then refuses edits from the UI.
 func TestBrowser_AnyIncidentReachesApproved(t *testing.T) {
+	t.Parallel()
 	testenv.ChromiumPath(t)
 	const wh = "e2e-manage-webhook"
 	s := startUIServer(t, wh)

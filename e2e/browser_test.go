@@ -282,6 +282,7 @@ const xssRootCause = `Connection pool exhausted after the 00:10 deploy. <img src
 // lint findings that block review, fixes them and submits; approvers sign
 // and approve. No console error may appear on any page.
 func TestBrowser_ReviewWorkflow(t *testing.T) {
+	t.Parallel()
 	testenv.ChromiumPath(t)
 	const wh = "e2e-webhook-secret"
 	s := startUIServer(t, wh)

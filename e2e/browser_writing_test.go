@@ -19,6 +19,7 @@ import (
 // downloads answer a signed-in viewer, and the print view prints the
 // document alone. Every page is photographed.
 func TestBrowser_WritingAndReading(t *testing.T) {
+	t.Parallel()
 	testenv.ChromiumPath(t)
 	const wh = "e2e-webhook-secret"
 	s := startUIServer(t, wh)

@@ -23,6 +23,7 @@ import (
 // bob gets exactly one e-mail, at his own address, whichever instance's
 // reminder pass sends it.
 func TestBrowser_CommentsAndMentions(t *testing.T) {
+	t.Parallel()
 	testenv.ChromiumPath(t)
 	dsn := testenv.FreshPostgresDatabase(t, testenv.RequirePostgres(t))
 	sink := testenv.NewSMTPSink(t, nil)

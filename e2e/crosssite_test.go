@@ -124,6 +124,7 @@ func forgedFormPage(action string) string {
 // as JSON by a client that is not a browser page is stored, so the form
 // was a valid write that only the cross-site rules stop.
 func TestBrowser_CrossSiteFormThroughProxy(t *testing.T) {
+	t.Parallel()
 	testenv.ChromiumPath(t)
 	const wh = "e2e-webhook-secret"
 	proxy, setTarget := startIdentityProxy(t, "ana@example.com")

@@ -15,6 +15,7 @@ import (
 // API gives the document back byte for byte, and the incident page and the
 // print view show what was typed (figures, an extra section in place).
 func TestBrowser_ImportedDocument(t *testing.T) {
+	t.Parallel()
 	s := startUIServer(t, "webhook-secret")
 	path := filepath.Join("..", "testdata", "handwritten", "seed-extra-sections.md")
 	src, err := os.ReadFile(path)

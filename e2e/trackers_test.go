@@ -28,6 +28,7 @@ const onlyAlertname = `{"version":"4","groupKey":"{}:{alertname=\"DiskFull\"}","
 // back through the signed webhook as done, an action added while GitHub is
 // down shows pending with the error, and the action list shows both.
 func TestBrowser_TrackerState(t *testing.T) {
+	t.Parallel()
 	testenv.ChromiumPath(t)
 	const wh, hookSecret = "e2e-webhook-secret", "e2e-tracker-secret"
 	gh := fakegithub.New(t, "Codertocat/Hello-World", "ghs_e2e")
