@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 
 	"github.com/hindsight-sre/hindsight/report"
@@ -27,20 +28,7 @@ func (s *Server) handleIncidentReport(csv bool) http.HandlerFunc {
 			return
 		}
 		rows, err := report.Incidents(r.Context(), s.Incidents, f)
-		if err != nil {
-			Error(w, r, err)
-			return
-		}
-		if !csv {
-			writeJSON(w, http.StatusOK, map[string]any{"items": rows, "total": len(rows)})
-			return
-		}
-		var buf bytes.Buffer
-		if err := report.WriteIncidentsCSV(&buf, rows); err != nil {
-			Error(w, r, err)
-			return
-		}
-		writeCSV(w, "incidents.csv", buf.Bytes())
+		writeReport(w, r, rows, err, csv, "incidents.csv", report.WriteIncidentsCSV)
 	}
 }
 
@@ -54,21 +42,27 @@ func (s *Server) handleActionReport(csv bool) http.HandlerFunc {
 			return
 		}
 		rows, err := report.Actions(r.Context(), s.Review, q, s.Now())
-		if err != nil {
-			Error(w, r, err)
-			return
-		}
-		if !csv {
-			writeJSON(w, http.StatusOK, map[string]any{"items": rows, "total": len(rows)})
-			return
-		}
-		var buf bytes.Buffer
-		if err := report.WriteActionsCSV(&buf, rows); err != nil {
-			Error(w, r, err)
-			return
-		}
-		writeCSV(w, "actions.csv", buf.Bytes())
+		writeReport(w, r, rows, err, csv, "actions.csv", report.WriteActionsCSV)
 	}
+}
+
+// writeReport answers a report's rows, or err: as JSON, or as the CSV file
+// name that write produces.
+func writeReport[T any](w http.ResponseWriter, r *http.Request, rows []T, err error, csv bool, name string, write func(io.Writer, []T) error) {
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	if !csv {
+		writeJSON(w, http.StatusOK, map[string]any{"items": rows, "total": len(rows)})
+		return
+	}
+	var buf bytes.Buffer
+	if err := write(&buf, rows); err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeCSV(w, name, buf.Bytes())
 }
 
 // writeCSV answers a CSV file to download.

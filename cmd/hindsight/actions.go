@@ -34,12 +34,8 @@ Exit status: 0 on success, 2 on usage or store errors.`,
 			if format != "table" && format != "json" {
 				return actionsUsageError("--format %q: use table or json", format)
 			}
-			if status != "" {
-				st, err := hindsight.ParseActionStatus(status)
-				if err != nil {
-					return &exitCodeError{code: exitError, err: err}
-				}
-				q.Status = st
+			if err := setActionStatus(&q, status); err != nil {
+				return err
 			}
 			s, err := openResolvedStore(cmd, g, dsn)
 			if err != nil {
@@ -168,4 +164,18 @@ func writeFollowUp(w io.Writer, f *hindsight.FollowUp) error {
 	fmt.Fprintf(w, "Recovery time improved by: %s\n", pct(f.RecoveryImprovement))
 	_, err := fmt.Fprintf(w, "Action items completion rate: %s (%d of %d done)\n", pct(f.CompletionRate), f.ActionsDone, f.ActionsCounted)
 	return err
+}
+
+// setActionStatus applies the --status flag of the action commands to q;
+// empty leaves every status. A status that does not exist exits 2.
+func setActionStatus(q *review.ActionQuery, status string) error {
+	if status == "" {
+		return nil
+	}
+	st, err := hindsight.ParseActionStatus(status)
+	if err != nil {
+		return &exitCodeError{code: exitError, err: err}
+	}
+	q.Status = st
+	return nil
 }

@@ -132,12 +132,8 @@ func newReportActionsCmd(g *globals) *cobra.Command {
 			if format != "csv" && format != "json" {
 				return actionsUsageError("--format %q: use csv or json", format)
 			}
-			if status != "" {
-				st, err := hindsight.ParseActionStatus(status)
-				if err != nil {
-					return &exitCodeError{code: exitError, err: err}
-				}
-				q.Status = st
+			if err := setActionStatus(&q, status); err != nil {
+				return err
 			}
 			s, err := openResolvedStore(cmd, g, dsn)
 			if err != nil {
