@@ -12,7 +12,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/alertmanager"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/markdown"
 	"github.com/hindsight-sre/hindsight/postmortem"
@@ -85,13 +85,8 @@ func ruleCounts(fs []lint.Finding) map[string]int {
 // document must parse back with no section out of place, and the HTML must
 // show every heading.
 func TestCheckPostmortem_HostileAlertText(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		ctx := context.Background()
-		store, err := sqlstore.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() })
 		in := &alertmanager.Intake{Store: store, Mapping: alertmanager.DefaultMapping(),
 			Draft: func(inc hindsight.Incident) *hindsight.Document {
 				pm := postmortem.NewDraft(inc, postmortem.DraftOptions{Author: "oncall", Version: "test", Now: inc.StartedAt})

@@ -13,6 +13,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/alertmanager"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
@@ -47,11 +48,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, f *intakeFixture)) {
 // above, its clock just after payload 1 was sent.
 func newFixture(t *testing.T, dsn string) *intakeFixture {
 	t.Helper()
-	store, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := teststore.Open(t, dsn)
 	c := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
 	store.Now = c.Now
 	in := &alertmanager.Intake{

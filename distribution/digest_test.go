@@ -9,6 +9,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/distribution"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/notify"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
@@ -16,11 +17,7 @@ import (
 // digestFor is one instance's digest, due on Mondays from 09:00 UTC.
 func digestFor(t *testing.T, dsn string, clock *testenv.Clock, sink *testenv.SMTPSink, slack *slackReceiver) (*distribution.Digest, *sqlstore.Store) {
 	t.Helper()
-	store, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := teststore.Open(t, dsn)
 	store.Now = clock.Now
 	host, port := splitHostPort(t, sink.Addr)
 	return &distribution.Digest{Store: store, Weekday: time.Monday, Hour: 9, Now: clock.Now,

@@ -17,6 +17,7 @@ import (
 	"github.com/hindsight-sre/hindsight/alertmanager"
 	"github.com/hindsight-sre/hindsight/distribution"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/notify"
 	"github.com/hindsight-sre/hindsight/postmortem"
@@ -121,11 +122,7 @@ type instance struct {
 
 func newInstance(t *testing.T, dsn string, clock *testenv.Clock, sink *testenv.SMTPSink, slack *slackReceiver) *instance {
 	t.Helper()
-	store, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := teststore.Open(t, dsn)
 	store.Now = clock.Now
 	host, port := splitHostPort(t, sink.Addr)
 	return &instance{store: store, sender: &distribution.Sender{Store: store, Entries: entries(t), Now: clock.Now,

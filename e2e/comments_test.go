@@ -25,7 +25,7 @@ import (
 func TestBrowser_CommentsAndMentions(t *testing.T) {
 	t.Parallel()
 	testenv.ChromiumPath(t)
-	dsn := testenv.FreshPostgresDatabase(t, testenv.RequirePostgres(t))
+	dsn := testenv.FreshPostgresDatabase(t)
 	sink := testenv.NewSMTPSink(t, nil)
 	host, port, _ := strings.Cut(sink.Addr, ":")
 	config := fmt.Sprintf(`server:

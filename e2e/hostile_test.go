@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -69,38 +68,31 @@ func TestWebhookUnstorableTimes(t *testing.T) {
 		{"start in year 1", notification("firing", "0001-01-01T00:00:01Z", "0001-01-01T00:00:00Z"), "alerts[0].startsAt"},
 		{"start in year 0", notification("firing", "0000-06-01T00:00:00Z", "0001-01-01T00:00:00Z"), "alerts[0].startsAt"},
 	}
-	engines := map[string]func(t *testing.T) string{
-		"SQLite":     func(t *testing.T) string { return filepath.Join(t.TempDir(), "hindsight.db") },
-		"PostgreSQL": func(t *testing.T) string { return testenv.FreshPostgresDatabase(t, testenv.RequirePostgres(t)) },
-	}
-	for engine, db := range engines {
-		t.Run(engine, func(t *testing.T) {
-			t.Parallel()
-			hs := startServerOn(t, token, db(t))
-			for _, c := range cases {
-				for attempt := 1; attempt <= 2; attempt++ {
-					code, answer := hs.post(t, token, c.body)
-					if code != http.StatusBadRequest || !strings.Contains(answer, c.field) {
-						t.Errorf("%s (attempt %d): got %d %s, want 400 naming %s", c.name, attempt, code, answer, c.field)
-					}
-					resp, err := get(hs.URL+"/healthz", "")
-					if err != nil {
-						t.Fatalf("%s: the server no longer answers: %v\n%s", c.name, err, hs.log)
-					}
-					resp.Body.Close()
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+		hs := startServerOn(t, token, dsn)
+		for _, c := range cases {
+			for attempt := 1; attempt <= 2; attempt++ {
+				code, answer := hs.post(t, token, c.body)
+				if code != http.StatusBadRequest || !strings.Contains(answer, c.field) {
+					t.Errorf("%s (attempt %d): got %d %s, want 400 naming %s", c.name, attempt, code, answer, c.field)
 				}
+				resp, err := get(hs.URL+"/healthz", "")
+				if err != nil {
+					t.Fatalf("%s: the server no longer answers: %v\n%s", c.name, err, hs.log)
+				}
+				resp.Body.Close()
 			}
-			if n := len(hs.incidents(t)); n != 0 {
-				t.Errorf("%d incidents stored from refused notifications, want 0", n)
-			}
-			// The intake still works after the refusals.
-			code, answer := hs.post(t, token, notification("firing", "2026-11-27T05:35:29Z", "0001-01-01T00:00:00Z"))
-			if code != http.StatusOK {
-				t.Fatalf("valid notification after the refusals: %d %s", code, answer)
-			}
-			if n := len(hs.incidents(t)); n != 1 {
-				t.Errorf("%d incidents after one valid notification, want 1", n)
-			}
-		})
-	}
+		}
+		if n := len(hs.incidents(t)); n != 0 {
+			t.Errorf("%d incidents stored from refused notifications, want 0", n)
+		}
+		// The intake still works after the refusals.
+		code, answer := hs.post(t, token, notification("firing", "2026-11-27T05:35:29Z", "0001-01-01T00:00:00Z"))
+		if code != http.StatusOK {
+			t.Fatalf("valid notification after the refusals: %d %s", code, answer)
+		}
+		if n := len(hs.incidents(t)); n != 1 {
+			t.Errorf("%d incidents after one valid notification, want 1", n)
+		}
+	})
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/evidence"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
@@ -86,13 +86,8 @@ func (f *fakeGrafana) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestAnnotator(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		ctx := context.Background()
-		store, err := sqlstore.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer store.Close()
 		fake := &fakeGrafana{t: t, token: "glsa_test", failFirst: 2}
 		srv := httptest.NewServer(fake)
 		defer srv.Close()

@@ -6,24 +6,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"path/filepath"
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
-	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
-
-// mustOpenStore opens a real SQLite store in a temporary directory.
-func mustOpenStore(tb testing.TB) *sqlstore.Store {
-	tb.Helper()
-	s, err := sqlstore.Open(context.Background(), filepath.Join(tb.TempDir(), "h.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
-}
 
 // mustDo sends req with c and returns the answer and its whole body.
 func mustDo(tb testing.TB, c *http.Client, req *http.Request) (*http.Response, []byte) {
@@ -54,7 +42,7 @@ func mustCreateToken(tb testing.TB, s hindsight.TokenService, name string, role 
 }
 
 func TestAuth_TokensAndProxy(t *testing.T) {
-	store := mustOpenStore(t)
+	store := teststore.SQLite(t)
 	srv := hhttp.NewServer()
 	srv.Incidents, srv.Tokens = store, store
 	srv.ProxyAuth = hhttp.ProxyAuth{

@@ -11,7 +11,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -27,13 +27,8 @@ const formAsJSON = `{"time":"2025-09-30T00:40:00Z","type":"finding","event":"For
 // engines: each is refused and nothing is stored. JSON writes from this
 // site, from clients that are not browsers, and with bearer tokens work.
 func TestAPI_CrossSiteWrites(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		ctx := context.Background()
-		store, err := sqlstore.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() })
 		srv := hhttp.NewServer()
 		srv.Store, srv.Incidents, srv.Tokens, srv.UIStore, srv.Sessions = store, store, store, store, store
 		srv.Render = func(w io.Writer, pm hindsight.Postmortem) error { return postmortem.Render(w, pm, nil) }

@@ -13,6 +13,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/importer"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/review"
@@ -129,7 +130,7 @@ func snapshot(t *testing.T, store *sqlstore.Store) []byte {
 // engine: each gets its status (4xx naming the field where there is
 // one, never 5xx), the server still answers, and the store is unchanged.
 func TestHostileInput(t *testing.T) {
-	forEachStore(t, func(t *testing.T, store *sqlstore.Store) {
+	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		ts, editor, incident, action := hostileServer(t, store)
 		// Each credential's first use is recorded once: use them before the
 		// snapshot.

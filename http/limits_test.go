@@ -15,21 +15,9 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
-
-// forEachStore runs fn on a fresh store of each engine.
-func forEachStore(t *testing.T, fn func(t *testing.T, store *sqlstore.Store)) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		store, err := sqlstore.Open(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() })
-		fn(t, store)
-	})
-}
 
 // sessionRows returns how many UI sessions the store holds.
 func sessionRows(t *testing.T, store *sqlstore.Store) int64 {
@@ -70,7 +58,7 @@ func proxyGet(t *testing.T, base, path, name string, cookie *http.Cookie) (*http
 // TestProxySessions_OnePerIdentity: requests through the trusted proxy that
 // keep no cookie share one session row per user, not one per request.
 func TestProxySessions_OnePerIdentity(t *testing.T) {
-	forEachStore(t, func(t *testing.T, store *sqlstore.Store) {
+	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		e := mustOpenUIOn(t, store, viaProxy(nil))
 		for i := range 30 {
 			for _, name := range []string{"ana@example.com", "bob@example.com"} {
@@ -89,7 +77,7 @@ func TestProxySessions_OnePerIdentity(t *testing.T) {
 // (a server restarted with the new roles) has the new role on the next
 // request with their session cookie, not the one of their sign-in.
 func TestProxySessions_RoleReread(t *testing.T) {
-	forEachStore(t, func(t *testing.T, store *sqlstore.Store) {
+	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		const ana = "ana@example.com"
 		before := mustOpenUIOn(t, store, viaProxy(map[string]hindsight.Role{ana: hindsight.RoleEditor}))
 		resp, body := proxyGet(t, before.url, "/incidents", ana, nil)
@@ -209,7 +197,7 @@ func TestWebhook_BodiesInFlightCapped(t *testing.T) {
 // TestPagination_Bounded: an offset past any list is refused with a 400
 // naming it on the API, and clamped in the UI; nothing panics.
 func TestPagination_Bounded(t *testing.T) {
-	forEachStore(t, func(t *testing.T, store *sqlstore.Store) {
+	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		e := mustOpenUIOn(t, store, nil)
 		b := e.signedIn(t, hindsight.RoleViewer)
 		for _, offset := range []string{"9223372036854775807", "1000001", "99999999999999999999"} {

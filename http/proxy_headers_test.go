@@ -9,6 +9,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestProxyAuth_OnlyTheConfiguredHeader puts a proxy that sets only
@@ -16,7 +17,7 @@ import (
 // (X-Forwarded-Email naming an admin, the header twice, a list) must not
 // change who the request is.
 func TestProxyAuth_OnlyTheConfiguredHeader(t *testing.T) {
-	store := mustOpenStore(t)
+	store := teststore.SQLite(t)
 	srv := hhttp.NewServer()
 	srv.Incidents, srv.Tokens = store, store
 	srv.ProxyAuth = hhttp.ProxyAuth{

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/review"
@@ -32,7 +33,7 @@ const apiIncident = "INCIDENT-20250930-0024-highapierrorrate"
 
 func newReviewAPI(t *testing.T) *reviewAPI {
 	t.Helper()
-	store := mustOpenStore(t)
+	store := teststore.SQLite(t)
 	now := func() time.Time { return time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC) }
 	store.Now = now
 	svc := review.NewService(store, hindsight.DefaultSignOffPolicy())

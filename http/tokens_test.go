@@ -13,6 +13,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestAuth_TokenExpiryAndLastUse: a token works until it expires, then the
@@ -22,7 +23,7 @@ import (
 func TestAuth_TokenExpiryAndLastUse(t *testing.T) {
 	t0 := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
 	clock := testenv.NewClock(t0)
-	store := mustOpenStore(t)
+	store := teststore.SQLite(t)
 	store.Now = clock.Now
 	e := mustOpenUIOn(t, store, func(s *hhttp.Server) { s.Now = clock.Now })
 	ctx := context.Background()

@@ -11,7 +11,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/tracker"
 )
@@ -20,12 +20,7 @@ import (
 // in the UI, shows each item's tracker state: synced with its issue,
 // pending or failed with the error, nothing for an item no tracker takes.
 func TestActionList_TrackerState(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		store, err := sqlstore.Open(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() })
+	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		e := mustOpenUIOn(t, store, func(s *hhttp.Server) { s.Trackers = &tracker.Service{Store: store} })
 		ctx := context.Background()
 		ids := map[string]int64{}

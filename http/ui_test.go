@@ -13,6 +13,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -32,7 +33,7 @@ type uiEnv struct {
 // configure, if not nil, adjusts it before it opens.
 func mustOpenUI(tb testing.TB, configure func(s *hhttp.Server)) *uiEnv {
 	tb.Helper()
-	return mustOpenUIOn(tb, mustOpenStore(tb), configure)
+	return mustOpenUIOn(tb, teststore.SQLite(tb), configure)
 }
 
 // mustOpenUIOn is mustOpenUI on the given store.
@@ -259,7 +260,7 @@ func preSession(tb testing.TB, b *browser) string {
 }
 
 func TestUI_BootstrapHint(t *testing.T) {
-	store := mustOpenStore(t)
+	store := teststore.SQLite(t)
 	s := hhttp.NewServer()
 	s.Addr = "127.0.0.1:0"
 	s.Store, s.Incidents, s.Tokens, s.UIStore, s.Sessions = store, store, store, store, store

@@ -18,6 +18,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/alertmanager"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
@@ -37,7 +38,7 @@ type testServer struct {
 // a temporary directory; configure, if not nil, adjusts it first.
 func MustOpenServer(tb testing.TB, configure func(s *hhttp.Server)) *testServer {
 	tb.Helper()
-	return MustOpenServerOn(tb, mustOpenStore(tb), configure)
+	return MustOpenServerOn(tb, teststore.SQLite(tb), configure)
 }
 
 // MustOpenServerOn is MustOpenServer on the given store.

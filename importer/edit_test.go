@@ -10,8 +10,9 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/importer"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/postmortem"
+	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
 const seedID = "INCIDENT-20250930-0024-highapierrorrate"
@@ -38,8 +39,7 @@ func revisionCount(t *testing.T, s hindsight.Store, id string) (int, []*hindsigh
 // without "@", edits one line and imports it: the times keep their seconds,
 // the owners their form, and one revision records exactly the edited field.
 func TestApply_EditOneField(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		s := mustOpen(t, dsn)
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := hindsight.NewContextWithActor(context.Background(), "alice")
 		src := string(mustRead(t, filepath.Join(corpus, "seed-completed.md")))
 		mustImport(t, s, []byte(src), importer.Created)
@@ -120,8 +120,7 @@ func TestApply_EditOneField(t *testing.T) {
 // the second, exported as written, rendered with seconds, and kept through
 // an edit of another line.
 func TestApply_TimesWithSeconds(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		s := mustOpen(t, dsn)
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		src := string(mustRead(t, filepath.Join(corpus, "seed-completed.md")))
 		src = edit(t, src, "| 2025-09-30 00:27 | Detection |", "| 2025-09-30 00:27:41 | Detection |")
 		mustImport(t, s, []byte(src), importer.Created)
@@ -152,8 +151,7 @@ func TestApply_TimesWithSeconds(t *testing.T) {
 // store after the import: the export is the person's document with that
 // one row changed, every other byte (trailing double spaces included) kept.
 func TestExport_StoreChangeAppliedToDocument(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		s := mustOpen(t, dsn)
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := hindsight.NewContextWithActor(context.Background(), "alice")
 		src := string(mustRead(t, filepath.Join(corpus, "seed-completed.md")))
 		mustImport(t, s, []byte(src), importer.Created)
@@ -178,8 +176,7 @@ func TestExport_StoreChangeAppliedToDocument(t *testing.T) {
 // APPROVED post-mortem, from a file or over the API; the same document is
 // still "unchanged".
 func TestApply_ApprovedIsARecord(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		s := mustOpen(t, dsn)
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		src := string(mustRead(t, filepath.Join(corpus, "seed-completed.md")))
 		src = edit(t, src, "**Document Status**: UNDER REVIEW", "**Document Status**: APPROVED")
 		mustImport(t, s, []byte(src), importer.Created)
@@ -205,8 +202,7 @@ func TestApply_ApprovedIsARecord(t *testing.T) {
 
 // TestService_Import checks the API import's refusals.
 func TestService_Import(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		s := mustOpen(t, dsn)
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		svc := &importer.Service{Store: s}
 		src := mustRead(t, filepath.Join(corpus, "seed-completed.md"))
 		if _, err := svc.Import(context.Background(), seedID, "PUT", src); hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
@@ -238,8 +234,7 @@ func changedLines(a, b string) []string {
 // investigation table holds a row earlier than rows of the detection table:
 // the timeline is left alone and one revision records the edit.
 func TestApply_TimelineAcrossTables(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		s := mustOpen(t, dsn)
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		src := string(mustRead(t, filepath.Join(corpus, "seed-completed.md")))
 		src = edit(t, src, "| 2025-09-30 00:45 | Root cause hypothesis |", "| 2025-09-30 00:29 | Root cause hypothesis |")
 		mustImport(t, s, []byte(src), importer.Created)

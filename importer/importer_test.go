@@ -11,23 +11,13 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/importer"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
 // corpus is the hand-written documents: none was made by the renderer.
 const corpus = "../testdata/handwritten"
-
-func mustOpen(t *testing.T, dsn string) *sqlstore.Store {
-	t.Helper()
-	s, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 func mustRead(t *testing.T, path string) []byte {
 	t.Helper()
@@ -82,8 +72,7 @@ func TestApply_Corpus(t *testing.T) {
 	if len(files) < 6 {
 		t.Fatalf("the corpus has %d documents, want at least 6", len(files))
 	}
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
-		s := mustOpen(t, dsn)
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		for _, path := range files {
 			t.Run(filepath.Base(path), func(t *testing.T) {
 				src := mustRead(t, path)

@@ -17,6 +17,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/alertmanager"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/paging"
 	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -62,12 +63,7 @@ func (s *syncBuffer) String() string {
 // the system clock.
 func newEnv(t *testing.T, dsn string, now func() time.Time) *env {
 	t.Helper()
-	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, dsn)
-	if err != nil {
-		t.Fatalf("open %s: %v", sqlstore.RedactDSN(dsn), err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := teststore.Open(t, dsn)
 	if now != nil {
 		store.Now = now
 	}

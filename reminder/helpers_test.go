@@ -2,7 +2,6 @@ package reminder_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -15,22 +14,6 @@ import (
 var now = time.Date(2025, 10, 8, 9, 0, 0, 0, time.UTC)
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
-
-// MustOpenDB opens a fresh SQLite store in a temporary directory.
-func MustOpenDB(tb testing.TB) *sqlstore.Store {
-	tb.Helper()
-	return mustOpen(tb, filepath.Join(tb.TempDir(), "hindsight.db"))
-}
-
-func mustOpen(tb testing.TB, dsn string) *sqlstore.Store {
-	tb.Helper()
-	s, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		tb.Fatalf("open %s: %v", sqlstore.RedactDSN(dsn), err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
-}
 
 // fixture is the data every scheduler test starts from. Relative to now:
 //

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/notify"
 	"github.com/hindsight-sre/hindsight/reminder"
 	"github.com/hindsight-sre/hindsight/review"
@@ -61,8 +62,8 @@ func mustIncident(t *testing.T, store *sqlstore.Store, id string) {
 // TestScheduler_MentionTwoInstances: a mention is one e-mail, to the person
 // mentioned, however many instances share the database and pass at once.
 func TestScheduler_MentionTwoInstances(t *testing.T) {
-	dsn := testenv.FreshPostgresDatabase(t, testenv.RequirePostgres(t))
-	stores := []*sqlstore.Store{mustOpen(t, dsn), mustOpen(t, dsn)}
+	dsn := testenv.FreshPostgresDatabase(t)
+	stores := []*sqlstore.Store{teststore.Open(t, dsn), teststore.Open(t, dsn)}
 	mustIncident(t, stores[0], "INC-M")
 	c := comment(t, stores[0], "INC-M", "@bob can you confirm the deploy time?")
 	sink := testenv.NewSMTPSink(t, nil)
@@ -89,9 +90,8 @@ func TestScheduler_MentionTwoInstances(t *testing.T) {
 
 // TestScheduler_PeopleRouting: who gets what, on both engines.
 func TestScheduler_PeopleRouting(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		ctx := context.Background()
-		store := mustOpen(t, dsn)
 		mustIncident(t, store, "INC-R")
 		sink := testenv.NewSMTPSink(t, nil)
 		fallback := &recorder{}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/notify"
 	"github.com/hindsight-sre/hindsight/reminder"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -19,9 +20,9 @@ import (
 // reminder must be delivered exactly once per channel, whichever instance
 // sends it.
 func TestScheduler_TwoInstances(t *testing.T) {
-	dsn := testenv.FreshPostgresDatabase(t, testenv.RequirePostgres(t))
+	dsn := testenv.FreshPostgresDatabase(t)
 	ctx := context.Background()
-	stores := []*sqlstore.Store{mustOpen(t, dsn), mustOpen(t, dsn)}
+	stores := []*sqlstore.Store{teststore.Open(t, dsn), teststore.Open(t, dsn)}
 	seed(t, stores[0])
 
 	t.Run("ExactlyOnce", func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/notify"
 	"github.com/hindsight-sre/hindsight/reminder"
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,7 +46,7 @@ func TestActionReminder(t *testing.T) {
 }
 
 func TestScheduler_Due(t *testing.T) {
-	s := MustOpenDB(t)
+	s := teststore.SQLite(t)
 	seed(t, s)
 	sched := &reminder.Scheduler{Store: s, BaseURL: "https://hindsight.example.com/"}
 	got, err := sched.Due(context.Background(), now)
@@ -96,7 +97,7 @@ func TestScheduler_RunOnce(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("OncePerPeriod", func(t *testing.T) {
-		s := MustOpenDB(t)
+		s := teststore.SQLite(t)
 		seed(t, s)
 		rec := &recorder{}
 		sched := &reminder.Scheduler{Store: s, Now: func() time.Time { return now },
@@ -119,7 +120,7 @@ func TestScheduler_RunOnce(t *testing.T) {
 	})
 
 	t.Run("ReceiverFailsThenRecovers", func(t *testing.T) {
-		s := MustOpenDB(t)
+		s := teststore.SQLite(t)
 		seed(t, s)
 		var mu sync.Mutex
 		posts, fail := map[string]int{}, 3

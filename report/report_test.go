@@ -15,6 +15,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/alertmanager"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/report"
@@ -42,11 +43,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, dsn string) *fixture {
 	t.Helper()
-	store, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := teststore.Open(t, dsn)
 	c := testenv.NewClock(start.Add(30 * 24 * time.Hour))
 	store.Now = c.Now
 	svc := review.NewService(store, hindsight.DefaultSignOffPolicy())

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/review"
@@ -34,11 +35,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, f *fixture)) {
 
 func newFixture(t *testing.T, dsn string) *fixture {
 	t.Helper()
-	store, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := teststore.Open(t, dsn)
 	c := testenv.NewClock(incidentStart.Add(3 * time.Hour))
 	store.Now = c.Now
 	svc := review.NewService(store, hindsight.DefaultSignOffPolicy())

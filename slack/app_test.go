@@ -9,6 +9,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/slack"
 )
 
@@ -35,7 +36,7 @@ func TestChannelName(t *testing.T) {
 func TestApp_ChannelOncePerIncident(t *testing.T) {
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
 		fake := newFakeSlack(t)
-		s1, s2 := mustOpen(t, dsn), mustOpen(t, dsn)
+		s1, s2 := teststore.Open(t, dsn), teststore.Open(t, dsn)
 		seedIncident(t, s1, incidentID, "HighAPIErrorRate", hindsight.SEV2)
 		seedIncident(t, s1, "INCIDENT-20250930-0100-diskalmostfull", "DiskAlmostFull", hindsight.SEV4)
 		a1, _ := newApp(t, s1, fake)
@@ -98,7 +99,7 @@ func TestApp_Updates(t *testing.T) {
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		fake := newFakeSlack(t)
-		s1, s2 := mustOpen(t, dsn), mustOpen(t, dsn)
+		s1, s2 := teststore.Open(t, dsn), teststore.Open(t, dsn)
 		seedIncident(t, s1, incidentID, "HighAPIErrorRate", hindsight.SEV2)
 		a1, _ := newApp(t, s1, fake)
 		a2, _ := newApp(t, s2, fake)
@@ -200,7 +201,7 @@ func TestApp_Updates(t *testing.T) {
 // TestApp_RateLimited checks that a 429 is retried after its Retry-After.
 func TestApp_RateLimited(t *testing.T) {
 	fake := newFakeSlack(t)
-	s := mustOpen(t, t.TempDir()+"/h.db")
+	s := teststore.Open(t, t.TempDir()+"/h.db")
 	app, w := newApp(t, s, fake)
 	fake.Limit("chat.postMessage", 2)
 	if err := app.SendDM(context.Background(), "U0ALICE", "Your review is due"); err != nil {
@@ -235,7 +236,7 @@ func TestApp_RateLimited(t *testing.T) {
 func TestApp_ConfiguredChannel(t *testing.T) {
 	ctx := context.Background()
 	fake := newFakeSlack(t)
-	s := mustOpen(t, t.TempDir()+"/h.db")
+	s := teststore.Open(t, t.TempDir()+"/h.db")
 	seedIncident(t, s, incidentID, "HighAPIErrorRate", hindsight.SEV1)
 	app, _ := newApp(t, s, fake)
 	app.Channel = "C0SHARED"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/notify"
 	"github.com/hindsight-sre/hindsight/slack"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -22,7 +23,7 @@ import (
 func channelFixture(t *testing.T, dsn string) (*sqlstore.Store, *slack.App, *fakeSlack, string, string) {
 	t.Helper()
 	fake := newFakeSlack(t)
-	s := mustOpen(t, dsn)
+	s := teststore.Open(t, dsn)
 	seedIncident(t, s, incidentID, "HighAPIErrorRate", hindsight.SEV2)
 	app, _ := newApp(t, s, fake)
 	mustRun(t, app.CreateChannels)
@@ -269,7 +270,7 @@ func TestApp_WebhookFallback(t *testing.T) {
 		w.Write([]byte("ok"))
 	}))
 	defer hook.Close()
-	s := mustOpen(t, t.TempDir()+"/h.db")
+	s := teststore.Open(t, t.TempDir()+"/h.db")
 	seedIncident(t, s, incidentID, "HighAPIErrorRate", hindsight.SEV2)
 	app, _ := newApp(t, s, nil)
 	app.Webhook = &notify.Slack{WebhookURL: hook.URL + "/hooks/T0/B0/secret"}

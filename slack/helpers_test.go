@@ -25,16 +25,6 @@ const (
 	started       = "2025-09-30T00:24:00Z"
 )
 
-func mustOpen(t *testing.T, dsn string) *sqlstore.Store {
-	t.Helper()
-	s, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatalf("open %s: %v", sqlstore.RedactDSN(dsn), err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 // seedIncident stores an open incident.
 func seedIncident(t *testing.T, s *sqlstore.Store, id, title string, sev hindsight.Severity) *hindsight.Incident {
 	t.Helper()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
@@ -13,9 +14,9 @@ import (
 // (2,000 incidents, 20,000 events, 6,000 actions). "hindsight bench" runs the
 // same operations at full size.
 
-func BenchmarkSQLite(b *testing.B) { benchStore(b, MustOpenDB(b)) }
+func BenchmarkSQLite(b *testing.B) { benchStore(b, teststore.SQLite(b)) }
 
-func BenchmarkPostgres(b *testing.B) { benchStore(b, MustOpenPostgres(b)) }
+func BenchmarkPostgres(b *testing.B) { benchStore(b, teststore.Postgres(b)) }
 
 func benchStore(b *testing.B, s *sqlstore.Store) {
 	ctx := context.Background()

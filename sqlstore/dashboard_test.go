@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
@@ -18,7 +19,7 @@ import (
 func dashboardFixture(t *testing.T) (*sqlstore.Store, time.Time, time.Time) {
 	t.Helper()
 	ctx := context.Background()
-	s := MustOpenDB(t)
+	s := teststore.SQLite(t)
 	if err := s.Seed(ctx, sqlstore.SeedOptions{Incidents: 400, Events: 4000, Actions: 1200, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestFindDashboardStats_CrossEngine(t *testing.T) {
 	if err := a.Export(ctx, &dump); err != nil {
 		t.Fatal(err)
 	}
-	pg := MustOpenPostgres(t)
+	pg := teststore.Postgres(t)
 	if err := pg.Import(ctx, &dump); err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +234,7 @@ func measured(cells [][]hindsight.Median) int {
 // the dashboard) is not summed: the time-based figure stands in for it.
 func TestFindDashboardStats_HeldBudgetNotHeadline(t *testing.T) {
 	ctx := context.Background()
-	forEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		start := time.Date(2025, 9, 30, 0, 24, 0, 0, time.UTC)
 		for i, held := range []time.Duration{0, 48 * time.Hour} {
 			at := start.Add(time.Duration(i) * time.Hour)
@@ -261,11 +262,4 @@ func TestFindDashboardStats_HeldBudgetNotHeadline(t *testing.T) {
 			t.Errorf("Budget = %+v, want 9852%% over 2 incidents", b)
 		}
 	})
-}
-
-// forEachStore runs fn on a fresh SQLite store and a fresh PostgreSQL one.
-func forEachStore(t *testing.T, fn func(t *testing.T, s *sqlstore.Store)) {
-	t.Helper()
-	t.Run("SQLite", func(t *testing.T) { fn(t, MustOpenDB(t)) })
-	t.Run("PostgreSQL", func(t *testing.T) { fn(t, MustOpenPostgres(t)) })
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
@@ -71,14 +73,14 @@ func TestOpen_KeywordDSN(t *testing.T) {
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("files created: %v", entries)
 	}
-	u, err := url.Parse(freshSchemaDSN(t))
+	u, err := url.Parse(testenv.FreshPostgresDatabase(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	pass, _ := u.User.Password()
-	kw := fmt.Sprintf("host=%s port=%s user=%s password='%s' dbname=%s sslmode=disable search_path=%s",
-		u.Hostname(), u.Port(), u.User.Username(), pass, strings.TrimPrefix(u.Path, "/"), u.Query().Get("search_path"))
-	s := mustOpen(t, kw)
+	kw := fmt.Sprintf("host=%s port=%s user=%s password='%s' dbname=%s sslmode=disable",
+		u.Hostname(), u.Port(), u.User.Username(), pass, strings.TrimPrefix(u.Path, "/"))
+	s := teststore.Open(t, kw)
 	if s.Engine() != "postgres" {
 		t.Fatalf("keyword DSN opened %s, want postgres", s.Engine())
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/storetest"
 )
@@ -14,7 +15,7 @@ import (
 // TestFindTokenByHash_UseThrottled: a token's last use is written at most
 // once a minute, so a client's requests are reads, not writes.
 func TestFindTokenByHash_UseThrottled(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
 		s.Now = func() time.Time { return now }
@@ -51,7 +52,7 @@ func TestFindTokenByHash_UseThrottled(t *testing.T) {
 // PostgreSQL cannot hold, whichever service it comes through; nothing is
 // stored.
 func TestWrites_UnstorableText(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s *sqlstore.Store) {
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		inc := storetest.NewIncident(0, "Base")
 		storetest.MustCreateIncident(t, s, inc)

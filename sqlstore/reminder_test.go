@@ -7,14 +7,12 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
 func TestReminderService(t *testing.T) {
-	t.Run("SQLite", func(t *testing.T) { testReminderService(t, MustOpenDB(t)) })
-	t.Run("Postgres", func(t *testing.T) {
-		testReminderService(t, MustOpenPostgres(t))
-	})
+	teststore.ForEachEngine(t, testReminderService)
 }
 
 func testReminderService(t *testing.T, s *sqlstore.Store) {

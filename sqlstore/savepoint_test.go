@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/storetest"
 )
@@ -17,12 +18,7 @@ import (
 // their search documents rebuilt once at commit.
 func TestSavepoint(t *testing.T) {
 	t.Parallel()
-	for name, open := range map[string]func(testing.TB) *sqlstore.Store{"SQLite": MustOpenDB, "PostgreSQL": MustOpenPostgres} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			testSavepoint(t, open(t))
-		})
-	}
+	teststore.ForEachEngine(t, testSavepoint)
 }
 
 func testSavepoint(t *testing.T, s *sqlstore.Store) {

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"syscall"
@@ -16,25 +15,11 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/storetest"
 )
-
-// forEachQueueEngine runs fn on a new SQLite file and a fresh PostgreSQL
-// schema, with the DSN so that fn can open the same store again.
-func forEachQueueEngine(t *testing.T, fn func(t *testing.T, dsn string)) {
-	t.Helper()
-	engines := map[string]func(t *testing.T) string{
-		"SQLite":     func(t *testing.T) string { return filepath.Join(t.TempDir(), "hindsight.db") },
-		"PostgreSQL": func(t *testing.T) string { return freshSchemaDSN(t) },
-	}
-	for name, dsn := range engines {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			fn(t, dsn(t))
-		})
-	}
-}
 
 // queueIncidents creates n incidents in one transaction that defers its
 // search documents, each with a word of its own ("quokka<i>"), one they all
@@ -86,9 +71,9 @@ func queueLength(t testing.TB, s *sqlstore.Store) int {
 // by itself.
 func TestIndexQueue(t *testing.T) {
 	t.Parallel()
-	forEachQueueEngine(t, func(t *testing.T, dsn string) {
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		s := mustOpen(t, dsn)
+		s := teststore.Open(t, dsn)
 		sqlstore.HoldIndex(s)
 		kept, undone := storetest.NewIncident(1, "Quokka"), storetest.NewIncident(2, "Numbat")
 		err := s.WithTx(ctx, func(tx hindsight.Services) error {
@@ -134,7 +119,7 @@ func TestIndexQueue(t *testing.T) {
 		}
 
 		// A store that is not held rebuilds after the commit by itself.
-		other := mustOpen(t, dsn)
+		other := teststore.Open(t, dsn)
 		queueIncidents(t, other, 10, 40)
 		waitUntil(t, "the background rebuild", func() bool { return queueLength(t, other) == 0 })
 		if n := searchTotal(t, other, "wombat"); n != 40 {
@@ -148,8 +133,8 @@ func TestIndexQueue(t *testing.T) {
 // (their counts add up to the queue, not more) and ends up searchable.
 func TestIndexQueue_TwoInstances(t *testing.T) {
 	t.Parallel()
-	forEachQueueEngine(t, func(t *testing.T, dsn string) {
-		a, b := mustOpen(t, dsn), mustOpen(t, dsn)
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+		a, b := teststore.Open(t, dsn), teststore.Open(t, dsn)
 		sqlstore.HoldIndex(a)
 		sqlstore.HoldIndex(b)
 		const total = 300
@@ -199,9 +184,9 @@ func TestIndexQueue_TwoInstances(t *testing.T) {
 // earlier one.
 func TestIndexQueue_WriterDuringRebuild(t *testing.T) {
 	t.Parallel()
-	forEachQueueEngine(t, func(t *testing.T, dsn string) {
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		writer, rebuilder := mustOpen(t, dsn), mustOpen(t, dsn)
+		writer, rebuilder := teststore.Open(t, dsn), teststore.Open(t, dsn)
 		sqlstore.HoldIndex(writer)
 		inc := storetest.MustCreateIncident(t, writer, storetest.NewIncident(1, "Bilby"))
 		const rounds = 30
@@ -263,9 +248,9 @@ func TestIndexQueue_KillNine(t *testing.T) {
 		return
 	}
 	t.Parallel()
-	forEachQueueEngine(t, func(t *testing.T, dsn string) {
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
 		const total = 2000
-		s := mustOpen(t, dsn) // migrates the store before the child opens it
+		s := teststore.Open(t, dsn) // migrates the store before the child opens it
 		sqlstore.HoldIndex(s)
 		childDSN, app := dsn, fmt.Sprintf("hindsight-kill-child-%d-%d", os.Getpid(), time.Now().UnixNano())
 		if sqlstore.IsPostgres(dsn) {
@@ -383,8 +368,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 // and sign-offs, and for one with nothing but its row.
 func TestIndexQueue_DocumentsAgree(t *testing.T) {
 	t.Parallel()
-	forEachQueueEngine(t, func(t *testing.T, dsn string) {
-		s := mustOpen(t, dsn)
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		storetest.Populate(t, s)
 		storetest.MustCreateIncident(t, s, storetest.NewIncident(7, "Bare — ünïcode 🔥"))
 		incs, _, err := s.FindIncidents(context.Background(), hindsight.IncidentFilter{})
@@ -409,9 +393,8 @@ func TestIndexQueue_DocumentsAgree(t *testing.T) {
 // answered fields are, and so is text that merely contains brackets.
 func TestSearch_PlaceholdersNotIndexed(t *testing.T) {
 	t.Parallel()
-	forEachQueueEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
-		s := mustOpen(t, dsn)
 		inc := storetest.MustCreateIncident(t, s, storetest.NewIncident(1, "Pangolin"))
 		doc := &hindsight.Document{IncidentID: inc.ID, Status: hindsight.DocDraft, Author: "alice", Version: 1,
 			Narrative: hindsight.Narrative{

@@ -4,78 +4,26 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/storetest"
 )
 
-// MustOpenDB opens a fresh SQLite store in a temporary directory.
-func MustOpenDB(tb testing.TB) *sqlstore.Store {
-	tb.Helper()
-	return mustOpen(tb, filepath.Join(tb.TempDir(), "hindsight.db"))
-}
-
-func mustOpen(tb testing.TB, dsn string) *sqlstore.Store {
-	tb.Helper()
-	s, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		tb.Fatalf("open %s: %v", sqlstore.RedactDSN(dsn), err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
-}
-
-var schemaSeq atomic.Int64
-
-// MustOpenPostgres opens a store in a fresh schema of the test database, so
-// that tests do not see each other's data and may run in parallel; the
-// schema is dropped at cleanup.
-func MustOpenPostgres(tb testing.TB) *sqlstore.Store {
-	tb.Helper()
-	return mustOpen(tb, freshSchemaDSN(tb))
-}
-
-// freshSchemaDSN creates an empty schema and returns a DSN that uses it.
-func freshSchemaDSN(tb testing.TB) string {
-	tb.Helper()
-	dsn := testenv.RequirePostgres(tb)
-	schema := fmt.Sprintf("t_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, schemaSeq.Add(1))
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { admin.Close() })
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		tb.Fatalf("create schema on %s: %v", sqlstore.RedactDSN(dsn), err)
-	}
-	tb.Cleanup(func() { admin.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 func TestSQLite(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) hindsight.Store { return MustOpenDB(t) })
+	storetest.Run(t, func(t *testing.T) hindsight.Store { return teststore.SQLite(t) })
 }
 
 func TestPostgres(t *testing.T) {
 	testenv.RequirePostgres(t)
-	storetest.Run(t, func(t *testing.T) hindsight.Store { return MustOpenPostgres(t) })
+	storetest.Run(t, func(t *testing.T) hindsight.Store { return teststore.Postgres(t) })
 }
 
 // TestBackup_CrossEngine moves a backup SQLite → PostgreSQL → SQLite and
@@ -83,20 +31,20 @@ func TestPostgres(t *testing.T) {
 // holding rows.
 func TestBackup_CrossEngine(t *testing.T) {
 	ctx := context.Background()
-	a := MustOpenDB(t)
+	a := teststore.SQLite(t)
 	storetest.Populate(t, a)
 	var first, second, third bytes.Buffer
 	if err := a.Export(ctx, &first); err != nil {
 		t.Fatal(err)
 	}
-	pg := MustOpenPostgres(t)
+	pg := teststore.Postgres(t)
 	if err := pg.Import(ctx, bytes.NewReader(first.Bytes())); err != nil {
 		t.Fatal(err)
 	}
 	if err := pg.Export(ctx, &second); err != nil {
 		t.Fatal(err)
 	}
-	b := MustOpenDB(t)
+	b := teststore.SQLite(t)
 	if err := b.Import(ctx, bytes.NewReader(second.Bytes())); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +80,7 @@ func TestOpen(t *testing.T) {
 	})
 	t.Run("ErrNewerSchema", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "h.db")
-		s := mustOpen(t, path)
+		s := teststore.Open(t, path)
 		db, _ := sql.Open("sqlite", path)
 		if _, err := db.Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (9999, 1)"); err != nil {
 			t.Fatal(err)
@@ -159,7 +107,7 @@ func TestOpen(t *testing.T) {
 		}
 	})
 	t.Run("TwoInstancesMigrateTogether", func(t *testing.T) {
-		dsn := freshSchemaDSN(t)
+		dsn := testenv.FreshPostgresDatabase(t)
 		errs := make(chan error, 2)
 		for i := 0; i < 2; i++ {
 			go func() {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
@@ -66,7 +68,7 @@ func TestUpgrade_EveryVersionKeepsEveryRow(t *testing.T) {
 		checkUpgrades(t, func(t *testing.T) string { return filepath.Join(t.TempDir(), "h.db") }, sqliteCatalogue{})
 	})
 	t.Run("postgres", func(t *testing.T) {
-		checkUpgrades(t, func(t *testing.T) string { return freshSchemaDSN(t) }, postgresCatalogue{})
+		checkUpgrades(t, func(t *testing.T) string { return testenv.FreshPostgresDatabase(t) }, postgresCatalogue{})
 	})
 }
 
@@ -86,7 +88,7 @@ func checkUpgrades(t *testing.T, newDSN func(t *testing.T) string, cat schemaRea
 			rows := fillEveryTable(t, dsn, cat)
 			old.Close()
 
-			s := mustOpen(t, dsn) // what the current binary does at start
+			s := teststore.Open(t, dsn) // what the current binary does at start
 			st, err := s.MigrationStatus(ctx)
 			if err != nil || st.Current != versions[len(versions)-1] || st.Pending() != 0 {
 				t.Fatalf("after the upgrade: %+v, %v", st, err)

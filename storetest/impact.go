@@ -20,8 +20,8 @@ func sampleImpact(start time.Time) hindsight.Impact {
 	return imp
 }
 
-// resolve marks inc resolved d after its start.
-func resolve(t *testing.T, s hindsight.Store, inc *hindsight.Incident, d time.Duration) {
+// Resolve marks inc resolved d after its start.
+func Resolve(t testing.TB, s hindsight.Store, inc *hindsight.Incident, d time.Duration) {
 	t.Helper()
 	end := inc.StartedAt.Add(d)
 	inc.Status, inc.ResolvedAt = hindsight.IncidentResolved, &end
@@ -78,7 +78,7 @@ func testImpactsNeeding(t *testing.T, open OpenFunc) {
 	ok(t, s.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: early.ID, Impact: sampleImpact(early.StartedAt),
 		Attempts: 1, ComputedAt: early.StartedAt.Add(10 * time.Minute)}))
 	for _, inc := range []*hindsight.Incident{fresh, done, due, later, early} {
-		resolve(t, s, inc, time.Hour)
+		Resolve(t, s, inc, time.Hour)
 	}
 	now := T0.Add(24 * time.Hour)
 	save := func(inc *hindsight.Incident, retry bool, after time.Time) {
@@ -106,7 +106,7 @@ func testImpactBackup(t *testing.T, open OpenFunc) {
 	ctx := context.Background()
 	src := open(t)
 	inc := MustCreateIncident(t, src, NewIncident(0, "Backed"))
-	resolve(t, src, inc, time.Hour)
+	Resolve(t, src, inc, time.Hour)
 	ok(t, src.SaveImpact(ctx, &hindsight.ImpactRecord{IncidentID: inc.ID, Impact: sampleImpact(inc.StartedAt),
 		Attempts: 2, NeedsRetry: true, RetryAfter: T0.Add(5 * time.Hour)}))
 	var first bytes.Buffer

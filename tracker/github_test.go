@@ -15,6 +15,7 @@ import (
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/tracker"
@@ -37,16 +38,6 @@ type env struct {
 	clock  *testenv.Clock
 }
 
-func openStore(t testing.TB, dsn string) *sqlstore.Store {
-	t.Helper()
-	s, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatalf("open %s: %v", sqlstore.RedactDSN(dsn), err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 // newEnv opens an instance on dsn whose one route sends the actions of
 // checkout incidents to gh.
 func newEnv(t testing.TB, dsn, instance string, gh *fakegithub.Server, clock *testenv.Clock) *env {
@@ -62,7 +53,7 @@ func newEnv(t testing.TB, dsn, instance string, gh *fakegithub.Server, clock *te
 // newEnvRoute opens an instance on dsn with one route.
 func newEnvRoute(t testing.TB, dsn, instance string, clock *testenv.Clock, r tracker.Route) *env {
 	t.Helper()
-	s := openStore(t, dsn)
+	s := teststore.Open(t, dsn)
 	s.Now = clock.Now
 	rv := review.NewService(s, hindsight.SignOffPolicy{})
 	rv.Now = clock.Now

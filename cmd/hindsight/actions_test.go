@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // mustActionsDB stores a resolved incident with one overdue and one later
@@ -18,10 +18,7 @@ func mustActionsDB(t *testing.T) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "h.db")
 	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := teststore.Open(t, db)
 	defer s.Close()
 	start := time.Date(2020, 1, 6, 10, 0, 0, 0, time.UTC)
 	end := start.Add(time.Hour)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/storetest"
 )
@@ -18,10 +19,7 @@ import (
 // (storetest.Populate: token hash "sha256:1", a raw body, a session).
 func populatedStore(t *testing.T, dsn string) {
 	t.Helper()
-	s, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := teststore.Open(t, dsn)
 	defer s.Close()
 	storetest.Populate(t, s)
 }
@@ -185,7 +183,7 @@ func TestCLI_BackupRestore(t *testing.T) {
 		_, before, _ := runCLI(t, "", "export", "--db", dsn, "--all", "--include-raw")
 		targets := []string{filepath.Join(dir, "restored.db")}
 		if pg := os.Getenv("HINDSIGHT_TEST_POSTGRES_DSN"); pg != "" {
-			targets = append(targets, testenv.FreshPostgresDatabase(t, pg))
+			targets = append(targets, testenv.FreshPostgresDatabase(t))
 		}
 		for _, target := range targets {
 			if code, out, errOut := runCLI(t, "", "restore", "--from", file, "--db", target); code != 0 {

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestDeclare declares incidents from the CLI into the store a
@@ -47,10 +47,7 @@ func TestDeclare(t *testing.T) {
 		}
 	}
 
-	s, err := sqlstore.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := teststore.Open(t, db)
 	defer s.Close()
 	pm, err := s.FindPostmortem(context.Background(), strings.TrimSpace(out))
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestExport_GraphsBesideDocument checks that --graphs-dir writes each
@@ -21,10 +21,7 @@ import (
 func TestExport_GraphsBesideDocument(t *testing.T) {
 	db := importOne(t, filepath.Join(fixtures, "golden/resolved.md"))
 	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := teststore.Open(t, db)
 	page, _, err := s.FindIncidents(ctx, hindsight.IncidentFilter{Page: hindsight.Page{Limit: 1}})
 	if err != nil || len(page) != 1 {
 		t.Fatal(err, len(page))

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // importOne imports a file into a new store and returns the store's path.
@@ -91,7 +92,7 @@ func TestExport_JSON(t *testing.T) {
 	if err := dec.Decode(&got); err != nil {
 		t.Fatalf("the export is not a Postmortem: %v", err)
 	}
-	want, err := MustOpenStore(t, db).FindPostmortem(context.Background(), id)
+	want, err := teststore.Open(t, db).FindPostmortem(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,85 +3,28 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/storetest"
 )
 
-// fakePrometheus answers every query: error ratios of 2% (1% over a whole
-// range), 10 requests per second, 0.2 for the other series. fail, while
-// positive, makes it answer 503 and counts down.
-type fakePrometheus struct {
-	*httptest.Server
-	fail    atomic.Int64
-	queries atomic.Int64
-}
-
-func startFakePrometheus(t *testing.T) *fakePrometheus {
-	t.Helper()
-	f := &fakePrometheus{}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fakePrometheus) serve(w http.ResponseWriter, r *http.Request) {
-	f.queries.Add(1)
-	if f.fail.Add(-1) >= 0 {
-		http.Error(w, "upstream unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	_ = r.ParseForm()
-	q := r.Form.Get("query")
-	value := "0.2"
-	switch {
-	case strings.Contains(q, `code=~`):
-		value = "0.02"
-	case strings.Contains(q, "http_requests_total"):
-		value = "10"
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if strings.HasSuffix(r.URL.Path, "/query_range") {
-		start, _ := strconv.ParseFloat(r.Form.Get("start"), 64)
-		end, _ := strconv.ParseFloat(r.Form.Get("end"), 64)
-		step, _ := strconv.ParseFloat(r.Form.Get("step"), 64)
-		var pts []string
-		for t := start; t <= end && step > 0; t += step {
-			pts = append(pts, fmt.Sprintf(`[%g,%q]`, t, value))
-		}
-		fmt.Fprintf(w, `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[%s]}]}}`, strings.Join(pts, ","))
-		return
-	}
-	if value == "0.02" {
-		value = "0.01"
-	}
-	t, _ := strconv.ParseFloat(r.Form.Get("time"), 64)
-	fmt.Fprintf(w, `{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[%g,%q]}]}}`, t, value)
-}
-
 // createResolved stores a resolved incident of the service api.
 func createResolved(t *testing.T, s hindsight.Store, n int, title string) *hindsight.Incident {
 	t.Helper()
 	inc := storetest.MustCreateIncident(t, s, storetest.NewIncident(n, title))
-	end := inc.StartedAt.Add(30 * time.Minute)
-	inc.Status, inc.ResolvedAt = hindsight.IncidentResolved, &end
-	if err := s.UpdateIncident(context.Background(), inc, inc.Version); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Resolve(t, s, inc, 30*time.Minute)
 	return inc
 }
 
@@ -103,7 +46,7 @@ func waitImpact(t *testing.T, s *sqlstore.Store, id string, ok func(r *hindsight
 
 func TestServe_ImpactWorker(t *testing.T) {
 	t.Parallel()
-	prom := startFakePrometheus(t)
+	prom := testenv.StartFakePrometheus(t)
 	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
 		m.Config.Prometheus.URL = prom.URL
 		m.ImpactInterval = 20 * time.Millisecond
@@ -119,38 +62,6 @@ func TestServe_ImpactWorker(t *testing.T) {
 	}
 	if doc := renderString(t, *pm); !strings.Contains(doc, "- **Availability**: 99% uptime[^1] (SLO: 99.9%)") {
 		t.Errorf("document lacks the measured availability:\n%s", doc)
-	}
-}
-
-func TestServe_ImpactRetry(t *testing.T) {
-	t.Parallel()
-	prom := startFakePrometheus(t)
-	prom.fail.Store(1 << 20) // every query fails until the test lets them through
-	clock := &testenv.Clock{}
-	clock.Set(time.Now())
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
-		m.Config.Prometheus.URL = prom.URL
-		m.ImpactInterval = 20 * time.Millisecond
-		m.Now = clock.Now
-	})
-	inc := createResolved(t, m.Store, 0, "Flaky")
-	first := waitImpact(t, m.Store, inc.ID, func(r *hindsight.ImpactRecord) bool { return true })
-	reason := first.Impact.Availability.Reason
-	if first.Impact.Availability.Measured || !strings.Contains(reason, "server error") || !first.NeedsRetry || first.Attempts != 1 {
-		t.Fatalf("first attempt: %+v", first)
-	}
-	if want := first.ComputedAt.Add(time.Minute); !first.RetryAfter.Equal(want) {
-		t.Errorf("retry after %v, want %v", first.RetryAfter, want)
-	}
-	prom.fail.Store(0)
-	time.Sleep(100 * time.Millisecond)
-	if r, _ := m.Store.FindImpact(context.Background(), inc.ID); r.Attempts != 1 {
-		t.Fatalf("retried before retry_after: %+v", r)
-	}
-	clock.Advance(2 * time.Minute)
-	second := waitImpact(t, m.Store, inc.ID, func(r *hindsight.ImpactRecord) bool { return r.Attempts == 2 })
-	if !second.Impact.Availability.Measured || second.NeedsRetry {
-		t.Fatalf("retry: %+v", second)
 	}
 }
 
@@ -196,18 +107,6 @@ func TestServe_WebhookNeverWaitsForPrometheus(t *testing.T) {
 	}
 }
 
-// TestServe_ImpactWithoutPrometheus: no URL gives "not measured" once, with
-// no retry.
-func TestServe_ImpactWithoutPrometheus(t *testing.T) {
-	t.Parallel()
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) { m.ImpactInterval = 20 * time.Millisecond })
-	inc := createResolved(t, m.Store, 0, "Unconfigured")
-	r := waitImpact(t, m.Store, inc.ID, func(r *hindsight.ImpactRecord) bool { return true })
-	if r.Impact.Availability.Reason != "not measured: no Prometheus URL is configured" || r.NeedsRetry {
-		t.Fatalf("impact: %+v", r)
-	}
-}
-
 func renderString(t *testing.T, pm hindsight.Postmortem) string {
 	t.Helper()
 	var buf bytes.Buffer
@@ -233,7 +132,7 @@ func resolvedDocument(t *testing.T) string {
 }
 
 func TestImpactCmd_File(t *testing.T) {
-	prom := startFakePrometheus(t)
+	prom := testenv.StartFakePrometheus(t)
 	path := resolvedDocument(t)
 	code, out, errOut := runCLI(t, "", "impact", "--file", path, "--prometheus", prom.URL)
 	if code != 0 {
@@ -280,22 +179,16 @@ func TestImpactCmd_Unreachable(t *testing.T) {
 }
 
 func TestImpactCmd_Incident(t *testing.T) {
-	prom := startFakePrometheus(t)
+	prom := testenv.StartFakePrometheus(t)
 	db := filepath.Join(t.TempDir(), "hindsight.db")
-	s, err := sqlstore.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := teststore.Open(t, db)
 	inc := createResolved(t, s, 0, "FromCLI")
 	s.Close()
 	code, out, errOut := runCLI(t, "", "impact", inc.ID, "--db", db, "--prometheus", prom.URL)
 	if code != 0 || !strings.Contains(out, "availability:") || !strings.Contains(out, "99%") {
 		t.Fatalf("exit %d:\n%s\n%s", code, out, errOut)
 	}
-	s, err = sqlstore.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = teststore.Open(t, db)
 	defer s.Close()
 	if r, err := s.FindImpact(context.Background(), inc.ID); err != nil || !r.Impact.Availability.Measured {
 		t.Fatalf("stored: %+v %v", r, err)

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/postmortem"
-	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
 // fixtures is the parser's test data, which the import reuses.
@@ -36,17 +36,6 @@ func MustWrite(tb testing.TB, path string, b []byte) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		tb.Fatal(err)
 	}
-}
-
-// MustOpenStore opens the SQLite store at db; it is closed with the test.
-func MustOpenStore(tb testing.TB, db string) *sqlstore.Store {
-	tb.Helper()
-	s, err := sqlstore.Open(context.Background(), db)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	return s
 }
 
 // MustParseFile parses a fixture.
@@ -134,7 +123,7 @@ func TestImport_MixedDirectory(t *testing.T) {
 		t.Errorf("the import entered .git:\n%s%s", out, errOut)
 	}
 
-	s := MustOpenStore(t, db)
+	s := teststore.Open(t, db)
 	ctx := context.Background()
 	if _, n, err := s.FindIncidents(ctx, hindsight.IncidentFilter{}); err != nil || n != 6 {
 		t.Errorf("stored incidents: %d, %v; want 6", n, err)
@@ -208,7 +197,7 @@ func TestImport_ChangedFile(t *testing.T) {
 	_, md, _ := runCLI(t, "", "export", "--db", db, id, "--format", "md")
 	assertSameLines(t, edited, md)
 
-	s := MustOpenStore(t, db)
+	s := teststore.Open(t, db)
 	got, err := s.FindDocument(context.Background(), id)
 	if err != nil || got.Version != 2 {
 		t.Errorf("document after the update: %+v, %v; want version 2", got, err)

@@ -75,7 +75,7 @@ func (e *recordEnv) markdown(t *testing.T) []byte {
 // different signers. Lint is not what this test is about: it is replaced
 // by one that finds nothing, so that the narrative can stay short.
 func newRecordEnv(t *testing.T, dsn string) *recordEnv {
-	prom := startFakePrometheus(t)
+	prom := testenv.StartFakePrometheus(t)
 	m := MustRunMain(t, dsn, func(m *Main) {
 		m.Config.Prometheus.URL = prom.URL
 		m.ImpactInterval = time.Hour // passes run when the test says

@@ -14,20 +14,17 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/review"
-	"github.com/hindsight-sre/hindsight/sqlstore"
 )
 
 // mustApprovedSEV3 stores a SEV3 incident with an approved post-mortem.
 func mustApprovedSEV3(t *testing.T, dsn string) string {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlstore.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := teststore.Open(t, dsn)
 	defer s.Close()
 	inc := hindsight.Incident{ID: "INCIDENT-1", Title: "DiskFull", Severity: hindsight.SEV3, Status: hindsight.IncidentInvestigating,
 		Summary: "Disk full on db-1", StartedAt: time.Now().UTC().Add(-time.Hour)}

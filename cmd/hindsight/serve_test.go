@@ -19,7 +19,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
-	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 const serveToken = "serve-test-token"
@@ -183,7 +183,7 @@ func TestServe_ExactlyOnceTwoInstances(t *testing.T) {
 	t.Parallel()
 	t.Run("PostgreSQL", func(t *testing.T) {
 		t.Parallel()
-		dsn := testenv.FreshPostgresDatabase(t, testenv.RequirePostgres(t))
+		dsn := testenv.FreshPostgresDatabase(t)
 		mains := runTwo(t, dsn, true)
 		deliverEverywhere(t, mains)
 		checkExactlyOnce(t, mains[0].Store)
@@ -245,10 +245,7 @@ func TestServe_CloseFinishesInFlight(t *testing.T) {
 	if err := <-closed; err != nil {
 		t.Errorf("close: %v", err)
 	}
-	store, err := sqlstore.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store := teststore.Open(t, dsn)
 	defer store.Close()
 	if _, total, _ := store.FindIncidents(context.Background(), hindsight.IncidentFilter{}); total != 1 {
 		t.Errorf("%d incidents after shutdown, want 1", total)

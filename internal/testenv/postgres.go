@@ -38,16 +38,19 @@ func ForEachEngine(t *testing.T, fn func(t *testing.T, dsn string)) {
 	})
 	t.Run("PostgreSQL", func(t *testing.T) {
 		t.Parallel()
-		fn(t, FreshPostgresDatabase(t, RequirePostgres(t)))
+		fn(t, FreshPostgresDatabase(t))
 	})
 }
 
 // FreshPostgresDatabase creates an empty database with a unique name
-// (hs_<random>) through adminDSN, whose role needs CREATEDB, and returns a DSN
-// for it that differs from adminDSN only in the database name. The database
-// is dropped when the test ends, after its remaining connections are ended.
-func FreshPostgresDatabase(t testing.TB, adminDSN string) string {
+// (hs_<random>) through the DSN of RequirePostgres, whose role needs
+// CREATEDB, and returns a DSN for it that differs from that one only in the
+// database name. The database is dropped when the test ends, after its
+// remaining connections are ended. It is the one way tests get a fresh
+// PostgreSQL; internal/teststore opens a store in one.
+func FreshPostgresDatabase(t testing.TB) string {
 	t.Helper()
+	adminDSN := RequirePostgres(t)
 	var random [8]byte
 	if _, err := rand.Read(random[:]); err != nil {
 		t.Fatalf("testenv: random database name: %v", err)

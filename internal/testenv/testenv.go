@@ -1,6 +1,8 @@
 // Package testenv starts the real components that Hindsight's end-to-end tests
-// run against: PostgreSQL databases, Prometheus, Alertmanager, Chromium, and an
-// in-process exporter whose traffic a test controls.
+// run against: PostgreSQL databases, Prometheus, Alertmanager, Chromium, an
+// in-process exporter whose traffic a test controls, and a fake Prometheus
+// query API for figures known to the digit. internal/teststore opens stores
+// on the databases it creates.
 //
 // It is meant for tests only. Every helper takes a testing.TB, listens on
 // 127.0.0.1 only, and stops what it started in t.Cleanup.

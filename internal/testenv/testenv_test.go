@@ -191,7 +191,7 @@ func TestFreshPostgresDatabase(t *testing.T) {
 	admin := testenv.RequirePostgres(t)
 	var name string
 	t.Run("use", func(t *testing.T) {
-		dsn := testenv.FreshPostgresDatabase(t, admin)
+		dsn := testenv.FreshPostgresDatabase(t)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		conn, err := pgx.Connect(ctx, dsn)
