@@ -26,7 +26,7 @@ import (
 type uiServer struct {
 	URL, DB string
 	cmd     *exec.Cmd
-	out     *syncBuffer
+	out     *testenv.LogBuffer
 }
 
 // startUIServer runs hindsight serve with server.base_url on plain http
@@ -55,7 +55,7 @@ func startUIServerOn(t *testing.T, webhookToken, config, db string) *uiServer {
 	if db == "" {
 		db = filepath.Join(dir, "hindsight.db")
 	}
-	s := &uiServer{DB: db, out: &syncBuffer{}}
+	s := &uiServer{DB: db, out: &testenv.LogBuffer{}}
 	s.cmd = exec.Command(binary, "serve", "--addr", "127.0.0.1:0", "--db", s.DB, "--config", cfg)
 	s.cmd.Env = append(os.Environ(), "HINDSIGHT_WEBHOOK_TOKEN="+webhookToken)
 	stderr, err := s.cmd.StderrPipe()

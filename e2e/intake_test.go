@@ -4,7 +4,6 @@ package e2e_test
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -48,27 +46,9 @@ func TestMain(m *testing.M) {
 type server struct {
 	URL string
 	cmd *exec.Cmd
-	log *syncBuffer
+	log *testenv.LogBuffer
 	// viewer is a viewer's API token: reading the API needs one.
 	viewer string
-}
-
-// syncBuffer collects a process's output for the test log.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // listening reads the server's address from its start-up line: the
@@ -95,7 +75,7 @@ func startServerOn(t *testing.T, token, db string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, log: &syncBuffer{}, viewer: viewer}
+	s := &server{cmd: cmd, log: &testenv.LogBuffer{}, viewer: viewer}
 	cmd.Stdout = s.log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

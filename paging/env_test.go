@@ -10,13 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/alertmanager"
 	hhttp "github.com/hindsight-sre/hindsight/http"
+	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/paging"
 	"github.com/hindsight-sre/hindsight/review"
@@ -38,25 +38,7 @@ type env struct {
 	srv    *hhttp.Server
 	svc    *paging.Service
 	review *review.Service
-	logs   *syncBuffer
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs   *testenv.LogBuffer
 }
 
 // newEnv opens the store at dsn and serves it on 127.0.0.1; now nil means
@@ -67,7 +49,7 @@ func newEnv(t *testing.T, dsn string, now func() time.Time) *env {
 	if now != nil {
 		store.Now = now
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	rev := review.NewService(store, hindsight.SignOffPolicy{})
 	rev.Now = now

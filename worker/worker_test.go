@@ -1,38 +1,19 @@
 package worker_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/worker"
 )
-
-// syncBuffer is a log destination safe for the worker's goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func TestStart_CountsAndLogsRuns(t *testing.T) {
 	reg := prometheus.NewRegistry()
@@ -40,7 +21,7 @@ func TestStart_CountsAndLogsRuns(t *testing.T) {
 	if v, ok := value(t, reg, "hindsight_worker_runs_total", "result", "error"); !ok || v != 0 {
 		t.Fatalf("error runs before any run: %v %v, want a series at zero", v, ok)
 	}
-	var logs syncBuffer
+	var logs testenv.LogBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	var runs atomic.Int32
 	results := []struct {

@@ -109,7 +109,7 @@ func TestServe_LogsNoSecrets(t *testing.T) {
 		}))
 		defer slack.Close()
 		now := time.Date(2025, 10, 8, 9, 0, 0, 0, time.UTC)
-		var logs reminderLog
+		var logs testenv.LogBuffer
 		m := MustRunMain(t, dsn, func(m *Main) {
 			m.Now = func() time.Time { return now }
 			m.Log = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
+	"github.com/hindsight-sre/hindsight/internal/testenv"
 )
 
 // TestServe_Reminders starts the server with a Slack webhook on 127.0.0.1
@@ -35,7 +35,7 @@ func TestServe_Reminders(t *testing.T) {
 	defer recv.Close()
 
 	now := time.Date(2025, 10, 8, 9, 0, 0, 0, time.UTC)
-	var logs reminderLog
+	var logs testenv.LogBuffer
 	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
 		m.Now = func() time.Time { return now }
 		m.Log = slog.New(slog.NewTextHandler(&logs, nil))
@@ -103,22 +103,4 @@ func getBody(t *testing.T, url string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
-}
-
-// reminderLog is a bytes.Buffer safe for concurrent writes.
-type reminderLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *reminderLog) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *reminderLog) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
