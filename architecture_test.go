@@ -135,6 +135,9 @@ func TestArchitecture_RootDocInDocGo(t *testing.T) {
 // never start with a backquote.
 var packageHeading = regexp.MustCompile("^### `([^`]+)`")
 
+// sectionEnd is a heading that ends a package's section: of level 1 to 3.
+var sectionEnd = regexp.MustCompile("^#{1,3} ")
+
 // rootSection is the heading name of the root package's section.
 const rootSection = "hindsight"
 
@@ -170,35 +173,54 @@ func packageDirs(t *testing.T) map[string]bool {
 	return dirs
 }
 
+// packageSection is one package's section of docs/ARCHITECTURE.md.
+type packageSection struct {
+	line int    // of its heading
+	text string // up to the next heading of level 3 or above
+}
+
 // documentedPackages returns the package sections of docs/ARCHITECTURE.md
-// (outside code blocks), by directory ("." for the root), with the line of
-// each heading.
-func documentedPackages(t *testing.T) map[string][]int {
+// (headings outside code blocks), by directory ("." for the root).
+func documentedPackages(t *testing.T) map[string][]packageSection {
 	t.Helper()
 	f, err := os.Open(filepath.Join("docs", "ARCHITECTURE.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	out := map[string][]int{}
-	fenced := false
+	out := map[string][]packageSection{}
+	var (
+		dir    string // of the package section being read, "" outside one
+		text   strings.Builder
+		fenced bool
+	)
+	flush := func() {
+		if dir != "" {
+			out[dir][len(out[dir])-1].text = text.String()
+		}
+		dir = ""
+		text.Reset()
+	}
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
 		if strings.HasPrefix(line, "```") {
 			fenced = !fenced
+		}
+		if fenced || !sectionEnd.MatchString(line) {
+			text.WriteString(line + "\n")
 			continue
 		}
-		m := packageHeading.FindStringSubmatch(line)
-		if fenced || m == nil {
-			continue
+		flush()
+		if m := packageHeading.FindStringSubmatch(line); m != nil {
+			dir = strings.TrimSuffix(m[1], "/")
+			if dir == rootSection {
+				dir = "."
+			}
+			out[dir] = append(out[dir], packageSection{line: n})
 		}
-		dir := strings.TrimSuffix(m[1], "/")
-		if dir == rootSection {
-			dir = "."
-		}
-		out[dir] = append(out[dir], n)
 	}
+	flush()
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +229,8 @@ func documentedPackages(t *testing.T) map[string][]int {
 
 // TestArchitecture_EveryPackageDocumented: docs/ARCHITECTURE.md has one
 // section per package of the module, saying what it owns and what it must
-// not do, and no section for a directory that is not a package.
+// not do ("must not" appears in it), and no section for a directory that
+// is not a package.
 func TestArchitecture_EveryPackageDocumented(t *testing.T) {
 	dirs := packageDirs(t)
 	if !dirs["."] || !dirs["sqlstore"] || !dirs["cmd/hindsight"] {
@@ -215,17 +238,26 @@ func TestArchitecture_EveryPackageDocumented(t *testing.T) {
 	}
 	documented := documentedPackages(t)
 	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
-		switch lines := documented[dir]; len(lines) {
+		sections := documented[dir]
+		switch len(sections) {
 		case 0:
 			t.Errorf("package %s has no section in docs/ARCHITECTURE.md: add a heading \"### `%s`\" saying what it owns and what it must not do", dir, sectionName(dir))
+			continue
 		case 1:
 		default:
-			t.Errorf("package %s has %d sections in docs/ARCHITECTURE.md (lines %v): keep one", dir, len(lines), lines)
+			lines := make([]int, len(sections))
+			for i, sec := range sections {
+				lines[i] = sec.line
+			}
+			t.Errorf("package %s has %d sections in docs/ARCHITECTURE.md (lines %v): keep one", dir, len(sections), lines)
+		}
+		if words := strings.Join(strings.Fields(sections[0].text), " "); !strings.Contains(words, "must not") {
+			t.Errorf("docs/ARCHITECTURE.md line %d: the section of %s does not say what it must not do", sections[0].line, sectionName(dir))
 		}
 	}
 	for _, dir := range slices.Sorted(maps.Keys(documented)) {
 		if !dirs[dir] {
-			t.Errorf("docs/ARCHITECTURE.md line %d describes package %s, which is no directory with Go code: remove or rename the section", documented[dir][0], sectionName(dir))
+			t.Errorf("docs/ARCHITECTURE.md line %d describes package %s, which is no directory with Go code: remove or rename the section", documented[dir][0].line, sectionName(dir))
 		}
 	}
 }
