@@ -57,6 +57,9 @@ type Store struct {
 	// write transactions running or waiting to begin) go first.
 	indexer indexer
 	writers atomic.Int64
+	// ckpt checkpoints the SQLite write-ahead log in the background
+	// (checkpoint.go); nil on PostgreSQL.
+	ckpt *checkpointer
 }
 
 var _ hindsight.Store = (*Store)(nil)
@@ -179,6 +182,9 @@ func sqliteDSN(path string, txlock string, queryOnly bool) string {
 		// group keys and fingerprints) stay in memory instead of being read
 		// again from the file at every transaction.
 		q.Add("_pragma", "cache_size(-16384)")
+		// Checkpoints run in the background (checkpoint.go); the writer's
+		// own is the backstop.
+		q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", walBackstopPages))
 	}
 	q.Set("_txlock", txlock)
 	return "file:" + path + "?" + q.Encode()
@@ -228,12 +234,14 @@ func openSQLitePools(ctx context.Context, path, dsn string) (*Store, error) {
 	read.SetMaxIdleConns(8)
 	s := newStore(sqliteDialect, write, read, dsn)
 	s.path = path
+	s.startCheckpointer()
 	return s, nil
 }
 
 // Close releases the database.
 func (s *Store) Close() error {
 	s.closeIndexer()
+	s.stopCheckpointer()
 	err := s.write.Close()
 	if s.read != s.write {
 		if rerr := s.read.Close(); err == nil {
@@ -331,6 +339,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return s.mapErr(err)
+	}
+	if !readOnly {
+		s.noteCommit()
 	}
 	if queued {
 		s.KickIndex()
