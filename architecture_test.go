@@ -1,10 +1,14 @@
 package hindsight_test
 
 import (
+	"bufio"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"maps"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,4 +126,146 @@ func TestArchitecture_RootDocInDocGo(t *testing.T) {
 			t.Errorf("%s: package doc comment %v, want it in doc.go only", name, documented)
 		}
 	}
+}
+
+// packageHeading marks a package's section in docs/ARCHITECTURE.md: a
+// level-3 heading that starts with the package's directory, relative to
+// the module root, in backquotes ("### `sqlstore`", "### `internal/testenv`");
+// the root package's is "### `hindsight`" (rootSection). Other headings
+// never start with a backquote.
+var packageHeading = regexp.MustCompile("^### `([^`]+)`")
+
+// sectionEnd is a heading that ends a package's section: of level 1 to 3.
+var sectionEnd = regexp.MustCompile("^#{1,3} ")
+
+// rootSection is the heading name of the root package's section.
+const rootSection = "hindsight"
+
+// packageDirs returns the module's package directories, relative to the
+// root ("." for the root): every directory holding a .go file, test-only
+// ones included. Like the go command, it skips directories whose name
+// starts with "." or "_", testdata, and nested modules.
+func packageDirs(t *testing.T) map[string]bool {
+	t.Helper()
+	dirs := map[string]bool{}
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			name := d.Name()
+			if path != "." && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata") {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); path != "." && err == nil {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(path, ".go") {
+			dirs[filepath.ToSlash(filepath.Dir(path))] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dirs
+}
+
+// packageSection is one package's section of docs/ARCHITECTURE.md.
+type packageSection struct {
+	line int    // of its heading
+	text string // up to the next heading of level 3 or above
+}
+
+// documentedPackages returns the package sections of docs/ARCHITECTURE.md
+// (headings outside code blocks), by directory ("." for the root).
+func documentedPackages(t *testing.T) map[string][]packageSection {
+	t.Helper()
+	f, err := os.Open(filepath.Join("docs", "ARCHITECTURE.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	out := map[string][]packageSection{}
+	var (
+		dir    string // of the package section being read, "" outside one
+		text   strings.Builder
+		fenced bool
+	)
+	flush := func() {
+		if dir != "" {
+			out[dir][len(out[dir])-1].text = text.String()
+		}
+		dir = ""
+		text.Reset()
+	}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if strings.HasPrefix(line, "```") {
+			fenced = !fenced
+		}
+		if fenced || !sectionEnd.MatchString(line) {
+			text.WriteString(line + "\n")
+			continue
+		}
+		flush()
+		if m := packageHeading.FindStringSubmatch(line); m != nil {
+			dir = strings.TrimSuffix(m[1], "/")
+			if dir == rootSection {
+				dir = "."
+			}
+			out[dir] = append(out[dir], packageSection{line: n})
+		}
+	}
+	flush()
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestArchitecture_EveryPackageDocumented: docs/ARCHITECTURE.md has one
+// section per package of the module, saying what it owns and what it must
+// not do ("must not" appears in it), and no section for a directory that
+// is not a package.
+func TestArchitecture_EveryPackageDocumented(t *testing.T) {
+	dirs := packageDirs(t)
+	if !dirs["."] || !dirs["sqlstore"] || !dirs["cmd/hindsight"] {
+		t.Fatalf("package directories %v: the walk missed the root, sqlstore or cmd/hindsight", slices.Sorted(maps.Keys(dirs)))
+	}
+	documented := documentedPackages(t)
+	for _, dir := range slices.Sorted(maps.Keys(dirs)) {
+		sections := documented[dir]
+		switch len(sections) {
+		case 0:
+			t.Errorf("package %s has no section in docs/ARCHITECTURE.md: add a heading \"### `%s`\" saying what it owns and what it must not do", dir, sectionName(dir))
+			continue
+		case 1:
+		default:
+			lines := make([]int, len(sections))
+			for i, sec := range sections {
+				lines[i] = sec.line
+			}
+			t.Errorf("package %s has %d sections in docs/ARCHITECTURE.md (lines %v): keep one", dir, len(sections), lines)
+		}
+		if words := strings.Join(strings.Fields(sections[0].text), " "); !strings.Contains(words, "must not") {
+			t.Errorf("docs/ARCHITECTURE.md line %d: the section of %s does not say what it must not do", sections[0].line, sectionName(dir))
+		}
+	}
+	for _, dir := range slices.Sorted(maps.Keys(documented)) {
+		if !dirs[dir] {
+			t.Errorf("docs/ARCHITECTURE.md line %d describes package %s, which is no directory with Go code: remove or rename the section", documented[dir][0].line, sectionName(dir))
+		}
+	}
+}
+
+// sectionName is the name a package's section heading gives it.
+func sectionName(dir string) string {
+	if dir == "." {
+		return rootSection
+	}
+	return dir
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/hindsight-sre/hindsight/distribution"
-	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/notify"
 	"github.com/hindsight-sre/hindsight/reminder"
 	"github.com/hindsight-sre/hindsight/sqlstore"
@@ -15,12 +14,14 @@ import (
 // workerDistribution sends approved post-mortems to their Distribution List.
 const workerDistribution = "distribution"
 
-// wireDistribution shows the Distribution List's ticks beside approved
-// post-mortems, when distribution is configured.
-func (m *Main) wireDistribution(s *hhttp.Server, store *sqlstore.Store) {
-	if len(m.Config.Distribution) > 0 {
-		s.Distribution = &distribution.Record{Store: store, Entries: m.Config.Distribution.Entries()}
+// newDistributionRecord reads the Distribution List's ticks that the
+// server shows beside approved post-mortems; nil when distribution is not
+// configured.
+func (m *Main) newDistributionRecord(store *sqlstore.Store) *distribution.Record {
+	if len(m.Config.Distribution) == 0 {
+		return nil
 	}
+	return &distribution.Record{Store: store, Entries: m.Config.Distribution.Entries()}
 }
 
 // startDistribution runs the distribution sender and the weekly digest

@@ -17,10 +17,10 @@ const workerAnnotations = "grafana_annotations"
 const annotationInterval = time.Minute
 
 // wireEvidence hands the server the changes and attachments of the store
-// and the evidence settings of the configuration.
+// and the evidence settings of the configuration (Run has set the store's
+// changes window).
 func (m *Main) wireEvidence(s *hhttp.Server, store *sqlstore.Store) {
 	ev := m.Config.Evidence
-	store.ChangesWindow = ev.ChangesWindow.Std()
 	s.Changes = store
 	s.ChangesToken = string(ev.ChangesToken)
 	s.Attachments = store

@@ -4,7 +4,6 @@ import (
 	"github.com/hindsight-sre/hindsight/config"
 	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/paging"
-	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/worker"
 )
@@ -12,15 +11,23 @@ import (
 // workerSilences is the Alertmanager silence poller's name.
 const workerSilences = "silences"
 
-// wirePaging gives the server the on-call tools' webhooks, recording
-// through the review workflow as the manual acknowledgement does.
-func (m *Main) wirePaging(s *hhttp.Server, store *sqlstore.Store) {
-	p := m.Config.Paging
-	rec, ok := s.Review.(*review.Service)
-	if !ok {
+// newPaging builds the service that records on-call tools'
+// acknowledgements through the review workflow, as the manual
+// acknowledgement does; nil without the review workflow.
+func (m *Main) newPaging(store *sqlstore.Store) *paging.Service {
+	if m.review == nil {
+		return nil
+	}
+	return &paging.Service{Incidents: store, Recorder: m.review, ResolvedWindow: m.Config.Paging.ResolvedWindow.Std(), Now: m.Now, Log: m.logger()}
+}
+
+// wirePaging gives the server the on-call tools' webhooks and their
+// credentials, when the paging service is built.
+func (m *Main) wirePaging(s *hhttp.Server) {
+	if m.paging == nil {
 		return
 	}
-	m.paging = &paging.Service{Incidents: store, Recorder: rec, ResolvedWindow: p.ResolvedWindow.Std(), Now: m.Now, Log: m.logger()}
+	p := m.Config.Paging
 	s.Paging = hhttp.PagingWebhooks{Service: m.paging,
 		PagerDutySecret: string(p.PagerDuty.SigningSecret), OpsgenieToken: string(p.Opsgenie.Token),
 		GrafanaOnCallToken: string(p.GrafanaOnCall.Token)}

@@ -44,7 +44,7 @@ func TestMain_ReviewAPIAndDailyFollowUp(t *testing.T) {
 	// The incident was created after Run's first pass: stop the pass, as
 	// Close does, and run one by hand through the wired service.
 	m.closeFollowUps()
-	m.startFollowUps(m.Server)
+	m.startFollowUps()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if _, err := m.Store.FindFollowUp(ctx, inc.ID); err == nil {

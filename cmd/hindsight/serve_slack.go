@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 
-	hhttp "github.com/hindsight-sre/hindsight/http"
 	"github.com/hindsight-sre/hindsight/notify"
-	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/slack"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/worker"
@@ -14,14 +12,14 @@ import (
 // workerSlack names the Slack app's pass in the worker metrics.
 const workerSlack = "slack"
 
-// wireSlack builds the Slack app from the slack section: with a bot token,
-// the whole app (its Events API and slash command routes included); with
-// only slack.webhook_url, the updates to that incoming webhook; with
-// neither, nothing.
-func (m *Main) wireSlack(s *hhttp.Server, store *sqlstore.Store) {
+// newSlack builds the Slack app from the slack section: with a bot token,
+// the whole app (the server serves its Events API and slash command
+// routes); with only slack.webhook_url, the updates to that incoming
+// webhook; with neither, nil.
+func (m *Main) newSlack(store *sqlstore.Store) *slack.App {
 	cfg := m.Config.Slack
 	if !cfg.Enabled() && cfg.WebhookURL == "" {
-		return
+		return nil
 	}
 	users := make(map[string]slack.Person, len(cfg.Users))
 	for id, u := range cfg.Users {
@@ -32,18 +30,17 @@ func (m *Main) wireSlack(s *hhttp.Server, store *sqlstore.Store) {
 		Channel: cfg.Channel, Private: cfg.Private, Responders: cfg.Responders, Reactions: cfg.Reactions,
 		Users: users, People: store, DirectoryRole: cfg.DirectoryRole, Policy: m.Config.Review.Policy(), BaseURL: m.Config.Server.BaseURL, Now: m.Now, Log: m.logger(),
 	}
-	if svc, ok := s.Review.(*review.Service); ok {
-		app.Workflow = svc
+	if m.review != nil {
+		app.Workflow = m.review
 	}
 	if cfg.Enabled() {
 		app.Client = slack.NewClient(string(cfg.BotToken), cfg.APIURL, nil)
-		s.Slack = app
 	} else {
 		app.Webhook = &notify.Slack{WebhookURL: string(cfg.WebhookURL)}
 	}
-	m.slack = app
 	m.logger().Info("slack: app configured", "bot", cfg.Enabled(), "webhook_only", !cfg.Enabled(),
 		"min_severity", cfg.MinSeverity, "interval", cfg.Interval.String())
+	return app
 }
 
 // startSlack runs the Slack app's pass (channels, updates, queued events)

@@ -10,8 +10,6 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/github"
-	hhttp "github.com/hindsight-sre/hindsight/http"
-	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/tracker"
 	"github.com/hindsight-sre/hindsight/worker"
@@ -23,32 +21,29 @@ const (
 	workerTrackerReconcile = "tracker_reconcile"
 )
 
-// wireTrackers builds the tracker sync from trackers.routes and hands it
-// to the server; without routes it does nothing.
-func (m *Main) wireTrackers(s *hhttp.Server, store *sqlstore.Store) error {
+// newTrackers builds the tracker sync from trackers.routes, acting on
+// action items through the review workflow; nil without routes.
+func (m *Main) newTrackers(store *sqlstore.Store) (*tracker.Service, error) {
 	cfg := m.Config.Trackers
 	if len(cfg.Routes) == 0 {
-		return nil
+		return nil, nil
 	}
-	actions, ok := s.Review.(*review.Service)
-	if !ok {
-		return fmt.Errorf("trackers: the review service is not wired")
+	if m.review == nil {
+		return nil, fmt.Errorf("trackers: the review service is not wired")
 	}
-	svc := &tracker.Service{Store: store, Actions: actions, People: store, BaseURL: m.Config.Server.BaseURL,
+	svc := &tracker.Service{Store: store, Actions: m.review, People: store, BaseURL: m.Config.Server.BaseURL,
 		Instance: instanceName(), Now: m.Now, Log: m.logger()}
 	for _, r := range cfg.Routes {
 		a, err := trackerAdapter(r)
 		if err != nil {
-			return fmt.Errorf("trackers.routes %s: %w", r.Name, err)
+			return nil, fmt.Errorf("trackers.routes %s: %w", r.Name, err)
 		}
 		svc.Routes = append(svc.Routes, tracker.Route{Name: r.Name, Services: r.Services, Teams: r.Teams, Default: r.Default,
 			Assign: r.Assign, Adapter: a})
 	}
-	m.trackers = svc
-	s.Trackers = svc
 	m.logger().Info("trackers: action items are copied to issue trackers", "routes", len(svc.Routes),
 		"sync_interval", cfg.SyncInterval.String(), "reconcile_interval", cfg.ReconcileInterval.String())
-	return nil
+	return svc, nil
 }
 
 // trackerAdapter builds the adapter of one route, by kind.

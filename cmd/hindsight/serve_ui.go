@@ -8,7 +8,7 @@ import (
 )
 
 // wireUI gives the server what the web UI needs: the store for its pages
-// and sessions (its forms drive the one review service wireReview builds). UI cookies are
+// and sessions (its forms drive the one review service newReview builds). UI cookies are
 // always Secure when server.base_url is https://; otherwise (unset, or
 // http://) they follow each request's scheme: Secure over HTTPS, or when a
 // trusted proxy says X-Forwarded-Proto: https, so that sign-in over plain

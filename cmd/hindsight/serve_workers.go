@@ -37,7 +37,7 @@ func (m *Main) startWorkers(s *hhttp.Server) {
 	m.startWorker(worker.Task{Name: workerPrune, Interval: orDefaultDuration(m.PruneInterval, DefaultPruneInterval), Run: m.prune})
 	m.startReminders()
 	m.startWorker(worker.Task{Name: workerImpact, Interval: orDefaultDuration(m.ImpactInterval, impact.DefaultInterval), Run: m.impact.RunDue})
-	m.startFollowUps(s)
+	m.startFollowUps()
 	m.startIndexSweep()
 	m.startAnnotations()
 	m.startSlack()
