@@ -36,6 +36,7 @@ type checkpointer struct {
 	commits atomic.Int64
 	kick    chan struct{}
 	stop    chan struct{}
+	stopped sync.Once
 	done    sync.WaitGroup
 	// passes counts the background checkpoints run (for tests).
 	passes atomic.Int64
@@ -92,10 +93,10 @@ func (s *Store) checkpoint(ctx context.Context) {
 }
 
 // stopCheckpointer stops the background checkpoints and waits for a pass
-// in progress.
+// in progress. A second call (Close twice) does nothing more.
 func (s *Store) stopCheckpointer() {
 	if c := s.ckpt; c != nil {
-		close(c.stop)
+		c.stopped.Do(func() { close(c.stop) })
 		c.done.Wait()
 	}
 }

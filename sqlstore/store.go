@@ -307,7 +307,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 	if err != nil {
 		return s.mapErr(err)
 	}
-	tx := &Tx{tx: sqlTx, s: s, d: s.d, now: s.now()}
+	tx := &Tx{tx: sqlTx, s: s, d: s.d, now: s.now(), detached: !readOnly && !s.d.dollar}
 	defer func() {
 		// A panic must not leave the transaction open: on SQLite it would
 		// hold the one write connection, and every later write would wait
@@ -380,6 +380,28 @@ type Tx struct {
 	// fresh holds the incidents this transaction created and has written
 	// no alert state of: they have none to read.
 	fresh map[string]bool
+	// detached says the transaction's statements run without their
+	// context's cancellation (statementContext).
+	detached bool
+}
+
+// statementContext is the context a statement of tx runs under. In a
+// SQLite write transaction it is ctx without its cancellation: the SQLite
+// driver starts a goroutine per statement to interrupt it when a
+// cancellable context ends, which cost the webhook intake, at a dozen
+// statements per notification, about 4% of the server's CPU. Such a
+// transaction still ends with its context: database/sql rolls it back, and
+// its next statement fails, so the work stops between statements (a write
+// transaction's statements are short; reads, whose single statement can be
+// long, keep their cancellation). On SQLite a write transaction holds the
+// one writer from BEGIN IMMEDIATE, so none of its statements waits for a
+// lock. PostgreSQL keeps the context: there a statement can wait for
+// another instance's row lock.
+func (tx *Tx) statementContext(ctx context.Context) context.Context {
+	if tx.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 var _ hindsight.Services = (*Tx)(nil)
@@ -388,6 +410,7 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	if err := storableArgs(args); err != nil {
 		return nil, err
 	}
+	ctx = tx.statementContext(ctx)
 	if st := tx.prepared(ctx, q); st != nil {
 		r, err := st.ExecContext(ctx, args...)
 		return r, tx.d.mapError(err)
@@ -399,6 +422,7 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 // query is not served by prepared statements: rows left open while the
 // same query runs again (nested) would share the driver's statement.
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = tx.statementContext(ctx)
 	rows, err := tx.tx.QueryContext(ctx, tx.d.rebind(q), args...)
 	return rows, tx.d.mapError(err)
 }
@@ -409,6 +433,7 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 // timeline event is an INSERT … RETURNING, parsed once per transaction
 // instead of once per notification).
 func (tx *Tx) queryDrained(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = tx.statementContext(ctx)
 	if st := tx.prepared(ctx, q); st != nil {
 		rows, err := st.QueryContext(ctx, args...)
 		return rows, tx.d.mapError(err)
@@ -418,6 +443,7 @@ func (tx *Tx) queryDrained(ctx context.Context, q string, args ...any) (*sql.Row
 
 // queryRow serves a single-row query; its caller scans it at once.
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = tx.statementContext(ctx)
 	if st := tx.prepared(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
