@@ -83,7 +83,6 @@ var httpSiblings = map[string]string{
 	"lint":         "the one rule set, whose findings the editor and the API show",
 	"markdown":     "Markdown → sanitized HTML, shared with the export",
 	"postmortem":   "renders and parses documents (the downloads, the editor's round trip)",
-	"review":       "the review workflow's service and its request types",
 	"report":       "the audit reports' rows and their formula-safe CSV, shared with `hindsight report`",
 }
 

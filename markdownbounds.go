@@ -89,25 +89,41 @@ func (n *Narrative) Check(v *Validation) {
 	v.CheckMarkdown("narrative.resolution", n.Resolution)
 	v.CheckMarkdown("narrative.data_sources", n.DataSources)
 	for i, w := range n.Whys {
-		v.CheckMarkdown(fmt.Sprintf("narrative.whys[%d]", i), w.Answer)
+		v.named(func(v *Validation, field string) { v.CheckMarkdown(field, w.Answer) }, "narrative.whys[%d]", i)
 	}
 	for name, list := range map[string][]Field{"business_impact": n.BusinessImpact, "contributing_factors": n.ContributingFactors,
 		"went_well": n.WentWell, "could_improve": n.CouldImprove, "technical_lessons": n.TechnicalLessons,
 		"process_lessons": n.ProcessLessons, "organizational_lessons": n.OrganizationalLessons,
 		"relevant_links": n.RelevantLinks, "evidence": n.Evidence, "external_communication": n.ExternalCommunication} {
 		for i, f := range list {
-			v.CheckText(fmt.Sprintf("narrative.%s[%d].label", name, i), f.Label, MaxNameBytes)
-			v.CheckMarkdown(fmt.Sprintf("narrative.%s[%d]", name, i), f.Value)
+			v.named(func(v *Validation, field string) { v.CheckText(field, f.Label, MaxNameBytes) }, "narrative.%s[%d].label", name, i)
+			v.named(func(v *Validation, field string) { v.CheckMarkdown(field, f.Value) }, "narrative.%s[%d]", name, i)
 		}
 	}
 	for i, c := range n.Distribution {
-		v.CheckText(fmt.Sprintf("narrative.distribution[%d]", i), c.Label, MaxTitleBytes)
+		v.named(func(v *Validation, field string) { v.CheckText(field, c.Label, MaxTitleBytes) }, "narrative.distribution[%d]", i)
 	}
 	for i, s := range n.Extra {
-		v.CheckText(fmt.Sprintf("narrative.extra[%d].heading", i), s.Heading, MaxTitleBytes)
+		v.named(func(v *Validation, field string) { v.CheckText(field, s.Heading, MaxTitleBytes) }, "narrative.extra[%d].heading", i)
 		// A section kept verbatim from an imported document may be long
 		// (an appendix); its cost is bounded by nesting and links.
-		v.checkMarkdown(fmt.Sprintf("narrative.extra[%d]", i), s.Body, MaxSectionBytes)
+		v.named(func(v *Validation, field string) { v.checkMarkdown(field, s.Body, MaxSectionBytes) }, "narrative.extra[%d]", i)
+	}
+}
+
+// named runs check with the field's name made from format and args only
+// when check finds a problem: a document has dozens of fields, and the
+// draft of every new incident is checked on the webhook's path, so the
+// names of valid fields are not formatted.
+func (v *Validation) named(check func(v *Validation, field string), format string, args ...any) {
+	var one Validation
+	check(&one, "")
+	if len(one.fields) == 0 {
+		return
+	}
+	field := fmt.Sprintf(format, args...)
+	for _, f := range one.fields {
+		v.fields = append(v.fields, FieldError{Field: field, Message: f.Message})
 	}
 }
 

@@ -70,7 +70,7 @@ func hostilePayload(tb testing.TB, group, text string) []byte {
 }
 
 // ruleCounts counts findings by rule.
-func ruleCounts(fs []lint.Finding) map[string]int {
+func ruleCounts(fs []hindsight.Finding) map[string]int {
 	out := map[string]int{}
 	for _, f := range fs {
 		out[f.Rule]++
@@ -178,7 +178,7 @@ func readFile(tb testing.TB, path string) []byte {
 }
 
 // findingLines formats findings one per line.
-func findingLines(fs []lint.Finding) string {
+func findingLines(fs []hindsight.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		b.WriteString(f.String() + "\n")

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // registerActionRoutes adds the action-item routes.
@@ -43,9 +42,9 @@ func (s *Server) handleActionList(w http.ResponseWriter, r *http.Request) {
 }
 
 // parseActionQuery reads the list's query parameters, reporting every bad one.
-func parseActionQuery(v url.Values) (review.ActionQuery, error) {
+func parseActionQuery(v url.Values) (hindsight.ActionQuery, error) {
 	var bad hindsight.Validation
-	q := review.ActionQuery{Owner: v.Get("owner"), IncidentID: v.Get("incident")}
+	q := hindsight.ActionQuery{Owner: v.Get("owner"), IncidentID: v.Get("incident")}
 	if st := v.Get("status"); st != "" {
 		q.Status = hindsight.ActionStatus(st)
 		if !q.Status.Valid() {
@@ -127,7 +126,7 @@ func (s *Server) handleActionPatch(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	p := review.ActionPatch{Title: req.Title, Owner: req.Owner, Horizon: req.Horizon, Status: req.Status,
+	p := hindsight.ActionPatch{Title: req.Title, Owner: req.Owner, Horizon: req.Horizon, Status: req.Status,
 		StatusReason: req.StatusReason, Verification: req.Verification, TrackerURL: req.TrackerURL}
 	if req.DueDate != nil {
 		d, err := parseDate(*req.DueDate)

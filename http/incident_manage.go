@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // IncidentManager manages incidents themselves: edit, declare, give a
@@ -14,16 +13,14 @@ import (
 // JSON API and the UI alike.
 type IncidentManager interface {
 	// UpdateIncident patches an incident at expectedVersion.
-	UpdateIncident(ctx context.Context, incidentID string, p review.IncidentPatch, expectedVersion int) (*hindsight.Incident, error)
+	UpdateIncident(ctx context.Context, incidentID string, p hindsight.IncidentPatch, expectedVersion int) (*hindsight.Incident, error)
 	// DeclareIncident opens an incident by hand.
-	DeclareIncident(ctx context.Context, d review.Declaration) (*hindsight.Incident, error)
+	DeclareIncident(ctx context.Context, d hindsight.Declaration) (*hindsight.Incident, error)
 	// CreatePostmortem gives an incident without one its draft post-mortem.
 	CreatePostmortem(ctx context.Context, incidentID string) (*hindsight.Document, error)
 	// Respond records an acknowledgement or mitigation by the context's identity.
-	Respond(ctx context.Context, incidentID string, what review.Response, at time.Time) (*hindsight.TimelineEvent, error)
+	Respond(ctx context.Context, incidentID string, what hindsight.Response, at time.Time) (*hindsight.TimelineEvent, error)
 }
-
-var _ IncidentManager = (*review.Service)(nil)
 
 // registerIncidentManageRoutes adds the routes that change incidents themselves.
 func (s *Server) registerIncidentManageRoutes() {
@@ -31,8 +28,8 @@ func (s *Server) registerIncidentManageRoutes() {
 	s.mux.HandleFunc("POST /api/v1/incidents", s.require(e, s.handleIncidentDeclare))
 	s.mux.HandleFunc("PATCH /api/v1/incidents/{id}", s.require(e, s.handleIncidentPatch))
 	s.mux.HandleFunc("POST /api/v1/incidents/{id}/postmortem", s.require(e, s.handlePostmortemCreate))
-	s.mux.HandleFunc("POST /api/v1/incidents/{id}/acknowledge", s.require(e, s.handleRespond(review.Acknowledge)))
-	s.mux.HandleFunc("POST /api/v1/incidents/{id}/mitigate", s.require(e, s.handleRespond(review.Mitigate)))
+	s.mux.HandleFunc("POST /api/v1/incidents/{id}/acknowledge", s.require(e, s.handleRespond(hindsight.Acknowledge)))
+	s.mux.HandleFunc("POST /api/v1/incidents/{id}/mitigate", s.require(e, s.handleRespond(hindsight.Mitigate)))
 }
 
 // linkRequest is one link of a PATCH: a label and its URL.
@@ -56,8 +53,8 @@ type incidentPatchRequest struct {
 func (r *incidentPatchRequest) readVersion() int { return r.Version }
 
 // patch returns the review patch the request asks for.
-func (r *incidentPatchRequest) patch() review.IncidentPatch {
-	p := review.IncidentPatch{Title: r.Title, Severity: r.Severity, Summary: r.Summary, Description: r.Description,
+func (r *incidentPatchRequest) patch() hindsight.IncidentPatch {
+	p := hindsight.IncidentPatch{Title: r.Title, Severity: r.Severity, Summary: r.Summary, Description: r.Description,
 		Services: r.Services, Regions: r.Regions}
 	if r.Links != nil {
 		links := make([]hindsight.Link, len(*r.Links))
@@ -87,7 +84,7 @@ func (s *Server) handleIncidentPatch(w http.ResponseWriter, r *http.Request) {
 
 // handleIncidentDeclare opens an incident by hand and answers 201 with it.
 func (s *Server) handleIncidentDeclare(w http.ResponseWriter, r *http.Request) {
-	var d review.Declaration
+	var d hindsight.Declaration
 	if err := decodeJSON(r, &d); err != nil {
 		Error(w, r, err)
 		return
@@ -120,7 +117,7 @@ type respondRequest struct {
 
 // handleRespond records an acknowledgement or a mitigation by the caller,
 // now or at the time the body gives, and answers 201 with the event.
-func (s *Server) handleRespond(what review.Response) http.HandlerFunc {
+func (s *Server) handleRespond(what hindsight.Response) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req respondRequest
 		if r.ContentLength != 0 {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/lint"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // ReviewService is the review workflow behind the JSON API and the web UI's
@@ -26,9 +25,9 @@ type ReviewService interface {
 	// TransitionIncident moves an incident to another status.
 	TransitionIncident(ctx context.Context, incidentID string, to hindsight.IncidentStatus, reason string) (*hindsight.Incident, error)
 	// UpdateNarrative replaces a narrative at expectedVersion.
-	UpdateNarrative(ctx context.Context, incidentID string, n hindsight.Narrative, expectedVersion int) (*review.NarrativeUpdate, error)
+	UpdateNarrative(ctx context.Context, incidentID string, n hindsight.Narrative, expectedVersion int) (*hindsight.NarrativeUpdate, error)
 	// DismissPlaceholder removes a template placeholder row that does not apply.
-	DismissPlaceholder(ctx context.Context, incidentID, key string, expectedVersion int) (*review.NarrativeUpdate, error)
+	DismissPlaceholder(ctx context.Context, incidentID, key string, expectedVersion int) (*hindsight.NarrativeUpdate, error)
 	// SignOff signs a review role as the context's identity.
 	SignOff(ctx context.Context, incidentID string, role hindsight.SignOffRole) (*hindsight.SignOff, error)
 	// SignOffs lists an incident's sign-offs.
@@ -42,13 +41,13 @@ type ReviewService interface {
 	// Action returns one action item.
 	Action(ctx context.Context, id int64) (*hindsight.ActionItem, error)
 	// ListActions lists action items across incidents, overdue first.
-	ListActions(ctx context.Context, q review.ActionQuery) ([]*hindsight.ActionItem, int, error)
+	ListActions(ctx context.Context, q hindsight.ActionQuery) ([]*hindsight.ActionItem, int, error)
 	// CreateAction adds a corrective action.
 	CreateAction(ctx context.Context, incidentID string, a *hindsight.ActionItem) error
 	// UpdateAction patches an action item at expectedVersion.
-	UpdateAction(ctx context.Context, id int64, p review.ActionPatch, expectedVersion int) (*hindsight.ActionItem, error)
+	UpdateAction(ctx context.Context, id int64, p hindsight.ActionPatch, expectedVersion int) (*hindsight.ActionItem, error)
 	// LintPostmortem lists what keeps a post-mortem from going to review.
-	LintPostmortem(ctx context.Context, incidentID string) ([]review.Finding, error)
+	LintPostmortem(ctx context.Context, incidentID string) ([]hindsight.Finding, error)
 	// ComputeFollowUp computes and stores the 30-day follow-up.
 	ComputeFollowUp(ctx context.Context, incidentID string) (*hindsight.FollowUp, error)
 	// Revisions lists an incident's history.
@@ -61,8 +60,6 @@ type ReviewService interface {
 	// ResolveComment resolves the thread a comment starts.
 	ResolveComment(ctx context.Context, incidentID string, commentID int64) (*hindsight.Comment, error)
 }
-
-var _ ReviewService = (*review.Service)(nil)
 
 // maxJSONBody bounds the body of a JSON API request.
 const maxJSONBody = 1 << 20
@@ -86,12 +83,12 @@ func wholeList[T any](items []T) list[T] {
 // lintErrorResponse is the 409 answer to a submission that lint refused.
 type lintErrorResponse struct {
 	errorResponse
-	Findings []review.Finding `json:"findings"`
+	Findings []hindsight.Finding `json:"findings"`
 }
 
 // reviewError writes err, with the findings of a refused submission.
 func reviewError(w http.ResponseWriter, r *http.Request, err error) {
-	var le *review.LintError
+	var le *hindsight.LintError
 	if errors.As(err, &le) {
 		writeJSON(w, http.StatusConflict, lintErrorResponse{
 			errorResponse: errorResponse{Error: le.Error(), Code: hindsight.ECONFLICT},
@@ -317,8 +314,8 @@ func (s *Server) handleTimelineAdd(w http.ResponseWriter, r *http.Request) {
 type lintResponse struct {
 	// Clean is true when nothing keeps the post-mortem from review:
 	// warnings (figure-mismatch) may remain.
-	Clean    bool             `json:"clean"`
-	Findings []review.Finding `json:"findings"`
+	Clean    bool                `json:"clean"`
+	Findings []hindsight.Finding `json:"findings"`
 }
 
 // handleLint lists what keeps the post-mortem from going to review.

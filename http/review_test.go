@@ -129,9 +129,9 @@ func TestReviewAPI_Authorization(t *testing.T) {
 
 // errBody is an error answer, with lint findings when there are any.
 type errBody struct {
-	Error    string           `json:"error"`
-	Code     string           `json:"code"`
-	Findings []review.Finding `json:"findings"`
+	Error    string              `json:"error"`
+	Code     string              `json:"code"`
+	Findings []hindsight.Finding `json:"findings"`
 }
 
 func TestReviewAPI_Workflow(t *testing.T) {
@@ -147,8 +147,8 @@ func TestReviewAPI_Workflow(t *testing.T) {
 		t.Fatalf("refusal %+v", refused)
 	}
 	var lint struct {
-		Clean    bool             `json:"clean"`
-		Findings []review.Finding `json:"findings"`
+		Clean    bool                `json:"clean"`
+		Findings []hindsight.Finding `json:"findings"`
 	}
 	if code := api.do(hindsight.RoleViewer, "GET", base+"/lint", nil, &lint); code != 200 || lint.Clean || len(lint.Findings) != len(refused.Findings) {
 		t.Fatalf("lint %d %+v", code, lint)
@@ -159,7 +159,7 @@ func TestReviewAPI_Workflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := filled(doc.Narrative)
-	var upd review.NarrativeUpdate
+	var upd hindsight.NarrativeUpdate
 	if code := api.do(ed, "PUT", base+"/narrative", map[string]any{"narrative": n, "version": doc.Version}, &upd); code != 200 || upd.Document.Version != doc.Version+1 {
 		t.Fatalf("narrative put %d %+v", code, upd)
 	}

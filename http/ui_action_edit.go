@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // actionEditPage is the data of an action item's editor.
@@ -70,13 +69,13 @@ func (s *Server) uiActionEditSave(w http.ResponseWriter, r *http.Request, v *vis
 
 // actionPatch reads the editor's form into a patch, and a copy of a with
 // what was typed for re-rendering.
-func actionPatch(r *http.Request, a hindsight.ActionItem) (review.ActionPatch, hindsight.ActionItem, error) {
+func actionPatch(r *http.Request, a hindsight.ActionItem) (hindsight.ActionPatch, hindsight.ActionItem, error) {
 	field := func(name string) *string {
 		v := strings.TrimSpace(r.PostFormValue(name))
 		return &v
 	}
 	status, horizon := hindsight.ActionStatus(r.PostFormValue("status")), hindsight.Horizon(r.PostFormValue("horizon"))
-	p := review.ActionPatch{Title: field("title"), Owner: field("owner"), Status: &status, Horizon: &horizon,
+	p := hindsight.ActionPatch{Title: field("title"), Owner: field("owner"), Status: &status, Horizon: &horizon,
 		StatusReason: field("status_reason"), Verification: field("verification"), TrackerURL: field("tracker_url")}
 	a.Title, a.Owner, a.Status, a.Horizon, a.StatusReason = *p.Title, *p.Owner, status, horizon, *p.StatusReason
 	a.Verification, a.TrackerURL = *p.Verification, *p.TrackerURL

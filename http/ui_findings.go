@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/lint"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // findingSummary is the lint findings of a post-mortem as people act on
@@ -31,7 +29,7 @@ type findingGroup struct {
 	Key, Label string
 	// Link is where the section is edited; "" when nothing on the page edits it.
 	Link     string
-	Findings []review.Finding
+	Findings []hindsight.Finding
 }
 
 // count returns the number of findings about the narrative section key.
@@ -58,7 +56,7 @@ var summaryBullets = map[string]string{"- Impact:": "impact", "- Root Cause:": "
 
 // summarizeFindings groups findings by the section of the rendered
 // document their line falls in.
-func (s *Server) summarizeFindings(pm *hindsight.Postmortem, findings []review.Finding) findingSummary {
+func (s *Server) summarizeFindings(pm *hindsight.Postmortem, findings []hindsight.Finding) findingSummary {
 	out := findingSummary{Total: len(findings)}
 	if len(findings) == 0 {
 		return out
@@ -69,7 +67,7 @@ func (s *Server) summarizeFindings(pm *hindsight.Postmortem, findings []review.F
 	id := pm.Incident.ID
 	index := map[string]int{}
 	for _, f := range findings {
-		if f.Severity != lint.SeverityWarning {
+		if f.Severity != hindsight.FindingWarning {
 			out.Blocking++
 		}
 		key, label, link := findingPlace(lines, f.Line, id)

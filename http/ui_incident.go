@@ -7,7 +7,6 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/chart"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // incidentPage is the data of an incident's page.
@@ -15,7 +14,7 @@ type incidentPage struct {
 	PM       *hindsight.Postmortem
 	HasDoc   bool
 	Document template.HTML
-	Findings []review.Finding
+	Findings []hindsight.Finding
 	SignOffs []signOffRow
 	Sections []narrativeSection
 	Types    []hindsight.EventType
@@ -66,7 +65,7 @@ func (s *Server) uiIncident(w http.ResponseWriter, r *http.Request, v *visitor) 
 
 // renderIncident renders the incident page with an optional problem (a
 // refused change) and the lint findings that explain it.
-func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visitor, status int, problem string, findings []review.Finding) {
+func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visitor, status int, problem string, findings []hindsight.Finding) {
 	id := r.PathValue("id")
 	pm, err := s.Incidents.FindPostmortem(r.Context(), id)
 	if err != nil {
@@ -150,8 +149,8 @@ func signOffRows(pm *hindsight.Postmortem, v *visitor) []signOffRow {
 }
 
 // lintFindings returns the findings carried by a refused submission.
-func lintFindings(err error) []review.Finding {
-	var le *review.LintError
+func lintFindings(err error) []hindsight.Finding {
+	var le *hindsight.LintError
 	if errors.As(err, &le) {
 		return le.Findings
 	}

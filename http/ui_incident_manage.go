@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // manageData is what the incident page's management parts show
@@ -58,7 +57,7 @@ func (s *Server) uiIncidentMetadata(w http.ResponseWriter, r *http.Request, v *v
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	sev := hindsight.Severity(r.PostFormValue("severity"))
-	p := review.IncidentPatch{Severity: &sev}
+	p := hindsight.IncidentPatch{Severity: &sev}
 	for _, f := range []struct {
 		name string
 		dst  **string
@@ -121,7 +120,7 @@ func (s *Server) uiRespond(w http.ResponseWriter, r *http.Request, v *visitor) {
 		}
 		at = t
 	}
-	what := review.Response(r.PathValue("what"))
+	what := hindsight.Response(r.PathValue("what"))
 	if _, err := s.Review.Respond(r.Context(), id, what, at); err != nil {
 		s.refused(w, r, v, err)
 		return
@@ -149,7 +148,7 @@ func (s *Server) renderDeclare(w http.ResponseWriter, r *http.Request, v *visito
 
 // uiDeclare opens an incident by hand and shows its page.
 func (s *Server) uiDeclare(w http.ResponseWriter, r *http.Request, v *visitor) {
-	d := review.Declaration{Title: r.PostFormValue("title"), Severity: hindsight.Severity(r.PostFormValue("severity")),
+	d := hindsight.Declaration{Title: r.PostFormValue("title"), Severity: hindsight.Severity(r.PostFormValue("severity")),
 		Summary: r.PostFormValue("summary"), Services: hindsight.SplitList(r.PostFormValue("services")),
 		Regions: hindsight.SplitList(r.PostFormValue("regions"))}
 	if raw := strings.TrimSpace(r.PostFormValue("started_at")); raw != "" {

@@ -65,13 +65,13 @@ func tolerance(unit hindsight.Unit, measured float64) float64 {
 // each pair that differs beyond the tolerance. The typed figure stays in
 // the document; the warning shows the measured one beside it. lines, the
 // rendered document, give the warnings their line.
-func FigureMismatches(pm hindsight.Postmortem, lines []string) []Finding {
+func FigureMismatches(pm hindsight.Postmortem, lines []string) []hindsight.Finding {
 	var start hindsight.Figure
 	if pm.Impact != nil {
 		start = pm.Impact.ImpactStart
 	}
 	rt := hindsight.ComputeResponseTimes(&pm.Incident, pm.Timeline, start)
-	var out []Finding
+	var out []hindsight.Finding
 	for _, sec := range pm.Document.Narrative.Figures {
 		for _, line := range strings.Split(sec.Body, "\n") {
 			for _, tf := range typedFigures {
@@ -84,7 +84,7 @@ func FigureMismatches(pm hindsight.Postmortem, lines []string) []Finding {
 				if !ok || !measured.Measured || math.Abs(typed-measured.Value) <= tolerance(measured.Unit, measured.Value) {
 					continue
 				}
-				out = append(out, Finding{Line: lineOf(lines, line), Rule: RuleFigureMismatch, Severity: SeverityWarning,
+				out = append(out, hindsight.Finding{Line: lineOf(lines, line), Rule: RuleFigureMismatch, Severity: hindsight.FindingWarning,
 					Field: "figures." + tf.label,
 					Message: fmt.Sprintf("%s is typed as %s but measured as %s: check the figure (the document keeps what was typed)",
 						tf.label, strings.TrimSpace(m[1])+unitSuffix(measured.Unit, m[1]), measured.String())})

@@ -32,13 +32,6 @@ const (
 	RuleFigureMismatch      = "figure-mismatch"
 )
 
-// Severities of findings: an error stops a document going to review, a
-// warning is shown beside it.
-const (
-	SeverityError   = "error"
-	SeverityWarning = "warning"
-)
-
 // Rules lists every rule a Markdown document is checked with, in the order
 // docs/lint.md describes them.
 var Rules = []string{
@@ -54,44 +47,11 @@ var DirectoryRules = []string{RulePerson}
 // with, since they compare it with what Hindsight measured.
 var StoredRules = []string{RuleFigureMismatch}
 
-// Finding is one problem in a document, the one finding type of the CLI,
-// the server and the review workflow.
-type Finding struct {
-	// File is the document's name as given to Check; empty for a stored
-	// post-mortem.
-	File string `json:"file,omitempty"`
-	// Line is the 1-based source line the finding is about, 0 when unknown.
-	Line int `json:"line"`
-	// Rule is one of Rules.
-	Rule string `json:"rule"`
-	// Message says what is wrong and how to fix it.
-	Message string `json:"message"`
-	// Severity is SeverityError, or SeverityWarning for what a person
-	// should look at but may keep (figure-mismatch).
-	Severity string `json:"severity"`
-	// Field names the narrative field of a stored post-mortem, such as
-	// "whys[2].answer", when the finding is about one.
-	Field string `json:"field,omitempty"`
-}
-
-// String formats the finding as "file:line: rule: message" ("line: rule:
-// message" without a file); a warning's rule reads "rule (warning)".
-func (f Finding) String() string {
-	rule := f.Rule
-	if f.Severity == SeverityWarning {
-		rule += " (warning)"
-	}
-	if f.File == "" {
-		return fmt.Sprintf("%d: %s: %s", f.Line, rule, f.Message)
-	}
-	return fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, rule, f.Message)
-}
-
 // Errors returns the findings that are errors.
-func Errors(fs []Finding) []Finding {
-	var out []Finding
+func Errors(fs []hindsight.Finding) []hindsight.Finding {
+	var out []hindsight.Finding
 	for _, f := range fs {
-		if f.Severity != SeverityWarning {
+		if f.Severity != hindsight.FindingWarning {
 			out = append(out, f)
 		}
 	}
@@ -116,13 +76,13 @@ type Options struct {
 const FollowUpDelay = 30 * 24 * time.Hour
 
 // Check runs every rule over a Markdown document as of now and returns the
-// findings sorted by line. name is only used to fill Finding.File.
-func Check(name string, src []byte) []Finding {
+// findings sorted by line. name is only used to fill hindsight.Finding.File.
+func Check(name string, src []byte) []hindsight.Finding {
 	return CheckWith(name, src, Options{Now: time.Now()})
 }
 
 // CheckWith is Check with options.
-func CheckWith(name string, src []byte, opts Options) []Finding {
+func CheckWith(name string, src []byte, opts Options) []hindsight.Finding {
 	d := scan(name, src)
 	d.checkWhys()
 	d.checkTables()
@@ -137,7 +97,7 @@ func CheckWith(name string, src []byte, opts Options) []Finding {
 // CheckPostmortem renders pm with the default template and checks the
 // result, so that the server lints a stored post-mortem exactly as the CLI
 // lints its Markdown. Line numbers refer to the rendered document.
-func CheckPostmortem(pm hindsight.Postmortem) ([]Finding, error) {
+func CheckPostmortem(pm hindsight.Postmortem) ([]hindsight.Finding, error) {
 	var buf bytes.Buffer
 	if err := postmortem.Render(&buf, pm, nil); err != nil {
 		return nil, err
@@ -227,7 +187,7 @@ type doc struct {
 	// end its resolution, nil until resolved.
 	start    time.Time
 	end      *time.Time
-	findings []Finding
+	findings []hindsight.Finding
 	// claimed records "line\x00text" pairs already reported by a specific
 	// rule, so that the placeholder rule does not report them twice.
 	claimed map[string]bool
@@ -265,7 +225,7 @@ func scan(name string, src []byte) *doc {
 
 // add records a finding on the 0-based line i.
 func (d *doc) add(i int, rule, format string, args ...any) {
-	d.findings = append(d.findings, Finding{File: d.name, Line: i + 1, Rule: rule, Message: fmt.Sprintf(format, args...), Severity: SeverityError})
+	d.findings = append(d.findings, hindsight.Finding{File: d.name, Line: i + 1, Rule: rule, Message: fmt.Sprintf(format, args...), Severity: hindsight.FindingError})
 }
 
 // claim marks text on line i as reported.

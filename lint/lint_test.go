@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/lint"
 )
 
@@ -20,7 +21,7 @@ func mustRead(tb testing.TB, path string) []byte {
 }
 
 // summary formats findings one per line.
-func summary(fs []lint.Finding) string {
+func summary(fs []hindsight.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		b.WriteString(f.String() + "\n")

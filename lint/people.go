@@ -32,7 +32,7 @@ func (d *doc) checkPeople(people *hindsight.Directory) {
 			}
 			seen[h] = true
 			if _, ok := people.Lookup(h); !ok {
-				d.findings = append(d.findings, Finding{File: d.name, Line: i + 1, Rule: RulePerson, Severity: SeverityWarning,
+				d.findings = append(d.findings, hindsight.Finding{File: d.name, Line: i + 1, Rule: RulePerson, Severity: hindsight.FindingWarning,
 					Message: h + " is not in the directory of people: check the spelling, or add the person"})
 			}
 		}

@@ -27,7 +27,7 @@ func TestCheck_UnknownPerson(t *testing.T) {
 		if f.Rule != lint.RulePerson {
 			continue
 		}
-		if f.Severity != lint.SeverityWarning {
+		if f.Severity != hindsight.FindingWarning {
 			t.Errorf("%s: severity %q, want a warning", f, f.Severity)
 		}
 		got = append(got, f.String())

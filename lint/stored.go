@@ -14,7 +14,7 @@ import (
 
 // Func checks a stored post-mortem and returns its findings; none means
 // clean. The review workflow runs one before a document may go to review.
-type Func func(ctx context.Context, pm hindsight.Postmortem) ([]Finding, error)
+type Func func(ctx context.Context, pm hindsight.Postmortem) ([]hindsight.Finding, error)
 
 // renderOrDefault is render, or postmortem.Render with the default template.
 func renderOrDefault(render func(io.Writer, hindsight.Postmortem) error) func(io.Writer, hindsight.Postmortem) error {
@@ -39,7 +39,7 @@ func Document(render func(io.Writer, hindsight.Postmortem) error, now func() tim
 // that an unknown handle is an unknown-person warning.
 func DocumentWithPeople(render func(io.Writer, hindsight.Postmortem) error, now func() time.Time, people hindsight.PersonService) Func {
 	render = renderOrDefault(render)
-	return func(ctx context.Context, pm hindsight.Postmortem) ([]Finding, error) {
+	return func(ctx context.Context, pm hindsight.Postmortem) ([]hindsight.Finding, error) {
 		var buf bytes.Buffer
 		if err := render(&buf, pm); err != nil {
 			return nil, err
@@ -56,7 +56,7 @@ func DocumentWithPeople(render func(io.Writer, hindsight.Postmortem) error, now 
 			}
 			opts.People = dir
 		}
-		out := []Finding{}
+		out := []hindsight.Finding{}
 		for _, f := range CheckWith("", buf.Bytes(), opts) {
 			f.File = ""
 			out = append(out, f)
@@ -73,23 +73,23 @@ func DocumentWithPeople(render func(io.Writer, hindsight.Postmortem) error, now 
 // that.
 func Narrative(render func(io.Writer, hindsight.Postmortem) error) Func {
 	render = renderOrDefault(render)
-	return func(ctx context.Context, pm hindsight.Postmortem) ([]Finding, error) {
+	return func(ctx context.Context, pm hindsight.Postmortem) ([]hindsight.Finding, error) {
 		var buf bytes.Buffer
 		if err := render(&buf, pm); err != nil {
 			return nil, err
 		}
 		lines := strings.Split(buf.String(), "\n")
-		var out []Finding
+		var out []hindsight.Finding
 		for _, t := range narrativeTexts(pm.Document.Narrative) {
 			if strings.TrimSpace(t.value) == "" {
 				if t.required {
-					out = append(out, Finding{Rule: RuleEmptyWhy, Field: t.field, Severity: SeverityError, Message: t.field + " is empty: answer it"})
+					out = append(out, hindsight.Finding{Rule: RuleEmptyWhy, Field: t.field, Severity: hindsight.FindingError, Message: t.field + " is empty: answer it"})
 				}
 				continue
 			}
 			found := append(postmortem.Placeholders(t.value, false), postmortem.TemplatePeople(t.value)...)
 			if len(found) > 0 {
-				out = append(out, Finding{Line: lineOf(lines, t.value), Rule: RulePlaceholder, Field: t.field, Severity: SeverityError,
+				out = append(out, hindsight.Finding{Line: lineOf(lines, t.value), Rule: RulePlaceholder, Field: t.field, Severity: hindsight.FindingError,
 					Message: fmt.Sprintf("%s still holds the placeholder %q", t.field, strings.TrimSpace(found[0]))})
 			}
 		}

@@ -15,7 +15,7 @@ import (
 )
 
 // rulesOn returns "rule@line" for each finding of rule.
-func rulesOn(fs []lint.Finding, rule string) []int {
+func rulesOn(fs []hindsight.Finding, rule string) []int {
 	var out []int
 	for _, f := range fs {
 		if f.Rule == rule {
@@ -139,7 +139,7 @@ func TestFigureMismatches(t *testing.T) {
 			var got []string
 			for _, f := range fs {
 				got = append(got, f.Field)
-				if f.Severity != lint.SeverityWarning || f.Rule != lint.RuleFigureMismatch || f.Line == 0 {
+				if f.Severity != hindsight.FindingWarning || f.Rule != lint.RuleFigureMismatch || f.Line == 0 {
 					t.Errorf("finding %+v", f)
 				}
 			}

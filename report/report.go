@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // MaxRows bounds one report: past it the report fails with EINVALID asking
@@ -27,7 +26,7 @@ type IncidentSource interface {
 // ActionSource is what an action report reads: the action list with the
 // same filters as GET /api/v1/actions (review.Service).
 type ActionSource interface {
-	ListActions(ctx context.Context, q review.ActionQuery) ([]*hindsight.ActionItem, int, error)
+	ListActions(ctx context.Context, q hindsight.ActionQuery) ([]*hindsight.ActionItem, int, error)
 }
 
 // IncidentRow is one incident of a report. Response times and budgets are
@@ -140,7 +139,7 @@ func approver(signOffs []hindsight.SignOff) string {
 // is ignored), overdue first, then by due date; now marks the overdue
 // ones. Errors: EINVALID (a bad query, more than MaxRows matches), and the
 // store's.
-func Actions(ctx context.Context, src ActionSource, q review.ActionQuery, now time.Time) ([]ActionRow, error) {
+func Actions(ctx context.Context, src ActionSource, q hindsight.ActionQuery, now time.Time) ([]ActionRow, error) {
 	rows := []ActionRow{}
 	q.Page = hindsight.Page{Limit: hindsight.MaxPageLimit}
 	for {

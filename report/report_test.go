@@ -196,7 +196,7 @@ func TestReports(t *testing.T) {
 			}
 		})
 		t.Run("ActionRows", func(t *testing.T) {
-			rows, err := report.Actions(ctx, f.svc, review.ActionQuery{IncidentID: odd}, f.clock.Now())
+			rows, err := report.Actions(ctx, f.svc, hindsight.ActionQuery{IncidentID: odd}, f.clock.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -204,7 +204,7 @@ func TestReports(t *testing.T) {
 				t.Fatalf("%d rows, want %d", len(rows), len(hostileCells))
 			}
 			checkActionCSV(t, rows)
-			open, err := report.Actions(ctx, f.svc, review.ActionQuery{Status: hindsight.ActionOpen}, f.clock.Now())
+			open, err := report.Actions(ctx, f.svc, hindsight.ActionQuery{Status: hindsight.ActionOpen}, f.clock.Now())
 			if err != nil || len(open) != len(hostileCells)-1 {
 				t.Fatalf("open only: %d rows, %v", len(open), err)
 			}

@@ -50,18 +50,6 @@ func (s *Service) CreateAction(ctx context.Context, incidentID string, a *hindsi
 	})
 }
 
-// ActionPatch changes some fields of an action item; nil fields stay.
-type ActionPatch struct {
-	Title        *string                 `json:"title"`
-	Owner        *string                 `json:"owner"`
-	Horizon      *hindsight.Horizon      `json:"horizon"`
-	DueDate      *time.Time              `json:"due_date"`
-	Status       *hindsight.ActionStatus `json:"status"`
-	StatusReason *string                 `json:"status_reason"`
-	Verification *string                 `json:"verification"`
-	TrackerURL   *string                 `json:"tracker_url"`
-}
-
 // UpdateAction applies p to action item id, provided it is still at
 // expectedVersion. Moving to done sets CompletedAt, leaving done clears it;
 // wont_do needs a status_reason, and leaving wont_do drops the old reason
@@ -70,7 +58,7 @@ type ActionPatch struct {
 // verification) may change. Errors: EINVALID, ENOTFOUND, ECONFLICT (stale
 // version naming who changed what since; a content field of a closed
 // post-mortem's action).
-func (s *Service) UpdateAction(ctx context.Context, id int64, p ActionPatch, expectedVersion int) (*hindsight.ActionItem, error) {
+func (s *Service) UpdateAction(ctx context.Context, id int64, p hindsight.ActionPatch, expectedVersion int) (*hindsight.ActionItem, error) {
 	if p.TrackerURL != nil {
 		if err := checkTracker(*p.TrackerURL); err != nil {
 			return nil, err
@@ -100,7 +88,7 @@ func (s *Service) UpdateAction(ctx context.Context, id int64, p ActionPatch, exp
 }
 
 // apply copies the patch onto a and keeps the status's dependent fields right.
-func (s *Service) apply(a *hindsight.ActionItem, p ActionPatch) {
+func (s *Service) apply(a *hindsight.ActionItem, p hindsight.ActionPatch) {
 	set := func(dst *string, src *string) {
 		if src != nil {
 			*dst = strings.TrimSpace(*src)
@@ -130,19 +118,9 @@ func (s *Service) apply(a *hindsight.ActionItem, p ActionPatch) {
 	set(&a.StatusReason, p.StatusReason)
 }
 
-// ActionQuery selects action items across incidents.
-type ActionQuery struct {
-	IncidentID string
-	Owner      string
-	Status     hindsight.ActionStatus
-	// Overdue keeps only the items overdue now.
-	Overdue bool
-	hindsight.Page
-}
-
 // ListActions returns one page of action items and the total that match:
 // overdue items first, then by due date. Errors: EINVALID.
-func (s *Service) ListActions(ctx context.Context, q ActionQuery) ([]*hindsight.ActionItem, int, error) {
+func (s *Service) ListActions(ctx context.Context, q hindsight.ActionQuery) ([]*hindsight.ActionItem, int, error) {
 	now := s.now()
 	f := hindsight.ActionFilter{IncidentID: q.IncidentID, Owner: q.Owner, Status: q.Status, Page: q.Page}
 	if q.Overdue {
@@ -196,7 +174,7 @@ func checkTracker(u string) error {
 // owner, horizon, due date) once its post-mortem is APPROVED or ARCHIVED:
 // what was approved stays as approved; status, tracker link and
 // verification are the follow-up and stay editable.
-func followUpOnly(ctx context.Context, tx hindsight.Services, a *hindsight.ActionItem, p ActionPatch) error {
+func followUpOnly(ctx context.Context, tx hindsight.Services, a *hindsight.ActionItem, p hindsight.ActionPatch) error {
 	doc, err := tx.FindDocument(ctx, a.IncidentID)
 	if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
 		return nil

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -42,24 +41,24 @@ func TestService_Actions(t *testing.T) {
 			a := &hindsight.ActionItem{Title: "Add alert", Owner: "@bo", DueDate: date(2025, 2, 20), TrackerURL: "https://jira.example.com/browse/OPS-1"}
 			ok(t, f.svc.CreateAction(editor, id, a))
 			done := hindsight.ActionDone
-			got, err := f.svc.UpdateAction(editor, a.ID, review.ActionPatch{Status: &done}, a.Version)
+			got, err := f.svc.UpdateAction(editor, a.ID, hindsight.ActionPatch{Status: &done}, a.Version)
 			ok(t, err)
 			if got.CompletedAt == nil || !got.CompletedAt.Equal(f.clock.Now()) || got.Version != 2 {
 				t.Fatalf("done item %+v", got)
 			}
-			_, err = f.svc.UpdateAction(editor, a.ID, review.ActionPatch{Status: &done}, 1)
+			_, err = f.svc.UpdateAction(editor, a.ID, hindsight.ActionPatch{Status: &done}, 1)
 			wantCode(t, err, hindsight.ECONFLICT, "eddie changed completed_at, status")
 			wont := hindsight.ActionWontDo
-			_, err = f.svc.UpdateAction(editor, a.ID, review.ActionPatch{Status: &wont}, got.Version)
+			_, err = f.svc.UpdateAction(editor, a.ID, hindsight.ActionPatch{Status: &wont}, got.Version)
 			wantCode(t, err, hindsight.EINVALID, "status_reason")
 			reason := "superseded by OPS-2"
-			got, err = f.svc.UpdateAction(editor, a.ID, review.ActionPatch{Status: &wont, StatusReason: &reason}, got.Version)
+			got, err = f.svc.UpdateAction(editor, a.ID, hindsight.ActionPatch{Status: &wont, StatusReason: &reason}, got.Version)
 			ok(t, err)
 			if got.CompletedAt != nil || got.StatusReason != reason {
 				t.Fatalf("wont_do item %+v", got)
 			}
 			progress := hindsight.ActionInProgress
-			got, err = f.svc.UpdateAction(editor, a.ID, review.ActionPatch{Status: &progress}, got.Version)
+			got, err = f.svc.UpdateAction(editor, a.ID, hindsight.ActionPatch{Status: &progress}, got.Version)
 			ok(t, err)
 			if got.StatusReason != "" {
 				t.Fatalf("reason kept after leaving wont_do: %+v", got)
@@ -71,7 +70,7 @@ func TestService_Actions(t *testing.T) {
 			early := &hindsight.ActionItem{Title: "Old and done", Owner: "@ana", DueDate: date(2025, 1, 1), Status: hindsight.ActionDone}
 			ok(t, f.svc.CreateAction(editor, other, early))
 
-			items, total, err := f.svc.ListActions(ctx, review.ActionQuery{})
+			items, total, err := f.svc.ListActions(ctx, hindsight.ActionQuery{})
 			ok(t, err)
 			var titles []string
 			for _, a := range items {
@@ -88,12 +87,12 @@ func TestService_Actions(t *testing.T) {
 					t.Fatalf("order %q, want %q", titles, want)
 				}
 			}
-			overdue, n, err := f.svc.ListActions(ctx, review.ActionQuery{Overdue: true})
+			overdue, n, err := f.svc.ListActions(ctx, hindsight.ActionQuery{Overdue: true})
 			ok(t, err)
 			if n != 3 || overdue[0].Title != "Fix " || overdue[2].Title != "Fix medium" {
 				t.Fatalf("overdue %d: %v", n, overdue)
 			}
-			mine, n, err := f.svc.ListActions(ctx, review.ActionQuery{Owner: "@ana", Page: hindsight.Page{Offset: 1, Limit: 1}})
+			mine, n, err := f.svc.ListActions(ctx, hindsight.ActionQuery{Owner: "@ana", Page: hindsight.Page{Offset: 1, Limit: 1}})
 			ok(t, err)
 			if n != 4 || len(mine) != 1 || mine[0].Title != "Fix medium" {
 				t.Fatalf("owner page: %d %v", n, mine)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 func TestService_AddComment(t *testing.T) {
@@ -147,10 +146,10 @@ func TestService_PersonEvents(t *testing.T) {
 		a := &hindsight.ActionItem{Title: "Add a canary", Owner: "@ana", Verification: "a canary exists"}
 		ok(t, f.svc.CreateAction(editor, id, a))
 		owner := "@omar"
-		_, err := f.svc.UpdateAction(editor, a.ID, review.ActionPatch{Owner: &owner}, a.Version)
+		_, err := f.svc.UpdateAction(editor, a.ID, hindsight.ActionPatch{Owner: &owner}, a.Version)
 		ok(t, err)
 		title := "Add a canary, renamed"
-		_, err = f.svc.UpdateAction(editor, a.ID, review.ActionPatch{Title: &title}, a.Version+1)
+		_, err = f.svc.UpdateAction(editor, a.ID, hindsight.ActionPatch{Title: &title}, a.Version+1)
 		ok(t, err)
 		_, err = f.svc.TransitionDocument(editor, id, hindsight.DocUnderReview, "")
 		ok(t, err)

@@ -169,8 +169,8 @@ func ok(t *testing.T, err error) {
 	}
 }
 
-// asLintError returns err as a *review.LintError.
-func asLintError(err error) (*review.LintError, bool) {
-	var le *review.LintError
+// asLintError returns err as a *hindsight.LintError.
+func asLintError(err error) (*hindsight.LintError, bool) {
+	var le *hindsight.LintError
 	return le, errors.As(err, &le)
 }

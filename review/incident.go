@@ -11,19 +11,6 @@ import (
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
-// IncidentPatch changes some of an incident's own fields; nil fields stay.
-// Lists and links replace the stored ones whole.
-type IncidentPatch struct {
-	Title       *string             `json:"title"`
-	Severity    *hindsight.Severity `json:"severity"`
-	Summary     *string             `json:"summary"`
-	Description *string             `json:"description"`
-	Services    *[]string           `json:"services"`
-	Regions     *[]string           `json:"regions"`
-	// Links are label → URL pairs, shown under Supporting Information.
-	Links *[]hindsight.Link `json:"links"`
-}
-
 // Bounds of what a person types into an incident's fields.
 const (
 	maxTitleLen  = 200
@@ -39,12 +26,12 @@ const (
 // EUNAUTHORIZED, EINVALID (listing every bad field), ENOTFOUND, ECONFLICT
 // (stale version naming who changed what since; APPROVED or ARCHIVED
 // post-mortem).
-func (s *Service) UpdateIncident(ctx context.Context, incidentID string, p IncidentPatch, expectedVersion int) (*hindsight.Incident, error) {
+func (s *Service) UpdateIncident(ctx context.Context, incidentID string, p hindsight.IncidentPatch, expectedVersion int) (*hindsight.Incident, error) {
 	id, err := requireIdentity(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.validate(); err != nil {
+	if err := validatePatch(p); err != nil {
 		return nil, err
 	}
 	var out *hindsight.Incident
@@ -59,7 +46,7 @@ func (s *Service) UpdateIncident(ctx context.Context, incidentID string, p Incid
 			}
 		}
 		from := inc.Severity
-		p.apply(inc)
+		applyPatch(p, inc)
 		if err := tx.UpdateIncident(ctx, inc, expectedVersion); err != nil {
 			return err
 		}
@@ -75,8 +62,8 @@ func (s *Service) UpdateIncident(ctx context.Context, incidentID string, p Incid
 	return out, err
 }
 
-// validate returns an EINVALID error listing every bad field of p.
-func (p IncidentPatch) validate() error {
+// validatePatch returns an EINVALID error listing every bad field of p.
+func validatePatch(p hindsight.IncidentPatch) error {
 	var v hindsight.Validation
 	if p.Title != nil && (strings.TrimSpace(*p.Title) == "" || len(*p.Title) > maxTitleLen) {
 		v.Add("title", "must be 1 to %d bytes", maxTitleLen)
@@ -117,8 +104,8 @@ func checkLinks(links []hindsight.Link, v *hindsight.Validation) {
 	}
 }
 
-// apply copies the patch onto inc, trimmed and with lists cleaned.
-func (p IncidentPatch) apply(inc *hindsight.Incident) {
+// applyPatch copies p onto inc, trimmed and with lists cleaned.
+func applyPatch(p hindsight.IncidentPatch, inc *hindsight.Incident) {
 	if p.Title != nil {
 		inc.Title = strings.TrimSpace(*p.Title)
 	}
@@ -145,24 +132,12 @@ func (p IncidentPatch) apply(inc *hindsight.Incident) {
 	}
 }
 
-// Declaration is an incident a person declares by hand, such as a
-// customer-reported outage that no alert saw.
-type Declaration struct {
-	Title    string             `json:"title"`
-	Severity hindsight.Severity `json:"severity"`
-	// StartedAt is when it started; zero means now.
-	StartedAt time.Time `json:"started_at"`
-	Summary   string    `json:"summary"`
-	Services  []string  `json:"services"`
-	Regions   []string  `json:"regions"`
-}
-
 // DeclareIncident opens an incident by hand as the context's identity, its
 // author: ID by the same rule as alerts' (INCIDENT-YYYYMMDD-HHMM-slug, a
 // numeric suffix when taken), a "declared" timeline event, and a draft
 // post-mortem when its severity reaches DraftMinSeverity. Errors:
 // EUNAUTHORIZED, EINVALID (listing every bad field).
-func (s *Service) DeclareIncident(ctx context.Context, d Declaration) (*hindsight.Incident, error) {
+func (s *Service) DeclareIncident(ctx context.Context, d hindsight.Declaration) (*hindsight.Incident, error) {
 	id, err := requireIdentity(ctx)
 	if err != nil {
 		return nil, err
@@ -172,8 +147,8 @@ func (s *Service) DeclareIncident(ctx context.Context, d Declaration) (*hindsigh
 		d.StartedAt = now
 	}
 	title := strings.TrimSpace(d.Title)
-	p := IncidentPatch{Title: &title, Severity: &d.Severity, Summary: &d.Summary, Services: &d.Services, Regions: &d.Regions}
-	if err := p.validate(); err != nil {
+	p := hindsight.IncidentPatch{Title: &title, Severity: &d.Severity, Summary: &d.Summary, Services: &d.Services, Regions: &d.Regions}
+	if err := validatePatch(p); err != nil {
 		return nil, err
 	}
 	if d.StartedAt.After(now.Add(time.Minute)) {
@@ -183,7 +158,7 @@ func (s *Service) DeclareIncident(ctx context.Context, d Declaration) (*hindsigh
 	}
 	inc := &hindsight.Incident{Status: hindsight.IncidentInvestigating, Author: id.Name,
 		StartedAt: d.StartedAt.UTC().Truncate(time.Microsecond), Labels: map[string]string{}}
-	p.apply(inc)
+	applyPatch(p, inc)
 	inc.ID = hindsight.IncidentID(inc.StartedAt, inc.Title)
 	err = s.Store.WithTx(ctx, func(tx hindsight.Services) error {
 		if err := createUnique(ctx, tx, inc); err != nil {

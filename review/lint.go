@@ -9,30 +9,13 @@ import (
 	"github.com/hindsight-sre/hindsight/lint"
 )
 
-// Finding is the lint package's finding: one type for the CLI, the server
-// and the review workflow.
-type Finding = lint.Finding
-
 // LintFunc checks a post-mortem and returns its findings; none means clean.
 type LintFunc = lint.Func
-
-// LintError refuses a submission for review: an ECONFLICT error whose
-// message lists the findings, with the findings themselves for the API.
-type LintError struct {
-	Err      *hindsight.Error
-	Findings []Finding
-}
-
-// Error returns the conflict's message.
-func (e *LintError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the conflict, so that hindsight.ErrorCode sees ECONFLICT.
-func (e *LintError) Unwrap() error { return e.Err }
 
 // maxListed bounds how many findings the error message spells out.
 const maxListed = 10
 
-func newLintError(incidentID string, findings []Finding) *LintError {
+func newLintError(incidentID string, findings []hindsight.Finding) *hindsight.LintError {
 	parts := make([]string, 0, maxListed)
 	for i, f := range findings {
 		if i == maxListed {
@@ -43,12 +26,12 @@ func newLintError(incidentID string, findings []Finding) *LintError {
 	}
 	msg := fmt.Sprintf("the post-mortem of %s cannot go to review: lint found %d problem(s): %s; fix them and submit again",
 		incidentID, len(findings), strings.Join(parts, "; "))
-	return &LintError{Err: hindsight.Errorf(hindsight.ECONFLICT, "%s", msg), Findings: findings}
+	return &hindsight.LintError{Err: hindsight.Errorf(hindsight.ECONFLICT, "%s", msg), Findings: findings}
 }
 
 // LintPostmortem returns the findings of an incident's post-mortem as it is
 // stored. Errors: ENOTFOUND.
-func (s *Service) LintPostmortem(ctx context.Context, incidentID string) ([]Finding, error) {
+func (s *Service) LintPostmortem(ctx context.Context, incidentID string) ([]hindsight.Finding, error) {
 	pm, err := s.Store.FindPostmortem(ctx, incidentID)
 	if err != nil {
 		return nil, err
@@ -58,7 +41,7 @@ func (s *Service) LintPostmortem(ctx context.Context, incidentID string) ([]Find
 	}
 	findings, err := s.lint(ctx, *pm)
 	if findings == nil {
-		findings = []Finding{}
+		findings = []hindsight.Finding{}
 	}
 	return findings, err
 }

@@ -11,23 +11,13 @@ import (
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
-// NarrativeUpdate is the outcome of UpdateNarrative: the stored document
-// and the sign-offs the change voided.
-type NarrativeUpdate struct {
-	Document *hindsight.Document `json:"document"`
-	// Changed lists the narrative fields that changed, by JSON name.
-	Changed []string `json:"changed"`
-	// Voided are the sign-offs this change voided.
-	Voided []*hindsight.SignOff `json:"voided"`
-}
-
 // UpdateNarrative replaces the narrative of an incident's post-mortem,
 // provided the document is still at expectedVersion. A change voids every
 // sign-off given so far, with the reason "narrative changed after sign-off:
 // <fields>". Errors: ENOTFOUND, ECONFLICT (stale version naming who changed
 // what since; APPROVED or ARCHIVED document).
-func (s *Service) UpdateNarrative(ctx context.Context, incidentID string, n hindsight.Narrative, expectedVersion int) (*NarrativeUpdate, error) {
-	out := &NarrativeUpdate{Changed: []string{}, Voided: []*hindsight.SignOff{}}
+func (s *Service) UpdateNarrative(ctx context.Context, incidentID string, n hindsight.Narrative, expectedVersion int) (*hindsight.NarrativeUpdate, error) {
+	out := &hindsight.NarrativeUpdate{Changed: []string{}, Voided: []*hindsight.SignOff{}}
 	err := s.Store.WithTx(ctx, func(tx hindsight.Services) error {
 		doc, err := tx.FindDocument(ctx, incidentID)
 		if err != nil {
@@ -115,7 +105,7 @@ func fieldMap(n hindsight.Narrative) map[string]json.RawMessage {
 // document view ("timeline/investigation/3"). It is a narrative change:
 // it voids sign-offs like any other. Errors: EINVALID (unknown key),
 // ENOTFOUND, ECONFLICT (stale version; APPROVED or ARCHIVED document).
-func (s *Service) DismissPlaceholder(ctx context.Context, incidentID, key string, expectedVersion int) (*NarrativeUpdate, error) {
+func (s *Service) DismissPlaceholder(ctx context.Context, incidentID, key string, expectedVersion int) (*hindsight.NarrativeUpdate, error) {
 	if !postmortem.ValidPlaceholderKey(key) {
 		return nil, hindsight.Errorf(hindsight.EINVALID, "unknown placeholder row %q: use a key such as timeline/investigation/3 or actions/long/0", key)
 	}
@@ -125,7 +115,7 @@ func (s *Service) DismissPlaceholder(ctx context.Context, incidentID, key string
 	}
 	n := doc.Narrative
 	if slices.Contains(n.Dismissed, key) {
-		return &NarrativeUpdate{Document: doc, Changed: []string{}, Voided: []*hindsight.SignOff{}}, nil
+		return &hindsight.NarrativeUpdate{Document: doc, Changed: []string{}, Voided: []*hindsight.SignOff{}}, nil
 	}
 	n.Dismissed = append(slices.Clone(n.Dismissed), key)
 	return s.UpdateNarrative(ctx, incidentID, n, expectedVersion)

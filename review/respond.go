@@ -8,16 +8,6 @@ import (
 	"github.com/hindsight-sre/hindsight/postmortem"
 )
 
-// Response is a responder's step that Time to Acknowledge and Time to
-// Mitigate measure.
-type Response string
-
-// The responses a person records with one button.
-const (
-	Acknowledge Response = "acknowledge"
-	Mitigate    Response = "mitigate"
-)
-
 // Respond records that the context's identity acknowledged or mitigated
 // the incident at at (zero: now): an acknowledged or mitigation timeline
 // event naming them, so that the response times are measured without typing
@@ -25,16 +15,16 @@ const (
 // MITIGATED. Errors: EUNAUTHORIZED, EINVALID (unknown response, a time
 // before the incident started or in the future), ENOTFOUND, ECONFLICT
 // (APPROVED or ARCHIVED post-mortem).
-func (s *Service) Respond(ctx context.Context, incidentID string, what Response, at time.Time) (*hindsight.TimelineEvent, error) {
+func (s *Service) Respond(ctx context.Context, incidentID string, what hindsight.Response, at time.Time) (*hindsight.TimelineEvent, error) {
 	id, err := requireIdentity(ctx)
 	if err != nil {
 		return nil, err
 	}
 	e := &hindsight.TimelineEvent{IncidentID: incidentID, Actor: id.Name, Source: "user"}
 	switch what {
-	case Acknowledge:
+	case hindsight.Acknowledge:
 		e.Type, e.Event, e.Action = hindsight.EventAcknowledged, "Acknowledged", "Acknowledged by "+postmortem.Handle(id.Name)
-	case Mitigate:
+	case hindsight.Mitigate:
 		e.Type, e.Event, e.Action = hindsight.EventMitigation, "Mitigated", "Mitigated, reported by "+postmortem.Handle(id.Name)
 	default:
 		return nil, hindsight.Errorf(hindsight.EINVALID, "unknown response %q: use acknowledge or mitigate", what)
@@ -57,7 +47,7 @@ func (s *Service) Respond(ctx context.Context, incidentID string, what Response,
 			v.Add("at", "must lie between the incident's start (%s) and now", inc.StartedAt.Format("2006-01-02 15:04 UTC"))
 			return v.Err("response")
 		}
-		if what == Mitigate && inc.Status == hindsight.IncidentInvestigating {
+		if what == hindsight.Mitigate && inc.Status == hindsight.IncidentInvestigating {
 			inc.Status = hindsight.IncidentMitigated
 			if err := tx.UpdateIncident(ctx, inc, inc.Version); err != nil {
 				return err

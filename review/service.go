@@ -66,7 +66,7 @@ func (s *Service) render(w io.Writer, pm hindsight.Postmortem) error {
 	return postmortem.Render(w, pm, nil)
 }
 
-func (s *Service) lint(ctx context.Context, pm hindsight.Postmortem) ([]Finding, error) {
+func (s *Service) lint(ctx context.Context, pm hindsight.Postmortem) ([]hindsight.Finding, error) {
 	if s.Lint != nil {
 		return s.Lint(ctx, pm)
 	}

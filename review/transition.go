@@ -45,7 +45,7 @@ func (s *Service) transitionDocument(ctx context.Context, incidentID string, to 
 	}
 	var doc *hindsight.Document
 	var comment *hindsight.Comment
-	var findings []Finding
+	var findings []hindsight.Finding
 	err = s.Store.WithTx(ctx, func(tx hindsight.Services) error {
 		pm, err := tx.FindPostmortem(ctx, incidentID)
 		if err != nil {

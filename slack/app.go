@@ -21,7 +21,6 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/notify"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // Defaults for zero App fields.
@@ -53,9 +52,9 @@ type Store interface {
 // a change from chat is the same change, with the same rules and history,
 // as one from the web UI (review.Service).
 type Workflow interface {
-	Respond(ctx context.Context, incidentID string, what review.Response, at time.Time) (*hindsight.TimelineEvent, error)
+	Respond(ctx context.Context, incidentID string, what hindsight.Response, at time.Time) (*hindsight.TimelineEvent, error)
 	TransitionIncident(ctx context.Context, incidentID string, to hindsight.IncidentStatus, reason string) (*hindsight.Incident, error)
-	UpdateIncident(ctx context.Context, incidentID string, p review.IncidentPatch, expectedVersion int) (*hindsight.Incident, error)
+	UpdateIncident(ctx context.Context, incidentID string, p hindsight.IncidentPatch, expectedVersion int) (*hindsight.Incident, error)
 	AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) error
 }
 

@@ -12,7 +12,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // CommandUsage lists the slash command's subcommands.
@@ -94,12 +93,12 @@ func (a *App) change(ctx context.Context, c *hindsight.SlackChannel, verb, arg s
 	incID := c.IncidentID
 	switch verb {
 	case "ack", "acknowledge":
-		if _, err := a.Workflow.Respond(ctx, incID, review.Acknowledge, time.Time{}); err != nil {
+		if _, err := a.Workflow.Respond(ctx, incID, hindsight.Acknowledge, time.Time{}); err != nil {
 			return "", err
 		}
 		return Escape(who) + " acknowledged " + incID + ".", nil
 	case "mitigated", "mitigate":
-		return a.moved(ctx, c, func() error { _, err := a.Workflow.Respond(ctx, incID, review.Mitigate, time.Time{}); return err },
+		return a.moved(ctx, c, func() error { _, err := a.Workflow.Respond(ctx, incID, hindsight.Mitigate, time.Time{}); return err },
 			Escape(who)+" reported "+incID+" mitigated.")
 	case "resolved", "resolve":
 		return a.moved(ctx, c, func() error {
@@ -116,7 +115,7 @@ func (a *App) change(ctx context.Context, c *hindsight.SlackChannel, verb, arg s
 			if err != nil {
 				return err
 			}
-			_, err = a.Workflow.UpdateIncident(ctx, incID, review.IncidentPatch{Severity: &sev}, inc.Version)
+			_, err = a.Workflow.UpdateIncident(ctx, incID, hindsight.IncidentPatch{Severity: &sev}, inc.Version)
 			return err
 		}, Escape(who)+" set the severity of "+incID+" to *"+string(sev)+"*.")
 	case "note":

@@ -57,6 +57,9 @@ type Store struct {
 	// write transactions running or waiting to begin) go first.
 	indexer indexer
 	writers atomic.Int64
+	// ckpt checkpoints the SQLite write-ahead log in the background
+	// (checkpoint.go); nil on PostgreSQL.
+	ckpt *checkpointer
 }
 
 var _ hindsight.Store = (*Store)(nil)
@@ -172,6 +175,16 @@ func sqliteDSN(path string, txlock string, queryOnly bool) string {
 	q.Add("_pragma", "temp_store(MEMORY)")
 	if queryOnly {
 		q.Add("_pragma", "query_only(1)")
+	} else {
+		// The one writer's page cache: 16 MiB instead of SQLite's 2 MB, so
+		// that the pages a stream of new incidents keeps touching (the
+		// right-hand ends of the tables and the leaves of the indexes on
+		// group keys and fingerprints) stay in memory instead of being read
+		// again from the file at every transaction.
+		q.Add("_pragma", "cache_size(-16384)")
+		// Checkpoints run in the background (checkpoint.go); the writer's
+		// own is the backstop.
+		q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", walBackstopPages))
 	}
 	q.Set("_txlock", txlock)
 	return "file:" + path + "?" + q.Encode()
@@ -221,12 +234,14 @@ func openSQLitePools(ctx context.Context, path, dsn string) (*Store, error) {
 	read.SetMaxIdleConns(8)
 	s := newStore(sqliteDialect, write, read, dsn)
 	s.path = path
+	s.startCheckpointer()
 	return s, nil
 }
 
 // Close releases the database.
 func (s *Store) Close() error {
 	s.closeIndexer()
+	s.stopCheckpointer()
 	err := s.write.Close()
 	if s.read != s.write {
 		if rerr := s.read.Close(); err == nil {
@@ -292,7 +307,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 	if err != nil {
 		return s.mapErr(err)
 	}
-	tx := &Tx{tx: sqlTx, s: s, d: s.d, now: s.now()}
+	tx := &Tx{tx: sqlTx, s: s, d: s.d, now: s.now(), detached: !readOnly && !s.d.dollar}
 	defer func() {
 		// A panic must not leave the transaction open: on SQLite it would
 		// hold the one write connection, and every later write would wait
@@ -324,6 +339,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return s.mapErr(err)
+	}
+	if !readOnly {
+		s.noteCommit()
 	}
 	if queued {
 		s.KickIndex()
@@ -362,6 +380,28 @@ type Tx struct {
 	// fresh holds the incidents this transaction created and has written
 	// no alert state of: they have none to read.
 	fresh map[string]bool
+	// detached says the transaction's statements run without their
+	// context's cancellation (statementContext).
+	detached bool
+}
+
+// statementContext is the context a statement of tx runs under. In a
+// SQLite write transaction it is ctx without its cancellation: the SQLite
+// driver starts a goroutine per statement to interrupt it when a
+// cancellable context ends, which cost the webhook intake, at a dozen
+// statements per notification, about 4% of the server's CPU. Such a
+// transaction still ends with its context: database/sql rolls it back, and
+// its next statement fails, so the work stops between statements (a write
+// transaction's statements are short; reads, whose single statement can be
+// long, keep their cancellation). On SQLite a write transaction holds the
+// one writer from BEGIN IMMEDIATE, so none of its statements waits for a
+// lock. PostgreSQL keeps the context: there a statement can wait for
+// another instance's row lock.
+func (tx *Tx) statementContext(ctx context.Context) context.Context {
+	if tx.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 var _ hindsight.Services = (*Tx)(nil)
@@ -370,6 +410,7 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	if err := storableArgs(args); err != nil {
 		return nil, err
 	}
+	ctx = tx.statementContext(ctx)
 	if st := tx.prepared(ctx, q); st != nil {
 		r, err := st.ExecContext(ctx, args...)
 		return r, tx.d.mapError(err)
@@ -381,12 +422,28 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 // query is not served by prepared statements: rows left open while the
 // same query runs again (nested) would share the driver's statement.
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = tx.statementContext(ctx)
 	rows, err := tx.tx.QueryContext(ctx, tx.d.rebind(q), args...)
 	return rows, tx.d.mapError(err)
 }
 
+// queryDrained is query for a caller that reads every row and closes them
+// before it runs any other statement: then the transaction's prepared
+// statement can serve it, as it serves exec (a new incident's first
+// timeline event is an INSERT … RETURNING, parsed once per transaction
+// instead of once per notification).
+func (tx *Tx) queryDrained(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = tx.statementContext(ctx)
+	if st := tx.prepared(ctx, q); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, tx.d.mapError(err)
+	}
+	return tx.query(ctx, q, args...)
+}
+
 // queryRow serves a single-row query; its caller scans it at once.
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = tx.statementContext(ctx)
 	if st := tx.prepared(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

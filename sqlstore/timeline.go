@@ -120,7 +120,7 @@ func (tx *Tx) insertEvents(ctx context.Context, events []*hindsight.TimelineEven
 		e.CreatedAt, e.CreatedBy = tx.now, hindsight.ActorFromContext(ctx)
 		args = append(args, eventArgs(e)...)
 	}
-	rows, err := tx.query(ctx, "INSERT INTO timeline_events ("+eventCols+") VALUES "+valuesRows(10, len(events))+" RETURNING id", args...)
+	rows, err := tx.queryDrained(ctx, "INSERT INTO timeline_events ("+eventCols+") VALUES "+valuesRows(10, len(events))+" RETURNING id", args...)
 	if err != nil {
 		return err
 	}

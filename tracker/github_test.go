@@ -148,7 +148,7 @@ func TestGitHub_CreateLinksIssueAndPushesChanges(t *testing.T) {
 
 		// A change of title, owner and due date is pushed; the issue is not created again.
 		title, owner, due := "Alert on checkout 5xx per region", "@bob", start.AddDate(0, 0, 20)
-		if _, err := e.review.UpdateAction(context.Background(), a.ID, review.ActionPatch{Title: &title, Owner: &owner, DueDate: &due}, 2); err != nil {
+		if _, err := e.review.UpdateAction(context.Background(), a.ID, hindsight.ActionPatch{Title: &title, Owner: &owner, DueDate: &due}, 2); err != nil {
 			t.Fatal(err)
 		}
 		if l := e.link(t, a.ID); l.State != hindsight.TrackerPending {
@@ -167,7 +167,7 @@ func TestGitHub_CreateLinksIssueAndPushesChanges(t *testing.T) {
 		}
 		// A status change alone sends nothing.
 		st := hindsight.ActionInProgress
-		if _, err := e.review.UpdateAction(context.Background(), a.ID, review.ActionPatch{Status: &st}, 3); err != nil {
+		if _, err := e.review.UpdateAction(context.Background(), a.ID, hindsight.ActionPatch{Status: &st}, 3); err != nil {
 			t.Fatal(err)
 		}
 		e.mustSync(t)

@@ -12,7 +12,6 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
-	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/tracker"
 )
 
@@ -48,7 +47,7 @@ func TestGitLab_CreateLinksIssueAndPushesChanges(t *testing.T) {
 			t.Errorf("issue %+v due %q", is, due)
 		}
 		title, due2 := "Alert on checkout 5xx per region", start.AddDate(0, 1, 0)
-		if _, err := e.review.UpdateAction(context.Background(), a.ID, review.ActionPatch{Title: &title, DueDate: &due2},
+		if _, err := e.review.UpdateAction(context.Background(), a.ID, hindsight.ActionPatch{Title: &title, DueDate: &due2},
 			e.action(t, a.ID).Version); err != nil {
 			t.Fatal(err)
 		}

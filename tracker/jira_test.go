@@ -14,7 +14,6 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
-	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/tracker"
 )
 
@@ -41,7 +40,7 @@ func TestJira_CreatePushAndLink(t *testing.T) {
 			t.Errorf("issue fields %v", f)
 		}
 		owner := "@bob"
-		if _, err := e.review.UpdateAction(context.Background(), a.ID, review.ActionPatch{Owner: &owner}, e.action(t, a.ID).Version); err != nil {
+		if _, err := e.review.UpdateAction(context.Background(), a.ID, hindsight.ActionPatch{Owner: &owner}, e.action(t, a.ID).Version); err != nil {
 			t.Fatal(err)
 		}
 		e.mustSync(t)

@@ -7,7 +7,6 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 func TestGitHub_LinkExistingIssue(t *testing.T) {
@@ -38,7 +37,7 @@ func TestGitHub_LinkExistingIssue(t *testing.T) {
 		}
 		// Later changes are pushed to the linked issue.
 		title := "Rotate the certificates yearly"
-		if _, err := e.review.UpdateAction(context.Background(), a.ID, review.ActionPatch{Title: &title}, e.action(t, a.ID).Version); err != nil {
+		if _, err := e.review.UpdateAction(context.Background(), a.ID, hindsight.ActionPatch{Title: &title}, e.action(t, a.ID).Version); err != nil {
 			t.Fatal(err)
 		}
 		e.mustSync(t)

@@ -9,7 +9,6 @@ import (
 	"github.com/hindsight-sre/hindsight/github"
 	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
-	"github.com/hindsight-sre/hindsight/review"
 	"github.com/hindsight-sre/hindsight/tracker"
 )
 
@@ -49,7 +48,7 @@ func TestGitHub_TeamRouteAndAssignee(t *testing.T) {
 			t.Errorf("carol's action (team search): %+v, want no tracker", l)
 		}
 		owner := "@Bob"
-		if _, err := e.review.UpdateAction(ctx, a.ID, review.ActionPatch{Owner: &owner}, e.action(t, a.ID).Version); err != nil {
+		if _, err := e.review.UpdateAction(ctx, a.ID, hindsight.ActionPatch{Owner: &owner}, e.action(t, a.ID).Version); err != nil {
 			t.Fatal(err)
 		}
 		e.mustSync(t)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // wantStatus returns the status an item at cur takes from its issue, and
@@ -44,7 +43,7 @@ func (s *Service) applyIssue(ctx context.Context, tracker string, id int64, is I
 		if !change {
 			return nil
 		}
-		p := review.ActionPatch{Status: &want}
+		p := hindsight.ActionPatch{Status: &want}
 		if want == hindsight.ActionWontDo {
 			reason := "Closed as not planned in " + tracker + " (" + is.Key + ")"
 			p.StatusReason = &reason

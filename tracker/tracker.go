@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/review"
 )
 
 // Issue is a tracker's issue as Hindsight reads it.
@@ -83,7 +82,7 @@ type Route struct {
 // and is recorded in the item's history.
 type Actions interface {
 	Action(ctx context.Context, id int64) (*hindsight.ActionItem, error)
-	UpdateAction(ctx context.Context, id int64, p review.ActionPatch, expectedVersion int) (*hindsight.ActionItem, error)
+	UpdateAction(ctx context.Context, id int64, p hindsight.ActionPatch, expectedVersion int) (*hindsight.ActionItem, error)
 }
 
 // Service runs the tracker sync.

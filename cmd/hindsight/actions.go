@@ -19,7 +19,7 @@ func init() {
 
 func newActionsCmd(g *globals) *cobra.Command {
 	var dsn, format string
-	var q review.ActionQuery
+	var q hindsight.ActionQuery
 	var status string
 	cmd := &cobra.Command{
 		Use:   "actions",
@@ -168,7 +168,7 @@ func writeFollowUp(w io.Writer, f *hindsight.FollowUp) error {
 
 // setActionStatus applies the --status flag of the action commands to q;
 // empty leaves every status. A status that does not exist exits 2.
-func setActionStatus(q *review.ActionQuery, status string) error {
+func setActionStatus(q *hindsight.ActionQuery, status string) error {
 	if status == "" {
 		return nil
 	}

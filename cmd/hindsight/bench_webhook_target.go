@@ -29,7 +29,9 @@ type benchTarget struct {
 	store *sqlstore.Store
 	// external says the server is another process.
 	external bool
-	cleanup  []func()
+	// gcPercent is the in-process server's GOGC (tuneGC), 0 when external.
+	gcPercent int
+	cleanup   []func()
 }
 
 const benchToken = "bench-webhook-token"
@@ -56,6 +58,7 @@ func openBenchTarget(ctx context.Context, o *benchWebhookOptions) (*benchTarget,
 		t.cleanup = append(t.cleanup, func() { os.RemoveAll(dir) })
 		t.dsn = filepath.Join(dir, "hindsight.db")
 	}
+	t.gcPercent = tuneGC()
 	cfg := config.Default()
 	cfg.Server.Addr = "127.0.0.1:0"
 	cfg.Webhook.Token = config.Secret(benchToken)
@@ -90,7 +93,11 @@ func (t *benchTarget) describe(o benchWebhookOptions) string {
 	if t.external {
 		where = "another process; this one only sends the load"
 	}
-	return fmt.Sprintf("engine %s, server %s (%s), GOMAXPROCS %d", engine, t.url, where, runtime.GOMAXPROCS(0))
+	line := fmt.Sprintf("engine %s, server %s (%s), GOMAXPROCS %d", engine, t.url, where, runtime.GOMAXPROCS(0))
+	if !t.external {
+		line += fmt.Sprintf(", GOGC %d", t.gcPercent)
+	}
+	return line
 }
 
 // reportIndex waits for the search index to catch up with what the run

@@ -14,7 +14,7 @@ func init() { register(newDeclareCmd) }
 
 func newDeclareCmd(g *globals) *cobra.Command {
 	var dsn, severity, started, as string
-	var d review.Declaration
+	var d hindsight.Declaration
 	var services, regions []string
 	cmd := &cobra.Command{
 		Use:   "declare --title TITLE --severity SEV",

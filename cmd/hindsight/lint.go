@@ -55,7 +55,7 @@ func runLint(g *globals, files []string, format string) error {
 		return &exitCodeError{code: exitError, err: hindsight.Errorf(hindsight.EINVALID,
 			"--format %q: use text or json", format)}
 	}
-	findings := []lint.Finding{}
+	findings := []hindsight.Finding{}
 	readFailed := false
 	names, err := lintFiles(files)
 	if err != nil {
@@ -142,7 +142,7 @@ func readDocument(stdin io.Reader, name string) ([]byte, error) {
 
 // printFindings writes one "file:line: rule: message" line per finding, or
 // a JSON array.
-func printFindings(w io.Writer, findings []lint.Finding, format string) error {
+func printFindings(w io.Writer, findings []hindsight.Finding, format string) error {
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hindsight-sre/hindsight/lint"
+	"github.com/hindsight-sre/hindsight"
 )
 
 func TestLint_ExitCodes(t *testing.T) {
@@ -33,7 +33,7 @@ func TestLint_ExitCodes(t *testing.T) {
 	})
 	t.Run("JSON", func(t *testing.T) {
 		code, out, _ := runCLI(t, "", "lint", "--format", "json", seed)
-		var fs []lint.Finding
+		var fs []hindsight.Finding
 		if err := json.Unmarshal([]byte(out), &fs); err != nil || code != 1 || len(fs) == 0 || fs[0].Line != 13 || fs[0].Rule != "placeholder" {
 			t.Fatalf("exit %d, err %v, findings %+v", code, err, fs)
 		}

@@ -107,7 +107,7 @@ func newRecordEnv(t *testing.T, dsn string) *recordEnv {
 		t.Fatalf("impact before approval: %d %s", code, b)
 	}
 	svc := m.Server.Review.(*review.Service)
-	svc.Lint = func(context.Context, hindsight.Postmortem) ([]review.Finding, error) { return nil, nil }
+	svc.Lint = func(context.Context, hindsight.Postmortem) ([]hindsight.Finding, error) { return nil, nil }
 	base := "/api/v1/incidents/" + e.id
 	code, b := e.call(t, "editor", http.MethodPatch, base, map[string]any{"version": incs[0].Version, "summary": "Disk of db-1 filled up",
 		"services": []string{"database"}, "regions": []string{"eu-west-1"}, "severity": "SEV2"})

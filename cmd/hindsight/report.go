@@ -121,7 +121,7 @@ func newReportIncidentsCmd(g *globals) *cobra.Command {
 
 func newReportActionsCmd(g *globals) *cobra.Command {
 	var dsn, format, status string
-	var q review.ActionQuery
+	var q hindsight.ActionQuery
 	cmd := &cobra.Command{
 		Use:   "actions",
 		Short: "One row per action item: owner, due date, status, tracker link, completion",

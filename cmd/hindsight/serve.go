@@ -60,6 +60,7 @@ requests in flight before it exits.`,
 			if g.stderr == io.Writer(os.Stderr) {
 				slog.SetDefault(log)
 			}
+			tuneGC()
 			m := &Main{Config: cfg, DSN: dsn, Log: log}
 			if err := m.Run(cmd.Context()); err != nil {
 				return err

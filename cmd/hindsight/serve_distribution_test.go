@@ -15,7 +15,6 @@ import (
 	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/internal/teststore"
-	"github.com/hindsight-sre/hindsight/lint"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/review"
 )
@@ -42,7 +41,7 @@ func mustApprovedSEV3(t *testing.T, dsn string) string {
 	who := func(name string) context.Context {
 		return hindsight.NewContextWithIdentity(ctx, hindsight.Identity{Name: name, Role: hindsight.RoleApprover, Method: "token"})
 	}
-	svc.Lint = func(context.Context, hindsight.Postmortem) ([]lint.Finding, error) { return nil, nil } // placeholders may stay
+	svc.Lint = func(context.Context, hindsight.Postmortem) ([]hindsight.Finding, error) { return nil, nil } // placeholders may stay
 	if _, err := svc.TransitionDocument(who("ed"), inc.ID, hindsight.DocUnderReview, ""); err != nil {
 		t.Fatal(err)
 	}
