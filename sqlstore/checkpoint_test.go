@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/storetest"
 )
 
@@ -22,11 +22,7 @@ func TestCheckpoint_Background(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "hindsight.db")
-	s, err := sqlstore.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	s := teststore.Open(t, path)
 	before := fileSize(t, path)
 	for i := range 40 {
 		inc := storetest.NewIncident(i+1, fmt.Sprintf("Checkpoint%02d", i))
