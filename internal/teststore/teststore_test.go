@@ -3,11 +3,9 @@ package teststore_test
 import (
 	"context"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -36,7 +34,7 @@ func TestForEachEngine(t *testing.T) {
 		})
 	})
 	if len(engines) != 2 || engines["sqlite"] == nil || engines["postgres"] == nil {
-		t.Fatalf("engines %v, want sqlite and postgres", slices.Sorted(maps.Keys(engines)))
+		t.Fatalf("stores by engine %v, want one sqlite and one postgres", engines)
 	}
 	for name, s := range engines {
 		if err := s.Ping(context.Background()); err == nil {
