@@ -45,6 +45,7 @@ type benchWebhookOptions struct {
 	runs        string
 	rate        int
 	duration    time.Duration
+	warmup      time.Duration
 	inflight    int
 	alerts      int
 	batches     int
@@ -91,6 +92,7 @@ that server's store, read to check the alerts kept and the search index.`,
 	cmd.Flags().StringVar(&o.runs, "run", "ab", `which runs: "a" (open loop), "b" (throughput), or "ab"`)
 	cmd.Flags().IntVar(&o.rate, "rate", 1000, "webhooks per second in the open-loop run")
 	cmd.Flags().DurationVar(&o.duration, "duration", 10*time.Second, "length of the open-loop run (at most 1m)")
+	cmd.Flags().DurationVar(&o.warmup, "warmup", 0, "send the open-loop run's load for this long first, unmeasured (at most 1m): a fresh server's first second is slower")
 	cmd.Flags().IntVar(&o.inflight, "inflight", 0, "most webhooks in flight at once in the open-loop run (0: no limit)")
 	cmd.Flags().IntVar(&o.alerts, "alerts", 500, "alerts per webhook in the throughput run")
 	cmd.Flags().IntVar(&o.batches, "batches", 40, "webhooks in the throughput run (at most 5000)")
@@ -105,6 +107,8 @@ func (o *benchWebhookOptions) validate() error {
 		return usageError("--rate must be between 1 and 20000")
 	case o.duration <= 0 || o.duration > time.Minute:
 		return usageError("--duration must be between 1ms and 1m")
+	case o.warmup < 0 || o.warmup > time.Minute:
+		return usageError("--warmup must be between 0 and 1m")
 	case o.alerts <= 0 || o.batches <= 0 || o.batches > 5000 || o.concurrency <= 0:
 		return usageError("--alerts, --batches (at most 5000) and --concurrency must be positive")
 	case o.inflight < 0:
@@ -154,13 +158,19 @@ func runBenchWebhook(ctx context.Context, w io.Writer, o benchWebhookOptions) er
 
 // runOpenLoop runs and prints (a).
 func runOpenLoop(ctx context.Context, w io.Writer, client *http.Client, t *benchTarget, o benchWebhookOptions) {
-	lat, achieved, failed := openLoop(ctx, client, t, o)
+	after := ""
+	if o.warmup > 0 {
+		lat, _, failed := openLoop(ctx, client, t, "W", o.warmup, o)
+		fmt.Fprintf(w, "(a) warm-up, not measured: %d webhooks/s for %s, sent %d, failed %d\n", o.rate, o.warmup, len(lat)+failed, failed)
+		after = fmt.Sprintf(" after a %s warm-up", o.warmup)
+	}
+	lat, achieved, failed := openLoop(ctx, client, t, "L", o.duration, o)
 	limit := "no limit in flight"
 	if o.inflight > 0 {
 		limit = fmt.Sprintf("at most %d in flight", o.inflight)
 	}
-	fmt.Fprintf(w, "(a) %d webhooks/s of 1 alert for %s, %s: sent %d, failed %d, achieved %.0f/s, p50 %s p95 %s p99 %s max %s\n",
-		o.rate, o.duration, limit, len(lat)+failed, failed, achieved, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), ms(pct(lat, 100)))
+	fmt.Fprintf(w, "(a) %d webhooks/s of 1 alert for %s%s, %s: sent %d, failed %d, achieved %.0f/s, p50 %s p95 %s p99 %s max %s\n",
+		o.rate, o.duration, after, limit, len(lat)+failed, failed, achieved, ms(pct(lat, 50)), ms(pct(lat, 95)), ms(pct(lat, 99)), ms(pct(lat, 100)))
 	t.reportIndex(ctx, w)
 }
 
@@ -235,13 +245,14 @@ func post(ctx context.Context, client *http.Client, t *benchTarget, body []byte)
 	return res.IncidentID, nil
 }
 
-// openLoop sends o.rate webhooks per second for o.duration whatever the
+// openLoop sends o.rate webhooks per second for d whatever the
 // answers do, and measures each one's latency from when it was due, so
 // that a slow server cannot hide its queueing (coordinated omission). With
 // o.inflight, a request due while that many are unanswered waits for one
-// of them, and its wait counts in its latency.
-func openLoop(ctx context.Context, client *http.Client, t *benchTarget, o benchWebhookOptions) ([]time.Duration, float64, int) {
-	total := int(float64(o.rate) * o.duration.Seconds())
+// of them, and its wait counts in its latency. tag keeps the groups of
+// one loop apart from another's.
+func openLoop(ctx context.Context, client *http.Client, t *benchTarget, tag string, d time.Duration, o benchWebhookOptions) ([]time.Duration, float64, int) {
+	total := int(float64(o.rate) * d.Seconds())
 	interval := time.Second / time.Duration(o.rate)
 	start, day := time.Now(), time.Now().UTC().Truncate(time.Minute)
 	var slots chan struct{}
@@ -255,7 +266,7 @@ func openLoop(ctx context.Context, client *http.Client, t *benchTarget, o benchW
 	for i := range total {
 		due := start.Add(time.Duration(i) * interval)
 		time.Sleep(time.Until(due))
-		body := benchPayload(t.run+"L", i, 1, day)
+		body := benchPayload(t.run+tag, i, 1, day)
 		if slots != nil {
 			slots <- struct{}{}
 		}

@@ -17,7 +17,7 @@ func TestBenchWebhook(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"engine sqlite", "in this process", "GOMAXPROCS", "(a) 50 webhooks/s", "no limit in flight", "failed 0", "p99",
+	for _, want := range []string{"engine sqlite", "in this process", "GOMAXPROCS", "GOGC ", "(a) 50 webhooks/s", "no limit in flight", "failed 0", "p99",
 		"search index caught up", "(b) 2 webhooks of 20 alerts", "webhooks/s", "alerts/s", "40 of 40 alerts stored (every alert kept)",
 		"plain batched INSERT of the same 40 rows", "Hindsight = "} {
 		if !strings.Contains(stdout, want) {
@@ -61,6 +61,20 @@ func TestBenchWebhook_External(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
 	}
+
+	// With a warm-up: its webhooks are sent and reported apart, and the
+	// measured run says it followed one.
+	code, stdout, stderr = runCLI(t, "", "bench", "webhook", "--url", m.URL(), "--token", serveToken, "--db", db,
+		"--run", "a", "--rate", "40", "--duration", "250ms", "--warmup", "100ms")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"(a) warm-up, not measured: 40 webhooks/s for 100ms, sent 4, failed 0",
+		"(a) 40 webhooks/s of 1 alert for 250ms after a 100ms warm-up, no limit in flight: sent 10, failed 0"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
 }
 
 func TestBenchWebhook_BadFlags(t *testing.T) {
@@ -72,6 +86,7 @@ func TestBenchWebhook_BadFlags(t *testing.T) {
 		{[]string{"--rate", "0"}, "--rate must be between"},
 		{[]string{"--run", "c"}, `--run must be "a", "b" or "ab"`},
 		{[]string{"--inflight", "-1"}, "--inflight must be 0"},
+		{[]string{"--warmup", "2m"}, "--warmup must be between"},
 		{[]string{"--url", "http://127.0.0.1:1"}, "--url needs --token"},
 	} {
 		code, _, stderr := runCLI(t, "", append([]string{"bench", "webhook"}, tt.args...)...)
