@@ -57,7 +57,8 @@ type Scheduler struct {
 	Metrics *notify.Metrics
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Interval between passes; 0 means DefaultInterval.
+	// Interval between passes; 0 means DefaultInterval. The server runs
+	// RunOnce at this interval as one of its workers (worker.Task).
 	Interval time.Duration
 	// DueSoonDays and ReviewDueDays are the horizons in days; 0 means the
 	// defaults.
@@ -78,28 +79,6 @@ type PassResult struct {
 	// Sent, Skipped and Failed count deliveries: sent now, already sent or
 	// held by another instance, and failed (claim released for a retry).
 	Sent, Skipped, Failed int
-}
-
-// Run makes a pass at once and then every Interval until ctx ends.
-func (s *Scheduler) Run(ctx context.Context) {
-	s.pass(ctx)
-	t := time.NewTicker(s.interval())
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			s.pass(ctx)
-		}
-	}
-}
-
-// pass runs RunOnce and logs its failure.
-func (s *Scheduler) pass(ctx context.Context) {
-	if _, err := s.RunOnce(ctx); err != nil && ctx.Err() == nil {
-		s.log().Warn("reminder pass failed; the next pass retries", "err", err)
-	}
 }
 
 // RunOnce makes one pass: deliver what is due, prune the
@@ -189,10 +168,9 @@ func (s *Scheduler) now() time.Time {
 	return time.Now().UTC()
 }
 
-func (s *Scheduler) interval() time.Duration { return orDefault(s.Interval, DefaultInterval) }
-func (s *Scheduler) lease() time.Duration    { return orDefault(s.Lease, DefaultLease) }
-func (s *Scheduler) dueSoonDays() int        { return orDefault(s.DueSoonDays, DefaultDueSoonDays) }
-func (s *Scheduler) reviewDueDays() int      { return orDefault(s.ReviewDueDays, DefaultReviewDueDays) }
+func (s *Scheduler) lease() time.Duration { return orDefault(s.Lease, DefaultLease) }
+func (s *Scheduler) dueSoonDays() int     { return orDefault(s.DueSoonDays, DefaultDueSoonDays) }
+func (s *Scheduler) reviewDueDays() int   { return orDefault(s.ReviewDueDays, DefaultReviewDueDays) }
 
 func orDefault[T int | time.Duration](v, def T) T {
 	if v <= 0 {
