@@ -366,7 +366,7 @@ func (tx *Tx) importRecords(ctx context.Context, b *backup) error {
 		steps = append(steps, func() error { return tx.insertIncident(ctx, v) })
 	}
 	for _, v := range b.Documents {
-		steps = append(steps, func() error { return tx.insertDocument(ctx, v) })
+		steps = append(steps, func() error { return tx.insertDocument(ctx, encodeNarrative(v)) })
 	}
 	for _, v := range b.TimelineEvents {
 		steps = append(steps, func() error { return tx.insertEvent(ctx, v) })

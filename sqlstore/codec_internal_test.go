@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"encoding/json"
 	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -62,4 +63,44 @@ func TestDiff_Creation(t *testing.T) {
 			t.Errorf("value %d: diff = %v, %s, %s; want the fields of %s", i, fields, b, a, want)
 		}
 	}
+}
+
+// TestEncodedDocument_SameRevision: a document whose narrative was encoded
+// once for its row (encodeNarrative) gives the revision, created and
+// changed, that the document itself gives, byte for byte, and the row's
+// narrative is the narrative's JSON.
+func TestEncodedDocument_SameRevision(t *testing.T) {
+	odd := "quote \" back \\ <!-- --> \u2028 \U0001F525 & [^1]"
+	before := &hindsight.Document{IncidentID: "INCIDENT-x", Status: hindsight.DocDraft, Author: "ana", Version: 1,
+		GeneratedAt: time.Date(2026, 12, 5, 13, 0, 0, 0, time.UTC),
+		Narrative: hindsight.Narrative{Impact: odd, Whys: []hindsight.Why{{Question: "Why?", Answer: odd}},
+			WentWell: []hindsight.Field{{Label: "Alerting", Value: odd}}}}
+	after := *before
+	after.Version, after.Status = 2, hindsight.DocUnderReview
+	after.Narrative.RootCause = "a full disk"
+	approved := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	after.ApprovedAt = &approved
+
+	for _, tt := range []struct {
+		name          string
+		before, after *hindsight.Document
+	}{{"creation", nil, before}, {"change", before, &after}} {
+		wantFields, wantB, wantA := diff(asAny(tt.before), tt.after)
+		gotFields, gotB, gotA := diff(asAny(tt.before), encodeNarrative(tt.after))
+		if !slices.Equal(gotFields, wantFields) || string(gotB) != string(wantB) || string(gotA) != string(wantA) {
+			t.Errorf("%s: encoded revision\n%v\n%s\n%s\nwant\n%v\n%s\n%s", tt.name, gotFields, gotB, gotA, wantFields, wantB, wantA)
+		}
+	}
+	want, _ := json.Marshal(after.Narrative)
+	if got := documentArgs(encodeNarrative(&after))[5]; got != string(want) {
+		t.Errorf("row narrative %v, want %s", got, want)
+	}
+}
+
+// asAny keeps a nil document a nil interface, as record's callers pass it.
+func asAny(d *hindsight.Document) any {
+	if d == nil {
+		return nil
+	}
+	return d
 }

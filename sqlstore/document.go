@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -11,8 +12,10 @@ import (
 
 const documentCols = "incident_id, status, author, generator, generated_at, narrative, next_review_date, timeline_edited, summary_edited, version, updated_at, updated_by, approved_at, approved_markdown"
 
-func documentArgs(d *hindsight.Document) []any {
-	return []any{d.IncidentID, string(d.Status), d.Author, d.Generator, ts(d.GeneratedAt), jsonText(d.Narrative),
+// documentArgs are the values of a documents row.
+func documentArgs(enc encodedDocument) []any {
+	d := enc.Document
+	return []any{d.IncidentID, string(d.Status), d.Author, d.Generator, ts(d.GeneratedAt), string(enc.Narrative),
 		ts(d.NextReviewDate), d.TimelineEdited, d.SummaryEdited, d.Version, ts(d.UpdatedAt), d.UpdatedBy, tsPtr(d.ApprovedAt), d.ApprovedMarkdown}
 }
 
@@ -62,21 +65,37 @@ func (tx *Tx) CreateDocument(ctx context.Context, d *hindsight.Document) error {
 	d.GeneratedAt, d.NextReviewDate = normalize(d.GeneratedAt), normalize(d.NextReviewDate)
 	d.ApprovedAt = normalizePtr(d.ApprovedAt)
 	d.Version, d.UpdatedAt, d.UpdatedBy = 1, tx.now, hindsight.ActorFromContext(ctx)
-	if err := tx.insertDocument(ctx, d); err != nil {
+	enc := encodeNarrative(d)
+	if err := tx.insertDocument(ctx, enc); err != nil {
 		if hindsight.ErrorCode(err) == hindsight.ECONFLICT {
 			return hindsight.Errorf(hindsight.ECONFLICT, "incident %s already has a post-mortem", d.IncidentID)
 		}
 		return err
 	}
-	if err := tx.record(ctx, d.IncidentID, hindsight.EntityDocument, d.IncidentID, d.Version, nil, d); err != nil {
+	if err := tx.record(ctx, d.IncidentID, hindsight.EntityDocument, d.IncidentID, d.Version, nil, enc); err != nil {
 		return err
 	}
 	return tx.reindexLater(d.IncidentID)
 }
 
-func (tx *Tx) insertDocument(ctx context.Context, d *hindsight.Document) error {
-	_, err := tx.exec(ctx, "INSERT INTO documents ("+documentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documentArgs(d)...)
+func (tx *Tx) insertDocument(ctx context.Context, enc encodedDocument) error {
+	_, err := tx.exec(ctx, "INSERT INTO documents ("+documentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documentArgs(enc)...)
 	return err
+}
+
+// encodedDocument is a document whose narrative is already encoded: a
+// write stores the narrative and records it in the revision from one
+// encoding (the narrative is most of a document's bytes, and every new
+// incident's draft is written on the webhook's path). Its JSON is the
+// document's: the outer field hides the embedded one.
+type encodedDocument struct {
+	*hindsight.Document
+	Narrative json.RawMessage `json:"narrative"`
+}
+
+// encodeNarrative encodes d's narrative once, for its row and its revision.
+func encodeNarrative(d *hindsight.Document) encodedDocument {
+	return encodedDocument{Document: d, Narrative: json.RawMessage(jsonText(d.Narrative))}
 }
 
 // UpdateDocument replaces a document still at expectedVersion.
@@ -105,13 +124,14 @@ func (tx *Tx) UpdateDocument(ctx context.Context, d *hindsight.Document, expecte
 	d.GeneratedAt, d.NextReviewDate = normalize(d.GeneratedAt), normalize(d.NextReviewDate)
 	d.ApprovedAt = normalizePtr(d.ApprovedAt)
 	d.Version, d.UpdatedAt, d.UpdatedBy = before.Version+1, tx.now, hindsight.ActorFromContext(ctx)
-	args := append(documentArgs(d)[1:], d.IncidentID)
+	enc := encodeNarrative(d)
+	args := append(documentArgs(enc)[1:], d.IncidentID)
 	if _, err := tx.exec(ctx, `UPDATE documents SET status = ?, author = ?, generator = ?, generated_at = ?, narrative = ?,
 		next_review_date = ?, timeline_edited = ?, summary_edited = ?, version = ?, updated_at = ?, updated_by = ?,
 		approved_at = ?, approved_markdown = ? WHERE incident_id = ?`, args...); err != nil {
 		return err
 	}
-	if err := tx.record(ctx, d.IncidentID, hindsight.EntityDocument, d.IncidentID, d.Version, before, d); err != nil {
+	if err := tx.record(ctx, d.IncidentID, hindsight.EntityDocument, d.IncidentID, d.Version, before, enc); err != nil {
 		return err
 	}
 	return tx.reindexLater(d.IncidentID)

@@ -315,7 +315,7 @@ func (g *generator) batch(ctx context.Context, tx *Tx, n, events, actions int) e
 				Narrative: hindsight.Narrative{Impact: "Customers saw " + g.text(3) + ".", RootCause: "Root cause: " + g.text(8) + ".",
 					Resolution: g.often(seedVerbs) + " " + g.text(3) + "."},
 				Version: 1, UpdatedAt: g.now, UpdatedBy: "bench"}
-			docRows = append(docRows, documentArgs(d))
+			docRows = append(docRows, documentArgs(encodeNarrative(d)))
 			writeNarrativeText(&text[i], &d.Narrative)
 		}
 	}
