@@ -60,11 +60,11 @@ func (tx *Tx) AttachNotification(ctx context.Context, notificationID int64, inci
 			return notFound("incident", incidentID)
 		}
 	}
-	r, err := tx.exec(ctx, "UPDATE alert_notifications SET incident_id = ? WHERE id = ?", incidentID, notificationID)
+	n, err := tx.execCount(ctx, "UPDATE alert_notifications SET incident_id = ? WHERE id = ?", incidentID, notificationID)
 	if err != nil {
 		return err
 	}
-	if n, _ := r.RowsAffected(); n == 0 {
+	if n == 0 {
 		return notFound("notification", notificationID)
 	}
 	return nil
@@ -72,11 +72,7 @@ func (tx *Tx) AttachNotification(ctx context.Context, notificationID int64, inci
 
 // PruneNotifications deletes notifications received before cutoff.
 func (tx *Tx) PruneNotifications(ctx context.Context, cutoff time.Time) (int64, error) {
-	r, err := tx.exec(ctx, "DELETE FROM alert_notifications WHERE received_at < ?", ts(cutoff))
-	if err != nil {
-		return 0, err
-	}
-	return r.RowsAffected()
+	return tx.execCount(ctx, "DELETE FROM alert_notifications WHERE received_at < ?", ts(cutoff))
 }
 
 // LockAlertGroup takes a transaction-scoped lock on a group key. SQLite needs

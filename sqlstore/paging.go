@@ -42,14 +42,12 @@ func (tx *Tx) RecordAcknowledgement(ctx context.Context, a *hindsight.Acknowledg
 		return err
 	}
 	a.CreatedAt = tx.now
-	res, err := tx.exec(ctx, "INSERT INTO paging_acks ("+pagingAckCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+	n, err := tx.execCount(ctx, "INSERT INTO paging_acks ("+pagingAckCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
 		pagingAckArgs(a)...)
 	if err != nil {
 		return err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return tx.d.mapError(err)
-	} else if n == 0 {
+	if n == 0 {
 		return hindsight.Errorf(hindsight.ECONFLICT, "incident %s already has the acknowledgement %s %s", a.IncidentID, a.Source, a.Ref)
 	}
 	return nil

@@ -95,11 +95,11 @@ func (tx *Tx) FindPeople(ctx context.Context) ([]*hindsight.Person, error) {
 
 // DeletePerson removes a person from the directory.
 func (tx *Tx) DeletePerson(ctx context.Context, handle string) error {
-	r, err := tx.exec(ctx, "DELETE FROM people WHERE handle_key = ?", hindsight.PersonKey(handle))
+	n, err := tx.execCount(ctx, "DELETE FROM people WHERE handle_key = ?", hindsight.PersonKey(handle))
 	if err != nil {
 		return err
 	}
-	if n, _ := r.RowsAffected(); n == 0 {
+	if n == 0 {
 		return hindsight.Errorf(hindsight.ENOTFOUND, "no person %q in the directory", handle)
 	}
 	return nil

@@ -72,11 +72,7 @@ func (tx *Tx) FindPersonEvents(ctx context.Context, since time.Time, limit int) 
 
 // PrunePersonEvents deletes the events queued before cutoff.
 func (tx *Tx) PrunePersonEvents(ctx context.Context, cutoff time.Time) (int64, error) {
-	r, err := tx.exec(ctx, "DELETE FROM person_events WHERE created_at < ?", ts(normalize(cutoff)))
-	if err != nil {
-		return 0, err
-	}
-	return r.RowsAffected()
+	return tx.execCount(ctx, "DELETE FROM person_events WHERE created_at < ?", ts(normalize(cutoff)))
 }
 
 func scanPersonEvent(sc scanner) (*hindsight.PersonEvent, error) {

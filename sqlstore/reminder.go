@@ -31,12 +31,8 @@ func (s *Store) ClaimReminder(ctx context.Context, c *hindsight.ReminderClaim) (
 	}
 	var claimed bool
 	err := s.update(ctx, func(tx *Tx) error {
-		r, err := tx.exec(ctx, claimReminder, string(c.Kind), c.Subject, c.Period, c.Channel, c.Token,
+		n, err := tx.execCount(ctx, claimReminder, string(c.Kind), c.Subject, c.Period, c.Channel, c.Token,
 			ts(normalize(c.ClaimedAt)), ts(normalize(c.LeaseUntil)))
-		if err != nil {
-			return err
-		}
-		n, err := r.RowsAffected()
 		claimed = n == 1
 		return err
 	})
@@ -46,12 +42,12 @@ func (s *Store) ClaimReminder(ctx context.Context, c *hindsight.ReminderClaim) (
 // ConfirmReminder marks the claim sent.
 func (s *Store) ConfirmReminder(ctx context.Context, c *hindsight.ReminderClaim, sentAt time.Time) error {
 	return s.update(ctx, func(tx *Tx) error {
-		r, err := tx.exec(ctx, "UPDATE reminders_sent SET sent_at = ? "+reminderWhere,
+		n, err := tx.execCount(ctx, "UPDATE reminders_sent SET sent_at = ? "+reminderWhere,
 			ts(normalize(sentAt)), string(c.Kind), c.Subject, c.Period, c.Channel, c.Token)
 		if err != nil {
 			return err
 		}
-		if n, _ := r.RowsAffected(); n == 0 {
+		if n == 0 {
 			return hindsight.Errorf(hindsight.ENOTFOUND, "reminder %s %s %s on %s is no longer claimed by this sender",
 				c.Kind, c.Subject, c.Period, c.Channel)
 		}
@@ -75,13 +71,9 @@ func (s *Store) ReleaseReminder(ctx context.Context, c *hindsight.ReminderClaim)
 // distribution records: they are the ticks of approved documents'
 // Distribution Lists, kept as long as the document.
 func (s *Store) PruneReminders(ctx context.Context, cutoff time.Time) (n int64, err error) {
-	err = s.update(ctx, func(tx *Tx) error {
-		r, err := tx.exec(ctx, "DELETE FROM reminders_sent WHERE claimed_at < ? AND kind <> ?", ts(normalize(cutoff)),
+	err = s.update(ctx, func(tx *Tx) (err error) {
+		n, err = tx.execCount(ctx, "DELETE FROM reminders_sent WHERE claimed_at < ? AND kind <> ?", ts(normalize(cutoff)),
 			string(hindsight.ReminderDistribution))
-		if err != nil {
-			return err
-		}
-		n, err = r.RowsAffected()
 		return err
 	})
 	return n, err

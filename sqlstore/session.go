@@ -61,12 +61,8 @@ func (s *Store) DeleteSession(ctx context.Context, hash string) error {
 
 // DeleteExpiredSessions removes the sessions expired at now.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (n int64, err error) {
-	err = s.update(ctx, func(tx *Tx) error {
-		r, err := tx.exec(ctx, "DELETE FROM sessions WHERE expires_at <= ?", now.UnixMicro())
-		if err != nil {
-			return err
-		}
-		n, err = r.RowsAffected()
+	err = s.update(ctx, func(tx *Tx) (err error) {
+		n, err = tx.execCount(ctx, "DELETE FROM sessions WHERE expires_at <= ?", now.UnixMicro())
 		return err
 	})
 	return n, err

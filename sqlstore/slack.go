@@ -46,12 +46,8 @@ func (s *Store) ClaimSlackChannel(ctx context.Context, c *hindsight.SlackChannel
 		if _, err := tx.FindIncidentByID(ctx, c.IncidentID); err != nil {
 			return err
 		}
-		r, err := tx.exec(ctx, claimSlackChannel, c.IncidentID, boolInt(c.Shared), c.Token,
+		n, err := tx.execCount(ctx, claimSlackChannel, c.IncidentID, boolInt(c.Shared), c.Token,
 			ts(normalize(c.ClaimedAt)), ts(normalize(c.LeaseUntil)))
-		if err != nil {
-			return err
-		}
-		n, err := r.RowsAffected()
 		claimed = n == 1
 		return err
 	})
@@ -61,14 +57,14 @@ func (s *Store) ClaimSlackChannel(ctx context.Context, c *hindsight.SlackChannel
 // SetSlackChannel stores the channel that c's holder created.
 func (s *Store) SetSlackChannel(ctx context.Context, c *hindsight.SlackChannel) error {
 	return s.update(ctx, func(tx *Tx) error {
-		r, err := tx.exec(ctx, "UPDATE slack_channels SET channel_id = ?, name = ?, posted_status = ?, posted_severity = ?, "+
+		n, err := tx.execCount(ctx, "UPDATE slack_channels SET channel_id = ?, name = ?, posted_status = ?, posted_severity = ?, "+
 			"posted_document = ?, posted_impact = ? WHERE incident_id = ? AND token = ? AND channel_id = ''",
 			c.ChannelID, c.Name, c.Posted[hindsight.SlackPostedStatus], c.Posted[hindsight.SlackPostedSeverity],
 			c.Posted[hindsight.SlackPostedDocument], c.Posted[hindsight.SlackPostedImpact], c.IncidentID, c.Token)
 		if err != nil {
 			return err
 		}
-		if n, _ := r.RowsAffected(); n == 0 {
+		if n == 0 {
 			return hindsight.Errorf(hindsight.ENOTFOUND, "the Slack channel of %s is no longer claimed by this instance", c.IncidentID)
 		}
 		return nil
@@ -137,11 +133,7 @@ func (s *Store) MarkSlackPosted(ctx context.Context, incidentID, key, from, to s
 	}
 	var changed bool
 	err := s.update(ctx, func(tx *Tx) error {
-		r, err := tx.exec(ctx, "UPDATE slack_channels SET "+col+" = ? WHERE incident_id = ? AND "+col+" = ?", to, incidentID, from)
-		if err != nil {
-			return err
-		}
-		n, err := r.RowsAffected()
+		n, err := tx.execCount(ctx, "UPDATE slack_channels SET "+col+" = ? WHERE incident_id = ? AND "+col+" = ?", to, incidentID, from)
 		changed = n == 1
 		return err
 	})
@@ -190,12 +182,8 @@ func (s *Store) QueueSlackEvent(ctx context.Context, e *hindsight.SlackEvent) (b
 	}
 	var queued bool
 	err := s.update(ctx, func(tx *Tx) error {
-		r, err := tx.exec(ctx, "INSERT INTO slack_events (event_id, body, received_at) VALUES (?, ?, ?) "+
+		n, err := tx.execCount(ctx, "INSERT INTO slack_events (event_id, body, received_at) VALUES (?, ?, ?) "+
 			"ON CONFLICT (event_id) DO NOTHING", e.EventID, string(e.Body), ts(normalize(e.ReceivedAt)))
-		if err != nil {
-			return err
-		}
-		n, err := r.RowsAffected()
 		queued = n == 1
 		return err
 	})
@@ -235,12 +223,12 @@ func (s *Store) ClaimSlackEvents(ctx context.Context, token string, now, leaseUn
 // ApplySlackEvent runs fn and marks the event done in one transaction.
 func (s *Store) ApplySlackEvent(ctx context.Context, e *hindsight.SlackEvent, failure string, fn func(tx hindsight.SlackCapture) error) error {
 	return s.update(ctx, func(tx *Tx) error {
-		r, err := tx.exec(ctx, "UPDATE slack_events SET done_at = ?, error = ? WHERE id = ? AND token = ? AND done_at IS NULL",
+		n, err := tx.execCount(ctx, "UPDATE slack_events SET done_at = ?, error = ? WHERE id = ? AND token = ? AND done_at IS NULL",
 			ts(tx.now), failure, e.ID, e.Token)
 		if err != nil {
 			return err
 		}
-		if n, _ := r.RowsAffected(); n == 0 {
+		if n == 0 {
 			return hindsight.Errorf(hindsight.ENOTFOUND, "Slack event %s is no longer held by this instance", e.EventID)
 		}
 		if fn == nil {
@@ -252,12 +240,8 @@ func (s *Store) ApplySlackEvent(ctx context.Context, e *hindsight.SlackEvent, fa
 
 // PruneSlackEvents deletes events done before cutoff.
 func (s *Store) PruneSlackEvents(ctx context.Context, cutoff time.Time) (n int64, err error) {
-	err = s.update(ctx, func(tx *Tx) error {
-		r, err := tx.exec(ctx, "DELETE FROM slack_events WHERE done_at IS NOT NULL AND done_at < ?", ts(normalize(cutoff)))
-		if err != nil {
-			return err
-		}
-		n, err = r.RowsAffected()
+	err = s.update(ctx, func(tx *Tx) (err error) {
+		n, err = tx.execCount(ctx, "DELETE FROM slack_events WHERE done_at IS NOT NULL AND done_at < ?", ts(normalize(cutoff)))
 		return err
 	})
 	return n, err
@@ -315,11 +299,11 @@ func (tx *Tx) SaveSlackMessage(ctx context.Context, m *hindsight.SlackMessage) e
 
 // DeleteSlackMessage forgets a captured message.
 func (tx *Tx) DeleteSlackMessage(ctx context.Context, channelID, msgTS string) error {
-	r, err := tx.exec(ctx, "DELETE FROM slack_messages WHERE channel_id = ? AND message_ts = ?", channelID, msgTS)
+	n, err := tx.execCount(ctx, "DELETE FROM slack_messages WHERE channel_id = ? AND message_ts = ?", channelID, msgTS)
 	if err != nil {
 		return err
 	}
-	if n, _ := r.RowsAffected(); n == 0 {
+	if n == 0 {
 		return hindsight.Errorf(hindsight.ENOTFOUND, "message %s of channel %s was not captured", msgTS, channelID)
 	}
 	return nil

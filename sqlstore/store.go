@@ -419,6 +419,16 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	return r, tx.d.mapError(err)
 }
 
+// execCount runs exec and returns how many rows the statement changed.
+func (tx *Tx) execCount(ctx context.Context, q string, args ...any) (int64, error) {
+	r, err := tx.exec(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := r.RowsAffected()
+	return n, tx.d.mapError(err)
+}
+
 // query is not served by prepared statements: rows left open while the
 // same query runs again (nested) would share the driver's statement.
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {

@@ -117,11 +117,11 @@ func (tx *Tx) FindTokens(ctx context.Context) ([]*hindsight.APIToken, error) {
 
 // DeleteToken removes a token.
 func (tx *Tx) DeleteToken(ctx context.Context, id int64) error {
-	r, err := tx.exec(ctx, "DELETE FROM api_tokens WHERE id = ?", id)
+	n, err := tx.execCount(ctx, "DELETE FROM api_tokens WHERE id = ?", id)
 	if err != nil {
 		return err
 	}
-	if n, _ := r.RowsAffected(); n == 0 {
+	if n == 0 {
 		return notFound("API token", id)
 	}
 	return nil
