@@ -1,8 +1,6 @@
 package fuzz_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,17 +13,7 @@ import (
 // message, and that what it accepts is valid, has a stable fingerprint and
 // maps onto an incident named after its alert.
 func FuzzDecodeBytes(f *testing.F) {
-	seeds, err := filepath.Glob(filepath.Join("..", "..", "testdata", "alertmanager", "*.json"))
-	if err != nil || len(seeds) == 0 {
-		f.Fatalf("no seed payloads: %v", err)
-	}
-	for _, path := range seeds {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	addSeeds(f, "alertmanager")
 	f.Add([]byte(`{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"OnlyName"},"startsAt":"2025-09-30T00:24:00Z"}]}`))
 	f.Add([]byte(`{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"x\n<!--"},"annotations":{"summary":"a\n## b | c"},"startsAt":"2025-09-30T00:24:00+14:00"}]}`))
 	mapping := alertmanager.DefaultMapping()

@@ -1,8 +1,6 @@
 package fuzz_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,17 +13,7 @@ import (
 // tools do not retry), and that what they accept names the tool's own
 // reference and at least one key to match incidents by.
 func FuzzPagingWebhooks(f *testing.F) {
-	seeds, err := filepath.Glob(filepath.Join("..", "..", "testdata", "paging", "*.json"))
-	if err != nil || len(seeds) == 0 {
-		f.Fatalf("no seed payloads: %v", err)
-	}
-	for _, path := range seeds {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	addSeeds(f, "paging")
 	f.Add([]byte(`{"event":{"type":"acknowledge","time":"x"},"alert_group":{"id":"G"},"alert_payload":{"alerts":[{"fingerprint":""}]}}`))
 	f.Add([]byte(`{"event":{"event_type":"incident.acknowledged","data":{"id":"P","incident_key":"k"}}}`))
 	f.Add([]byte(`{"action":"Close","alert":{"alertId":"a","alias":"k","updatedAt":-1},"source":{"type":"api"}}`))
