@@ -443,9 +443,8 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 // timeline event is an INSERT … RETURNING, parsed once per transaction
 // instead of once per notification).
 func (tx *Tx) queryDrained(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	ctx = tx.statementContext(ctx)
 	if st := tx.prepared(ctx, q); st != nil {
-		rows, err := st.QueryContext(ctx, args...)
+		rows, err := st.QueryContext(tx.statementContext(ctx), args...)
 		return rows, tx.d.mapError(err)
 	}
 	return tx.query(ctx, q, args...)
