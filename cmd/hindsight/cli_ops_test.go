@@ -25,6 +25,7 @@ func populatedStore(t *testing.T, dsn string) {
 }
 
 func TestCLI_BenchHiddenButThere(t *testing.T) {
+	t.Parallel()
 	_, help, _ := runCLI(t, "", "--help")
 	if strings.Contains(help, "bench") {
 		t.Errorf("--help lists bench:\n%s", help)
@@ -40,6 +41,7 @@ func TestCLI_BenchHiddenButThere(t *testing.T) {
 }
 
 func TestCLI_Version(t *testing.T) {
+	t.Parallel()
 	code, out, _ := runCLI(t, "", "version")
 	if code != 0 || !strings.HasPrefix(out, "hindsight "+version+" (revision ") || !strings.Contains(out, "go1.") {
 		t.Errorf("exit %d: %q", code, out)
@@ -64,6 +66,7 @@ func complete(t *testing.T, args ...string) []string {
 }
 
 func TestCLI_Completion(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "h.db")
 	populatedStore(t, db)
@@ -100,6 +103,7 @@ func TestCLI_Completion(t *testing.T) {
 }
 
 func TestCLI_ExportAll(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
 		populatedStore(t, dsn)
 		t.Run("ErrNoIDNoAll", func(t *testing.T) {
@@ -155,6 +159,7 @@ func TestCLI_ExportAll(t *testing.T) {
 }
 
 func TestCLI_BackupRestore(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
 		populatedStore(t, dsn)
 		dir := t.TempDir()
@@ -200,6 +205,7 @@ func TestCLI_BackupRestore(t *testing.T) {
 }
 
 func TestCLI_Migrate(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		if !sqlstore.IsPostgres(dsn) {
@@ -235,6 +241,7 @@ func TestCLI_Migrate(t *testing.T) {
 }
 
 func TestCLI_VerboseNamesStore(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "h.db")
 	populatedStore(t, db)
 	for _, args := range [][]string{
@@ -258,6 +265,7 @@ func TestCLI_VerboseNamesStore(t *testing.T) {
 }
 
 func TestCLI_NewOutCreatesOneLevelOnly(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	args := []string{"new", "--alert", "HighAPIErrorRate", "--start", "2025-09-30T00:24:00Z"}
 	if code, out, errOut := runCLI(t, "", append(args, "--out", filepath.Join(dir, "postmortems"))...); code != 0 || !strings.Contains(out, "postmortems") {
@@ -274,6 +282,7 @@ func TestCLI_NewOutCreatesOneLevelOnly(t *testing.T) {
 }
 
 func TestCLI_Healthcheck(t *testing.T) {
+	t.Parallel()
 	m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), nil)
 	addr := strings.TrimPrefix(m.URL(), "http://")
 	if code, out, errOut := runCLI(t, "", "healthcheck", "--addr", addr); code != 0 || !strings.Contains(out, "200") {

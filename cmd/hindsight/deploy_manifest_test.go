@@ -76,6 +76,7 @@ var wantAPIVersion = map[string]string{
 }
 
 func TestDeploy_KubernetesManifests(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		file        string
 		minReplicas int
@@ -218,6 +219,7 @@ func subset(a, b map[string]any) bool {
 // scratch, non-root, /data volume, a health check that needs no shell,
 // and the binary that scripts/release.sh builds.
 func TestDeploy_Dockerfile(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(filepath.Join("..", "..", "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
@@ -261,6 +263,7 @@ func TestDeploy_Dockerfile(t *testing.T) {
 // TestDeploy_SystemdUnit checks the unit's hardening settings;
 // scripts/test.sh runs systemd-analyze verify on it.
 func TestDeploy_SystemdUnit(t *testing.T) {
+	t.Parallel()
 	b, err := os.ReadFile(filepath.Join(deployDir, "systemd", "hindsight.service"))
 	if err != nil {
 		t.Fatal(err)

@@ -106,6 +106,7 @@ func mustDecodeYAML(t *testing.T, path string, v any) {
 // and the alerting rules name is one that the server serves: a renamed
 // metric breaks this test, not a dashboard in production.
 func TestDeploy_MetricsExist(t *testing.T) {
+	t.Parallel()
 	served := servedMetrics(t)
 	for _, want := range []string{"hindsight_build_info", "hindsight_incidents_open", "hindsight_postmortems",
 		"hindsight_action_items_overdue", "hindsight_worker_runs_total", "go_sql_open_connections"} {
@@ -187,6 +188,7 @@ type promtoolTests struct {
 // every alert has a summary, a description, a runbook link that names a
 // section of docs/operations.md, and a severity.
 func TestDeploy_EveryAlertHasUnitTests(t *testing.T) {
+	t.Parallel()
 	fires, silent := map[string]bool{}, map[string]bool{}
 	files, _ := filepath.Glob(filepath.Join(deployDir, "prometheus", "*.test.yml"))
 	if len(files) == 0 {

@@ -19,6 +19,7 @@ import (
 // stored graph where the Markdown document references it, as SVG that
 // encoding/xml parses, and that --format html shows them inline.
 func TestExport_GraphsBesideDocument(t *testing.T) {
+	t.Parallel()
 	db := importOne(t, filepath.Join(fixtures, "golden/resolved.md"))
 	ctx := context.Background()
 	s := teststore.Open(t, db)

@@ -23,6 +23,7 @@ func importOne(tb *testing.T, path string) string {
 }
 
 func TestExport_MarkdownRoundTrip(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		path string
@@ -57,6 +58,7 @@ func TestExport_MarkdownRoundTrip(t *testing.T) {
 }
 
 func TestExport_HTML(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join("testdata", "import", "hostile.md")
 	db := importOne(t, path)
 	id := MustParseFile(t, path).Incident.ID
@@ -79,6 +81,7 @@ func TestExport_HTML(t *testing.T) {
 }
 
 func TestExport_JSON(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(fixtures, "golden", "resolved.md")
 	db := importOne(t, path)
 	id := MustParseFile(t, path).Incident.ID
@@ -116,6 +119,7 @@ func TestExport_JSON(t *testing.T) {
 }
 
 func TestExport_Errors(t *testing.T) {
+	t.Parallel()
 	db := importOne(t, filepath.Join(fixtures, "golden", "resolved.md"))
 	tests := []struct {
 		name string

@@ -15,6 +15,7 @@ import (
 // to measure an incident answers 200 with the stored record, whose
 // query-based figures say why they are not measured, as docs/api.md says.
 func TestServe_ImpactAPIWithoutPrometheus(t *testing.T) {
+	t.Parallel()
 	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), nil)
 	inc := createResolved(t, m.Store, 0, "Unconfigured")
 	secret, err := hindsight.NewToken()

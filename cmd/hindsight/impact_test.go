@@ -132,6 +132,7 @@ func resolvedDocument(t *testing.T) string {
 }
 
 func TestImpactCmd_File(t *testing.T) {
+	t.Parallel()
 	prom := testenv.StartFakePrometheus(t)
 	path := resolvedDocument(t)
 	code, out, errOut := runCLI(t, "", "impact", "--file", path, "--prometheus", prom.URL)
@@ -161,6 +162,7 @@ func TestImpactCmd_File(t *testing.T) {
 }
 
 func TestImpactCmd_Unreachable(t *testing.T) {
+	t.Parallel()
 	path := resolvedDocument(t)
 	code, _, errOut := runCLI(t, "", "impact", "--file", path, "--prometheus", "http://127.0.0.1:1")
 	if code != 0 {
@@ -179,6 +181,7 @@ func TestImpactCmd_Unreachable(t *testing.T) {
 }
 
 func TestImpactCmd_Incident(t *testing.T) {
+	t.Parallel()
 	prom := testenv.StartFakePrometheus(t)
 	db := filepath.Join(t.TempDir(), "hindsight.db")
 	s := teststore.Open(t, db)

@@ -103,6 +103,7 @@ func tail(s string) string {
 // TestWriteCorpus checks that the generated documents parse to distinct
 // incidents, so that the benchmark measures imports, not duplicates.
 func TestWriteCorpus(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeCorpus(t, dir, 12)
 	seen := map[string]bool{}

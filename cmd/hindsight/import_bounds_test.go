@@ -13,6 +13,7 @@ import (
 // nesting, a flood of unclosed links) are refused at once with a message,
 // and nothing is stored.
 func TestImport_HostileMarkdown(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	MustWrite(t, filepath.Join(dir, "quotes.md"), []byte("# Post-mortem: X\n\n"+strings.Repeat(">", 2<<20)+"\n"))
 	MustWrite(t, filepath.Join(dir, "links.md"), []byte("# Post-mortem: X\n\n"+strings.Repeat("[x](", 300<<10/4)+"\n"))
@@ -31,6 +32,7 @@ func TestImport_HostileMarkdown(t *testing.T) {
 // TestImport_Interrupted: an import whose context ends (SIGTERM, Ctrl-C)
 // stops before the next file, says so and exits non-zero.
 func TestImport_Interrupted(t *testing.T) {
+	t.Parallel()
 	dir := mixedDir(t)
 	db := filepath.Join(t.TempDir(), "h.db")
 	// The signal arrives once the import has started: the store is open

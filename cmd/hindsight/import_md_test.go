@@ -87,6 +87,7 @@ func mixedDir(tb testing.TB) string {
 }
 
 func TestImport_MixedDirectory(t *testing.T) {
+	t.Parallel()
 	dir := mixedDir(t)
 	db := filepath.Join(t.TempDir(), "h.db")
 	code, out, errOut := runCLI(t, "", "import", "--db", db, dir)
@@ -161,6 +162,7 @@ func TestImport_MixedDirectory(t *testing.T) {
 }
 
 func TestImport_Idempotent(t *testing.T) {
+	t.Parallel()
 	dir := mixedDir(t)
 	db := filepath.Join(t.TempDir(), "h.db")
 	runCLI(t, "", "import", "--db", db, dir)
@@ -179,6 +181,7 @@ func TestImport_Idempotent(t *testing.T) {
 }
 
 func TestImport_ChangedFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "h.db")
 	doc := filepath.Join(dir, "outage.md")
@@ -211,6 +214,7 @@ func TestImport_ChangedFile(t *testing.T) {
 }
 
 func TestImport_Backup(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	src, dst := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
 	runCLI(t, "", "import", "--db", src, filepath.Join(fixtures, "golden", "resolved.md"))

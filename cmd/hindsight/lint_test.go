@@ -62,6 +62,7 @@ func TestLint_ExitCodes(t *testing.T) {
 // TestLint_Directory lints every Markdown file under a directory, hidden
 // directories and other files left out.
 func TestLint_Directory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	complete, err := os.ReadFile(filepath.Join("..", "..", "lint", "testdata", "complete.md"))
 	if err != nil {

@@ -142,6 +142,7 @@ func newRecordEnv(t *testing.T, dsn string) *recordEnv {
 }
 
 func TestRecordIntegrity(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
 		e := newRecordEnv(t, dsn)
 		ctx := context.Background()

@@ -26,6 +26,7 @@ func getStatus(t *testing.T, url string, header map[string]string) int {
 }
 
 func TestServe_AuthConfig(t *testing.T) {
+	t.Parallel()
 	t.Run("ReadsNeedAViewer", func(t *testing.T) {
 		m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), nil)
 		if got := getStatus(t, m.URL()+"/api/v1/incidents", nil); got != http.StatusUnauthorized {

@@ -14,6 +14,7 @@ import (
 // scheme unless server.base_url is https://, and a form refused because
 // the browser dropped its cookies says why and which setting decides.
 func TestServe_PlainHTTPHostname(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name, baseURL string
 		secure        bool

@@ -61,6 +61,7 @@ func mustApprovedSEV3(t *testing.T, dsn string) string {
 // once to the engineering e-mail and Slack channel, never to the
 // executive entry.
 func TestServe_Distribution(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
 		id := mustApprovedSEV3(t, dsn)
 		sink := testenv.NewSMTPSink(t, nil)

@@ -35,6 +35,7 @@ import (
 // then stops Prometheus, deletes its data and checks that the graph served
 // is byte-identical.
 func TestGraphs_FrozenWithRealPrometheus(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts Prometheus and waits for about 35 seconds of scrapes")
 	}

@@ -96,6 +96,7 @@ func lineWith(t *testing.T, lines []map[string]any, msg string) map[string]any {
 // webhook, the SMTP and the Slack paths run and fail, and greps every log
 // line for each secret. It also checks the start-up and shutdown lines.
 func TestServe_LogsNoSecrets(t *testing.T) {
+	t.Parallel()
 	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
 		const (
 			webhookToken = "whk-0123456789abcdef"

@@ -25,6 +25,7 @@ import (
 // acknowledgement through the silences worker, and the PagerDuty webhook
 // is served with its signature checked.
 func TestServe_Paging(t *testing.T) {
+	t.Parallel()
 	port := testenv.FreePort(t)
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	am := testenv.StartAlertmanager(t, testenv.AlertmanagerOptions{WebhookURL: base + "/api/v1/alerts/alertmanager", BearerToken: serveToken})

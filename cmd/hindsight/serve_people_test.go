@@ -14,6 +14,7 @@ import (
 // the server runs, and a restart with a changed entry replaces it while
 // keeping people the file does not list.
 func TestMain_LoadsPeopleFromConfig(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "h.db")
 	ctx := context.Background()
 	m := MustRunMain(t, db, func(m *Main) {
@@ -41,6 +42,7 @@ func TestMain_LoadsPeopleFromConfig(t *testing.T) {
 // TestMain_OIDCIssuerUnreachable: a configured issuer whose discovery fails
 // stops the start with an error naming auth.oidc.
 func TestMain_OIDCIssuerUnreachable(t *testing.T) {
+	t.Parallel()
 	cfg := config.Default()
 	cfg.Server.Addr = "127.0.0.1:0"
 	cfg.Auth.OIDC.Issuer, cfg.Auth.OIDC.ClientID = "http://127.0.0.1:1", "hindsight"

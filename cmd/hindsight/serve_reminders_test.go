@@ -21,6 +21,7 @@ import (
 // and checks that an overdue action item is reminded of once, that the
 // metrics show it, and that the webhook URL never reaches the log.
 func TestServe_Reminders(t *testing.T) {
+	t.Parallel()
 	const secret = "/services/T000/B000/XXXXsecretXXXX"
 	var mu sync.Mutex
 	var posts []string

@@ -14,6 +14,7 @@ import (
 // resolved 40 days ago: the follow-up pass that Run starts computes its
 // follow-up, and the review API answers with the token's identity.
 func TestMain_ReviewAPIAndDailyFollowUp(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "h.db")
 	now := time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC)
 	m := MustRunMain(t, db, func(m *Main) { m.Now = func() time.Time { return now } })

@@ -25,6 +25,7 @@ import (
 // channel the app creates and greets; the Events API route answers a
 // signed challenge and refuses an unsigned request.
 func TestServe_Slack(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var calls []string
 	record := func(method string) slacktest.Binder {
@@ -117,6 +118,7 @@ func TestServe_Slack(t *testing.T) {
 // a person of the directory who has a Slack user ID reaches them as a direct
 // message, once, even though the scheduler passes many times.
 func TestServe_SlackDirectMessage(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var dms []string
 	fake := slacktest.NewTestServer(func(c slacktest.Customize) {
