@@ -12,6 +12,7 @@ import (
 )
 
 func TestReminderService(t *testing.T) {
+	t.Parallel()
 	teststore.ForEachEngine(t, testReminderService)
 }
 
