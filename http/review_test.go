@@ -87,6 +87,7 @@ func (a *reviewAPI) do(role hindsight.Role, method, path string, body any, out a
 }
 
 func TestReviewAPI_Authorization(t *testing.T) {
+	t.Parallel()
 	api := newReviewAPI(t)
 	base := "/api/v1/incidents/" + apiIncident
 	routes := []struct {
@@ -135,6 +136,7 @@ type errBody struct {
 }
 
 func TestReviewAPI_Workflow(t *testing.T) {
+	t.Parallel()
 	api := newReviewAPI(t)
 	base := "/api/v1/incidents/" + apiIncident
 	ed, ap := hindsight.RoleEditor, hindsight.RoleApprover
@@ -230,6 +232,7 @@ func filled(n hindsight.Narrative) hindsight.Narrative {
 }
 
 func TestReviewAPI_Actions(t *testing.T) {
+	t.Parallel()
 	api := newReviewAPI(t)
 	base := "/api/v1/incidents/" + apiIncident
 	ed := hindsight.RoleEditor

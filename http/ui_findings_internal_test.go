@@ -25,6 +25,7 @@ var findingDoc = []string{
 }
 
 func TestFindingPlace(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		line      int
 		key, link string

@@ -157,6 +157,7 @@ func wantStatus(tb testing.TB, what string, resp *http.Response, body string, wa
 }
 
 func TestUI_SignInAndSessions(t *testing.T) {
+	t.Parallel()
 	e := mustOpenUI(t, nil)
 	t.Run("AnonymousRedirectsToSignIn", func(t *testing.T) {
 		resp, body := e.browser(t).get("/incidents?status=RESOLVED")
@@ -221,6 +222,7 @@ func TestUI_SignInAndSessions(t *testing.T) {
 }
 
 func TestUI_CookieFlags(t *testing.T) {
+	t.Parallel()
 	for _, secure := range []bool{true, false} {
 		e := mustOpenUI(t, func(s *hhttp.Server) { s.SecureCookies = secure })
 		b := e.browser(t)
@@ -260,6 +262,7 @@ func preSession(tb testing.TB, b *browser) string {
 }
 
 func TestUI_BootstrapHint(t *testing.T) {
+	t.Parallel()
 	store := teststore.SQLite(t)
 	s := hhttp.NewServer()
 	s.Addr = "127.0.0.1:0"
