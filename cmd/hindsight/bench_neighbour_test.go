@@ -32,13 +32,16 @@ func TestBenchWebhook_Neighbours(t *testing.T) {
 	if n := neighboursRunning(t); n != 0 {
 		t.Fatalf("%d neighbour processes already running", n)
 	}
-	for _, session := range []string{"own", "shared"} {
+	for _, tt := range []struct{ n, session, want string }{
+		{"2", "own", "2 CPU-bound neighbour processes (own session)"},
+		{"1", "shared", "1 CPU-bound neighbour process (shared session)"},
+	} {
 		code, stdout, stderr := runCLI(t, "", "bench", "webhook", "--db", filepath.Join(t.TempDir(), "bench.db"),
-			"--run", "a", "--rate", "20", "--duration", "200ms", "--neighbours", "2", "--neighbour-session", session)
+			"--run", "a", "--rate", "20", "--duration", "200ms", "--neighbours", tt.n, "--neighbour-session", tt.session)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		if want := "2 CPU-bound neighbour processes (" + session + " session)"; !strings.Contains(stdout, want) {
+		if want := tt.want; !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)
 		}
 		if n := neighboursRunning(t); n != 0 {
