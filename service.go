@@ -238,13 +238,14 @@ type AlertService interface {
 	// PruneNotifications deletes notifications received before cutoff and
 	// returns how many went. Errors: none beyond EUNAVAILABLE/EINTERNAL.
 	PruneNotifications(ctx context.Context, cutoff time.Time) (int64, error)
-	// LockAlertGroup serializes, until the transaction ends, every
-	// transaction that processes the same group key, across processes
-	// sharing one database. Outside WithTx it has no lasting effect. Take
-	// it outside any savepoint (PostgreSQL releases a lock taken inside a
-	// savepoint that is rolled back), and when taking several, take them
-	// in sorted order so that two transactions cannot deadlock.
-	LockAlertGroup(ctx context.Context, groupKey string) error
+	// LockAlertGroups serializes, until the transaction ends, every
+	// transaction that processes one of the same group keys, across
+	// processes sharing one database. It takes the locks in sorted order,
+	// so that two transactions cannot deadlock; take them all in one call,
+	// outside any savepoint (PostgreSQL releases a lock taken inside a
+	// savepoint that is rolled back). Outside WithTx it has no lasting
+	// effect.
+	LockAlertGroups(ctx context.Context, groupKeys ...string) error
 	// FindOpenIncidentByGroupKey returns the latest incident of the group
 	// that is not resolved, or was resolved at or after reopenAfter (zero:
 	// unresolved only). Errors: ENOTFOUND.

@@ -199,14 +199,18 @@ func (in *Intake) applyBatch(ctx context.Context, tx hindsight.Services, batch [
 	}
 	if len(batch) == 1 {
 		r := batch[0]
-		if err := tx.LockAlertGroup(ctx, r.msg.GroupKey); err != nil {
+		if err := tx.LockAlertGroups(ctx, r.msg.GroupKey); err != nil {
 			r.err = err
 			return err
 		}
 		r.err = in.apply(ctx, tx, r.raw, r.msg, r.now, &r.res)
 		return r.err
 	}
-	if err := lockGroups(ctx, tx, batch); err != nil {
+	keys := make([]string, len(batch))
+	for i, r := range batch {
+		keys[i] = r.msg.GroupKey
+	}
+	if err := tx.LockAlertGroups(ctx, keys...); err != nil {
 		return err
 	}
 	for _, r := range batch {
@@ -216,21 +220,5 @@ func (in *Intake) applyBatch(ctx context.Context, tx hindsight.Services, batch [
 	}
 	// A savepoint that could not be rolled back leaves the transaction
 	// unable to commit: the commit then fails the whole batch.
-	return nil
-}
-
-// lockGroups takes the lock of every group of the batch, once each, in
-// sorted order.
-func lockGroups(ctx context.Context, tx hindsight.Services, batch []*request) error {
-	keys := make([]string, 0, len(batch))
-	for _, r := range batch {
-		keys = append(keys, r.msg.GroupKey)
-	}
-	slices.Sort(keys)
-	for _, k := range slices.Compact(keys) {
-		if err := tx.LockAlertGroup(ctx, k); err != nil {
-			return err
-		}
-	}
 	return nil
 }

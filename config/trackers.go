@@ -63,7 +63,8 @@ type TrackerRoute struct {
 	// people) whose actions go to this tracker.
 	Teams []string `yaml:"teams" json:"teams,omitempty"`
 	// Assign makes the owner's directory handle the issue's assignee
-	// (github only: the handle is taken as the GitHub login).
+	// (github: the handle is taken as the login; gitlab: as the username,
+	// looked up to its user ID; not on jira).
 	Assign bool `yaml:"assign" json:"assign,omitempty"`
 	// Default takes the actions of incidents no other route's services match.
 	Default bool `yaml:"default" json:"default"`
@@ -137,8 +138,8 @@ func (v *fieldErrors) trackerTarget(key string, r TrackerRoute) {
 	default:
 		v.add(key+".kind", "must be one of %s, got %q", strings.Join(TrackerKinds, ", "), r.Kind)
 	}
-	if r.Assign && r.Kind != "github" {
-		v.add(key+".assign", "is for github routes: GitLab and Jira assignees are not set from the directory yet")
+	if r.Assign && r.Kind == "jira" {
+		v.add(key+".assign", "is for github and gitlab routes: Jira assignees are not set from the directory yet")
 	}
 }
 

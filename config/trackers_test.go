@@ -94,18 +94,22 @@ trackers:
       project: ops
       token: t
       webhook_secret: s
+      assign: true
       statuses: {"Won't Do": wontdo}
 `))
 		for _, want := range []string{"trackers.sync_interval", "trackers.reconcile_interval", "trackers.routes[0].name",
 			"trackers.routes[0].kind", "trackers.routes[0].url", "trackers.routes[0].token",
 			"trackers.routes[3].repository: must be owner/name", "trackers.routes[3].project: is for gitlab routes",
-			"trackers.routes[4].project: must be the project's path", "trackers.routes[4].assign: is for github routes",
+			"trackers.routes[4].project: must be the project's path", "trackers.routes[5].assign: is for github and gitlab routes",
 			"trackers.routes[5].url: is required for jira", "trackers.routes[5].project: must be the Jira project key",
 			`trackers.routes[5].statuses: "Won't Do" maps to "wontdo"`,
 			"trackers.routes[0].webhook_secret", `trackers.routes[2].name: "dup" is used by another route`} {
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("error lacks %q: %v", want, err)
 			}
+		}
+		if err != nil && strings.Contains(err.Error(), "routes[4].assign") {
+			t.Errorf("a gitlab route refused assign: %v", err)
 		}
 	})
 

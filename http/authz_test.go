@@ -85,6 +85,10 @@ var apiAccess = map[string]string{
 	"POST /api/v1/incidents/{id}/comments/{comment}/resolve": "editor",
 	"GET /api/v1/me/notifications":                           "viewer",
 	"PUT /api/v1/me/notifications":                           "viewer",
+	"GET /api/v1/people":                                     read,
+	"GET /api/v1/people/{handle}":                            read,
+	"PUT /api/v1/people/{handle}":                            "admin",
+	"DELETE /api/v1/people/{handle}":                         "admin",
 }
 
 // registeredPatterns returns every literal pattern passed to mux.Handle or

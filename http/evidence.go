@@ -1,11 +1,7 @@
 package http
 
 import (
-	"bytes"
 	"crypto/subtle"
-	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -109,7 +105,6 @@ func (s *Server) createChange(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, hindsight.Errorf(hindsight.EUNAVAILABLE, "changes are not available on this server"))
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxChangeBody)
 	var req changeRequest
 	if err := decodeJSONLimit(r, &req, maxChangeBody); err != nil {
 		Error(w, r, err)
@@ -163,26 +158,4 @@ func (s *Server) handleChangeList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"changes": out})
-}
-
-// decodeJSONLimit reads one JSON value of at most limit bytes; a larger
-// body is EINVALID naming the limit.
-func decodeJSONLimit(r *http.Request, v any, limit int64) error {
-	b, err := io.ReadAll(r.Body)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return hindsight.Errorf(hindsight.EINVALID, "the body is larger than %d bytes", limit)
-	}
-	if err != nil {
-		return hindsight.Errorf(hindsight.EINVALID, "cannot read the body: %v", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return hindsight.Errorf(hindsight.EINVALID, "cannot read the JSON body: %v", err)
-	}
-	if dec.More() {
-		return hindsight.Errorf(hindsight.EINVALID, "cannot read the JSON body: it holds more than one value")
-	}
-	return nil
 }

@@ -51,6 +51,8 @@ func TestChangesAPI(t *testing.T) {
 			"BadTime":     `{"service":"api","kind":"deploy","title":"x","at":"yesterday"}`,
 			"UnknownKey":  `{"service":"api","kind":"deploy","title":"x","sha":"abc"}`,
 			"NotJSON":     `service=api`,
+			"TooLarge":    `{"service":"api","kind":"deploy","title":"` + strings.Repeat("t", 3<<20) + `"}`,
+			"NotUTF8":     "{\"service\":\"api\",\"kind\":\"deploy\",\"title\":\"\xff\xfe\"}",
 		} {
 			t.Run(name, func(t *testing.T) {
 				resp, b := send(t, e, editor, http.MethodPost, "/api/v1/changes", "application/json", []byte(body))

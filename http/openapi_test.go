@@ -78,6 +78,8 @@ func (e *openAPIEnv) seed(t *testing.T) {
 	e.checkResponse(t, e.jsonRequest(t, http.MethodPost, "/api/v1/changes",
 		`{"service":"api","kind":"deploy","title":"Deploy api v1.2.3","url":"https://github.com/example/api/pull/42","at":"2026-11-27T05:00:00Z","author":"alice"}`),
 		"/api/v1/changes", "post")
+	e.checkResponse(t, e.jsonRequest(t, http.MethodPut, "/api/v1/people/@Lena",
+		`{"name":"Lena Ødegård","email":"lena@example.com","team":"SRE"}`), "/api/v1/people/{handle}", "put")
 	up := e.jsonRequest(t, http.MethodPost, base+"/attachments", "")
 	body, ctype := multipartFile(t, "app.log", []byte("05:35:01 ERROR upstream timed out\n"))
 	up.Body, up.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
@@ -274,7 +276,7 @@ func (e *openAPIEnv) checkGetResponses(t *testing.T) {
 	}
 	sort.Strings(paths)
 	for _, path := range paths {
-		url := strings.NewReplacer("{id}", e.incident, "{file}", "error-ratio.svg", "{attachment}", "1").Replace(path) + getQueries[path]
+		url := strings.NewReplacer("{id}", e.incident, "{file}", "error-ratio.svg", "{attachment}", "1", "{handle}", "lena").Replace(path) + getQueries[path]
 		req := e.jsonRequest(t, http.MethodGet, url, "")
 		e.checkResponse(t, req, path, "get")
 	}

@@ -103,13 +103,16 @@ func reviewError(w http.ResponseWriter, r *http.Request, err error) {
 // trailing data, text that is not UTF-8 and a body over maxJSONBody are
 // EINVALID errors; a body that did not arrive whole is EUNAVAILABLE (the
 // client may send it again).
-func decodeJSON(r *http.Request, v any) error {
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
+func decodeJSON(r *http.Request, v any) error { return decodeJSONLimit(r, v, maxJSONBody) }
+
+// decodeJSONLimit is decodeJSON for a body of at most limit bytes.
+func decodeJSONLimit(r *http.Request, v any, limit int64) error {
+	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return errBodyCut
 	}
-	if len(b) > maxJSONBody {
-		return hindsight.Errorf(hindsight.EINVALID, "the JSON body is larger than %d bytes", maxJSONBody)
+	if int64(len(b)) > limit {
+		return hindsight.Errorf(hindsight.EINVALID, "the JSON body is larger than %d bytes", limit)
 	}
 	if !utf8.Valid(b) {
 		return hindsight.Errorf(hindsight.EINVALID, "the JSON body is not valid UTF-8: send text encoded as UTF-8")

@@ -179,6 +179,7 @@ func NewServer() *Server {
 	s.registerTrackerRoutes(hindsight.RoleEditor)
 	s.registerCommentRoutes()
 	s.registerNotificationRoutes()
+	s.registerPeopleRoutes()
 	s.server.Handler = s.logRequests(s.server.Handler)
 	return s
 }

@@ -29,7 +29,10 @@ type commentThreadView struct {
 // commentView is one comment with its body rendered as sanitized HTML.
 type commentView struct {
 	*hindsight.Comment
-	HTML template.HTML
+	// HTML is the body rendered, with the people the directory knows
+	// linked; Mentions are the mentioned handles, linked the same way.
+	HTML     template.HTML
+	Mentions []template.HTML
 	// SectionLabel names the anchor section; "" for the whole post-mortem.
 	SectionLabel string
 }
@@ -49,8 +52,9 @@ func sectionLabel(key string) string {
 	return key
 }
 
-// newCommentsView reads an incident's comment threads for the page.
-func (s *Server) newCommentsView(ctx context.Context, incidentID string) (commentsView, error) {
+// newCommentsView reads an incident's comment threads for the page; dir
+// turns the handles it knows into links to their people's pages.
+func (s *Server) newCommentsView(ctx context.Context, incidentID string, dir *hindsight.Directory) (commentsView, error) {
 	out := commentsView{Enabled: s.Review != nil, Sections: commentSections}
 	if s.Review == nil {
 		return out, nil
@@ -60,9 +64,9 @@ func (s *Server) newCommentsView(ctx context.Context, incidentID string) (commen
 		return out, err
 	}
 	for _, t := range threads {
-		tv := commentThreadView{First: newCommentView(t.Comment)}
+		tv := commentThreadView{First: newCommentView(t.Comment, dir)}
 		for _, r := range t.Replies {
-			tv.Replies = append(tv.Replies, newCommentView(r))
+			tv.Replies = append(tv.Replies, newCommentView(r, dir))
 		}
 		if t.ResolvedAt == nil {
 			out.Open++
@@ -72,8 +76,11 @@ func (s *Server) newCommentsView(ctx context.Context, incidentID string) (commen
 	return out, nil
 }
 
-func newCommentView(c *hindsight.Comment) commentView {
-	v := commentView{Comment: c, HTML: renderMarkdown(c.Body)}
+func newCommentView(c *hindsight.Comment, dir *hindsight.Directory) commentView {
+	v := commentView{Comment: c, HTML: linkPeople(renderMarkdown(c.Body), dir)}
+	for _, h := range c.Mentions {
+		v.Mentions = append(v.Mentions, personLink(dir, "@"+h))
+	}
 	if c.Section != "" {
 		v.SectionLabel = sectionLabel(c.Section)
 	}

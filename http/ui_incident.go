@@ -107,7 +107,7 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, v *visit
 	data.Facts = newIncidentFacts(pm, s.Now())
 	data.SignOffs = signOffRows(pm, v)
 	data.Evidence = s.newEvidenceView(pm)
-	if data.Comments, err = s.newCommentsView(r.Context(), id); err != nil {
+	if data.Comments, err = s.newCommentsView(r.Context(), id, data.People); err != nil {
 		s.uiError(w, r, v, err)
 		return
 	}

@@ -138,8 +138,14 @@ func TestService_PersonEvents(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, f *fixture) {
 		ctx := context.Background()
 		policy := hindsight.DefaultSignOffPolicy()
-		policy.Signers = map[hindsight.SignOffRole][]string{hindsight.RoleTechnicalReview: {"@tess", "lead@example.com"}}
+		// Signers by handle and by e-mail address: Lena's address is in the
+		// directory (written in another case), the submitter's too, the
+		// lead's is not.
+		policy.Signers = map[hindsight.SignOffRole][]string{hindsight.RoleTechnicalReview: {"@tess", "lead@example.com", "LENA@example.com", "eddie@example.com"}}
 		f.svc.Policy = policy
+		for _, p := range []*hindsight.Person{{Handle: "lena", Name: "Lena Ødegård", Email: "Lena@Example.com", Source: "config"}, {Handle: "eddie", Email: "eddie@example.com", Source: "config"}} {
+			ok(t, f.store.UpsertPerson(ctx, p))
+		}
 		const id = "INCIDENT-20250930-0024-events"
 		inc := f.mustIncident(t, id, nil)
 		f.mustDraft(t, inc, cleanNarrative())
@@ -159,9 +165,10 @@ func TestService_PersonEvents(t *testing.T) {
 		for _, e := range events {
 			got = append(got, string(e.Kind)+":"+e.Recipient)
 		}
-		// The e-mail signer is not a handle the directory resolves; the
-		// title change reassigns no one.
-		want := "action_assigned:ana,action_assigned:omar,review_requested:tess"
+		// Lena is asked under her handle; the lead's address is not in the
+		// directory, and the submitter is not asked to review their own
+		// submission; the title change reassigns no one.
+		want := "action_assigned:ana,action_assigned:omar,review_requested:tess,review_requested:lena"
 		if strings.Join(got, ",") != want {
 			t.Fatalf("events %q, want %q", got, want)
 		}

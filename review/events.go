@@ -12,22 +12,47 @@ import (
 // maxExcerpt bounds the excerpt of a comment that a notification quotes.
 const maxExcerpt = 280
 
-// queue stores the events of people other than the actor, in tx;
-// recipients that are no handle (an e-mail address) are skipped.
+// queue stores the events of people other than the actor, in tx, once
+// per person. A recipient named by e-mail address (a signer in
+// review.signers) gets the event under the handle the directory gives that
+// address; one the directory does not know is skipped: it has no channel
+// of its own to be reached on.
 func queue(ctx context.Context, tx hindsight.Services, events ...*hindsight.PersonEvent) error {
 	actor := hindsight.ActorFromContext(ctx)
 	seen := map[string]bool{}
 	for _, e := range events {
-		key := hindsight.PersonKey(e.Recipient)
-		if key == "" || seen[key] || hindsight.SamePerson(key, actor) || strings.Contains(key, "@") {
+		to, err := recipient(ctx, tx, e.Recipient)
+		if err != nil {
+			return err
+		}
+		key := hindsight.PersonKey(to)
+		if key == "" || seen[key] || hindsight.SamePerson(key, actor) {
 			continue
 		}
 		seen[key] = true
+		e.Recipient = to
 		if err := tx.QueuePersonEvent(ctx, e); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// recipient returns the handle of the person ref names: a handle as it is
+// written, an e-mail address's from the directory ("" when it has no such
+// person).
+func recipient(ctx context.Context, tx hindsight.Services, ref string) (string, error) {
+	if !strings.Contains(hindsight.PersonKey(ref), "@") {
+		return ref, nil
+	}
+	p, err := tx.FindPersonByEmail(ctx, hindsight.PersonKey(ref))
+	switch {
+	case hindsight.ErrorCode(err) == hindsight.ENOTFOUND:
+		return "", nil
+	case err != nil:
+		return "", err
+	}
+	return p.Handle, nil
 }
 
 // queueMentions queues a notification to each person c mentions.

@@ -172,11 +172,21 @@ func plainKey(k string) bool {
 	return true
 }
 
+// fieldMapper is a value that returns its JSON object's top-level fields
+// itself, as toMap would find them by marshalling it whole, at less cost:
+// a value holding a large part already encoded.
+type fieldMapper interface {
+	jsonFields() map[string]json.RawMessage
+}
+
 // toMap returns the top-level fields of v's JSON form, each value as
 // json.Marshal wrote it.
 func toMap(v any) map[string]json.RawMessage {
 	if v == nil {
 		return nil
+	}
+	if f, ok := v.(fieldMapper); ok {
+		return f.jsonFields()
 	}
 	b, err := json.Marshal(v)
 	if err != nil {

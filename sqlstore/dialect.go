@@ -24,9 +24,10 @@ type dialect struct {
 	// skipLocked locks the selected rows, leaving out those another
 	// transaction holds: a work queue shared by several instances.
 	skipLocked string
-	// lockGroup takes a transaction-scoped lock on a string key; "" when the
-	// engine already serializes writers.
-	lockGroup string
+	// lockGroups takes a transaction-scoped lock on each string of an
+	// array, in the array's order; "" when the engine already serializes
+	// writers.
+	lockGroups string
 	// searchOn joins search_docs s to incidents i; searchMatch and
 	// searchRank are the condition and rank expression for one bound query.
 	searchOn    string
@@ -66,12 +67,15 @@ var sqliteDialect = &dialect{
 }
 
 var postgresDialect = &dialect{
-	name:        "postgres",
-	goose:       goose.DialectPostgres,
-	dollar:      true,
-	forUpdate:   " FOR UPDATE",
-	skipLocked:  " FOR UPDATE SKIP LOCKED",
-	lockGroup:   "SELECT pg_advisory_xact_lock(hashtextextended('hindsight-alert-group:' || ?, 0))",
+	name:       "postgres",
+	goose:      goose.DialectPostgres,
+	dollar:     true,
+	forUpdate:  " FOR UPDATE",
+	skipLocked: " FOR UPDATE SKIP LOCKED",
+	// A function scan yields unnest's rows in the array's order, and the
+	// aggregate takes each row's lock as the row arrives: the locks are
+	// taken in the order given, which callers sort.
+	lockGroups:  "SELECT count(pg_advisory_xact_lock(hashtextextended('hindsight-alert-group:' || k, 0))) FROM unnest(?::text[]) AS g(k)",
 	searchOn:    "s.incident_seq = i.seq",
 	searchMatch: "s.tsv @@ plainto_tsquery('english', ?)",
 	searchRank:  "ts_rank_cd(s.tsv, plainto_tsquery('english', ?))",

@@ -98,6 +98,17 @@ func encodeNarrative(d *hindsight.Document) encodedDocument {
 	return encodedDocument{Document: d, Narrative: json.RawMessage(jsonText(d.Narrative))}
 }
 
+// jsonFields returns the document's fields with the narrative as already
+// encoded: marshalling the whole would encode it again, and compact its
+// bytes once more, on every draft the webhook opens.
+func (e encodedDocument) jsonFields() map[string]json.RawMessage {
+	d := *e.Document
+	d.Narrative = hindsight.Narrative{}
+	m := toMap(&d)
+	m["narrative"] = e.Narrative
+	return m
+}
+
 // UpdateDocument replaces a document still at expectedVersion.
 func (tx *Tx) UpdateDocument(ctx context.Context, d *hindsight.Document, expectedVersion int) error {
 	if err := validateDocument(d); err != nil {

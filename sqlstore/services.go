@@ -147,10 +147,10 @@ func (s *Store) PruneNotifications(ctx context.Context, cutoff time.Time) (n int
 	return n, err
 }
 
-// LockAlertGroup has no lasting effect outside WithTx; it is here so that
+// LockAlertGroups has no lasting effect outside WithTx; it is here so that
 // the Store offers every service.
-func (s *Store) LockAlertGroup(ctx context.Context, groupKey string) error {
-	return s.update(ctx, func(tx *Tx) error { return tx.LockAlertGroup(ctx, groupKey) })
+func (s *Store) LockAlertGroups(ctx context.Context, groupKeys ...string) error {
+	return s.update(ctx, func(tx *Tx) error { return tx.LockAlertGroups(ctx, groupKeys...) })
 }
 
 // FindOpenIncidentByGroupKey returns the group's latest open incident.

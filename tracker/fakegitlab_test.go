@@ -20,16 +20,21 @@ import (
 // sync uses, for one project, and checks every request against GitLab's
 // documented shapes: method, the project's URL-encoded path, the
 // PRIVATE-TOKEN header, and a JSON body with only documented fields
-// (labels a comma-separated string, due_date YYYY-MM-DD).
+// (labels a comma-separated string, due_date YYYY-MM-DD, assignee_ids an
+// array of user IDs), and the user search by username.
 type fakeGitLab struct {
 	t       testing.TB
 	srv     *httptest.Server
 	project string
 	token   string
 
-	mu          sync.Mutex
-	issues      map[int]*fakegithub.Issue
-	due         map[int]string
+	mu     sync.Mutex
+	issues map[int]*fakegithub.Issue
+	due    map[int]string
+	// users are GitLab's users by username; assignees each issue's IDs.
+	users       map[string]int64
+	assignees   map[int][]int64
+	userLookups int
 	failCreates int
 	down        bool
 	creates     int
@@ -38,7 +43,8 @@ type fakeGitLab struct {
 }
 
 func newFakeGitLab(t testing.TB, project, token string) *fakeGitLab {
-	f := &fakeGitLab{t: t, project: project, token: token, issues: map[int]*fakegithub.Issue{}, due: map[int]string{}}
+	f := &fakeGitLab{t: t, project: project, token: token, issues: map[int]*fakegithub.Issue{}, due: map[int]string{},
+		users: map[string]int64{}, assignees: map[int][]int64{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -81,6 +87,8 @@ func (f *fakeGitLab) serve(w http.ResponseWriter, r *http.Request) {
 	prefix := "/api/v4/projects/" + url.PathEscape(f.project) + "/issues"
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), prefix)
 	switch {
+	case r.URL.Path == "/api/v4/users" && r.Method == http.MethodGet:
+		f.findUser(w, r)
 	case ok && rest == "" && r.Method == http.MethodPost:
 		f.create(w, r)
 	case ok && strings.HasPrefix(rest, "/") && (r.Method == http.MethodPut || r.Method == http.MethodGet):
@@ -104,10 +112,11 @@ func (f *fakeGitLab) serve(w http.ResponseWriter, r *http.Request) {
 // gitlabBody is the documented body of "new issue" and "edit an issue", as
 // far as Hindsight may send it.
 type gitlabBody struct {
-	Title       *string `json:"title"`
-	Description *string `json:"description"`
-	Labels      *string `json:"labels"`
-	DueDate     *string `json:"due_date"`
+	Title       *string  `json:"title"`
+	Description *string  `json:"description"`
+	Labels      *string  `json:"labels"`
+	DueDate     *string  `json:"due_date"`
+	AssigneeIDs *[]int64 `json:"assignee_ids"`
 }
 
 func (f *fakeGitLab) decode(r *http.Request) (gitlabBody, error) {
@@ -151,6 +160,9 @@ func (f *fakeGitLab) create(w http.ResponseWriter, r *http.Request) {
 	if b.DueDate != nil {
 		f.due[n] = *b.DueDate
 	}
+	if b.AssigneeIDs != nil {
+		f.assignees[n] = *b.AssigneeIDs
+	}
 	f.issues[n] = is
 	fakegithub.WriteJSON(w, http.StatusCreated, f.issueJSON(n))
 }
@@ -175,6 +187,9 @@ func (f *fakeGitLab) edit(w http.ResponseWriter, r *http.Request, n int) {
 	if b.DueDate != nil {
 		f.due[n] = *b.DueDate
 	}
+	if b.AssigneeIDs != nil {
+		f.assignees[n] = *b.AssigneeIDs
+	}
 	fakegithub.WriteJSON(w, http.StatusOK, f.issueJSON(n))
 }
 
@@ -190,4 +205,23 @@ func (f *fakeGitLab) issueJSON(n int) map[string]any {
 		"labels": is.Labels, "due_date": due, "web_url": f.htmlURL(n), "created_at": "2026-03-02T09:30:00.000Z",
 		"author": map[string]any{"id": 1, "username": "hindsight-bot"},
 	}
+}
+
+// findUser answers GET /users?username=NAME: a list of the users of that
+// username (case-insensitive), as GitLab does; any other query is a
+// request the sync must not make.
+func (f *fakeGitLab) findUser(w http.ResponseWriter, r *http.Request) {
+	f.userLookups++
+	q := r.URL.Query()
+	name := q.Get("username")
+	if len(q) != 1 || name == "" {
+		f.t.Errorf("GET /users?%s: want only username", r.URL.RawQuery)
+	}
+	out := []map[string]any{}
+	for u, id := range f.users {
+		if strings.EqualFold(u, name) {
+			out = append(out, map[string]any{"id": id, "username": u, "name": u, "state": "active"})
+		}
+	}
+	fakegithub.WriteJSON(w, http.StatusOK, out)
 }

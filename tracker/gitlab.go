@@ -88,12 +88,38 @@ func dueDate(d Draft) *gitlab.ISOTime {
 	return &t
 }
 
-// Create opens an issue with the route's labels and the item's due date.
+// assignees returns the assignee_ids of d's issue: the GitLab user whose
+// username is d.Assignee (the owner's handle in the directory), or nil
+// when the draft names no one or GitLab has no such user; the body names
+// the owner either way. One ID in assignee_ids is what every tier takes
+// (GitLab Free keeps one assignee).
+func (g *GitLab) assignees(ctx context.Context, d Draft) (*[]int64, error) {
+	if d.Assignee == "" {
+		return nil, nil
+	}
+	users, _, err := g.Client.Users.ListUsers(&gitlab.ListUsersOptions{Username: &d.Assignee}, gitlab.WithContext(ctx))
+	if err != nil {
+		return nil, wrapGitLab(err)
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Username, d.Assignee) {
+			return &[]int64{u.ID}, nil
+		}
+	}
+	return nil, nil
+}
+
+// Create opens an issue with the route's labels, the item's due date and,
+// when the route assigns, the owner.
 func (g *GitLab) Create(ctx context.Context, d Draft) (Issue, error) {
 	labels := gitlab.LabelOptions(append([]string{}, g.Labels...))
 	opt := &gitlab.CreateIssueOptions{Title: &d.Title, Description: &d.Body, DueDate: dueDate(d)}
 	if len(labels) > 0 {
 		opt.Labels = &labels
+	}
+	var err error
+	if opt.AssigneeIDs, err = g.assignees(ctx, d); err != nil {
+		return Issue{}, err
 	}
 	is, _, err := g.Client.Issues.CreateIssue(g.Project, opt, gitlab.WithContext(ctx))
 	if err != nil {
@@ -102,13 +128,17 @@ func (g *GitLab) Create(ctx context.Context, d Draft) (Issue, error) {
 	return g.issue(is), nil
 }
 
-// Update changes an issue's title, description and due date.
+// Update changes an issue's title, description and due date, and its
+// assignee when the draft names one GitLab knows.
 func (g *GitLab) Update(ctx context.Context, key string, d Draft) error {
 	iid, err := g.iid(key)
 	if err != nil {
 		return err
 	}
 	opt := &gitlab.UpdateIssueOptions{Title: &d.Title, Description: &d.Body, DueDate: dueDate(d)}
+	if opt.AssigneeIDs, err = g.assignees(ctx, d); err != nil {
+		return err
+	}
 	_, _, err = g.Client.Issues.UpdateIssue(g.Project, iid, opt, gitlab.WithContext(ctx))
 	return wrapGitLab(err)
 }

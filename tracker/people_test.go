@@ -3,6 +3,7 @@ package tracker_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
@@ -54,6 +55,57 @@ func TestGitHub_TeamRouteAndAssignee(t *testing.T) {
 		e.mustSync(t)
 		if got := gh.Issue(1).Assignees; !slices.Equal(got, []string{"bob"}) || gh.Creates != 1 {
 			t.Errorf("after the owner changed: assignees %v, %d creates; want [bob], 1", got, gh.Creates)
+		}
+	})
+}
+
+// TestGitLab_Assignee assigns a GitLab issue to the GitLab user whose
+// username is the owner's handle, found through GitLab's user search, and
+// follows the owner; an owner GitLab does not know leaves the issue
+// unassigned (the body still names them).
+func TestGitLab_Assignee(t *testing.T) {
+	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+		gl := newFakeGitLab(t, glProject, token)
+		gl.set(func(f *fakeGitLab) { f.users = map[string]int64{"alice": 41, "Bob.K": 42} })
+		c, err := tracker.NewGitLabClient(gl.srv.URL, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := newEnvRoute(t, dsn, "a", testenv.NewClock(start), tracker.Route{Name: "platform", Services: []string{"checkout"}, Assign: true,
+			Adapter: &tracker.GitLab{Client: c, Project: glProject, WebhookSecret: secret, WebHost: strings.TrimPrefix(gl.srv.URL, "http://")}})
+		e.sync.People = e.store
+		ctx := context.Background()
+		for _, p := range []*hindsight.Person{{Handle: "alice"}, {Handle: "bob.k"}, {Handle: "dora"}} {
+			p.Source = hindsight.PersonFromConfig
+			if err := e.store.UpsertPerson(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.addIncident(t, "INC-1", "checkout")
+		a := e.addAction(t, "INC-1", "Retry card captures", "") // owned by @alice
+		e.mustSync(t)
+		gl.set(func(f *fakeGitLab) {
+			if got := f.assignees[1]; !slices.Equal(got, []int64{41}) {
+				t.Errorf("assignee_ids %v, want [41] (alice)", got)
+			}
+		})
+		for _, owner := range []string{"@Bob.K", "@dora"} {
+			if _, err := e.review.UpdateAction(ctx, a.ID, hindsight.ActionPatch{Owner: &owner}, e.action(t, a.ID).Version); err != nil {
+				t.Fatal(err)
+			}
+			e.mustSync(t)
+		}
+		is, _ := gl.issue(1)
+		gl.set(func(f *fakeGitLab) {
+			// Bob was assigned; Dora, unknown to GitLab, changed nothing,
+			// and the body names her.
+			if got := f.assignees[1]; !slices.Equal(got, []int64{42}) || f.creates != 1 || f.edits != 2 || f.userLookups != 3 {
+				t.Errorf("after the owner changes: assignee_ids %v, %d creates, %d edits, %d user lookups; want [42], 1, 2, 3",
+					got, f.creates, f.edits, f.userLookups)
+			}
+		})
+		if !strings.Contains(is.Body, "@dora") {
+			t.Errorf("the issue's body does not name the owner @dora:\n%s", is.Body)
 		}
 	})
 }

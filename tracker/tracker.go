@@ -36,7 +36,8 @@ type Draft struct {
 	// gives it too.
 	Due time.Time
 	// Assignee is the owner's handle in the directory of people, set when
-	// the route assigns issues (GitHub: the handle is the GitHub login).
+	// the route assigns issues: on GitHub the handle is the login, on
+	// GitLab the username (looked up to its user ID).
 	Assignee string
 }
 

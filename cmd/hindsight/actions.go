@@ -19,8 +19,7 @@ func init() {
 
 func newActionsCmd(g *globals) *cobra.Command {
 	var dsn, format string
-	var q hindsight.ActionQuery
-	var status string
+	var f actionFilter
 	cmd := &cobra.Command{
 		Use:   "actions",
 		Short: "List corrective actions across incidents, overdue first",
@@ -34,33 +33,52 @@ Exit status: 0 on success, 2 on usage or store errors.`,
 			if format != "table" && format != "json" {
 				return actionsUsageError("--format %q: use table or json", format)
 			}
-			if err := setActionStatus(&q, status); err != nil {
-				return err
-			}
-			s, err := openResolvedStore(cmd, g, dsn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			svc := review.NewService(s, hindsight.DefaultSignOffPolicy())
-			items, total, err := svc.ListActions(cmd.Context(), q)
-			if err != nil {
-				return storeFailure("cannot list action items", err)
-			}
-			if format == "json" {
-				return writeActionsJSON(g.stdout, items, total, q.Page)
-			}
-			return writeActionsTable(g.stdout, items, svc)
+			return f.run(cmd, g, dsn, func(svc *review.Service, q hindsight.ActionQuery) error {
+				items, total, err := svc.ListActions(cmd.Context(), q)
+				if err != nil {
+					return storeFailure("cannot list action items", err)
+				}
+				if format == "json" {
+					return writeActionsJSON(g.stdout, items, total, q.Page)
+				}
+				return writeActionsTable(g.stdout, items, svc)
+			})
 		},
 	}
-	cmd.Flags().BoolVar(&q.Overdue, "overdue", false, "only the items overdue now")
-	cmd.Flags().StringVar(&q.Owner, "owner", "", "only the items of this owner, such as @ana")
-	cmd.Flags().StringVar(&status, "status", "", "only the items in this status: open, in_progress, done or wont_do")
-	cmd.Flags().StringVar(&q.IncidentID, "incident", "", "only the items of this incident")
-	cmd.Flags().IntVar(&q.Limit, "limit", hindsight.MaxPageLimit, "at most this many items")
+	f.addFlags(cmd)
+	cmd.Flags().IntVar(&f.q.Limit, "limit", hindsight.MaxPageLimit, "at most this many items")
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
 	addDBFlag(cmd, &dsn)
 	return cmd
+}
+
+// actionFilter is the filter flags that "actions" and "report actions"
+// share, and how both read the items.
+type actionFilter struct {
+	q      hindsight.ActionQuery
+	status string
+}
+
+func (f *actionFilter) addFlags(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.BoolVar(&f.q.Overdue, "overdue", false, "only the items overdue now")
+	fl.StringVar(&f.q.Owner, "owner", "", "only the items of this owner, such as @ana")
+	fl.StringVar(&f.status, "status", "", "only the items in this status: open, in_progress, done or wont_do")
+	fl.StringVar(&f.q.IncidentID, "incident", "", "only the items of this incident")
+}
+
+// run checks the filter, opens the store at dsn and calls fn with the
+// review service over it and the query.
+func (f *actionFilter) run(cmd *cobra.Command, g *globals, dsn string, fn func(*review.Service, hindsight.ActionQuery) error) error {
+	if err := setActionStatus(&f.q, f.status); err != nil {
+		return err
+	}
+	s, err := openResolvedStore(cmd, g, dsn)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(review.NewService(s, hindsight.DefaultSignOffPolicy()), f.q)
 }
 
 // actionsUsageError is a usage error with exit code 2.

@@ -51,6 +51,10 @@ type benchWebhookOptions struct {
 	batches     int
 	concurrency int
 	cpuProfile  string
+	neighbours  int
+	// neighbourSession is "own" (each neighbour in a session of its own)
+	// or "shared" (in the bench's).
+	neighbourSession string
 }
 
 func newBenchWebhookCmd(g *globals) *cobra.Command {
@@ -76,10 +80,18 @@ how long after the last answer it caught up.
 an empty PostgreSQL database: the run writes into it. With --url the server
 is another process ("hindsight serve", with --token as its webhook token):
 the load then comes from this process only, and --db, when given, names
-that server's store, read to check the alerts kept and the search index.`,
+that server's store, read to check the alerts kept and the search index.
+
+--neighbours N runs N CPU-bound shell loops beside the measurement, from a
+second before it to its end: the figures of a machine doing other work.
+Each runs in a session of its own, as another service's work would; with
+--neighbour-session shared they run in this command's session, which under
+Linux's autogroup scheduling (kernel.sched_autogroup_enabled) makes them
+share this process's CPU share: a harsher case.`,
 		Example: `  hindsight bench webhook
   hindsight bench webhook --db postgres://hindsight:…@127.0.0.1/hs_bench
   hindsight bench webhook --run b --alerts 100 --concurrency 4 --batches 1000
+  hindsight bench webhook --run a --neighbours 1    # with a CPU-bound neighbour
   hindsight bench webhook --url http://127.0.0.1:8080 --token "$HINDSIGHT_WEBHOOK_TOKEN" --db hs.db --run a --inflight 32`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -97,6 +109,8 @@ that server's store, read to check the alerts kept and the search index.`,
 	cmd.Flags().IntVar(&o.alerts, "alerts", 500, "alerts per webhook in the throughput run")
 	cmd.Flags().IntVar(&o.batches, "batches", 40, "webhooks in the throughput run (at most 5000)")
 	cmd.Flags().IntVar(&o.concurrency, "concurrency", 4, "webhooks in flight at once in the throughput run")
+	cmd.Flags().IntVar(&o.neighbours, "neighbours", 0, "CPU-bound processes (shell loops) to run beside the measurement, started a second before it: the loaded figures")
+	cmd.Flags().StringVar(&o.neighbourSession, "neighbour-session", "own", `"own": each neighbour in a session of its own, as another service's work; "shared": in this command's session, sharing its CPU share under Linux's autogroup scheduling`)
 	cmd.Flags().StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	return cmd
 }
@@ -111,6 +125,10 @@ func (o *benchWebhookOptions) validate() error {
 		return usageError("--warmup must be between 0 and 1m")
 	case o.alerts <= 0 || o.batches <= 0 || o.batches > 5000 || o.concurrency <= 0:
 		return usageError("--alerts, --batches (at most 5000) and --concurrency must be positive")
+	case o.neighbours < 0 || o.neighbours > 64:
+		return usageError("--neighbours must be between 0 and 64")
+	case o.neighbourSession != "own" && o.neighbourSession != "shared":
+		return usageError(`--neighbour-session must be "own" or "shared"`)
 	case o.inflight < 0:
 		return usageError("--inflight must be 0 (no limit) or positive")
 	case o.runs != "a" && o.runs != "b" && o.runs != "ab":
@@ -145,6 +163,11 @@ func runBenchWebhook(ctx context.Context, w io.Writer, o benchWebhookOptions) er
 		return err
 	}
 	defer t.close()
+	stop, err := startNeighbours(ctx, o.neighbours, o.neighbourSession == "own")
+	if err != nil {
+		return err
+	}
+	defer stop()
 	fmt.Fprintf(w, "%s\n", t.describe(o))
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 512, MaxConnsPerHost: 512}}
 	if strings.Contains(o.runs, "a") {

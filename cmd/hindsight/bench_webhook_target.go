@@ -97,6 +97,17 @@ func (t *benchTarget) describe(o benchWebhookOptions) string {
 	if !t.external {
 		line += fmt.Sprintf(", GOGC %d", t.gcPercent)
 	}
+	switch o.neighbours {
+	case 0:
+		line += ", no CPU-bound neighbour"
+	case 1:
+		line += ", 1 CPU-bound neighbour process"
+	default:
+		line += fmt.Sprintf(", %d CPU-bound neighbour processes", o.neighbours)
+	}
+	if o.neighbours > 0 {
+		line += " (" + o.neighbourSession + " session)"
+	}
 	return line
 }
 

@@ -120,8 +120,8 @@ func newReportIncidentsCmd(g *globals) *cobra.Command {
 }
 
 func newReportActionsCmd(g *globals) *cobra.Command {
-	var dsn, format, status string
-	var q hindsight.ActionQuery
+	var dsn, format string
+	var f actionFilter
 	cmd := &cobra.Command{
 		Use:   "actions",
 		Short: "One row per action item: owner, due date, status, tracker link, completion",
@@ -132,31 +132,20 @@ func newReportActionsCmd(g *globals) *cobra.Command {
 			if format != "csv" && format != "json" {
 				return actionsUsageError("--format %q: use csv or json", format)
 			}
-			if err := setActionStatus(&q, status); err != nil {
-				return err
-			}
-			s, err := openResolvedStore(cmd, g, dsn)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
-			svc := review.NewService(s, hindsight.DefaultSignOffPolicy())
-			rows, err := report.Actions(cmd.Context(), svc, q, svc.Clock())
-			if err != nil {
-				return storeFailure("cannot build the action report", err)
-			}
-			if format == "json" {
-				return report.WriteJSON(g.stdout, rows)
-			}
-			return report.WriteActionsCSV(g.stdout, rows)
+			return f.run(cmd, g, dsn, func(svc *review.Service, q hindsight.ActionQuery) error {
+				rows, err := report.Actions(cmd.Context(), svc, q, svc.Clock())
+				if err != nil {
+					return storeFailure("cannot build the action report", err)
+				}
+				if format == "json" {
+					return report.WriteJSON(g.stdout, rows)
+				}
+				return report.WriteActionsCSV(g.stdout, rows)
+			})
 		},
 	}
-	fl := cmd.Flags()
-	fl.StringVar(&format, "format", "csv", "output format: csv or json")
-	fl.BoolVar(&q.Overdue, "overdue", false, "only the items overdue now")
-	fl.StringVar(&q.Owner, "owner", "", "only the items of this owner, such as @ana")
-	fl.StringVar(&status, "status", "", "only the items in this status: open, in_progress, done or wont_do")
-	fl.StringVar(&q.IncidentID, "incident", "", "only the items of this incident")
+	cmd.Flags().StringVar(&format, "format", "csv", "output format: csv or json")
+	f.addFlags(cmd)
 	addDBFlag(cmd, &dsn)
 	return cmd
 }
