@@ -13,7 +13,6 @@ import (
 // use is what the API wrote. Bad entries get a 400 naming the field and
 // change nothing.
 func TestAPI_People(t *testing.T) {
-	t.Parallel()
 	e := mustOpenAPIEnv(t)
 	put := func(who hindsight.Role, handle, body string) (int, map[string]any) {
 		t.Helper()

@@ -15,7 +15,6 @@ import (
 // titled with their escaped name; an unknown handle and one in code stay
 // as written.
 func TestUI_CommentsLinkPeople(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	if err := e.store.UpsertPerson(context.Background(), &hindsight.Person{Handle: "lena", Name: `Lena "<img src=x onerror=alert(1)>" Ødegård`,
 		Team: "SRE", Source: hindsight.PersonFromConfig}); err != nil {
