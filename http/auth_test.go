@@ -42,7 +42,6 @@ func mustCreateToken(tb testing.TB, s hindsight.TokenService, name string, role 
 }
 
 func TestAuth_TokensAndProxy(t *testing.T) {
-	t.Parallel()
 	store := teststore.SQLite(t)
 	srv := hhttp.NewServer()
 	srv.Incidents, srv.Tokens = store, store

@@ -129,7 +129,6 @@ func registeredPatterns(t *testing.T) []string {
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
-	t.Parallel()
 	t.Run("SignedInReads", func(t *testing.T) { checkAuthorization(t, false) })
 	t.Run("AnonymousRead", func(t *testing.T) { checkAuthorization(t, true) })
 }

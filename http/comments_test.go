@@ -13,7 +13,6 @@ import (
 // TestCommentAPI comments, replies, resolves and requests changes through
 // the JSON API, and checks what each role and bad input get.
 func TestCommentAPI(t *testing.T) {
-	t.Parallel()
 	a := newReviewAPI(t)
 	base := "/api/v1/incidents/" + apiIncident + "/comments"
 	var c hindsight.Comment

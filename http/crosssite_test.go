@@ -27,7 +27,6 @@ const formAsJSON = `{"time":"2025-09-30T00:40:00Z","type":"finding","event":"For
 // engines: each is refused and nothing is stored. JSON writes from this
 // site, from clients that are not browsers, and with bearer tokens work.
 func TestAPI_CrossSiteWrites(t *testing.T) {
-	t.Parallel()
 	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		ctx := context.Background()
 		srv := hhttp.NewServer()

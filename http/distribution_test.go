@@ -67,7 +67,6 @@ func mustApproveStored(t *testing.T, store *sqlstore.Store, id string) *hindsigh
 }
 
 func TestDistribution_HTTP(t *testing.T) {
-	t.Parallel()
 	exec, _ := hindsight.ParseSeverityCondition("severity <= SEV2")
 	e := mustOpenUI(t, func(s *hhttp.Server) {
 		s.AnonymousRead = true // the browser reads the page without signing in

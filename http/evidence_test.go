@@ -32,7 +32,6 @@ func send(t *testing.T, e *uiEnv, bearer, method, path, ctype string, body []byt
 }
 
 func TestChangesAPI(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, func(s *hhttp.Server) { s.ChangesToken = "ci-secret-token" })
 	editor := e.tokens[hindsight.RoleEditor]
 	count := func() int {
@@ -113,7 +112,6 @@ var pngBytes = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x
 	"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 func TestAttachmentsAPI(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, func(s *hhttp.Server) { s.AttachmentLimit = 64 << 10 })
 	editor := e.tokens[hindsight.RoleEditor]
 	base := "/api/v1/incidents/" + e.incident + "/attachments"
@@ -182,7 +180,6 @@ func TestAttachmentsAPI(t *testing.T) {
 }
 
 func TestGraphs_Served(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	threshold := 0.1
 	start := time.Date(2025, 9, 30, 0, 24, 0, 0, time.UTC)

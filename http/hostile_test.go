@@ -130,7 +130,6 @@ func snapshot(t *testing.T, store *sqlstore.Store) []byte {
 // engine: each gets its status (4xx naming the field where there is
 // one, never 5xx), the server still answers, and the store is unchanged.
 func TestHostileInput(t *testing.T) {
-	t.Parallel()
 	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		ts, editor, incident, action := hostileServer(t, store)
 		// Each credential's first use is recorded once: use them before the

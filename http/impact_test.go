@@ -28,7 +28,6 @@ func (f *fakeImpact) ComputeImpact(ctx context.Context, id string) (*hindsight.I
 }
 
 func TestImpactCompute(t *testing.T) {
-	t.Parallel()
 	var comp *fakeImpact
 	ts := MustOpenServer(t, func(s *hhttp.Server) {})
 	ts.Tokens = ts.store
@@ -76,7 +75,6 @@ func TestImpactCompute(t *testing.T) {
 }
 
 func TestImpactCompute_NotWired(t *testing.T) {
-	t.Parallel()
 	ts := MustOpenServer(t, nil)
 	ts.Tokens = ts.store
 	inc := storetest.MustCreateIncident(t, ts.store, storetest.NewIncident(0, "NoComputer"))

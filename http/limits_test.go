@@ -58,7 +58,6 @@ func proxyGet(t *testing.T, base, path, name string, cookie *http.Cookie) (*http
 // TestProxySessions_OnePerIdentity: requests through the trusted proxy that
 // keep no cookie share one session row per user, not one per request.
 func TestProxySessions_OnePerIdentity(t *testing.T) {
-	t.Parallel()
 	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		e := mustOpenUIOn(t, store, viaProxy(nil))
 		for i := range 30 {
@@ -78,7 +77,6 @@ func TestProxySessions_OnePerIdentity(t *testing.T) {
 // (a server restarted with the new roles) has the new role on the next
 // request with their session cookie, not the one of their sign-in.
 func TestProxySessions_RoleReread(t *testing.T) {
-	t.Parallel()
 	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		const ana = "ana@example.com"
 		before := mustOpenUIOn(t, store, viaProxy(map[string]hindsight.Role{ana: hindsight.RoleEditor}))
@@ -143,7 +141,6 @@ func answer(t *testing.T, conn net.Conn) *http.Response {
 // TestWebhook_CutOffBodyIsTransient: a body that does not arrive whole, cut
 // off or too slow, is answered 5xx, which Alertmanager retries, never 400.
 func TestWebhook_CutOffBodyIsTransient(t *testing.T) {
-	t.Parallel()
 	t.Run("CutOff", func(t *testing.T) {
 		ts := MustOpenServer(t, nil)
 		conn := rawPost(t, ts.url, 500, `{"version":"4","status":"firing","alerts":[`)
@@ -169,7 +166,6 @@ func TestWebhook_CutOffBodyIsTransient(t *testing.T) {
 // answers 503 with Retry-After instead of reading more bodies at once; once
 // the bodies held are done, it accepts again.
 func TestWebhook_BodiesInFlightCapped(t *testing.T) {
-	t.Parallel()
 	ts := MustOpenServer(t, func(s *hhttp.Server) {
 		s.WebhookBodyLimit = 4 << 10
 		s.WebhookInflightLimit = 8 << 10
@@ -201,7 +197,6 @@ func TestWebhook_BodiesInFlightCapped(t *testing.T) {
 // TestPagination_Bounded: an offset past any list is refused with a 400
 // naming it on the API, and clamped in the UI; nothing panics.
 func TestPagination_Bounded(t *testing.T) {
-	t.Parallel()
 	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		e := mustOpenUIOn(t, store, nil)
 		b := e.signedIn(t, hindsight.RoleViewer)

@@ -99,7 +99,6 @@ func checkNoSecrets(t *testing.T, logs string, secrets ...string) {
 // group key, alerts, outcome, reason of a refusal. No credential, right
 // or wrong, ever appears.
 func TestLog_Webhook(t *testing.T) {
-	t.Parallel()
 	var logs logBuffer
 	ts := MustOpenServer(t, func(s *hhttp.Server) {
 		s.Log = logs.logger(slog.LevelInfo)
@@ -145,7 +144,6 @@ func TestLog_Webhook(t *testing.T) {
 // one line each, naming the identity or the refusal, never the token or
 // the session.
 func TestLog_SignIn(t *testing.T) {
-	t.Parallel()
 	var logs logBuffer
 	e := mustOpenUI(t, func(s *hhttp.Server) { s.Log = logs.logger(slog.LevelDebug) })
 	b := e.browser(t)

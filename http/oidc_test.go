@@ -89,7 +89,6 @@ func startProvider(t *testing.T, redirectURI string) (*testProvider, string) {
 // sign-out ends the session. A tampered state, an expired ID token and an
 // ID token for another client are refused and open no session.
 func TestBrowser_OIDCSignIn(t *testing.T) {
-	t.Parallel()
 	testenv.ChromiumPath(t)
 	// The provider must know the server's callback before the server
 	// starts, so the server's port is chosen first.

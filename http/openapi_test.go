@@ -224,7 +224,6 @@ func documentedOperations(doc map[string]any) map[string]string {
 }
 
 func TestOpenAPI(t *testing.T) {
-	t.Parallel()
 	e := mustOpenAPIEnv(t)
 	t.Run("Routes", func(t *testing.T) { checkDocumentedRoutes(t, e.doc) })
 	t.Run("GetResponses", func(t *testing.T) { e.checkGetResponses(t) })

@@ -16,7 +16,6 @@ import (
 // an unknown handle stays as written and lint warns about it; the person's
 // page lists their open actions and reviews.
 func TestUI_DirectoryLinksPeople(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	ctx := context.Background()
 	must := func(err error) {
@@ -95,7 +94,6 @@ func TestUI_DirectoryLinksPeople(t *testing.T) {
 // page; a bad entry is refused with its reason and stores nothing; an
 // editor may not change the directory.
 func TestUI_PeopleAdmin(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	ctx := context.Background()
 	admin := e.signedIn(t, hindsight.RoleAdmin)

@@ -17,7 +17,6 @@ import (
 // (X-Forwarded-Email naming an admin, the header twice, a list) must not
 // change who the request is.
 func TestProxyAuth_OnlyTheConfiguredHeader(t *testing.T) {
-	t.Parallel()
 	store := teststore.SQLite(t)
 	srv := hhttp.NewServer()
 	srv.Incidents, srv.Tokens = store, store

@@ -31,7 +31,6 @@ func browserResolve(tb testing.TB, base, loc string) *url.URL {
 // sign-in page of a signed-in visitor: each must lead to a page of this
 // site, the refused ones to /incidents.
 func TestUI_SignInNextBypasses(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	tests := []struct {
 		name, next, want string

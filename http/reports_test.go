@@ -11,7 +11,6 @@ import (
 )
 
 func TestReports_HTTP(t *testing.T) {
-	t.Parallel()
 	e := mustOpenAPIEnv(t)
 
 	t.Run("ActionsCSV", func(t *testing.T) {

@@ -87,7 +87,6 @@ func (a *reviewAPI) do(role hindsight.Role, method, path string, body any, out a
 }
 
 func TestReviewAPI_Authorization(t *testing.T) {
-	t.Parallel()
 	api := newReviewAPI(t)
 	base := "/api/v1/incidents/" + apiIncident
 	routes := []struct {
@@ -136,7 +135,6 @@ type errBody struct {
 }
 
 func TestReviewAPI_Workflow(t *testing.T) {
-	t.Parallel()
 	api := newReviewAPI(t)
 	base := "/api/v1/incidents/" + apiIncident
 	ed, ap := hindsight.RoleEditor, hindsight.RoleApprover
@@ -232,7 +230,6 @@ func filled(n hindsight.Narrative) hindsight.Narrative {
 }
 
 func TestReviewAPI_Actions(t *testing.T) {
-	t.Parallel()
 	api := newReviewAPI(t)
 	base := "/api/v1/incidents/" + apiIncident
 	ed := hindsight.RoleEditor

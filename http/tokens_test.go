@@ -21,7 +21,6 @@ import (
 // session refuse it too); each use after the interval moves its last-used
 // time; whoami names the token and its creator.
 func TestAuth_TokenExpiryAndLastUse(t *testing.T) {
-	t.Parallel()
 	t0 := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
 	clock := testenv.NewClock(t0)
 	store := teststore.SQLite(t)
@@ -107,7 +106,6 @@ func TestAuth_TokenExpiryAndLastUse(t *testing.T) {
 // the API, and revoking it there makes the API refuse it; others may not
 // see the page.
 func TestUI_TokensAdmin(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	admin := e.signedIn(t, hindsight.RoleAdmin)
 	resp, body := admin.get("/tokens")

@@ -20,7 +20,6 @@ import (
 // in the UI, shows each item's tracker state: synced with its issue,
 // pending or failed with the error, nothing for an item no tracker takes.
 func TestActionList_TrackerState(t *testing.T) {
-	t.Parallel()
 	teststore.ForEachEngine(t, func(t *testing.T, store *sqlstore.Store) {
 		e := mustOpenUIOn(t, store, func(s *hhttp.Server) { s.Trackers = &tracker.Service{Store: store} })
 		ctx := context.Background()

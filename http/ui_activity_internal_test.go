@@ -8,7 +8,6 @@ import (
 )
 
 func TestDescribe(t *testing.T) {
-	t.Parallel()
 	rev := func(entity, actor string, fields []string, before, after string) *hindsight.Revision {
 		r := &hindsight.Revision{Entity: entity, Actor: actor, Fields: fields}
 		if before != "" {

@@ -14,7 +14,6 @@ import (
 // renders Markdown sanitized, and "Back to draft" shows its reason as a
 // request for changes in the Comments panel.
 func TestUI_Comments(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	ctx := hindsight.NewContextWithIdentity(context.Background(), hindsight.Identity{Name: "setup", Role: hindsight.RoleAdmin})
 	b := e.signedIn(t, hindsight.RoleEditor)
@@ -72,7 +71,6 @@ func TestUI_Comments(t *testing.T) {
 // TestNotificationPrefsAPI: each person reads and sets only their own
 // preferences; both fields are required.
 func TestNotificationPrefsAPI(t *testing.T) {
-	t.Parallel()
 	a := newReviewAPI(t)
 	var p hindsight.NotificationPrefs
 	if st := a.do(hindsight.RoleViewer, "GET", "/api/v1/me/notifications", nil, &p); st != http.StatusOK || !p.Email || !p.SlackDM || p.Handle != "viewer" {

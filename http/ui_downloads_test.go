@@ -29,7 +29,6 @@ func storeMeasuredImpact(t *testing.T, e *uiEnv) {
 }
 
 func TestUI_DownloadsWithSession(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	storeMeasuredImpact(t, e)
 	viewer := e.signedIn(t, hindsight.RoleViewer)
@@ -114,7 +113,6 @@ func TestUI_DownloadsWithSession(t *testing.T) {
 }
 
 func TestUI_FindingsGroupedBySection(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	b := e.signedIn(t, hindsight.RoleEditor)
 	_, page := b.get("/incidents/" + e.incident)

@@ -43,7 +43,6 @@ func editorForm(t *testing.T, page string) (version string, names []string, base
 }
 
 func TestUI_NarrativeEditor(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	e := mustOpenUI(t, nil)
 	b := e.signedIn(t, hindsight.RoleEditor)

@@ -22,7 +22,6 @@ import (
 // (a PNG under a .txt name shows inline; one over the limit is refused
 // with 413 and nothing stored).
 func TestUI_Evidence(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, func(s *hhttp.Server) { s.AttachmentLimit = 32 << 10 })
 	ctx := context.Background()
 	if err := e.store.CreateChange(ctx, &hindsight.Change{Service: "api", Kind: hindsight.ChangeDeploy, Title: "Deploy v1.2.3",

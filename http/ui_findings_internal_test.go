@@ -25,7 +25,6 @@ var findingDoc = []string{
 }
 
 func TestFindingPlace(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		line      int
 		key, link string

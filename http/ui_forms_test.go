@@ -13,7 +13,6 @@ import (
 )
 
 func TestUI_DismissPlaceholder(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	b := e.signedIn(t, hindsight.RoleEditor)
 	_, page := b.get("/incidents/" + e.incident)
@@ -42,7 +41,6 @@ func TestUI_DismissPlaceholder(t *testing.T) {
 }
 
 func TestUI_IncidentStatus(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	b := e.signedIn(t, hindsight.RoleEditor)
 	_, page := b.get("/incidents/" + e.incident)
@@ -63,7 +61,6 @@ func TestUI_IncidentStatus(t *testing.T) {
 }
 
 func TestUI_EditActionAndEvent(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	ctx := hindsight.NewContextWithIdentity(context.Background(), hindsight.Identity{Name: "setup", Role: hindsight.RoleAdmin})
 	a := &hindsight.ActionItem{Title: "Alert on pool saturation", Owner: "@ana", Verification: "fires in a load test"}

@@ -11,7 +11,6 @@ import (
 )
 
 func TestUI_IncidentListColumnsAndFilters(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	start := time.Date(2025, 10, 2, 9, 0, 0, 0, time.UTC)
 	resolved := start.Add(15 * time.Second)

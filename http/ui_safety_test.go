@@ -15,7 +15,6 @@ import (
 )
 
 func TestUI_CSRF(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	b := e.signedIn(t, hindsight.RoleEditor)
 	path := "/incidents/" + e.incident + "/timeline"
@@ -59,7 +58,6 @@ func TestUI_CSRF(t *testing.T) {
 }
 
 func TestUI_SecurityHeaders(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	b := e.signedIn(t, hindsight.RoleViewer)
 	for _, path := range []string{"/incidents", "/incidents/" + e.incident, "/signin", "/assets/style.css", "/assets/nope.css",
@@ -79,7 +77,6 @@ func TestUI_SecurityHeaders(t *testing.T) {
 }
 
 func TestUI_Roles(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	viewer, editor := e.signedIn(t, hindsight.RoleViewer), e.signedIn(t, hindsight.RoleEditor)
 	_, body := viewer.get("/incidents/" + e.incident)
@@ -101,7 +98,6 @@ func TestUI_Roles(t *testing.T) {
 const hostile = `<script>window.pwned=1</script><img src=x onerror="window.pwned=2"><a href="javascript:window.pwned=3">x</a>`
 
 func TestUI_HostileInputIsInert(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	ctx := hindsight.NewContextWithIdentity(context.Background(), hindsight.Identity{Name: "token:admin", Role: hindsight.RoleAdmin})
 	start := time.Date(2025, 9, 1, 10, 0, 0, 0, time.UTC)

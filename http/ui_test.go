@@ -157,7 +157,6 @@ func wantStatus(tb testing.TB, what string, resp *http.Response, body string, wa
 }
 
 func TestUI_SignInAndSessions(t *testing.T) {
-	t.Parallel()
 	e := mustOpenUI(t, nil)
 	t.Run("AnonymousRedirectsToSignIn", func(t *testing.T) {
 		resp, body := e.browser(t).get("/incidents?status=RESOLVED")
@@ -222,7 +221,6 @@ func TestUI_SignInAndSessions(t *testing.T) {
 }
 
 func TestUI_CookieFlags(t *testing.T) {
-	t.Parallel()
 	for _, secure := range []bool{true, false} {
 		e := mustOpenUI(t, func(s *hhttp.Server) { s.SecureCookies = secure })
 		b := e.browser(t)
@@ -262,7 +260,6 @@ func preSession(tb testing.TB, b *browser) string {
 }
 
 func TestUI_BootstrapHint(t *testing.T) {
-	t.Parallel()
 	store := teststore.SQLite(t)
 	s := hhttp.NewServer()
 	s.Addr = "127.0.0.1:0"

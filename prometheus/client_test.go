@@ -64,7 +64,6 @@ func newClient(t *testing.T, cfg config.PrometheusConfig) *prometheus.Client {
 }
 
 func TestClient_Impact(t *testing.T) {
-	t.Parallel()
 	fake := startFake(t, healthy)
 	imp := newClient(t, config.PrometheusConfig{URL: fake.URL}).Impact(context.Background(), request())
 	for _, c := range []struct {
@@ -100,7 +99,6 @@ func TestClient_Impact(t *testing.T) {
 // TestClient_Queries checks what the client asks: steps, ranges, time
 // ranges and escaped label values.
 func TestClient_Queries(t *testing.T) {
-	t.Parallel()
 	fake := startFake(t, healthy)
 	req := request()
 	req.Service = `we"ird\svc`
@@ -134,7 +132,6 @@ func TestClient_Queries(t *testing.T) {
 }
 
 func TestClient_Auth(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name string
 		cfg  config.PrometheusConfig
@@ -159,7 +156,6 @@ func TestClient_Auth(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	t.Parallel()
 	for _, u := range []string{"", "localhost:9090", "ftp://x", "http://"} {
 		if _, err := prometheus.New(config.PrometheusConfig{URL: u}); err == nil {
 			t.Errorf("New(%q): no error", u)
@@ -168,7 +164,6 @@ func TestNew(t *testing.T) {
 }
 
 func TestStep(t *testing.T) {
-	t.Parallel()
 	day := 24 * time.Hour
 	tests := []struct {
 		name      string
@@ -199,7 +194,6 @@ func TestStep(t *testing.T) {
 }
 
 func TestEscapeLabelValue(t *testing.T) {
-	t.Parallel()
 	for in, want := range map[string]string{
 		`api`: `api`, `a"b`: `a\"b`, `a\b`: `a\\b`, "a\nb": `a\nb`, `\"`: `\\\"`,
 	} {

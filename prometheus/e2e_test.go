@@ -42,7 +42,6 @@ import (
 //   - downtime ±5 s: the 1 s step plus the 3 s rate() range smear each edge.
 //   - impact start ±2 s: one rate() range of 3 s, less the step.
 func TestImpact_RealPrometheus(t *testing.T) {
-	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts Prometheus and waits for about 40 seconds of scrapes")
 	}

@@ -26,7 +26,6 @@ func failing(metric string, a answer) answer {
 // that depend on the failing query "not measured", with a reason, and
 // never panics.
 func TestClient_Failures(t *testing.T) {
-	t.Parallel()
 	tests := []struct {
 		name     string
 		answer   answer
@@ -148,7 +147,6 @@ func checkFigures(t *testing.T, imp hindsight.Impact, reasons map[string]string,
 // TestClient_FreshnessNotConfigured checks that Data Freshness without a
 // query reads "not configured", not "not measured": nobody asked for it.
 func TestClient_FreshnessNotConfigured(t *testing.T) {
-	t.Parallel()
 	fake := startFake(t, healthy)
 	req := request()
 	req.Queries.Freshness = ""
@@ -162,7 +160,6 @@ func TestClient_FreshnessNotConfigured(t *testing.T) {
 }
 
 func TestClient_Unreachable(t *testing.T) {
-	t.Parallel()
 	fake := startFake(t, healthy)
 	fake.Close()
 	imp := newClient(t, config.PrometheusConfig{URL: fake.URL}).Impact(context.Background(), request())
@@ -181,7 +178,6 @@ func TestClient_Unreachable(t *testing.T) {
 // after the client has given up, and the timeout leaves the others ample
 // time even on a loaded machine.
 func TestClient_Slow(t *testing.T) {
-	t.Parallel()
 	release := make(chan struct{})
 	fake := startFake(t, failing("p99", func(c call) (int, string) {
 		<-release
@@ -198,7 +194,6 @@ func TestClient_Slow(t *testing.T) {
 }
 
 func TestClient_EmptyWindow(t *testing.T) {
-	t.Parallel()
 	fake := startFake(t, healthy)
 	req := request()
 	req.End = req.Start
