@@ -334,28 +334,14 @@ go_test_packages() {
 	done
 }
 
-# Packages compiled without the race detector's instrumentation (and
-# without -race's pointer checks) in the go test step: modernc.org/sqlite
-# is SQLite's C source translated to Go, with its C runtime (modernc.org/libc)
-# beside it. Instrumented, every memory access of the database engine is
-# recorded, and SQLite work under -race cost several times the CPU of the
-# tests themselves (sqlstore's tests: 85 CPU-seconds, 35 without). The race
-# detector has never seen inside the C code of a cgo driver either. Every
-# package of Hindsight, database/sql and the rest of the standard library
-# stay instrumented, so a race between Hindsight's goroutines is reported as
-# before. Empty it to instrument everything.
-RACE_UNINSTRUMENTED="${RACE_UNINSTRUMENTED-modernc.org/...}"
-
 # -vet=off: the go vet step before it has already run every check go test's
 # own vet pass would (go test's is a subset) on the same packages and their
 # test files.
 run_go_test() {
 	GO_TEST_LOG="$(mktemp)"
-	local -a pkgs flags=()
+	local -a pkgs
 	mapfile -t pkgs < <(go_test_packages)
-	[[ -z "${RACE_UNINSTRUMENTED}" ]] || flags+=("-gcflags=${RACE_UNINSTRUMENTED}=-race=false -d=checkptr=0")
-	log "go test -race -count=1 -p 2 -vet=off -timeout ${GO_TEST_TIMEOUT} ${flags[*]} ${pkgs[*]}"
-	go test -race -count=1 -p 2 -vet=off -timeout "${GO_TEST_TIMEOUT}" "${flags[@]}" "${pkgs[@]}" 2>&1 | tee "${GO_TEST_LOG}"
+	go test -race -count=1 -p 2 -vet=off -timeout "${GO_TEST_TIMEOUT}" "${pkgs[@]}" 2>&1 | tee "${GO_TEST_LOG}"
 }
 
 # check_mod_tidy fails when go.mod or go.sum is not what `go mod tidy` writes

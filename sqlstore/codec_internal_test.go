@@ -15,7 +15,6 @@ import (
 // hold quotes, backslashes, braces, commas and odd Unicode, nested objects
 // and arrays, and empty ones.
 func TestToMap(t *testing.T) {
-	t.Parallel()
 	end := time.Date(2026, 2, 29-1, 23, 59, 59, 999999000, time.UTC)
 	odd := "quote \" back \\ brace } { [ ] , : \u2028 \u00e9\u0301 \U0001F525 <script>&"
 	values := []any{
@@ -50,7 +49,6 @@ func TestToMap(t *testing.T) {
 // volatile ones, as json.Marshal writes that map (keys sorted), also for a
 // key that needs escaping.
 func TestDiff_Creation(t *testing.T) {
-	t.Parallel()
 	for i, v := range []any{
 		&hindsight.Incident{ID: "x", Title: "quote \" <b>", Version: 3, Labels: map[string]string{"a<": "&"}},
 		map[string]any{"k<\"ey": 1, "version": 2, "z": []int{1}},
@@ -72,7 +70,6 @@ func TestDiff_Creation(t *testing.T) {
 // changed, that the document itself gives, byte for byte, and the row's
 // narrative is the narrative's JSON.
 func TestEncodedDocument_SameRevision(t *testing.T) {
-	t.Parallel()
 	odd := "quote \" back \\ <!-- --> \u2028 \U0001F525 & [^1]"
 	before := &hindsight.Document{IncidentID: "INCIDENT-x", Status: hindsight.DocDraft, Author: "ana", Version: 1,
 		GeneratedAt: time.Date(2026, 12, 5, 13, 0, 0, 0, time.UTC),

@@ -64,7 +64,6 @@ func dashboardFixture(t *testing.T) (*sqlstore.Store, time.Time, time.Time) {
 // TestFindDashboardStats_MatchesTimelines checks the SQL aggregation
 // against the response times computed in Go from each whole timeline.
 func TestFindDashboardStats_MatchesTimelines(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	s, from, to := dashboardFixture(t)
 	st, err := s.FindDashboardStats(ctx, from, to, 7*24*time.Hour)
@@ -100,7 +99,6 @@ func TestFindDashboardStats_MatchesTimelines(t *testing.T) {
 // TestFindDashboardStats_CrossEngine requires PostgreSQL (medians by
 // percentile_cont) and SQLite (medians in Go) to agree on one fixture.
 func TestFindDashboardStats_CrossEngine(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	a, from, to := dashboardFixture(t)
 	var dump bytes.Buffer
@@ -235,7 +233,6 @@ func measured(cells [][]hindsight.Median) int {
 // budget computed over less than the SLO window (its note would be lost on
 // the dashboard) is not summed: the time-based figure stands in for it.
 func TestFindDashboardStats_HeldBudgetNotHeadline(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		start := time.Date(2025, 9, 30, 0, 24, 0, 0, time.UTC)

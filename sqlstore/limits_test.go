@@ -15,7 +15,6 @@ import (
 // TestFindTokenByHash_UseThrottled: a token's last use is written at most
 // once a minute, so a client's requests are reads, not writes.
 func TestFindTokenByHash_UseThrottled(t *testing.T) {
-	t.Parallel()
 	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
@@ -53,7 +52,6 @@ func TestFindTokenByHash_UseThrottled(t *testing.T) {
 // PostgreSQL cannot hold, whichever service it comes through; nothing is
 // stored.
 func TestWrites_UnstorableText(t *testing.T) {
-	t.Parallel()
 	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
 		ctx := context.Background()
 		inc := storetest.NewIncident(0, "Base")

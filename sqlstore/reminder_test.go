@@ -12,7 +12,6 @@ import (
 )
 
 func TestReminderService(t *testing.T) {
-	t.Parallel()
 	teststore.ForEachEngine(t, testReminderService)
 }
 

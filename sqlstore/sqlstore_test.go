@@ -18,12 +18,10 @@ import (
 )
 
 func TestSQLite(t *testing.T) {
-	t.Parallel()
 	storetest.Run(t, func(t *testing.T) hindsight.Store { return teststore.SQLite(t) })
 }
 
 func TestPostgres(t *testing.T) {
-	t.Parallel()
 	testenv.RequirePostgres(t)
 	storetest.Run(t, func(t *testing.T) hindsight.Store { return teststore.Postgres(t) })
 }
@@ -32,7 +30,6 @@ func TestPostgres(t *testing.T) {
 // requires the exports to be byte for byte equal, every backed-up table
 // holding rows.
 func TestBackup_CrossEngine(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	a := teststore.SQLite(t)
 	storetest.Populate(t, a)
@@ -67,7 +64,6 @@ func TestBackup_CrossEngine(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
-	t.Parallel()
 	ctx := context.Background()
 	t.Run("ErrMissingDirectory", func(t *testing.T) {
 		_, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "no", "such", "dir", "h.db"))

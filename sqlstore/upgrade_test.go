@@ -64,13 +64,10 @@ type schemaReader interface {
 }
 
 func TestUpgrade_EveryVersionKeepsEveryRow(t *testing.T) {
-	t.Parallel()
 	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
 		checkUpgrades(t, func(t *testing.T) string { return filepath.Join(t.TempDir(), "h.db") }, sqliteCatalogue{})
 	})
 	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
 		checkUpgrades(t, func(t *testing.T) string { return testenv.FreshPostgresDatabase(t) }, postgresCatalogue{})
 	})
 }

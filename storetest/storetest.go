@@ -18,25 +18,24 @@ import (
 // with t.Cleanup.
 type OpenFunc func(t *testing.T) hindsight.Store
 
-// Run runs the whole suite against the stores that open returns, one
-// parallel subtest per service: each opens stores of its own.
+// Run runs the whole suite against the stores that open returns.
 func Run(t *testing.T, open OpenFunc) {
-	t.Run("IncidentService", func(t *testing.T) { t.Parallel(); testIncidents(t, open) })
-	t.Run("DocumentService", func(t *testing.T) { t.Parallel(); testDocuments(t, open) })
-	t.Run("TimelineService", func(t *testing.T) { t.Parallel(); testTimeline(t, open) })
-	t.Run("ActionService", func(t *testing.T) { t.Parallel(); testActions(t, open) })
-	t.Run("SignOffService", func(t *testing.T) { t.Parallel(); testSignOffs(t, open) })
-	t.Run("RevisionService", func(t *testing.T) { t.Parallel(); testRevisions(t, open) })
-	t.Run("SearchService", func(t *testing.T) { t.Parallel(); testSearch(t, open) })
-	t.Run("SearchBounds", func(t *testing.T) { t.Parallel(); testSearchBounds(t, open) })
-	t.Run("AlertService", func(t *testing.T) { t.Parallel(); testAlerts(t, open) })
-	t.Run("TokenService", func(t *testing.T) { t.Parallel(); testTokens(t, open) })
-	t.Run("Concurrency", func(t *testing.T) { t.Parallel(); testConcurrency(t, open) })
-	t.Run("Backup", func(t *testing.T) { t.Parallel(); testBackup(t, open) })
-	t.Run("ImpactService", func(t *testing.T) { t.Parallel(); testImpacts(t, open) })
-	t.Run("ChangeService", func(t *testing.T) { t.Parallel(); testChanges(t, open) })
-	t.Run("PersonService", func(t *testing.T) { t.Parallel(); testPeople(t, open) })
-	t.Run("AcknowledgementService", func(t *testing.T) { t.Parallel(); testAcknowledgements(t, open) })
+	t.Run("IncidentService", func(t *testing.T) { testIncidents(t, open) })
+	t.Run("DocumentService", func(t *testing.T) { testDocuments(t, open) })
+	t.Run("TimelineService", func(t *testing.T) { testTimeline(t, open) })
+	t.Run("ActionService", func(t *testing.T) { testActions(t, open) })
+	t.Run("SignOffService", func(t *testing.T) { testSignOffs(t, open) })
+	t.Run("RevisionService", func(t *testing.T) { testRevisions(t, open) })
+	t.Run("SearchService", func(t *testing.T) { testSearch(t, open) })
+	t.Run("SearchBounds", func(t *testing.T) { testSearchBounds(t, open) })
+	t.Run("AlertService", func(t *testing.T) { testAlerts(t, open) })
+	t.Run("TokenService", func(t *testing.T) { testTokens(t, open) })
+	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
+	t.Run("Backup", func(t *testing.T) { testBackup(t, open) })
+	t.Run("ImpactService", func(t *testing.T) { testImpacts(t, open) })
+	t.Run("ChangeService", func(t *testing.T) { testChanges(t, open) })
+	t.Run("PersonService", func(t *testing.T) { testPeople(t, open) })
+	t.Run("AcknowledgementService", func(t *testing.T) { testAcknowledgements(t, open) })
 }
 
 // T0 is the start of the fixture incidents.
