@@ -59,8 +59,6 @@ func (s *uiServer) incidentByTitle(t *testing.T, token, title string) string {
 // resolves it, writes the narrative, adds an action, dismisses the template
 // rows that do not apply and submits; three different approvers sign and
 // the last approves. The approved record then refuses edits from the UI.
-// The three incidents are parallel subtests on one server, each in a
-// browser of its own.
 func TestBrowser_AnyIncidentReachesApproved(t *testing.T) {
 	t.Parallel()
 	testenv.ChromiumPath(t)
@@ -78,71 +76,53 @@ func TestBrowser_AnyIncidentReachesApproved(t *testing.T) {
 	bare := s.incidentByTitle(t, editor, "DiskAlmostFull")
 	sev3 := s.incidentByTitle(t, editor, "QueueBacklogGrowing")
 
-	for i, name := range []string{"AlertWithoutLabels", "SEV3Alert", "Declared"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			p := newPage(t, s.URL)
-			p.signIn(editor)
-			var id string
-			switch i {
-			case 0:
-				id = bare
-			case 1:
-				id = sev3
-			default:
-				p.shot("20-incidents-new-button")
-				id = declareInUI(t, p, start)
-			}
-			takeToApproved(t, p, s, id, i == 0, start, editor, signers)
-			if errs := p.consoleErrors(); len(errs) > 0 {
-				t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
-			}
-		})
-	}
-}
-
-// takeToApproved takes incident id from its page to APPROVED as
-// TestBrowser_AnyIncidentReachesApproved describes, with screenshots when
-// shots is set, and leaves the editor signed in.
-func takeToApproved(t *testing.T, p *page, s *uiServer, id string, shots bool, start time.Time, editor string, signers map[string]string) {
-	t.Helper()
-	p.open("/incidents/" + id)
-	if shots {
-		p.shot("21-no-postmortem")
-	}
-	if p.count("#create-postmortem") > 0 {
-		p.submit("#create-postmortem")
-		if p.count("#document h1") == 0 {
-			t.Fatalf("%s: no document after creating the post-mortem: %s", id, p.text(".problem"))
-		}
-	}
-	editMetadata(t, p, id, shots)
-	respond(t, p, id, start)
-	s.measureImpact(t, editor, id)
-	writeEverything(t, p, id, start)
-	p.submit("#submit-review")
-	if p.count(".problem") > 0 {
-		p.shot("29-refused")
-		t.Fatalf("%s: submission refused: %s\n%s", id, p.text(".problem"), p.text("#workflow"))
-	}
-	p.sign(id, "author")
-	for _, role := range []string{"technical_review", "management_review", "final_approval"} {
-		p.signOut()
-		p.signIn(signers[role])
-		p.sign(id, role)
-	}
-	p.submit("#approve")
-	if got := p.text("#workflow"); p.count(".problem") > 0 || !strings.Contains(got, "APPROVED") {
-		t.Fatalf("%s: approval: %q %q", id, p.text(".problem"), got)
-	}
-	if shots {
-		p.shot("26-approved")
-		if p.count("#metadata-form") > 0 || p.count("#acknowledge") > 0 || p.count("#record-reopen") == 0 {
-			t.Errorf("the approved record still offers edits, or no way back to draft")
-		}
-	}
-	p.signOut()
+	p := newPage(t, s.URL)
 	p.signIn(editor)
+	p.shot("20-incidents-new-button")
+	declared := declareInUI(t, p, start)
+
+	for i, id := range []string{bare, sev3, declared} {
+		p.open("/incidents/" + id)
+		if i == 0 {
+			p.shot("21-no-postmortem")
+		}
+		if p.count("#create-postmortem") > 0 {
+			p.submit("#create-postmortem")
+			if p.count("#document h1") == 0 {
+				t.Fatalf("%s: no document after creating the post-mortem: %s", id, p.text(".problem"))
+			}
+		}
+		editMetadata(t, p, id, i == 0)
+		respond(t, p, id, start)
+		s.measureImpact(t, editor, id)
+		writeEverything(t, p, id, start)
+		p.submit("#submit-review")
+		if p.count(".problem") > 0 {
+			p.shot("29-refused")
+			t.Fatalf("%s: submission refused: %s\n%s", id, p.text(".problem"), p.text("#workflow"))
+		}
+		p.sign(id, "author")
+		for _, role := range []string{"technical_review", "management_review", "final_approval"} {
+			p.signOut()
+			p.signIn(signers[role])
+			p.sign(id, role)
+		}
+		p.submit("#approve")
+		if got := p.text("#workflow"); p.count(".problem") > 0 || !strings.Contains(got, "APPROVED") {
+			t.Fatalf("%s: approval: %q %q", id, p.text(".problem"), got)
+		}
+		if i == 0 {
+			p.shot("26-approved")
+			if p.count("#metadata-form") > 0 || p.count("#acknowledge") > 0 || p.count("#record-reopen") == 0 {
+				t.Errorf("the approved record still offers edits, or no way back to draft")
+			}
+		}
+		p.signOut()
+		p.signIn(editor)
+	}
+	if errs := p.consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
 }
 
 // declareInUI declares an incident with the "New incident" page and

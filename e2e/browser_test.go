@@ -140,7 +140,7 @@ type page struct {
 }
 
 func newPage(t *testing.T, base string) *page {
-	ctx := testenv.NewBrowserTab(t)
+	ctx := testenv.NewBrowserContext(t)
 	dir := os.Getenv("HINDSIGHT_ARTIFACTS")
 	if dir == "" {
 		dir = filepath.Join("..", ".artifacts")

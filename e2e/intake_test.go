@@ -24,9 +24,6 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
-	// The tests mostly wait for Chromium, Alertmanager and the server
-	// processes: four at a time keep two cores busy.
-	testenv.DefaultParallel(4)
 	dir, err := os.MkdirTemp("", "hindsight-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -41,7 +38,6 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
-	testenv.CloseSharedBrowser()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -2,8 +2,6 @@ package testenv
 
 import (
 	"context"
-	"os"
-	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -64,60 +62,4 @@ func NewBrowserContext(t testing.TB) context.Context {
 		t.Fatalf("testenv: start Chromium: %v", err)
 	}
 	return ctx
-}
-
-// sharedBrowser is the Chromium that NewBrowserTab opens tabs in: one per
-// test binary, started on first use.
-var sharedBrowser struct {
-	once   sync.Once
-	ctx    context.Context
-	cancel func()
-	err    error
-}
-
-// NewBrowserTab returns the chromedp context of a new tab in a browser
-// context of its own — its own cookies, storage and cache, as a fresh
-// profile has — in a headless Chromium shared by the whole test binary and
-// started on first use. The tab and its browser context are closed when
-// the test ends. Starting one Chromium per package rather than one per
-// page saves a browser and a GPU process each time; a package that uses
-// NewBrowserTab calls CloseSharedBrowser from its TestMain after m.Run.
-// Tabs of different tests are safe to drive in parallel.
-func NewBrowserTab(t testing.TB) context.Context {
-	t.Helper()
-	path := ChromiumPath(t)
-	sharedBrowser.once.Do(func() {
-		dir, err := os.MkdirTemp("", "hindsight-chromium-")
-		if err != nil {
-			sharedBrowser.err = err
-			return
-		}
-		opts := append(ChromeAllocatorOptions(path), chromedp.UserDataDir(dir))
-		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-		ctx, cancelCtx := chromedp.NewContext(allocCtx)
-		sharedBrowser.ctx = ctx
-		sharedBrowser.cancel = func() {
-			cancelCtx()
-			cancelAlloc()
-			os.RemoveAll(dir)
-		}
-		sharedBrowser.err = chromedp.Do(ctx)
-	})
-	if sharedBrowser.err != nil {
-		t.Fatalf("testenv: start the shared Chromium: %v", sharedBrowser.err)
-	}
-	ctx, cancel := chromedp.NewContext(sharedBrowser.ctx, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("testenv: open a tab in the shared Chromium: %v", err)
-	}
-	return ctx
-}
-
-// CloseSharedBrowser stops the Chromium of NewBrowserTab, if it was
-// started. Call it from TestMain after m.Run.
-func CloseSharedBrowser() {
-	if sharedBrowser.cancel != nil {
-		sharedBrowser.cancel()
-	}
 }
