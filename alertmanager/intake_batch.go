@@ -188,23 +188,15 @@ func answer(r *request, txErr error, alone bool) {
 	}
 }
 
-// applyBatch applies every notification of the batch in tx. A lone
-// notification is applied directly: its failure rolls back the transaction,
-// which holds nothing else. Several are applied each in a savepoint, after
-// the groups' locks are taken in sorted order: two processes' batches that
-// share groups then wait for each other without deadlocking.
+// applyBatch takes the locks of the batch's groups (LockAlertGroups: in
+// sorted order, so that two processes' batches that share groups wait for
+// each other without deadlocking), then applies every notification in tx.
+// A lone notification is applied directly: its failure rolls back the
+// transaction, which holds nothing else. Several are applied each in a
+// savepoint.
 func (in *Intake) applyBatch(ctx context.Context, tx hindsight.Services, batch []*request) error {
 	for _, r := range batch {
 		r.res, r.err = Result{}, nil
-	}
-	if len(batch) == 1 {
-		r := batch[0]
-		if err := tx.LockAlertGroups(ctx, r.msg.GroupKey); err != nil {
-			r.err = err
-			return err
-		}
-		r.err = in.apply(ctx, tx, r.raw, r.msg, r.now, &r.res)
-		return r.err
 	}
 	keys := make([]string, len(batch))
 	for i, r := range batch {
@@ -212,6 +204,11 @@ func (in *Intake) applyBatch(ctx context.Context, tx hindsight.Services, batch [
 	}
 	if err := tx.LockAlertGroups(ctx, keys...); err != nil {
 		return err
+	}
+	if len(batch) == 1 {
+		r := batch[0]
+		r.err = in.apply(ctx, tx, r.raw, r.msg, r.now, &r.res)
+		return r.err
 	}
 	for _, r := range batch {
 		r.err = tx.Savepoint(ctx, func(tx hindsight.Services) error {

@@ -45,7 +45,7 @@ func recipient(ctx context.Context, tx hindsight.Services, ref string) (string, 
 	if !strings.Contains(hindsight.PersonKey(ref), "@") {
 		return ref, nil
 	}
-	p, err := tx.FindPersonByEmail(ctx, hindsight.PersonKey(ref))
+	p, err := hindsight.ResolvePerson(ctx, tx, ref)
 	switch {
 	case hindsight.ErrorCode(err) == hindsight.ENOTFOUND:
 		return "", nil
