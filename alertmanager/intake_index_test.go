@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestIntake_SearchAfterCommit: the intake leaves search indexing until
@@ -17,7 +17,7 @@ import (
 // word of an alert's timeline event, and nothing stays queued.
 func TestIntake_SearchAfterCommit(t *testing.T) {
 	t.Parallel()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		pair := []*intakeFixture{newFixture(t, dsn), newFixture(t, dsn)}
 		for _, name := range sequence {
 			var wg sync.WaitGroup

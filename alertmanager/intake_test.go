@@ -41,7 +41,7 @@ type intakeFixture struct {
 // testenv.ForEachEngine does.
 func forEachEngine(t *testing.T, fn func(t *testing.T, f *intakeFixture)) {
 	t.Helper()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) { fn(t, newFixture(t, dsn)) })
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) { fn(t, newFixture(t, dsn)) })
 }
 
 // newFixture opens the store at dsn with an intake that drafts at SEV2 and

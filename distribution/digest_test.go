@@ -27,7 +27,7 @@ func digestFor(t *testing.T, dsn string, clock *testenv.Clock, sink *testenv.SMT
 }
 
 func TestDigest_WeeklyOnce(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		// Monday 13 October 2025 (ISO week 42), 08:00 UTC: not due before 09:00.
 		clock := testenv.NewClock(time.Date(2025, 10, 13, 8, 0, 0, 0, time.UTC))
 		sink, slack := testenv.NewSMTPSink(t, nil), newSlackReceiver(t)

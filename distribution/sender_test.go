@@ -254,7 +254,7 @@ func runBoth(t *testing.T, rounds int, ins ...*instance) {
 }
 
 func TestSender_ExactlyOncePerEntry(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		clock := testenv.NewClock(start.Add(24 * time.Hour))
 		sink, slack := testenv.NewSMTPSink(t, nil), newSlackReceiver(t)
 		a := newInstance(t, dsn, clock, sink, slack)
@@ -372,7 +372,7 @@ func checkTicks(t *testing.T, rec *distribution.Record, pm *hindsight.Postmortem
 }
 
 func TestSender_FailedDeliveryRetried(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		clock := testenv.NewClock(start.Add(24 * time.Hour))
 		sink, slack := testenv.NewSMTPSink(t, nil), newSlackReceiver(t, http.StatusInternalServerError, http.StatusServiceUnavailable)
 		a := newInstance(t, dsn, clock, sink, slack)
@@ -401,7 +401,7 @@ func TestSender_FailedDeliveryRetried(t *testing.T) {
 func TestSender_NotYetApprovedOrOld(t *testing.T) {
 	clock := testenv.NewClock(start.Add(24 * time.Hour))
 	sink, slack := testenv.NewSMTPSink(t, nil), newSlackReceiver(t)
-	a := newInstance(t, t.TempDir()+"/h.db", clock, sink, slack)
+	a := newInstance(t, teststore.SQLiteDSN(t), clock, sink, slack)
 	approve(t, a, clock, hindsight.SEV2)
 	clock.Advance(distribution.DefaultWindow + time.Minute)
 	res, err := a.sender.RunOnce(context.Background())

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/paging"
 )
 
@@ -89,7 +90,7 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 }
 
 func TestSilencePoller_RealAlertmanager(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		e := newEnv(t, dsn, nil)
 		opts := testenv.AlertmanagerOptions{WebhookURL: e.webhookURL(), BearerToken: webhookToken, Cluster: true}
@@ -169,7 +170,7 @@ func TestSilencePoller_RealAlertmanager(t *testing.T) {
 }
 
 func TestSilencePoller_NoAlertmanager(t *testing.T) {
-	e := newEnv(t, t.TempDir()+"/hindsight.db", nil)
+	e := newEnv(t, teststore.SQLiteDSN(t), nil)
 	p := &paging.SilencePoller{URLs: []string{"http://127.0.0.1:1"}, Service: e.svc}
 	if _, err := p.Poll(context.Background()); hindsight.ErrorCode(err) != hindsight.EUNAVAILABLE {
 		t.Fatalf("err %v, want EUNAVAILABLE when no Alertmanager answers", err)
@@ -212,7 +213,7 @@ func TestMatchers(t *testing.T) {
 // the shape of its API v2), only those made while the incident was open
 // and already started acknowledge it.
 func TestSilencePoller_Window(t *testing.T) {
-	e := newEnv(t, t.TempDir()+"/hindsight.db", testenv.NewClock(clockAt).Now)
+	e := newEnv(t, teststore.SQLiteDSN(t), testenv.NewClock(clockAt).Now)
 	firing := testdata(t, "alertmanager", "0-single-alert-firing.json")
 	incident := e.ingest(t, firing)
 	resolved := replace(t, firing, `"status": "firing"`, `"status": "resolved"`)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/paging"
 )
 
@@ -40,7 +41,7 @@ func signPagerDuty(secret string, body []byte) string {
 }
 
 func TestPagerDutyWebhook(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn, testenv.NewClock(clockAt).Now)
 		incident := e.ingest(t, testdata(t, "alertmanager", "0-single-alert-firing.json"))
 		published := testdata(t, "paging", "pagerduty-incident-acknowledged.json")
@@ -110,7 +111,7 @@ func TestPagerDutyWebhook(t *testing.T) {
 }
 
 func TestPagerDutyWebhook_ResolvedOnly(t *testing.T) {
-	e := newEnv(t, t.TempDir()+"/hindsight.db", testenv.NewClock(clockAt).Now)
+	e := newEnv(t, teststore.SQLiteDSN(t), testenv.NewClock(clockAt).Now)
 	incident := e.ingest(t, testdata(t, "alertmanager", "0-single-alert-firing.json"))
 	byService := replace(t, testdata(t, "paging", "pagerduty-incident-resolved-by-service.json"), documentedKey, hindsight.GroupKeyHash(fixtureGroupKey))
 	status, res := e.post(t, "/api/v1/paging/pagerduty", byService, map[string]string{"X-PagerDuty-Signature": signPagerDuty(pagerDutySecret, byService)})
@@ -126,7 +127,7 @@ func TestPagerDutyWebhook_ResolvedOnly(t *testing.T) {
 }
 
 func TestOpsgenieWebhook(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn, testenv.NewClock(clockAt).Now)
 		incident := e.ingest(t, testdata(t, "alertmanager", "0-single-alert-firing.json"))
 		published := testdata(t, "paging", "opsgenie-acknowledge.json")
@@ -215,7 +216,7 @@ func equalIDs(v any, want ...string) bool {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestGrafanaOnCallWebhook(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn, testenv.NewClock(clockAt).Now)
 		firing := testdata(t, "alertmanager", "0-single-alert-firing.json")
 		incident := e.ingest(t, firing)
@@ -258,7 +259,7 @@ func TestGrafanaOnCallWebhook(t *testing.T) {
 // reference the store cannot keep is refused (400) with nothing stored; a
 // long comment is clipped, not refused.
 func TestWebhooks_HostileText(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		e := newEnv(t, dsn, testenv.NewClock(clockAt).Now)
 		incident := e.ingest(t, testdata(t, "alertmanager", "0-single-alert-firing.json"))
 		pd := replace(t, testdata(t, "paging", "pagerduty-incident-acknowledged.json"), documentedKey, hindsight.GroupKeyHash(fixtureGroupKey))

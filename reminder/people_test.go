@@ -62,7 +62,7 @@ func mustIncident(t *testing.T, store *sqlstore.Store, id string) {
 // TestScheduler_MentionTwoInstances: a mention is one e-mail, to the person
 // mentioned, however many instances share the database and pass at once.
 func TestScheduler_MentionTwoInstances(t *testing.T) {
-	dsn := testenv.FreshPostgresDatabase(t)
+	dsn := teststore.PostgresDSN(t)
 	stores := []*sqlstore.Store{teststore.Open(t, dsn), teststore.Open(t, dsn)}
 	mustIncident(t, stores[0], "INC-M")
 	c := comment(t, stores[0], "INC-M", "@bob can you confirm the deploy time?")

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/notify"
 	"github.com/hindsight-sre/hindsight/reminder"
@@ -20,7 +19,7 @@ import (
 // reminder must be delivered exactly once per channel, whichever instance
 // sends it.
 func TestScheduler_TwoInstances(t *testing.T) {
-	dsn := testenv.FreshPostgresDatabase(t)
+	dsn := teststore.PostgresDSN(t)
 	ctx := context.Background()
 	stores := []*sqlstore.Store{teststore.Open(t, dsn), teststore.Open(t, dsn)}
 	seed(t, stores[0])

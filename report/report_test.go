@@ -172,7 +172,7 @@ func (f *fixture) mustActions(t *testing.T, incidentID string) {
 }
 
 func TestReports(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		f := newFixture(t, dsn)
 		bare := f.mustBareAlert(t)
 		odd := f.mustApproved(t)

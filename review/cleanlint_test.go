@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/prometheus"
 )
@@ -18,7 +19,7 @@ import (
 // dismiss the template rows that do not apply, add actions. Then it goes to
 // review. A placeholder the workflow could never clear would fail here.
 func TestService_DocumentLint_ReachesClean(t *testing.T) {
-	f := newFixture(t, t.TempDir()+"/h.db")
+	f := newFixture(t, teststore.SQLiteDSN(t))
 	f.svc.Lint = nil // the default: the lint package over the rendered document
 	ctx := context.Background()
 	id := "INCIDENT-20250930-0024-highapierrorrate"

@@ -30,7 +30,7 @@ var incidentStart = time.Date(2025, 9, 30, 0, 24, 0, 0, time.UTC)
 // testenv.ForEachEngine does.
 func forEachEngine(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	t.Helper()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) { fn(t, newFixture(t, dsn)) })
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) { fn(t, newFixture(t, dsn)) })
 }
 
 func newFixture(t *testing.T, dsn string) *fixture {

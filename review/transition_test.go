@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/postmortem"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 )
@@ -244,7 +245,7 @@ func TestService_SubmitNeedsCleanLint(t *testing.T) {
 }
 
 func TestService_DocumentLint(t *testing.T) {
-	f := newFixture(t, t.TempDir()+"/h.db")
+	f := newFixture(t, teststore.SQLiteDSN(t))
 	f.svc.Lint = nil // the default: the lint package over the rendered document
 	id := "INCIDENT-20250930-0024-seed"
 	inc := f.mustIncident(t, id, nil)

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/slack"
 )
@@ -34,7 +33,7 @@ func TestChannelName(t *testing.T) {
 // whichever wins, the incident gets one channel, its responders invited,
 // its topic set and one summary; an incident below the severity gets none.
 func TestApp_ChannelOncePerIncident(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		fake := newFakeSlack(t)
 		s1, s2 := teststore.Open(t, dsn), teststore.Open(t, dsn)
 		seedIncident(t, s1, incidentID, "HighAPIErrorRate", hindsight.SEV2)
@@ -96,7 +95,7 @@ func TestApp_ChannelOncePerIncident(t *testing.T) {
 // TestApp_Updates checks that each change is posted once, by one of two
 // instances, and that the topic follows.
 func TestApp_Updates(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		fake := newFakeSlack(t)
 		s1, s2 := teststore.Open(t, dsn), teststore.Open(t, dsn)
@@ -201,7 +200,7 @@ func TestApp_Updates(t *testing.T) {
 // TestApp_RateLimited checks that a 429 is retried after its Retry-After.
 func TestApp_RateLimited(t *testing.T) {
 	fake := newFakeSlack(t)
-	s := teststore.Open(t, t.TempDir()+"/h.db")
+	s := teststore.Open(t, teststore.SQLiteDSN(t))
 	app, w := newApp(t, s, fake)
 	fake.Limit("chat.postMessage", 2)
 	if err := app.SendDM(context.Background(), "U0ALICE", "Your review is due"); err != nil {
@@ -236,7 +235,7 @@ func TestApp_RateLimited(t *testing.T) {
 func TestApp_ConfiguredChannel(t *testing.T) {
 	ctx := context.Background()
 	fake := newFakeSlack(t)
-	s := teststore.Open(t, t.TempDir()+"/h.db")
+	s := teststore.Open(t, teststore.SQLiteDSN(t))
 	seedIncident(t, s, incidentID, "HighAPIErrorRate", hindsight.SEV1)
 	app, _ := newApp(t, s, fake)
 	app.Channel = "C0SHARED"

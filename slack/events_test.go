@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/notify"
 	"github.com/hindsight-sre/hindsight/slack"
@@ -36,7 +35,7 @@ func channelFixture(t *testing.T, dsn string) (*sqlstore.Store, *slack.App, *fak
 // delivered; removing the last reason removes the event unless a person
 // edited it.
 func TestApp_TimelineFromChat(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s, app, fake, base, ch := channelFixture(t, dsn)
 		fake.users["U0CAROL"] = "Carol Díaz"
@@ -127,7 +126,7 @@ func TestApp_TimelineFromChat(t *testing.T) {
 // TestApp_EventsVerification: a bad or stale signature is 401 and stores
 // nothing; Slack's URL challenge is answered.
 func TestApp_EventsVerification(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		s, app, _, base, ch := channelFixture(t, dsn)
 		body, _ := json.Marshal(map[string]any{"type": "event_callback", "event_id": "Ev100",
 			"event": pinAdded(ch, "U0ALICE", "forged", "1759192000.000300")})
@@ -179,7 +178,7 @@ func TestApp_EventsVerification(t *testing.T) {
 // TestApp_SlashCommand runs /incident as a mapped person, and checks that
 // a user who is not mapped gets a clear answer and changes nothing.
 func TestApp_SlashCommand(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s, _, fake, base, ch := channelFixture(t, dsn)
 		before, _ := s.FindIncidentByID(ctx, incidentID)
@@ -270,7 +269,7 @@ func TestApp_WebhookFallback(t *testing.T) {
 		w.Write([]byte("ok"))
 	}))
 	defer hook.Close()
-	s := teststore.Open(t, t.TempDir()+"/h.db")
+	s := teststore.Open(t, teststore.SQLiteDSN(t))
 	seedIncident(t, s, incidentID, "HighAPIErrorRate", hindsight.SEV2)
 	app, _ := newApp(t, s, nil)
 	app.Webhook = &notify.Slack{WebhookURL: hook.URL + "/hooks/T0/B0/secret"}
@@ -297,7 +296,7 @@ func TestApp_WebhookFallback(t *testing.T) {
 // TestApp_Directory: a Slack user known only by the slack_id of a person in
 // the directory is that person, with slack.directory_role.
 func TestApp_Directory(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s, app, fake, base, ch := channelFixture(t, dsn)
 		if err := s.UpsertPerson(ctx, &hindsight.Person{Handle: "dora", Name: "Dora Ng", SlackID: "U0DORA", Source: hindsight.PersonFromConfig}); err != nil {
@@ -330,7 +329,7 @@ func TestApp_Directory(t *testing.T) {
 // read) is retried on later passes and given up after MaxAttempts, with
 // nothing written.
 func TestApp_EventGivenUp(t *testing.T) {
-	s, app, fake, base, ch := channelFixture(t, t.TempDir()+"/h.db")
+	s, app, fake, base, ch := channelFixture(t, teststore.SQLiteDSN(t))
 	app.Lease = time.Nanosecond // every pass may take the event again
 	sendEvent(t, base, "Ev400", reaction("reaction_added", "U0BOB", "stopwatch", ch, "1759199999.000001"))
 	for i := 1; i <= slack.MaxAttempts; i++ {

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
-	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
 	"github.com/hindsight-sre/hindsight/storetest"
@@ -71,7 +70,7 @@ func queueLength(t testing.TB, s *sqlstore.Store) int {
 // by itself.
 func TestIndexQueue(t *testing.T) {
 	t.Parallel()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		s := teststore.Open(t, dsn)
 		sqlstore.HoldIndex(s)
@@ -133,7 +132,7 @@ func TestIndexQueue(t *testing.T) {
 // (their counts add up to the queue, not more) and ends up searchable.
 func TestIndexQueue_TwoInstances(t *testing.T) {
 	t.Parallel()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		a, b := teststore.Open(t, dsn), teststore.Open(t, dsn)
 		sqlstore.HoldIndex(a)
 		sqlstore.HoldIndex(b)
@@ -184,7 +183,7 @@ func TestIndexQueue_TwoInstances(t *testing.T) {
 // earlier one.
 func TestIndexQueue_WriterDuringRebuild(t *testing.T) {
 	t.Parallel()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		writer, rebuilder := teststore.Open(t, dsn), teststore.Open(t, dsn)
 		sqlstore.HoldIndex(writer)
@@ -248,7 +247,7 @@ func TestIndexQueue_KillNine(t *testing.T) {
 		return
 	}
 	t.Parallel()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		const total = 2000
 		s := teststore.Open(t, dsn) // migrates the store before the child opens it
 		sqlstore.HoldIndex(s)

@@ -113,7 +113,7 @@ func (e *env) mustSync(t testing.TB) int {
 }
 
 func TestGitHub_CreateLinksIssueAndPushesChanges(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		gh := fakegithub.New(t, repo, token)
 		e := newEnv(t, dsn, "a", gh, testenv.NewClock(start))
 		e.addIncident(t, "INC-1", "checkout")
@@ -214,7 +214,7 @@ func openServer(t *testing.T, sync hhttp.TrackerSync) string {
 }
 
 func TestGitHub_Webhook(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		gh := fakegithub.New(t, repo, token)
 		e := newEnv(t, dsn, "a", gh, testenv.NewClock(start))
 		e.addIncident(t, "INC-1", "checkout")
@@ -292,7 +292,7 @@ func TestGitHub_Webhook(t *testing.T) {
 }
 
 func TestGitHub_RetriedCreateMakesOneIssue(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		gh := fakegithub.New(t, repo, token)
 		gh.Set(func(f *fakegithub.Server) { f.FailCreates = 3 })
 		clock := testenv.NewClock(start)

@@ -12,6 +12,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/tracker"
 )
 
@@ -31,7 +32,7 @@ func newGitLabEnv(t testing.TB, dsn, instance string, gl *fakeGitLab, clock *tes
 }
 
 func TestGitLab_CreateLinksIssueAndPushesChanges(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		gl := newFakeGitLab(t, glProject, token)
 		e := newGitLabEnv(t, dsn, "a", gl, testenv.NewClock(start))
 		e.addIncident(t, "INC-1", "checkout")
@@ -85,7 +86,7 @@ func gitlabWebhook(t *testing.T, url, file, tok string) int {
 }
 
 func TestGitLab_Webhook(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		gl := newFakeGitLab(t, glProject, token)
 		e := newGitLabEnv(t, dsn, "a", gl, testenv.NewClock(start))
 		e.addIncident(t, "INC-1", "checkout")
@@ -117,7 +118,7 @@ func TestGitLab_Webhook(t *testing.T) {
 }
 
 func TestGitLab_RetriesAndOutage(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		gl := newFakeGitLab(t, glProject, token)
 		gl.set(func(f *fakeGitLab) { f.failCreates = 3 })
 		clock := testenv.NewClock(start)

@@ -10,6 +10,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // syncBoth runs one pass on each instance at once.
@@ -33,7 +34,7 @@ func syncBoth(t *testing.T, es ...*env) {
 }
 
 func TestGitHub_TrackerDownTwoInstances(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		gh := fakegithub.New(t, repo, token)
 		gh.Set(func(f *fakegithub.Server) { f.Down = true })
 		clock := testenv.NewClock(start)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/tracker"
 )
 
@@ -26,7 +27,7 @@ func newJiraEnv(t testing.TB, dsn, instance string, jr *fakeJira, clock *testenv
 }
 
 func TestJira_CreatePushAndLink(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		jr := newFakeJira(t, "OPS", "sre@example.com", token)
 		e := newJiraEnv(t, dsn, "a", jr, testenv.NewClock(start))
 		e.addIncident(t, "INC-1", "checkout")
@@ -79,7 +80,7 @@ func jiraWebhook(t *testing.T, url, file, key string) int {
 }
 
 func TestJira_Webhook(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		jr := newFakeJira(t, "OPS", "sre@example.com", token)
 		e := newJiraEnv(t, dsn, "a", jr, testenv.NewClock(start))
 		e.addIncident(t, "INC-1", "checkout")
@@ -109,7 +110,7 @@ func TestJira_Webhook(t *testing.T) {
 }
 
 func TestJira_RetriesAndOutage(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		jr := newFakeJira(t, "OPS", "sre@example.com", token)
 		jr.set(func(f *fakeJira) { f.failCreates = 3 })
 		clock := testenv.NewClock(start)
@@ -155,7 +156,7 @@ func TestJira_RetriesAndOutage(t *testing.T) {
 }
 
 func TestJira_DataCenterBearerToken(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		jr := newFakeJira(t, "OPS", "", token)
 		e := newEnvRoute(t, dsn, "a", testenv.NewClock(start), tracker.Route{Name: "platform", Default: true,
 			Adapter: &tracker.Jira{BaseURL: jr.srv.URL, Project: "OPS", IssueType: "Task", Token: token, WebhookSecret: secret}})

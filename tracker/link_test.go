@@ -7,10 +7,11 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 func TestGitHub_LinkExistingIssue(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		gh := fakegithub.New(t, repo, token)
 		gh.Set(func(f *fakegithub.Server) {
 			for range 6 {
@@ -56,7 +57,7 @@ func TestGitHub_LinkExistingIssue(t *testing.T) {
 }
 
 func TestGitHub_ReconcileCatchesMissedWebhooks(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		gh := fakegithub.New(t, repo, token)
 		e := newEnv(t, dsn, "a", gh, testenv.NewClock(start))
 		e.addIncident(t, "INC-1", "checkout")

@@ -10,13 +10,14 @@ import (
 	"github.com/hindsight-sre/hindsight/github"
 	"github.com/hindsight-sre/hindsight/internal/fakegithub"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/tracker"
 )
 
 // TestGitHub_TeamRouteAndAssignee routes by the owner's team in the
 // directory of people and assigns the issue to the owner's handle.
 func TestGitHub_TeamRouteAndAssignee(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		gh := fakegithub.New(t, repo, token)
 		c, err := github.NewClient(gh.APIURL(), token, nil)
 		if err != nil {
@@ -64,7 +65,7 @@ func TestGitHub_TeamRouteAndAssignee(t *testing.T) {
 // follows the owner; an owner GitLab does not know leaves the issue
 // unassigned (the body still names them).
 func TestGitLab_Assignee(t *testing.T) {
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		gl := newFakeGitLab(t, glProject, token)
 		gl.set(func(f *fakeGitLab) { f.users = map[string]int64{"alice": 41, "Bob.K": 42} })
 		c, err := tracker.NewGitLabClient(gl.srv.URL, token)

@@ -16,7 +16,7 @@ import (
 // action item and returns the database path.
 func mustActionsDB(t *testing.T) string {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(t)
 	ctx := context.Background()
 	s := teststore.Open(t, db)
 	defer s.Close()

@@ -104,7 +104,7 @@ func TestCLI_Completion(t *testing.T) {
 
 func TestCLI_ExportAll(t *testing.T) {
 	t.Parallel()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		populatedStore(t, dsn)
 		t.Run("ErrNoIDNoAll", func(t *testing.T) {
 			code, out, errOut := runCLI(t, "", "export", "--db", dsn)
@@ -160,7 +160,7 @@ func TestCLI_ExportAll(t *testing.T) {
 
 func TestCLI_BackupRestore(t *testing.T) {
 	t.Parallel()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		populatedStore(t, dsn)
 		dir := t.TempDir()
 		file := filepath.Join(dir, "backup")
@@ -242,7 +242,7 @@ func TestCLI_Migrate(t *testing.T) {
 
 func TestCLI_VerboseNamesStore(t *testing.T) {
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(t)
 	populatedStore(t, db)
 	for _, args := range [][]string{
 		{"-v", "export", "--db", db, "INCIDENT-20250930-0024-backup", "--format", "md"},
@@ -283,7 +283,7 @@ func TestCLI_NewOutCreatesOneLevelOnly(t *testing.T) {
 
 func TestCLI_Healthcheck(t *testing.T) {
 	t.Parallel()
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), nil)
+	m := MustRunMain(t, teststore.SQLiteDSN(t), nil)
 	addr := strings.TrimPrefix(m.URL(), "http://")
 	if code, out, errOut := runCLI(t, "", "healthcheck", "--addr", addr); code != 0 || !strings.Contains(out, "200") {
 		t.Errorf("healthy: exit %d %s%s", code, out, errOut)

@@ -71,7 +71,7 @@ func TestDeclare(t *testing.T) {
 
 func TestToken_DisplayAndHandle(t *testing.T) {
 	t.Setenv("HINDSIGHT_CONFIG", "")
-	db := filepath.Join(t.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(t)
 	code, out, errOut := runCLI(t, "", "token", "create", "--name", "lead", "--role", "approver", "--display", "On-call lead", "--handle", "@lead", "--db", db)
 	if code != 0 || !strings.Contains(out, "shown as On-call lead (@lead)") || !strings.Contains(errOut, "wrote to store "+db) {
 		t.Fatalf("exit %d: %q %q", code, out, errOut)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"gopkg.in/yaml.v3"
 )
 
@@ -27,7 +28,7 @@ var metricName = regexp.MustCompile(`\b(?:hindsight|go_sql|go_memstats|process)_
 // included.
 func servedMetrics(t *testing.T) map[string]bool {
 	t.Helper()
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), nil)
+	m := MustRunMain(t, teststore.SQLiteDSN(t), nil)
 	resp, err := http.Get(m.URL() + "/metrics")
 	if err != nil {
 		t.Fatal(err)

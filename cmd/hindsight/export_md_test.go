@@ -15,7 +15,7 @@ import (
 // importOne imports a file into a new store and returns the store's path.
 func importOne(tb *testing.T, path string) string {
 	tb.Helper()
-	db := filepath.Join(tb.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(tb)
 	if code, out, errOut := runCLI(tb, "", "import", "--db", db, path); code != 0 {
 		tb.Fatalf("import %s: exit %d\n%s%s", path, code, out, errOut)
 	}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestServe_ImpactAPIWithoutPrometheus: asking a server without Prometheus
@@ -16,7 +16,7 @@ import (
 // query-based figures say why they are not measured, as docs/api.md says.
 func TestServe_ImpactAPIWithoutPrometheus(t *testing.T) {
 	t.Parallel()
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), nil)
+	m := MustRunMain(t, teststore.SQLiteDSN(t), nil)
 	inc := createResolved(t, m.Store, 0, "Unconfigured")
 	secret, err := hindsight.NewToken()
 	if err != nil {

@@ -47,7 +47,7 @@ func waitImpact(t *testing.T, s *sqlstore.Store, id string, ok func(r *hindsight
 func TestServe_ImpactWorker(t *testing.T) {
 	t.Parallel()
 	prom := testenv.StartFakePrometheus(t)
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
+	m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) {
 		m.Config.Prometheus.URL = prom.URL
 		m.ImpactInterval = 20 * time.Millisecond
 	})
@@ -79,7 +79,7 @@ func TestServe_WebhookNeverWaitsForPrometheus(t *testing.T) {
 	}))
 	t.Cleanup(hang.Close)
 	t.Cleanup(func() { close(release) })
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
+	m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) {
 		m.Config.Prometheus.URL = hang.URL
 		m.Config.Prometheus.Timeout = config.Duration(300 * time.Millisecond)
 		m.ImpactInterval = 20 * time.Millisecond
@@ -183,7 +183,7 @@ func TestImpactCmd_Unreachable(t *testing.T) {
 func TestImpactCmd_Incident(t *testing.T) {
 	t.Parallel()
 	prom := testenv.StartFakePrometheus(t)
-	db := filepath.Join(t.TempDir(), "hindsight.db")
+	db := teststore.SQLiteDSN(t)
 	s := teststore.Open(t, db)
 	inc := createResolved(t, s, 0, "FromCLI")
 	s.Close()

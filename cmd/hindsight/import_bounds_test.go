@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestImport_HostileMarkdown: documents crafted to make parsing slow (deep
@@ -17,7 +19,7 @@ func TestImport_HostileMarkdown(t *testing.T) {
 	dir := t.TempDir()
 	MustWrite(t, filepath.Join(dir, "quotes.md"), []byte("# Post-mortem: X\n\n"+strings.Repeat(">", 2<<20)+"\n"))
 	MustWrite(t, filepath.Join(dir, "links.md"), []byte("# Post-mortem: X\n\n"+strings.Repeat("[x](", 300<<10/4)+"\n"))
-	db := filepath.Join(t.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(t)
 	code, out, errOut := runCLI(t, "", "import", "--db", db, dir)
 	if code != exitError || !strings.Contains(out, "created 0, updated 0, skipped 0, failed 2") {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
@@ -34,7 +36,7 @@ func TestImport_HostileMarkdown(t *testing.T) {
 func TestImport_Interrupted(t *testing.T) {
 	t.Parallel()
 	dir := mixedDir(t)
-	db := filepath.Join(t.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(t)
 	// The signal arrives once the import has started: the store is open
 	// and the files are being walked.
 	ctx := &interruptedAfter{Context: context.Background()}

@@ -89,7 +89,7 @@ func mixedDir(tb testing.TB) string {
 func TestImport_MixedDirectory(t *testing.T) {
 	t.Parallel()
 	dir := mixedDir(t)
-	db := filepath.Join(t.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(t)
 	code, out, errOut := runCLI(t, "", "import", "--db", db, dir)
 	if code != exitError {
 		t.Errorf("exit code %d, want %d (some files failed)", code, exitError)
@@ -164,7 +164,7 @@ func TestImport_MixedDirectory(t *testing.T) {
 func TestImport_Idempotent(t *testing.T) {
 	t.Parallel()
 	dir := mixedDir(t)
-	db := filepath.Join(t.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(t)
 	runCLI(t, "", "import", "--db", db, dir)
 	_, before, _ := runCLI(t, "", "export", "--all", "--db", db)
 	code, out, _ := runCLI(t, "", "import", "--db", db, dir)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/review"
 )
 
@@ -143,7 +144,7 @@ func newRecordEnv(t *testing.T, dsn string) *recordEnv {
 
 func TestRecordIntegrity(t *testing.T) {
 	t.Parallel()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		e := newRecordEnv(t, dsn)
 		ctx := context.Background()
 		base := "/api/v1/incidents/" + e.id

@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // getStatus reads path with the given headers and returns the status.
@@ -28,7 +28,7 @@ func getStatus(t *testing.T, url string, header map[string]string) int {
 func TestServe_AuthConfig(t *testing.T) {
 	t.Parallel()
 	t.Run("ReadsNeedAViewer", func(t *testing.T) {
-		m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), nil)
+		m := MustRunMain(t, teststore.SQLiteDSN(t), nil)
 		if got := getStatus(t, m.URL()+"/api/v1/incidents", nil); got != http.StatusUnauthorized {
 			t.Errorf("anonymous read: %d, want 401", got)
 		}
@@ -42,13 +42,13 @@ func TestServe_AuthConfig(t *testing.T) {
 		}
 	})
 	t.Run("AnonymousRead", func(t *testing.T) {
-		m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), func(m *Main) { m.Config.Auth.AnonymousRead = true })
+		m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) { m.Config.Auth.AnonymousRead = true })
 		if got := getStatus(t, m.URL()+"/api/v1/incidents", nil); got != http.StatusOK {
 			t.Errorf("anonymous read: %d, want 200", got)
 		}
 	})
 	t.Run("TrustedProxy", func(t *testing.T) {
-		m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), func(m *Main) {
+		m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) {
 			m.Config.Auth.Proxy.TrustedCIDRs = []string{"127.0.0.1/32"}
 			m.Config.Auth.Proxy.Roles = map[string]hindsight.Role{"Ana@Example.com": hindsight.RoleAdmin}
 		})
@@ -61,7 +61,7 @@ func TestServe_AuthConfig(t *testing.T) {
 		}
 	})
 	t.Run("OnlyTheConfiguredHeader", func(t *testing.T) {
-		m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), func(m *Main) {
+		m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) {
 			m.Config.Auth.Proxy.TrustedCIDRs = []string{"127.0.0.1/32"}
 			m.Config.Auth.Proxy.UserHeader = "X-Forwarded-User"
 			m.Config.Auth.Proxy.Roles = map[string]hindsight.Role{"boss@example.com": hindsight.RoleAdmin, "ana": hindsight.RoleViewer}

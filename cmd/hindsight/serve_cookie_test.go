@@ -4,9 +4,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestServe_PlainHTTPHostname checks that sign-in works over plain HTTP on
@@ -24,7 +25,7 @@ func TestServe_PlainHTTPHostname(t *testing.T) {
 		{"HTTPS", "https://hindsight.example.com", true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), func(m *Main) { m.Config.Server.BaseURL = tt.baseURL })
+			m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) { m.Config.Server.BaseURL = tt.baseURL })
 			req, _ := http.NewRequest(http.MethodGet, m.URL()+"/signin", nil)
 			req.Host = "hindsight.internal:8080"
 			resp, err := http.DefaultClient.Do(req)

@@ -62,7 +62,7 @@ func mustApprovedSEV3(t *testing.T, dsn string) string {
 // executive entry.
 func TestServe_Distribution(t *testing.T) {
 	t.Parallel()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		id := mustApprovedSEV3(t, dsn)
 		sink := testenv.NewSMTPSink(t, nil)
 		var mu sync.Mutex

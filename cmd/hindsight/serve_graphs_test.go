@@ -8,7 +8,6 @@ import (
 	"math"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/hindsight-sre/hindsight/chart"
 	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestGraphs_FrozenWithRealPrometheus measures a resolved incident against
@@ -57,7 +57,7 @@ func TestGraphs_FrozenWithRealPrometheus(t *testing.T) {
 	margin := 8 * time.Second
 	time.Sleep(margin + 3*time.Second) // the margin after the resolution passes
 
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "h.db"), func(m *Main) {
+	m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) {
 		m.Config.Prometheus.URL = prom.URL
 		m.Config.Evidence.GraphMargin = config.Duration(margin)
 		m.Config.SLO.ErrorRate = 1

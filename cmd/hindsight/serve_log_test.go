@@ -19,6 +19,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // refusingSMTP is an SMTP server on 127.0.0.1 that offers AUTH PLAIN and
@@ -97,7 +98,7 @@ func lineWith(t *testing.T, lines []map[string]any, msg string) map[string]any {
 // line for each secret. It also checks the start-up and shutdown lines.
 func TestServe_LogsNoSecrets(t *testing.T) {
 	t.Parallel()
-	testenv.ForEachEngine(t, func(t *testing.T, dsn string) {
+	teststore.ForEachEngineDSN(t, func(t *testing.T, dsn string) {
 		const (
 			webhookToken = "whk-0123456789abcdef"
 			basicPass    = "basic-pass-fedcba9876"

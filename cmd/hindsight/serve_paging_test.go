@@ -18,6 +18,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestServe_Paging runs the server program with paging configured against
@@ -29,7 +30,7 @@ func TestServe_Paging(t *testing.T) {
 	port := testenv.FreePort(t)
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	am := testenv.StartAlertmanager(t, testenv.AlertmanagerOptions{WebhookURL: base + "/api/v1/alerts/alertmanager", BearerToken: serveToken})
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
+	m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) {
 		m.Config.Server.Addr = "127.0.0.1:" + strconv.Itoa(port)
 		m.Config.Paging.Alertmanager.URLs = []string{am.URL}
 		m.Config.Paging.Alertmanager.PollInterval = config.Duration(time.Second)

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestMain_LoadsPeopleFromConfig: the people list is in the directory once
@@ -15,7 +15,7 @@ import (
 // keeping people the file does not list.
 func TestMain_LoadsPeopleFromConfig(t *testing.T) {
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(t)
 	ctx := context.Background()
 	m := MustRunMain(t, db, func(m *Main) {
 		m.Config.People = []config.PersonConfig{{Handle: "@lead", Name: "Ana Lima", Email: "ana@example.com", Team: "SRE"}}
@@ -46,7 +46,7 @@ func TestMain_OIDCIssuerUnreachable(t *testing.T) {
 	cfg := config.Default()
 	cfg.Server.Addr = "127.0.0.1:0"
 	cfg.Auth.OIDC.Issuer, cfg.Auth.OIDC.ClientID = "http://127.0.0.1:1", "hindsight"
-	m := &Main{Config: cfg, DSN: filepath.Join(t.TempDir(), "h.db")}
+	m := &Main{Config: cfg, DSN: teststore.SQLiteDSN(t)}
 	err := m.Run(context.Background())
 	if err == nil {
 		m.Close()

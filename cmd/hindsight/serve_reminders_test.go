@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
 	"github.com/hindsight-sre/hindsight/internal/testenv"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestServe_Reminders starts the server with a Slack webhook on 127.0.0.1
@@ -37,7 +37,7 @@ func TestServe_Reminders(t *testing.T) {
 
 	now := time.Date(2025, 10, 8, 9, 0, 0, 0, time.UTC)
 	var logs testenv.LogBuffer
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
+	m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) {
 		m.Now = func() time.Time { return now }
 		m.Log = slog.New(slog.NewTextHandler(&logs, nil))
 		m.Config.Server.BaseURL = "https://hindsight.example.com"

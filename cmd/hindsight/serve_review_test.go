@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestMain_ReviewAPIAndDailyFollowUp starts the server on an incident
@@ -15,7 +15,7 @@ import (
 // follow-up, and the review API answers with the token's identity.
 func TestMain_ReviewAPIAndDailyFollowUp(t *testing.T) {
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(t)
 	now := time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC)
 	m := MustRunMain(t, db, func(m *Main) { m.Now = func() time.Time { return now } })
 	ctx := context.Background()

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/config"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/slack"
 )
 
@@ -46,7 +46,7 @@ func TestServe_Slack(t *testing.T) {
 	fake.Start()
 	defer fake.Stop()
 
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
+	m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) {
 		m.Config.Slack.BotToken = "xoxb-serve-test"
 		m.Config.Slack.SigningSecret = "serve-signing-secret"
 		m.Config.Slack.APIURL = fake.GetAPIURL()
@@ -143,7 +143,7 @@ func TestServe_SlackDirectMessage(t *testing.T) {
 	defer fake.Stop()
 
 	now := time.Date(2025, 10, 8, 9, 0, 0, 0, time.UTC)
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
+	m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) {
 		m.Now = func() time.Time { return now }
 		m.Config.Slack.BotToken = "xoxb-dm-test"
 		m.Config.Slack.SigningSecret = "dm-signing-secret"

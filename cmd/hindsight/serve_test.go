@@ -202,7 +202,7 @@ func TestServe_ExactlyOnceTwoInstances(t *testing.T) {
 // request whose body is still arriving, which then succeeds durably.
 func TestServe_CloseFinishesInFlight(t *testing.T) {
 	t.Parallel()
-	dsn := filepath.Join(t.TempDir(), "hindsight.db")
+	dsn := teststore.SQLiteDSN(t)
 	cfg := config.Default()
 	cfg.Server.Addr = "127.0.0.1:0"
 	cfg.Webhook.Token = config.Secret(serveToken)
@@ -275,7 +275,7 @@ func TestServe_PrunesRawNotifications(t *testing.T) {
 	t.Parallel()
 	clock := &testenv.Clock{}
 	clock.Set(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
-	m := MustRunMain(t, filepath.Join(t.TempDir(), "hindsight.db"), func(m *Main) {
+	m := MustRunMain(t, teststore.SQLiteDSN(t), func(m *Main) {
 		m.Now = clock.Now
 		m.PruneInterval = 10 * time.Millisecond
 		m.Config.Webhook.RawRetention = config.Duration(7 * 24 * time.Hour)

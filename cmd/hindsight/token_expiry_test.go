@@ -1,10 +1,11 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 // TestToken_ExpiresAndRevokeByName: a token expires in 90 days unless
@@ -13,7 +14,7 @@ import (
 func TestToken_ExpiresAndRevokeByName(t *testing.T) {
 	t.Setenv("HINDSIGHT_CONFIG", "")
 	t.Setenv("USER", "ops")
-	db := filepath.Join(t.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(t)
 	before := time.Now().UTC()
 	code, out, errOut := runCLI(t, "", "token", "create", "--role", "viewer", "--name", "dash", "--db", db)
 	if code != 0 {

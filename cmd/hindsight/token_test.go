@@ -1,16 +1,16 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hindsight-sre/hindsight"
+	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
 func TestToken_CreateListRevoke(t *testing.T) {
 	t.Setenv("HINDSIGHT_CONFIG", "")
-	db := filepath.Join(t.TempDir(), "h.db")
+	db := teststore.SQLiteDSN(t)
 	code, out, errOut := runCLI(t, "", "token", "create", "--role", "admin", "--name", "first-admin", "--db", db)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

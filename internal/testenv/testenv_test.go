@@ -3,9 +3,11 @@ package testenv_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -250,5 +252,74 @@ func TestChromium(t *testing.T) {
 	}
 	if h1 != "Hindsight post-mortems" {
 		t.Errorf("h1 = %q, want %q", h1, "Hindsight post-mortems")
+	}
+}
+
+// TestPostgresTemplate: a template is built once and then reused as it is,
+// its copies hold what the build put in it, and a build that fails leaves
+// no database behind.
+func TestPostgresTemplate(t *testing.T) {
+	t.Parallel()
+	admin := testenv.RequirePostgres(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	exists := func(name string) bool {
+		t.Helper()
+		var ok bool
+		if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&ok); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	name := "hs_tpltest_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	t.Cleanup(func() { conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name) })
+
+	builds := 0
+	build := func(dsn string) error {
+		builds++
+		c, err := pgx.Connect(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		defer c.Close(ctx)
+		_, err = c.Exec(ctx, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('from the template')")
+		return err
+	}
+	for range 2 {
+		got, err := testenv.PostgresTemplate(t, name, build)
+		if err != nil || got != name {
+			t.Fatalf("PostgresTemplate = %q, %v", got, err)
+		}
+	}
+	if builds != 1 {
+		t.Errorf("the template was built %d times, want once", builds)
+	}
+	c, err := pgx.Connect(ctx, testenv.FreshPostgresDatabaseFrom(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	var v string
+	if err := c.QueryRow(ctx, "SELECT v FROM kept").Scan(&v); err != nil || v != "from the template" {
+		t.Errorf("the copy holds %q, %v", v, err)
+	}
+
+	failing := name + "_failing"
+	var building string
+	_, err = testenv.PostgresTemplate(t, failing, func(dsn string) error {
+		u, _ := url.Parse(dsn)
+		building = strings.TrimPrefix(u.Path, "/")
+		return errors.New("the build broke")
+	})
+	if err == nil || !strings.Contains(err.Error(), "the build broke") {
+		t.Errorf("a failing build: %v", err)
+	}
+	if building == "" || exists(building) || exists(failing) {
+		t.Errorf("a failing build left a database behind (%q: %v, %q: %v)", building, building != "" && exists(building), failing, exists(failing))
 	}
 }
