@@ -9,3 +9,11 @@ func UIRoutePatterns() map[string]string {
 	}
 	return out
 }
+
+// WebhookBodiesHeld returns the bytes of webhook bodies the server has
+// reserved and not yet released.
+func (s *Server) WebhookBodiesHeld() int64 {
+	s.webhookBodies.mu.Lock()
+	defer s.webhookBodies.mu.Unlock()
+	return s.webhookBodies.used
+}

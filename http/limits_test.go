@@ -166,22 +166,24 @@ func TestWebhook_CutOffBodyIsTransient(t *testing.T) {
 // answers 503 with Retry-After instead of reading more bodies at once; once
 // the bodies held are done, it accepts again.
 func TestWebhook_BodiesInFlightCapped(t *testing.T) {
+	var srv *hhttp.Server
 	ts := MustOpenServer(t, func(s *hhttp.Server) {
 		s.WebhookBodyLimit = 4 << 10
 		s.WebhookInflightLimit = 8 << 10
+		srv = s
 	})
 	held := []net.Conn{rawPost(t, ts.url, 4<<10, `{`), rawPost(t, ts.url, 4<<10, `{`)}
-	body := fixture(t, "0-single-alert-firing.json")
-	var resp *http.Response
-	// The deadline bounds a hang on a loaded machine; it measures nothing.
-	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		req, _ := http.NewRequest(http.MethodPost, ts.url+"/api/v1/alerts/alertmanager", strings.NewReader(string(body)))
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, _ = mustDo(t, http.DefaultClient, req)
-		if resp.StatusCode == http.StatusServiceUnavailable {
-			break
+	// Both held bodies must have their room before the next request comes,
+	// or that request could take it first.
+	for deadline := time.Now().Add(2 * time.Minute); srv.WebhookBodiesHeld() != 8<<10; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the held bodies reserved %d bytes, want %d", srv.WebhookBodiesHeld(), 8<<10)
 		}
 	}
+	body := fixture(t, "0-single-alert-firing.json")
+	req, _ := http.NewRequest(http.MethodPost, ts.url+"/api/v1/alerts/alertmanager", strings.NewReader(string(body)))
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, _ := mustDo(t, http.DefaultClient, req)
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("with the budget held: %d (Retry-After %q), want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
@@ -191,6 +193,12 @@ func TestWebhook_BodiesInFlightCapped(t *testing.T) {
 	}
 	if code, out := ts.post(t, body, bearer(token)); code != http.StatusOK {
 		t.Errorf("after the held bodies ended: %d %v", code, out)
+	}
+	// A request's room is released just after its answer is written.
+	for deadline := time.Now().Add(time.Minute); srv.WebhookBodiesHeld() != 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d bytes still reserved after every request was answered", srv.WebhookBodiesHeld())
+		}
 	}
 }
 

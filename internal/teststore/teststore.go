@@ -4,12 +4,13 @@
 // opens a sqlstore.Store.
 //
 // Every store it hands out is new and already at the latest schema: a copy
-// of one that sqlstore.Open migrated once. Migrating costs about half a
-// second a store under the race detector (the pure-Go SQLite is
-// instrumented too), copying a few milliseconds on SQLite and a quarter of
-// a second on PostgreSQL, and the suite opens hundreds. Tests of migration
-// itself start from an empty database: testenv.ForEachEngine and
-// testenv.FreshPostgresDatabase give one.
+// of one that sqlstore.Open migrated once. In a race-enabled test binary
+// migrating a new store takes 70-450 ms on SQLite (depending on whether the
+// SQLite library is instrumented) and 500-700 ms on PostgreSQL; a copy
+// takes a few milliseconds on SQLite and 130-260 ms on PostgreSQL, and the
+// suite opens hundreds. Tests of migration itself start from an empty
+// database: testenv.ForEachEngine and testenv.FreshPostgresDatabase give
+// one.
 //
 // It is a package of its own, beside internal/testenv, because it imports
 // sqlstore: testenv starts components and imports nothing of Hindsight, so
