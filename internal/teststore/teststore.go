@@ -141,6 +141,9 @@ var (
 // once for every test process and run that asks with the same name.
 func postgresTemplate(tb testing.TB) string {
 	tb.Helper()
+	// Skips (or fails under CI=true) here, outside the Once, so that every
+	// test without PostgreSQL skips alike.
+	testenv.RequirePostgres(tb)
 	pgTemplateOnce.Do(func() {
 		digest, err := migrationsDigest("postgres")
 		if err != nil {
