@@ -5,7 +5,7 @@
 //
 // Every store it hands out is new and already at the latest schema: a copy
 // of one that sqlstore.Open migrated once. In a race-enabled test binary
-// migrating a new store takes 70-450 ms on SQLite (depending on whether the
+// migrating a new store takes 80-450 ms on SQLite (depending on whether the
 // SQLite library is instrumented) and 500-700 ms on PostgreSQL; a copy
 // takes a few milliseconds on SQLite and 130-260 ms on PostgreSQL, and the
 // suite opens hundreds. Tests of migration itself start from an empty
