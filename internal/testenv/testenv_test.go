@@ -277,7 +277,20 @@ func TestPostgresTemplate(t *testing.T) {
 		return ok
 	}
 	name := "hs_tpltest_" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	t.Cleanup(func() { conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name) })
+	t.Cleanup(func() {
+		// Its own connection: the test's is closed by the time cleanups run.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			t.Errorf("drop template %s: %v", name, err)
+			return
+		}
+		defer c.Close(ctx)
+		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+name); err != nil {
+			t.Errorf("drop template %s: %v", name, err)
+		}
+	})
 
 	builds := 0
 	build := func(dsn string) error {
