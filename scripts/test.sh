@@ -334,28 +334,57 @@ go_test_packages() {
 	done
 }
 
-# -vet=off: the go vet step before it has already run every check go test's
-# own vet pass would (go test's is a subset) on the same packages and their
-# test files.
-#
-# RACE_GCFLAGS compiles the package listed without the race detector's
-# instrumentation, inside the race-enabled test binaries:
+# RACE_UNINSTRUMENTED is compiled without the race detector's
+# instrumentation inside the race-enabled test binaries:
 # modernc.org/sqlite/lib is SQLite's C translated to Go, and instrumenting it
 # made every SQLite statement several times slower (migrating a new store
 # 330-400 ms against 80-135 ms) without watching any code of Hindsight's.
-# Channels, mutexes and atomics keep their happens-before edges in
-# uninstrumented code (the runtime records them), and every access
-# Hindsight's own code makes is still checked. Only that package: leaving
-# modernc.org/libc uninstrumented as well made the detector report races
-# that are not there (in encoding/json's type cache, between two goroutines
-# decoding Prometheus answers), which the fully instrumented build never
-# reported in the same tests.
-RACE_GCFLAGS='modernc.org/sqlite/lib=-race=false'
+# Every access Hindsight's own code makes is still checked.
+#
+# That holds only while the package's object code is its own. The compiler
+# also puts into a package's object the generic standard-library code it
+# instantiates or inlines there (sync/atomic.Pointer[T]'s methods, say), and
+# the linker keeps one copy of each such function for the whole binary: an
+# uninstrumented copy then serves instrumented packages too, and the
+# detector loses the happens-before edges of those atomics and reports
+# races that are not there. modernc.org/libc holds such code, and leaving it
+# uninstrumented did exactly that (in encoding/json's type cache);
+# check_uninstrumented_code fails the step if RACE_UNINSTRUMENTED ever holds
+# a function of another package (type equality functions, type:.eq.*,
+# excepted: they compare memory and synchronize nothing).
+RACE_UNINSTRUMENTED=modernc.org/sqlite/lib
+RACE_FLAGS=(-race "-gcflags=${RACE_UNINSTRUMENTED}=-race=false")
+
+# check_uninstrumented_code lists the functions in RACE_UNINSTRUMENTED's
+# compiled object (the one the test binaries link: same flags, same build
+# cache entry) that belong to another package, and fails if there is one.
+check_uninstrumented_code() {
+	local object foreign
+	object="$(go list "${RACE_FLAGS[@]}" -export -f '{{.Export}}' "${RACE_UNINSTRUMENTED}")"
+	foreign="$(go tool nm "${object}" | awk -v own="${RACE_UNINSTRUMENTED}." '
+		{ for (i = 1; i < NF; i++) if ($i == "T" || $i == "t") {
+			if (index($(i + 1), own) != 1 && index($(i + 1), "type:") != 1) print $(i + 1)
+			break
+		} }' | sort -u)"
+	if [[ -n "${foreign}" ]]; then
+		log "${RACE_UNINSTRUMENTED}, compiled without race instrumentation, holds code of other packages,"
+		log "which the linker may share with instrumented ones (false race reports). Instrument it again"
+		log "(remove it from RACE_UNINSTRUMENTED in scripts/test.sh). The first of them:"
+		log "$(head -n 5 <<<"${foreign}")"
+		return 1
+	fi
+	log "${RACE_UNINSTRUMENTED}: compiled without race instrumentation, no code of another package in it"
+}
+
+# -vet=off: the go vet step before it has already run every check go test's
+# own vet pass would (go test's is a subset) on the same packages and their
+# test files.
 run_go_test() {
 	GO_TEST_LOG="$(mktemp)"
 	local -a pkgs
 	mapfile -t pkgs < <(go_test_packages)
-	go test -race -gcflags="${RACE_GCFLAGS}" -count=1 -p 2 -vet=off -timeout "${GO_TEST_TIMEOUT}" "${pkgs[@]}" 2>&1 | tee "${GO_TEST_LOG}"
+	check_uninstrumented_code
+	go test "${RACE_FLAGS[@]}" -count=1 -p 2 -vet=off -timeout "${GO_TEST_TIMEOUT}" "${pkgs[@]}" 2>&1 | tee "${GO_TEST_LOG}"
 }
 
 # check_mod_tidy fails when go.mod or go.sum is not what `go mod tidy` writes

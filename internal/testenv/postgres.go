@@ -32,13 +32,21 @@ func RequirePostgres(t testing.TB) string {
 // CI=true, as RequirePostgres decides.
 func ForEachEngine(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Helper()
+	ForEachEngineFrom(t, func(t testing.TB) string { return filepath.Join(t.TempDir(), "hindsight.db") }, FreshPostgresDatabase, fn)
+}
+
+// ForEachEngineFrom runs fn as the parallel subtests "SQLite" and
+// "PostgreSQL", with the DSN that sqliteDSN and postgresDSN make in each.
+// internal/teststore passes makers of stores already migrated.
+func ForEachEngineFrom(t *testing.T, sqliteDSN, postgresDSN func(t testing.TB) string, fn func(t *testing.T, dsn string)) {
+	t.Helper()
 	t.Run("SQLite", func(t *testing.T) {
 		t.Parallel()
-		fn(t, filepath.Join(t.TempDir(), "hindsight.db"))
+		fn(t, sqliteDSN(t))
 	})
 	t.Run("PostgreSQL", func(t *testing.T) {
 		t.Parallel()
-		fn(t, FreshPostgresDatabase(t))
+		fn(t, postgresDSN(t))
 	})
 }
 

@@ -89,14 +89,7 @@ func Postgres(tb testing.TB) *sqlstore.Store {
 // new store at the latest schema on each engine (SQLiteDSN, PostgresDSN).
 func ForEachEngineDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Helper()
-	t.Run("SQLite", func(t *testing.T) {
-		t.Parallel()
-		fn(t, SQLiteDSN(t))
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		t.Parallel()
-		fn(t, PostgresDSN(t))
-	})
+	testenv.ForEachEngineFrom(t, SQLiteDSN, PostgresDSN, fn)
 }
 
 // ForEachEngine runs fn with a new store on each engine, as the parallel
