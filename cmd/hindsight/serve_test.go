@@ -206,6 +206,10 @@ func TestServe_CloseFinishesInFlight(t *testing.T) {
 	cfg := config.Default()
 	cfg.Server.Addr = "127.0.0.1:0"
 	cfg.Webhook.Token = config.Secret(serveToken)
+	// One body of unknown length reserves the whole in-flight budget, so
+	// that a second notification is answered "busy" exactly while the first
+	// is being read.
+	cfg.Webhook.InflightLimit = cfg.Webhook.BodyLimit
 	m := &Main{Config: cfg, DSN: dsn}
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -227,9 +231,19 @@ func TestServe_CloseFinishesInFlight(t *testing.T) {
 	if _, err := pw.Write(body[:half]); err != nil {
 		t.Fatal(err)
 	}
-	// The server accepts connections in order: once a later one is served,
-	// the request above is in flight.
-	testenv.WaitHTTP(t, base+"/healthz", 30*time.Second)
+	// The request above is in flight once its handler holds the budget: a
+	// server shutting down drops a connection whose request it has not
+	// read yet, so Close must not start before. The probe is refused
+	// before its body is read, and stores nothing.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		status, b, err := postWebhook(base, strings.NewReader(`{}`))
+		if err == nil && status == http.StatusServiceUnavailable && strings.Contains(string(b), "at once") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the first request never held the in-flight budget: the probe got %d %s %v", status, b, err)
+		}
+	}
 
 	closed := make(chan error, 1)
 	go func() { closed <- m.Close() }()
