@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/hindsight-sre/hindsight"
 )
 
 // HoldIndex stops s from rebuilding queued search documents in the
@@ -48,4 +50,31 @@ func SearchDocsAgree(ctx context.Context, s *Store, ids []string) error {
 		}
 		return nil
 	})
+}
+
+// ExecInTx runs q in a write transaction of s, through the path every
+// store write takes (Tx.exec, with its prepared statements).
+func ExecInTx(ctx context.Context, s *Store, q string, args ...any) error {
+	return s.update(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, q, args...)
+		return err
+	})
+}
+
+// PoolStatement reports whether s's write pool keeps q prepared, and
+// whether it holds it as a statement (false: remembered as failing).
+func PoolStatement(s *Store, q string) (kept, prepared bool) {
+	p := s.writeStmts
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	st, ok := p.stmts[q]
+	return ok, st != nil
+}
+
+// ExecTx runs q in tx, as ExecInTx does, and then returns ret.
+func ExecTx(ctx context.Context, tx hindsight.Services, ret error, q string, args ...any) error {
+	if _, err := tx.(*Tx).exec(ctx, q, args...); err != nil {
+		return err
+	}
+	return ret
 }

@@ -3,26 +3,105 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"sync"
 )
 
-// Statements prepared once per transaction. The SQLite driver otherwise
-// parses and plans every statement at every call, which costs more than
-// running it; a batch of webhook notifications runs the same few statements
-// thousands of times in one transaction. PostgreSQL's driver already caches
-// prepared statements per connection, so there the plain calls are used.
+// Prepared statements (SQLite). The SQLite driver otherwise parses and plans
+// every statement at every call, which costs more than running it; a batch
+// of webhook notifications runs the same few statements thousands of times.
+// A statement a transaction runs is prepared in it the first time and kept
+// for the rest of the transaction; once the transaction has ended, the
+// store prepares it on its pool (poolStatements), and later transactions
+// reuse that: on the write pool's one connection it is parsed once for the
+// life of the store, instead of once per transaction (8% of the intake's
+// CPU when every batch parsed its statements again). PostgreSQL's driver
+// already caches prepared statements per connection, so there the plain
+// calls are used.
 const (
 	// maxTxStatements bounds the statements one transaction keeps prepared.
 	maxTxStatements = 64
+	// maxPoolStatements bounds the statements a pool keeps prepared.
+	maxPoolStatements = 128
 	// maxCachedQuery is the longest query kept: longer ones are bulk
 	// statements whose text varies.
 	maxCachedQuery = 4096
 )
 
+// poolStatements are the statements one pool keeps prepared across
+// transactions, each on every connection that ran it (database/sql's
+// Tx.StmtContext prepares a pool statement on the transaction's connection
+// once and reuses it after).
+type poolStatements struct {
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+	// wanted are the queries transactions prepared for themselves since the
+	// last prepareWanted: the pool prepares them before its next transaction
+	// begins, when no transaction holds the connection (the write pool has a
+	// single one).
+	wanted []string
+}
+
+// get returns q's pool statement, or nil after noting q as wanted.
+func (p *poolStatements) get(q string) *sql.Stmt {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if st, ok := p.stmts[q]; ok {
+		return st
+	}
+	if len(p.stmts)+len(p.wanted) < maxPoolStatements {
+		p.wanted = append(p.wanted, q)
+	}
+	return nil
+}
+
+// prepareWanted prepares the wanted queries on db. It runs before a
+// transaction of db begins, under its context, since the write pool's one
+// connection may be another transaction's until then: a query it could not
+// prepare stays wanted when ctx ended, and is not tried again otherwise.
+func (p *poolStatements) prepareWanted(ctx context.Context, db *sql.DB) {
+	p.mu.Lock()
+	wanted := p.wanted
+	p.wanted = nil
+	p.mu.Unlock()
+	for i, q := range wanted {
+		st, err := db.PrepareContext(ctx, q)
+		p.mu.Lock()
+		if err != nil && ctx.Err() != nil {
+			p.wanted = append(p.wanted, wanted[i:]...)
+			p.mu.Unlock()
+			return
+		}
+		if p.stmts == nil {
+			p.stmts = make(map[string]*sql.Stmt)
+		}
+		if _, dup := p.stmts[q]; !dup {
+			p.stmts[q] = st // nil for a query that failed: not wanted again
+			st = nil
+		}
+		p.mu.Unlock()
+		if st != nil {
+			_ = st.Close()
+		}
+	}
+}
+
+// close closes the pool's statements.
+func (p *poolStatements) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, st := range p.stmts {
+		if st != nil {
+			_ = st.Close()
+		}
+	}
+	p.stmts, p.wanted = nil, nil
+}
+
 // prepared returns q prepared in the transaction, or nil when it is not
 // kept (then the caller runs q directly, which also reports any error that
 // preparing it would have).
 func (tx *Tx) prepared(ctx context.Context, q string) *sql.Stmt {
-	if tx.d.dollar || len(q) > maxCachedQuery {
+	if tx.pool == nil || len(q) > maxCachedQuery {
 		return nil
 	}
 	if st, ok := tx.stmts[q]; ok {
@@ -31,9 +110,17 @@ func (tx *Tx) prepared(ctx context.Context, q string) *sql.Stmt {
 	if len(tx.stmts) >= maxTxStatements {
 		return nil
 	}
-	st, err := tx.tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil
+	var st *sql.Stmt
+	if parent := tx.pool.get(q); parent != nil {
+		// Prepared on this connection by an earlier transaction, or now
+		// (a statement that cannot be bound carries its error, which its
+		// first call returns, as running q directly would).
+		st = tx.tx.StmtContext(ctx, parent)
+	} else {
+		var err error
+		if st, err = tx.tx.PrepareContext(ctx, q); err != nil {
+			return nil
+		}
 	}
 	if tx.stmts == nil {
 		tx.stmts = make(map[string]*sql.Stmt)

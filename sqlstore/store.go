@@ -60,6 +60,9 @@ type Store struct {
 	// ckpt checkpoints the SQLite write-ahead log in the background
 	// (checkpoint.go); nil on PostgreSQL.
 	ckpt *checkpointer
+	// writeStmts and readStmts are the statements each pool keeps prepared
+	// (stmtcache.go); nil on PostgreSQL.
+	writeStmts, readStmts *poolStatements
 }
 
 var _ hindsight.Store = (*Store)(nil)
@@ -123,13 +126,25 @@ func (s *Store) WriteParallelism() int {
 }
 
 func newStore(d *dialect, write, read *sql.DB, dsn string) *Store {
-	return &Store{
+	s := &Store{
 		Now:   func() time.Time { return time.Now() },
 		d:     d,
 		write: write,
 		read:  read,
 		dsn:   dsn,
 	}
+	if !d.dollar {
+		s.writeStmts, s.readStmts = &poolStatements{}, &poolStatements{}
+	}
+	return s
+}
+
+// statements returns the statements db keeps prepared (nil on PostgreSQL).
+func (s *Store) statements(db *sql.DB) *poolStatements {
+	if db == s.read && s.read != s.write {
+		return s.readStmts
+	}
+	return s.writeStmts
 }
 
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
@@ -242,6 +257,10 @@ func openSQLitePools(ctx context.Context, path, dsn string) (*Store, error) {
 func (s *Store) Close() error {
 	s.closeIndexer()
 	s.stopCheckpointer()
+	if s.writeStmts != nil {
+		s.writeStmts.close()
+		s.readStmts.close()
+	}
 	err := s.write.Close()
 	if s.read != s.write {
 		if rerr := s.read.Close(); err == nil {
@@ -303,11 +322,17 @@ func (s *Store) view(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
 	opts := &sql.TxOptions{ReadOnly: readOnly && s.d.dollar}
+	pool := s.statements(db)
+	if pool != nil {
+		// Before the transaction takes a connection: prepare on the pool
+		// what earlier transactions ran (stmtcache.go).
+		pool.prepareWanted(ctx, db)
+	}
 	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return s.mapErr(err)
 	}
-	tx := &Tx{tx: sqlTx, s: s, d: s.d, now: s.now(), detached: !readOnly && !s.d.dollar}
+	tx := &Tx{tx: sqlTx, s: s, d: s.d, now: s.now(), detached: !readOnly && !s.d.dollar, pool: pool}
 	defer func() {
 		// A panic must not leave the transaction open: on SQLite it would
 		// hold the one write connection, and every later write would wait
@@ -370,8 +395,10 @@ type Tx struct {
 	// broken is set when a savepoint could not be taken or rolled back:
 	// the transaction must not commit.
 	broken error
-	// stmts are the statements prepared in this transaction (SQLite only).
+	// stmts are the statements prepared in this transaction, pool the
+	// pool's (SQLite only: nil on PostgreSQL).
 	stmts map[string]*sql.Stmt
+	pool  *poolStatements
 	// locked holds the incidents whose row lock lockIncidentOnce took.
 	locked map[string]bool
 	// pending holds the values of the revisions that record noted and
