@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/hindsight-sre/hindsight"
@@ -17,7 +19,22 @@ const revisionCols = "id, incident_id, entity, entity_id, version, actor, at, fi
 // Nothing is written when no field changed. The revision is encoded at once
 // and written with the transaction's others by flushRevisions, in as few
 // statements as possible, before the transaction commits or reads history.
+//
+// The creation of an incident, a document or a timeline event is recorded
+// compact (compactCreation): the row itself is the state it was created in
+// until its first change, which writes that state into the creation
+// revision first (materializeCreation).
 func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, version int, before, after any) error {
+	if compactEntity(entity) {
+		if before == nil {
+			tx.pending = append(tx.pending, incidentID, entity, entityID, version, hindsight.ActorFromContext(ctx), ts(tx.now),
+				compactFields, nil, nil)
+			return nil
+		}
+		if err := tx.materializeCreation(ctx, entity, entityID, before); err != nil {
+			return err
+		}
+	}
 	fields, b, a := diff(before, after)
 	if len(fields) == 0 && before != nil && after != nil {
 		return nil
@@ -27,6 +44,143 @@ func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, v
 	}
 	tx.pending = append(tx.pending, incidentID, entity, entityID, version, hindsight.ActorFromContext(ctx), ts(tx.now),
 		jsonText(fields), nullText(b), nullText(a))
+	return nil
+}
+
+// Compact creations. A creation revision holds a copy of what was created
+// (its after_json), which for the entities the webhook intake creates by
+// the thousand, a timeline event per alert and a draft document of 4 KB
+// per incident, was a third of what a notification wrote and of the
+// encoding its transaction did. Their creation revisions are written
+// without the copy (fields "[]", before_json and after_json NULL): the
+// entity's row holds it, since every change of the row records a revision,
+// and the first change (or the deletion) writes the state it replaces into
+// the creation revision before its own (materializeCreation). FindRevisions
+// fills the creations still compact from the rows (fillCreations), so that
+// readers see every creation whole. A backup carries them as stored, with
+// the rows they stand for.
+
+// compactFields is the fields column of a compact creation.
+const compactFields = "[]"
+
+// compactEntity reports whether entity's creations are recorded compact.
+func compactEntity(entity string) bool {
+	switch entity {
+	case hindsight.EntityIncident, hindsight.EntityDocument, hindsight.EntityTimeline:
+		return true
+	}
+	return false
+}
+
+// materializeCreation writes before, the state of entity as created, into
+// its creation revision if that is still compact: the change about to be
+// recorded is the entity's first.
+func (tx *Tx) materializeCreation(ctx context.Context, entity, entityID string, before any) error {
+	if err := tx.flushRevisions(ctx); err != nil { // the creation may be pending
+		return err
+	}
+	fields, _, a := diff(nil, before)
+	_, err := tx.exec(ctx, `UPDATE revisions SET fields = ?, after_json = ?
+		WHERE entity = ? AND entity_id = ? AND before_json IS NULL AND after_json IS NULL`,
+		jsonText(fields), string(a), entity, entityID)
+	return err
+}
+
+// fillCreations gives the compact creations among revs their fields and
+// after state from the entities' rows, as record would have written them.
+// A creation whose row is gone (it cannot be: a deletion materializes it)
+// stays without.
+func (tx *Tx) fillCreations(ctx context.Context, revs []*hindsight.Revision) error {
+	events := map[string]map[string]*hindsight.TimelineEvent{} // by incident, then event ID
+	var filled []*hindsight.Revision
+	for _, r := range revs {
+		if r.Before != nil || r.After != nil || !compactEntity(r.Entity) {
+			continue
+		}
+		var v any
+		switch r.Entity {
+		case hindsight.EntityIncident:
+			inc, err := tx.FindIncidentByID(ctx, r.EntityID)
+			if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			v = inc
+		case hindsight.EntityDocument:
+			d, err := tx.FindDocument(ctx, r.EntityID)
+			if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			v = d
+		case hindsight.EntityTimeline:
+			byID, ok := events[r.IncidentID]
+			if !ok {
+				list, err := tx.findTimeline(ctx, r.IncidentID)
+				if err != nil {
+					return err
+				}
+				byID = make(map[string]*hindsight.TimelineEvent, len(list))
+				for _, e := range list {
+					byID[strconv.FormatInt(e.ID, 10)] = e
+				}
+				events[r.IncidentID] = byID
+			}
+			e, ok := byID[r.EntityID]
+			if !ok {
+				continue
+			}
+			v = e
+		}
+		fields, _, a := diff(nil, v)
+		r.Fields, r.After = fields, a
+		filled = append(filled, r)
+	}
+	return tx.refillCreations(ctx, filled)
+}
+
+// refillCreations reads again, from the table, the creations among filled
+// that an entity's first change has materialized since they were read. On
+// PostgreSQL (READ COMMITTED) each statement sees its own snapshot: such a
+// change, committed between the read of the revisions and that of the
+// rows, changes the row and materializes its creation together, so the row
+// read no longer shows the state created, and the table then has it.
+func (tx *Tx) refillCreations(ctx context.Context, filled []*hindsight.Revision) error {
+	byID := make(map[int64]*hindsight.Revision, len(filled))
+	ids := make([]any, 0, len(filled))
+	for _, r := range filled {
+		byID[r.ID] = r
+		ids = append(ids, r.ID)
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), maxBatchRows)
+		rows, err := tx.query(ctx, `SELECT id, fields, after_json FROM revisions
+			WHERE after_json IS NOT NULL AND id IN (`+placeholders(n)+`)`, ids[:n]...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var fields, after string
+			if err := rows.Scan(&id, &fields, &after); err != nil {
+				rows.Close()
+				return err
+			}
+			r := byID[id]
+			r.After = json.RawMessage(after)
+			if err := fromJSON(fields, &r.Fields); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
 	return nil
 }
 
@@ -127,7 +281,10 @@ func (tx *Tx) FindRevisions(ctx context.Context, f hindsight.RevisionFilter) ([]
 		return nil, 0, err
 	}
 	revs, err := scanRevisions(rows)
-	return revs, n, err
+	if err != nil {
+		return nil, 0, err
+	}
+	return revs, n, tx.fillCreations(ctx, revs)
 }
 
 func scanRevisions(rows *sql.Rows) ([]*hindsight.Revision, error) {

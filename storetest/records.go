@@ -2,6 +2,12 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -205,4 +211,131 @@ func testRevisions(t *testing.T, open OpenFunc) {
 	if len(only) != 1 {
 		t.Fatalf("document revisions = %d, want 1", len(only))
 	}
+}
+
+// testCreationRevisions: the creation revision of an incident, a document
+// and a timeline event shows the entity as it was created, whatever
+// happened to it after (renamed, edited, deleted, changed in the very
+// transaction that created it): the store may keep the creation compact
+// until the first change, and FindRevisions must give it whole either way.
+func testCreationRevisions(t *testing.T, open OpenFunc) {
+	ctx := context.Background()
+	s := open(t)
+	inc := NewIncident(0, "Created ✓ «as is»")
+	ok(t, s.CreateIncident(as("alice"), inc))
+	doc := newDocument(inc.ID)
+	ok(t, s.CreateDocument(as("carol"), doc))
+	one := NewEvent(inc.ID, T0, "first, alone")
+	ok(t, s.AddTimelineEvent(as("dave"), one))
+	batch := []*hindsight.TimelineEvent{NewEvent(inc.ID, T0.Add(time.Minute), "second, in a batch"),
+		NewEvent(inc.ID, T0.Add(2*time.Minute), "third, in a batch")}
+	ok(t, s.WithTx(as("erin"), func(tx hindsight.Services) error { return tx.AddTimelineEvents(as("erin"), batch) }))
+	created := map[string]any{ // entity/ID → the state it was created in
+		hindsight.EntityIncident + "/" + inc.ID:                             jsonCopy(t, inc),
+		hindsight.EntityDocument + "/" + inc.ID:                             jsonCopy(t, doc),
+		hindsight.EntityTimeline + "/" + strconv.FormatInt(one.ID, 10):      jsonCopy(t, one),
+		hindsight.EntityTimeline + "/" + strconv.FormatInt(batch[0].ID, 10): jsonCopy(t, batch[0]),
+		hindsight.EntityTimeline + "/" + strconv.FormatInt(batch[1].ID, 10): jsonCopy(t, batch[1]),
+	}
+	check := func(when string, wantTotal int) {
+		t.Helper()
+		revs, n, err := s.FindRevisions(ctx, hindsight.RevisionFilter{IncidentID: inc.ID})
+		ok(t, err)
+		if n != wantTotal || len(revs) != wantTotal {
+			t.Fatalf("%s: %d revisions (total %d), want %d", when, len(revs), n, wantTotal)
+		}
+		seen := 0
+		for _, r := range revs {
+			if r.Before != nil {
+				continue
+			}
+			want, found := created[r.Entity+"/"+r.EntityID]
+			if !found {
+				t.Fatalf("%s: creation revision of %s %s, which the test did not create", when, r.Entity, r.EntityID)
+			}
+			seen++
+			var got map[string]any
+			if err := json.Unmarshal(r.After, &got); err != nil {
+				t.Fatalf("%s: creation of %s %s: after %q: %v", when, r.Entity, r.EntityID, r.After, err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: creation of %s %s shows\n%v\nwant the state created\n%v", when, r.Entity, r.EntityID, got, want)
+			}
+			var keys []string
+			for k := range got {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			if !slices.Equal(r.Fields, keys) {
+				t.Fatalf("%s: creation of %s %s lists fields %v, want %v", when, r.Entity, r.EntityID, r.Fields, keys)
+			}
+		}
+		if seen != len(created) {
+			t.Fatalf("%s: %d creation revisions, want %d", when, seen, len(created))
+		}
+	}
+	check("as created", 5)
+
+	inc.Title = "Renamed"
+	ok(t, s.UpdateIncident(as("bob"), inc, inc.Version))
+	doc.Author = "@bob"
+	doc.Narrative.RootCause = "Something else entirely."
+	ok(t, s.UpdateDocument(as("bob"), doc, doc.Version))
+	one.Action = "first, edited"
+	ok(t, s.UpdateTimelineEvent(as("bob"), one))
+	ok(t, s.DeleteTimelineEvent(as("bob"), batch[0].ID))
+	check("after a change of each", 9)
+	inc.Summary = "changed twice"
+	ok(t, s.UpdateIncident(as("bob"), inc, inc.Version))
+	check("after a second change", 10)
+
+	// Created and changed in one transaction, the change inside a savepoint
+	// rolled back, then again for good.
+	late := NewIncident(1, "Created and renamed at once")
+	ok(t, s.WithTx(as("alice"), func(tx hindsight.Services) error {
+		if err := tx.CreateIncident(as("alice"), late); err != nil {
+			return err
+		}
+		created[hindsight.EntityIncident+"/"+late.ID] = jsonCopy(t, late)
+		if err := tx.Savepoint(ctx, func(tx hindsight.Services) error {
+			renamed := *late
+			renamed.Title = "rolled back"
+			if err := tx.UpdateIncident(as("bob"), &renamed, late.Version); err != nil {
+				return err
+			}
+			return errors.New("roll back")
+		}); err == nil {
+			return errors.New("the savepoint did not fail")
+		}
+		renamed := *late
+		renamed.Title = "Renamed in the same transaction"
+		return tx.UpdateIncident(as("bob"), &renamed, late.Version)
+	}))
+	revs, _, err := s.FindRevisions(ctx, hindsight.RevisionFilter{IncidentID: late.ID})
+	ok(t, err)
+	if len(revs) != 2 || revs[0].Before != nil || revs[1].Before == nil {
+		t.Fatalf("revisions of %s: %+v, want a creation and an update", late.ID, revs)
+	}
+	var got map[string]any
+	ok(t, json.Unmarshal(revs[0].After, &got))
+	if !reflect.DeepEqual(got, created[hindsight.EntityIncident+"/"+late.ID]) {
+		t.Fatalf("creation of %s shows %v, want %v", late.ID, got, created[hindsight.EntityIncident+"/"+late.ID])
+	}
+	if string(revs[1].Before) != `{"title":"Created and renamed at once"}` || string(revs[1].After) != `{"title":"Renamed in the same transaction"}` {
+		t.Fatalf("update of %s: before %s after %s", late.ID, revs[1].Before, revs[1].After)
+	}
+}
+
+// jsonCopy returns v's JSON object without the fields every write changes
+// (version, updated_at, updated_by): what a creation revision shows.
+func jsonCopy(t *testing.T, v any) map[string]any {
+	t.Helper()
+	b, err := json.Marshal(v)
+	ok(t, err)
+	var m map[string]any
+	ok(t, json.Unmarshal(b, &m))
+	delete(m, "version")
+	delete(m, "updated_at")
+	delete(m, "updated_by")
+	return m
 }
