@@ -27,6 +27,9 @@ const (
 // valid UTF-8 or is longer than max bytes (no bound when max is zero or
 // less).
 func (v *Validation) CheckText(field, s string, max int) {
+	if TextOK(s, max) {
+		return
+	}
 	switch {
 	case !utf8.ValidString(s):
 		v.Add(field, "is not valid UTF-8: send text encoded as UTF-8")
@@ -35,6 +38,13 @@ func (v *Validation) CheckText(field, s string, max int) {
 	case max > 0 && len(s) > max:
 		v.Add(field, "is %d bytes long; the limit is %d", len(s), max)
 	}
+}
+
+// TextOK reports whether CheckText accepts s: valid UTF-8 without a NUL,
+// at most max bytes long when max is above zero. It lets a caller that
+// names fields by building strings build them only for a value refused.
+func TextOK(s string, max int) bool {
+	return (max <= 0 || len(s) <= max) && strings.IndexByte(s, 0) < 0 && utf8.ValidString(s)
 }
 
 // CheckTexts is CheckText for each of values, named field.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/hindsight-sre/hindsight"
@@ -19,9 +20,9 @@ func validateMessageText(v *hindsight.Validation, m *Message) {
 	v.CheckText("groupKey", m.GroupKey, hindsight.MaxKeyBytes)
 	v.CheckText("receiver", m.Receiver, hindsight.MaxKeyBytes)
 	v.CheckText("externalURL", m.ExternalURL, hindsight.MaxKeyBytes)
-	checkMap(v, "groupLabels", m.GroupLabels, hindsight.MaxKeyBytes)
-	checkMap(v, "commonLabels", m.CommonLabels, hindsight.MaxKeyBytes)
-	checkMap(v, "commonAnnotations", m.CommonAnnotations, hindsight.MaxTextBytes)
+	checkMap(v, "", "groupLabels", m.GroupLabels, hindsight.MaxKeyBytes)
+	checkMap(v, "", "commonLabels", m.CommonLabels, hindsight.MaxKeyBytes)
+	checkMap(v, "", "commonAnnotations", m.CommonAnnotations, hindsight.MaxTextBytes)
 	v.CheckText("title", m.Title, hindsight.MaxTextBytes)
 	v.CheckText("state", m.State, hindsight.MaxNameBytes)
 	v.CheckText("message", m.Message, hindsight.MaxTextBytes)
@@ -31,13 +32,13 @@ func validateMessageText(v *hindsight.Validation, m *Message) {
 // whether it had any.
 func validateAlertText(v *hindsight.Validation, prefix string, a Alert) bool {
 	var av hindsight.Validation
-	av.CheckText(prefix+"labels.alertname", a.Name(), hindsight.MaxNameBytes)
-	checkMap(&av, prefix+"labels", a.Labels, hindsight.MaxKeyBytes)
-	checkMap(&av, prefix+"annotations", a.Annotations, hindsight.MaxTextBytes)
-	av.CheckText(prefix+"fingerprint", a.Fingerprint, hindsight.MaxNameBytes)
-	for field, s := range map[string]string{"generatorURL": a.GeneratorURL, "dashboardURL": a.DashboardURL,
-		"panelURL": a.PanelURL, "silenceURL": a.SilenceURL, "valueString": a.ValueString} {
-		av.CheckText(prefix+field, s, hindsight.MaxKeyBytes)
+	checkText(&av, a.Name(), hindsight.MaxNameBytes, prefix, "labels.alertname")
+	checkMap(&av, prefix, "labels", a.Labels, hindsight.MaxKeyBytes)
+	checkMap(&av, prefix, "annotations", a.Annotations, hindsight.MaxTextBytes)
+	checkText(&av, a.Fingerprint, hindsight.MaxNameBytes, prefix, "fingerprint")
+	for _, f := range [...]struct{ name, s string }{{"generatorURL", a.GeneratorURL}, {"dashboardURL", a.DashboardURL},
+		{"panelURL", a.PanelURL}, {"silenceURL", a.SilenceURL}, {"valueString", a.ValueString}} {
+		checkText(&av, f.s, hindsight.MaxKeyBytes, prefix, f.name)
 	}
 	err := av.Err("")
 	if err == nil {
@@ -52,11 +53,20 @@ func validateAlertText(v *hindsight.Validation, prefix string, a Alert) bool {
 	return true
 }
 
+// checkText is Validation.CheckText of s, with the field named by the
+// concatenation of name: built only when s is refused, since a
+// notification's every label and annotation passes through here.
+func checkText(v *hindsight.Validation, s string, max int, name ...string) {
+	if !hindsight.TextOK(s, max) {
+		v.CheckText(strings.Join(name, ""), s, max)
+	}
+}
+
 // checkMap bounds a map's names and values; values up to max bytes.
-func checkMap(v *hindsight.Validation, field string, m map[string]string, max int) {
+func checkMap(v *hindsight.Validation, prefix, field string, m map[string]string, max int) {
 	for k, val := range m {
-		v.CheckText(field, k, hindsight.MaxNameBytes)
-		v.CheckText(field+"."+k, val, max)
+		checkText(v, k, hindsight.MaxNameBytes, prefix, field)
+		checkText(v, val, max, prefix, field, ".", k)
 	}
 }
 
