@@ -145,8 +145,11 @@ func links(msg *Message) []hindsight.Link {
 	add := func(kind, u string) {
 		u = strings.TrimSpace(u)
 		l := hindsight.Link{Kind: kind, URL: u}
-		if webURL(u) && !seen[l] {
-			seen[l] = true
+		if u == "" || seen[l] {
+			return // parsed once: a notification's alerts mostly share their URLs
+		}
+		seen[l] = true
+		if webURL(u) {
 			out = append(out, l)
 		}
 	}
