@@ -14,17 +14,19 @@ import (
 // leading no-op names it in a process list.
 const neighbourScript = `: hindsight-bench-neighbour; while :; do i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; kill -0 $PPID 2>/dev/null || exit 0; done`
 
-// neighbourSettle is how long the neighbours run before the measurement,
-// so that the scheduler already shares the cores when the load starts.
-const neighbourSettle = time.Second
+// defaultNeighbourLead is how long the neighbours run before the
+// measurement (--neighbour-lead), so that the scheduler already shares the
+// cores when the load starts.
+const defaultNeighbourLead = time.Second
 
 // startNeighbours starts n CPU-bound processes beside the measurement and
-// returns the function that stops them and waits for them to end. With
+// returns the function that stops them and waits for them to end, after
+// they have run for lead. With
 // ownSession each runs in a session of its own, as another service's work
 // would: Linux's autogroup scheduling then shares the CPU between the
 // bench's session and each neighbour's. Without it the neighbours share
 // the bench's session, and so its share.
-func startNeighbours(ctx context.Context, n int, ownSession bool) (stop func(), err error) {
+func startNeighbours(ctx context.Context, n int, ownSession bool, lead time.Duration) (stop func(), err error) {
 	var cmds []*exec.Cmd
 	stop = func() {
 		for _, c := range cmds {
@@ -44,7 +46,7 @@ func startNeighbours(ctx context.Context, n int, ownSession bool) (stop func(), 
 		cmds = append(cmds, c)
 	}
 	if n > 0 {
-		time.Sleep(neighbourSettle)
+		time.Sleep(lead)
 	}
 	return stop, nil
 }

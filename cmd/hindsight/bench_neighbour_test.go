@@ -32,12 +32,13 @@ func TestBenchWebhook_Neighbours(t *testing.T) {
 	if n := neighboursRunning(t); n != 0 {
 		t.Fatalf("%d neighbour processes already running", n)
 	}
-	for _, tt := range []struct{ n, session, want string }{
-		{"2", "own", "2 CPU-bound neighbour processes (own session)"},
-		{"1", "shared", "1 CPU-bound neighbour process (shared session)"},
+	for _, tt := range []struct{ n, session, lead, want string }{
+		{"2", "own", "1s", "2 CPU-bound neighbour processes (own session, started 1s before)"},
+		{"1", "shared", "300ms", "1 CPU-bound neighbour process (shared session, started 300ms before)"},
 	} {
 		code, stdout, stderr := runCLI(t, "", "bench", "webhook", "--db", filepath.Join(t.TempDir(), "bench.db"),
-			"--run", "a", "--rate", "20", "--duration", "200ms", "--neighbours", tt.n, "--neighbour-session", tt.session)
+			"--run", "a", "--rate", "20", "--duration", "200ms", "--neighbours", tt.n, "--neighbour-session", tt.session,
+			"--neighbour-lead", tt.lead)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -54,6 +55,8 @@ func TestBenchWebhook_Neighbours(t *testing.T) {
 	}{
 		{[]string{"--neighbours", "-1"}, "--neighbours must be between 0 and 64"},
 		{[]string{"--neighbour-session", "other"}, `--neighbour-session must be "own" or "shared"`},
+		{[]string{"--neighbours", "1", "--neighbour-lead", "-1s"}, "--neighbour-lead must be between 0 and 1m"},
+		{[]string{"--neighbours", "1", "--neighbour-lead", "2m"}, "--neighbour-lead must be between 0 and 1m"},
 	} {
 		code, _, stderr := runCLI(t, "", append([]string{"bench", "webhook"}, tt.args...)...)
 		if code == 0 || !strings.Contains(stderr, tt.want) {

@@ -55,6 +55,8 @@ type benchWebhookOptions struct {
 	// neighbourSession is "own" (each neighbour in a session of its own)
 	// or "shared" (in the bench's).
 	neighbourSession string
+	// neighbourLead is how long the neighbours run before the measurement.
+	neighbourLead time.Duration
 }
 
 func newBenchWebhookCmd(g *globals) *cobra.Command {
@@ -82,8 +84,11 @@ is another process ("hindsight serve", with --token as its webhook token):
 the load then comes from this process only, and --db, when given, names
 that server's store, read to check the alerts kept and the search index.
 
---neighbours N runs N CPU-bound shell loops beside the measurement, from a
-second before it to its end: the figures of a machine doing other work.
+--neighbours N runs N CPU-bound shell loops beside the measurement, from
+--neighbour-lead (a second) before it to its end: the figures of a machine
+doing other work. A loop that has just started weighs more on the first
+seconds than one that has run for a while: --neighbour-lead 10s measures
+beside neighbours already running, as another service's would be.
 Each runs in a session of its own, as another service's work would; with
 --neighbour-session shared they run in this command's session, which under
 Linux's autogroup scheduling (kernel.sched_autogroup_enabled) makes them
@@ -109,7 +114,8 @@ share this process's CPU share: a harsher case.`,
 	cmd.Flags().IntVar(&o.alerts, "alerts", 500, "alerts per webhook in the throughput run")
 	cmd.Flags().IntVar(&o.batches, "batches", 40, "webhooks in the throughput run (at most 5000)")
 	cmd.Flags().IntVar(&o.concurrency, "concurrency", 4, "webhooks in flight at once in the throughput run")
-	cmd.Flags().IntVar(&o.neighbours, "neighbours", 0, "CPU-bound processes (shell loops) to run beside the measurement, started a second before it: the loaded figures")
+	cmd.Flags().IntVar(&o.neighbours, "neighbours", 0, "CPU-bound processes (shell loops) to run beside the measurement, started --neighbour-lead before it: the loaded figures")
+	cmd.Flags().DurationVar(&o.neighbourLead, "neighbour-lead", defaultNeighbourLead, "how long the neighbours run before the measurement (and its warm-up) begins (at most 1m)")
 	cmd.Flags().StringVar(&o.neighbourSession, "neighbour-session", "own", `"own": each neighbour in a session of its own, as another service's work; "shared": in this command's session, sharing its CPU share under Linux's autogroup scheduling`)
 	cmd.Flags().StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	return cmd
@@ -127,6 +133,8 @@ func (o *benchWebhookOptions) validate() error {
 		return usageError("--alerts, --batches (at most 5000) and --concurrency must be positive")
 	case o.neighbours < 0 || o.neighbours > 64:
 		return usageError("--neighbours must be between 0 and 64")
+	case o.neighbourLead < 0 || o.neighbourLead > time.Minute:
+		return usageError("--neighbour-lead must be between 0 and 1m")
 	case o.neighbourSession != "own" && o.neighbourSession != "shared":
 		return usageError(`--neighbour-session must be "own" or "shared"`)
 	case o.inflight < 0:
@@ -163,7 +171,7 @@ func runBenchWebhook(ctx context.Context, w io.Writer, o benchWebhookOptions) er
 		return err
 	}
 	defer t.close()
-	stop, err := startNeighbours(ctx, o.neighbours, o.neighbourSession == "own")
+	stop, err := startNeighbours(ctx, o.neighbours, o.neighbourSession == "own", o.neighbourLead)
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func (t *benchTarget) describe(o benchWebhookOptions) string {
 		line += fmt.Sprintf(", %d CPU-bound neighbour processes", o.neighbours)
 	}
 	if o.neighbours > 0 {
-		line += " (" + o.neighbourSession + " session)"
+		line += fmt.Sprintf(" (%s session, started %s before)", o.neighbourSession, o.neighbourLead)
 	}
 	return line
 }
