@@ -21,7 +21,7 @@ const revisionCols = "id, incident_id, entity, entity_id, version, actor, at, fi
 // statements as possible, before the transaction commits or reads history.
 //
 // The creation of an incident, a document or a timeline event is recorded
-// compact (compactCreation): the row itself is the state it was created in
+// compact (compactEntity): the row itself is the state it was created in
 // until its first change, which writes that state into the creation
 // revision first (materializeCreation).
 func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, version int, before, after any) error {
