@@ -8,6 +8,7 @@ import (
 	"github.com/hindsight-sre/hindsight"
 	"github.com/hindsight-sre/hindsight/internal/teststore"
 	"github.com/hindsight-sre/hindsight/sqlstore"
+	"github.com/hindsight-sre/hindsight/storetest"
 )
 
 // Benchmarks of the store's main operations on a small generated dataset
@@ -48,6 +49,29 @@ func benchStore(b *testing.B, s *sqlstore.Store) {
 			q := hindsight.SearchQuery{Text: words[i%len(words)], IncidentFilter: hindsight.IncidentFilter{Page: hindsight.Page{Limit: 20}}}
 			if _, _, err := s.Search(ctx, q); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("FindRevisions", func(b *testing.B) {
+		// The history of an incident of 500 alerts, a page of 100 at a
+		// time: its creations are read from the rows (compact creations).
+		inc := storetest.NewIncident(90001, "HistoryBench")
+		events := make([]*hindsight.TimelineEvent, 500)
+		for i := range events {
+			events[i] = storetest.NewEvent(inc.ID, time.Unix(1759190400+int64(i), 0), "alert fired")
+		}
+		if err := s.WithTx(ctx, func(tx hindsight.Services) error {
+			if err := tx.CreateIncident(ctx, inc); err != nil {
+				return err
+			}
+			return tx.AddTimelineEvents(ctx, events)
+		}); err != nil {
+			b.Fatal(err)
+		}
+		for i := 0; b.Loop(); i++ {
+			revs, n, err := s.FindRevisions(ctx, hindsight.RevisionFilter{IncidentID: inc.ID, Page: hindsight.Page{Limit: 100, Offset: (i % 5) * 100}})
+			if err != nil || n != 501 || len(revs) != 100 || revs[len(revs)-1].After == nil {
+				b.Fatalf("%d of %d revisions (%v)", len(revs), n, err)
 			}
 		}
 	})

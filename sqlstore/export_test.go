@@ -78,3 +78,24 @@ func ExecTx(ctx context.Context, tx hindsight.Services, ret error, q string, arg
 	}
 	return ret
 }
+
+// FillCreations fills the compact creations among revs in a read
+// transaction of s, as FindRevisions does after reading them.
+func FillCreations(ctx context.Context, s *Store, revs []*hindsight.Revision) error {
+	return s.view(ctx, func(tx *Tx) error { return tx.fillCreations(ctx, revs) })
+}
+
+// CompactCreations returns the revisions of incidentID still stored
+// compact, as they are stored.
+func CompactCreations(ctx context.Context, s *Store, incidentID string) ([]*hindsight.Revision, error) {
+	var out []*hindsight.Revision
+	err := s.view(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, "SELECT "+revisionCols+" FROM revisions WHERE incident_id = ? AND before_json IS NULL AND after_json IS NULL ORDER BY id", incidentID)
+		if err != nil {
+			return err
+		}
+		out, err = scanRevisions(rows)
+		return err
+	})
+	return out, err
+}

@@ -91,12 +91,28 @@ func (tx *Tx) materializeCreation(ctx context.Context, entity, entityID string, 
 // A creation whose row is gone (it cannot be: a deletion materializes it)
 // stays without.
 func (tx *Tx) fillCreations(ctx context.Context, revs []*hindsight.Revision) error {
-	events := map[string]map[string]*hindsight.TimelineEvent{} // by incident, then event ID
-	var filled []*hindsight.Revision
+	var compact []*hindsight.Revision
+	var eventIDs []any
 	for _, r := range revs {
 		if r.Before != nil || r.After != nil || !compactEntity(r.Entity) {
 			continue
 		}
+		compact = append(compact, r)
+		if r.Entity == hindsight.EntityTimeline {
+			if id, err := strconv.ParseInt(r.EntityID, 10, 64); err == nil {
+				eventIDs = append(eventIDs, id)
+			}
+		}
+	}
+	if len(compact) == 0 {
+		return nil
+	}
+	events, err := tx.eventsByID(ctx, eventIDs)
+	if err != nil {
+		return err
+	}
+	filled := compact[:0]
+	for _, r := range compact {
 		var v any
 		switch r.Entity {
 		case hindsight.EntityIncident:
@@ -116,19 +132,7 @@ func (tx *Tx) fillCreations(ctx context.Context, revs []*hindsight.Revision) err
 			}
 			v = d
 		case hindsight.EntityTimeline:
-			byID, ok := events[r.IncidentID]
-			if !ok {
-				list, err := tx.findTimeline(ctx, r.IncidentID)
-				if err != nil {
-					return err
-				}
-				byID = make(map[string]*hindsight.TimelineEvent, len(list))
-				for _, e := range list {
-					byID[strconv.FormatInt(e.ID, 10)] = e
-				}
-				events[r.IncidentID] = byID
-			}
-			e, ok := byID[r.EntityID]
+			e, ok := events[r.EntityID]
 			if !ok {
 				continue
 			}
@@ -141,6 +145,32 @@ func (tx *Tx) fillCreations(ctx context.Context, revs []*hindsight.Revision) err
 	return tx.refillCreations(ctx, filled)
 }
 
+// eventsByID reads the timeline events of ids, by ID as text.
+func (tx *Tx) eventsByID(ctx context.Context, ids []any) (map[string]*hindsight.TimelineEvent, error) {
+	out := make(map[string]*hindsight.TimelineEvent, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), maxBatchRows)
+		rows, err := tx.query(ctx, "SELECT id, "+eventCols+" FROM timeline_events WHERE id IN ("+placeholders(n)+")", ids[:n]...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			e, err := scanEvent(rows)
+			if err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[strconv.FormatInt(e.ID, 10)] = e
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, tx.d.mapError(err)
+		}
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
 // refillCreations reads again, from the table, the creations among filled
 // that an entity's first change has materialized since they were read. On
 // PostgreSQL (READ COMMITTED) each statement sees its own snapshot: such a
@@ -148,6 +178,9 @@ func (tx *Tx) fillCreations(ctx context.Context, revs []*hindsight.Revision) err
 // rows, changes the row and materializes its creation together, so the row
 // read no longer shows the state created, and the table then has it.
 func (tx *Tx) refillCreations(ctx context.Context, filled []*hindsight.Revision) error {
+	if !tx.d.dollar {
+		return nil // a SQLite transaction reads one snapshot
+	}
 	byID := make(map[int64]*hindsight.Revision, len(filled))
 	ids := make([]any, 0, len(filled))
 	for _, r := range filled {
