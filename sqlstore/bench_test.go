@@ -52,10 +52,13 @@ func benchStore(b *testing.B, s *sqlstore.Store) {
 			}
 		}
 	})
+	historyRuns := 0
 	b.Run("FindRevisions", func(b *testing.B) {
 		// The history of an incident of 500 alerts, a page of 100 at a
 		// time: its creations are read from the rows (compact creations).
-		inc := storetest.NewIncident(90001, "HistoryBench")
+		// Each run (-count) has an incident of its own.
+		historyRuns++
+		inc := storetest.NewIncident(90000+historyRuns, "HistoryBench")
 		events := make([]*hindsight.TimelineEvent, 500)
 		for i := range events {
 			events[i] = storetest.NewEvent(inc.ID, time.Unix(1759190400+int64(i), 0), "alert fired")
