@@ -114,29 +114,23 @@ func (tx *Tx) fillCreations(ctx context.Context, revs []*hindsight.Revision) err
 	filled := compact[:0]
 	for _, r := range compact {
 		var v any
+		var err error
 		switch r.Entity {
 		case hindsight.EntityIncident:
-			inc, err := tx.FindIncidentByID(ctx, r.EntityID)
-			if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
-				continue
-			} else if err != nil {
-				return err
-			}
-			v = inc
+			v, err = tx.FindIncidentByID(ctx, r.EntityID)
 		case hindsight.EntityDocument:
-			d, err := tx.FindDocument(ctx, r.EntityID)
-			if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
-				continue
-			} else if err != nil {
-				return err
-			}
-			v = d
+			v, err = tx.FindDocument(ctx, r.EntityID)
 		case hindsight.EntityTimeline:
 			e, ok := events[r.EntityID]
 			if !ok {
 				continue
 			}
 			v = e
+		}
+		if hindsight.ErrorCode(err) == hindsight.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return err
 		}
 		fields, _, a := diff(nil, v)
 		r.Fields, r.After = fields, a
