@@ -67,8 +67,17 @@ func PoolStatement(s *Store, q string) (kept, prepared bool) {
 	p := s.writeStmts
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	st, ok := p.stmts[q]
-	return ok, st != nil
+	e, ok := p.stmts[q]
+	return ok, ok && e.st != nil
+}
+
+// PoolStatements returns how many statements s's write pool keeps, and
+// the most it keeps.
+func PoolStatements(s *Store) (n, most int) {
+	p := s.writeStmts
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.stmts), maxPoolStatements
 }
 
 // ExecTx runs q in tx, as ExecInTx does, and then returns ret.

@@ -74,3 +74,37 @@ func TestPoolStatements(t *testing.T) {
 		t.Fatalf("a statement that cannot be prepared: kept %v, prepared %v; want kept as failing", kept, prepared)
 	}
 }
+
+// TestPoolStatements_KeepsTheUsed: a pool keeps at most its bound of
+// statements, and more queries than that (multi-row statements vary with
+// their rows) evict the statement used longest ago, never one in use all
+// the time.
+func TestPoolStatements_KeepsTheUsed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := teststore.Open(t, teststore.SQLiteDSN(t))
+	const hot = `UPDATE incidents SET title = title WHERE id = ?`
+	_, most := sqlstore.PoolStatements(s)
+	for i := range most + 40 {
+		if err := sqlstore.ExecInTx(ctx, s, hot, "none"); err != nil {
+			t.Fatal(err)
+		}
+		once := fmt.Sprintf(`UPDATE incidents SET title = title WHERE id = ? AND %d = %d`, i, i)
+		if err := sqlstore.ExecInTx(ctx, s, once, "none"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sqlstore.ExecInTx(ctx, s, hot, "none"); err != nil { // prepares what the last one ran
+		t.Fatal(err)
+	}
+	if n, _ := sqlstore.PoolStatements(s); n != most {
+		t.Errorf("the write pool keeps %d statements after %d distinct queries, want its bound, %d", n, most+41, most)
+	}
+	if kept, prepared := sqlstore.PoolStatement(s, hot); !kept || !prepared {
+		t.Errorf("the statement run in every transaction was evicted (kept %v, prepared %v)", kept, prepared)
+	}
+	first := `UPDATE incidents SET title = title WHERE id = ? AND 0 = 0`
+	if kept, _ := sqlstore.PoolStatement(s, first); kept {
+		t.Errorf("the statement used longest ago is still kept")
+	}
+}
