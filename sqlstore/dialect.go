@@ -36,9 +36,6 @@ type dialect struct {
 	// searchSnippet is the snippet expression, with markStart and markEnd
 	// around matches.
 	searchSnippet string
-	// serviceJoin joins a service's index rows to incidents, driving from
-	// the service: SQLite's planner otherwise counts from the incidents side.
-	serviceJoin string
 	// resetSequences holds statements that move ID generators past imported
 	// IDs.
 	resetSequences []string
@@ -62,7 +59,6 @@ var sqliteDialect = &dialect{
 	searchMatch:   "search_docs MATCH ?",
 	searchRank:    "-bm25(search_docs, 10.0, 1.0)",
 	searchSnippet: "snippet(search_docs, -1, '" + markStart + "', '" + markEnd + "', '…', 24)",
-	serviceJoin:   " FROM incident_services sv CROSS JOIN incidents i ON i.seq = sv.incident_seq",
 	mapError:      mapSQLiteError,
 }
 
@@ -94,8 +90,7 @@ var postgresDialect = &dialect{
 		sequenceReset("comments", "id"),
 		sequenceReset("person_events", "id"),
 	},
-	serviceJoin: " FROM incident_services sv JOIN incidents i ON i.seq = sv.incident_seq",
-	mapError:    mapPostgresError,
+	mapError: mapPostgresError,
 }
 
 func sequenceReset(table, col string) string {
