@@ -89,8 +89,12 @@ var volatile = map[string]bool{"version": true, "updated_at": true, "updated_by"
 // creation or a deletion) and returns the names of the changed fields, sorted,
 // and those fields' values before and after as JSON objects.
 func diff(before, after any) (fields []string, b, a []byte) {
-	bm, am := toMap(before), toMap(after)
-	if before == nil {
+	return diffMaps(toMap(before), toMap(after))
+}
+
+// diffMaps is diff of the fields toMap returned (nil for no value).
+func diffMaps(bm, am map[string]json.RawMessage) (fields []string, b, a []byte) {
+	if bm == nil {
 		// A creation: every field of after but the volatile ones.
 		fields = make([]string, 0, len(am))
 		for k := range am {
@@ -99,7 +103,7 @@ func diff(before, after any) (fields []string, b, a []byte) {
 			}
 		}
 		sort.Strings(fields)
-		if after != nil {
+		if am != nil {
 			a = object(fields, am)
 		}
 		return fields, nil, a
@@ -118,10 +122,8 @@ func diff(before, after any) (fields []string, b, a []byte) {
 		fields = append(fields, k)
 	}
 	sort.Strings(fields)
-	if before != nil {
-		b = object(fields, bm)
-	}
-	if after != nil {
+	b = object(fields, bm)
+	if am != nil {
 		a = object(fields, am)
 	}
 	return fields, b, a

@@ -25,17 +25,19 @@ const revisionCols = "id, incident_id, entity, entity_id, version, actor, at, fi
 // until its first change, which writes that state into the creation
 // revision first (materializeCreation).
 func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, version int, before, after any) error {
-	if compactEntity(entity) {
-		if before == nil {
-			tx.pending = append(tx.pending, incidentID, entity, entityID, version, hindsight.ActorFromContext(ctx), ts(tx.now),
-				compactFields, nil, nil)
-			return nil
-		}
-		if err := tx.materializeCreation(ctx, entity, entityID, before); err != nil {
+	compact := compactEntity(entity)
+	if compact && before == nil {
+		tx.pending = append(tx.pending, incidentID, entity, entityID, version, hindsight.ActorFromContext(ctx), ts(tx.now),
+			compactFields, nil, nil)
+		return nil
+	}
+	bm, am := toMap(before), toMap(after)
+	if compact {
+		if err := tx.materializeCreation(ctx, entity, entityID, bm); err != nil {
 			return err
 		}
 	}
-	fields, b, a := diff(before, after)
+	fields, b, a := diffMaps(bm, am)
 	if len(fields) == 0 && before != nil && after != nil {
 		return nil
 	}
@@ -74,12 +76,12 @@ func compactEntity(entity string) bool {
 
 // materializeCreation writes before, the state of entity as created, into
 // its creation revision if that is still compact: the change about to be
-// recorded is the entity's first.
-func (tx *Tx) materializeCreation(ctx context.Context, entity, entityID string, before any) error {
+// recorded is the entity's first. before is the entity's fields (toMap).
+func (tx *Tx) materializeCreation(ctx context.Context, entity, entityID string, before map[string]json.RawMessage) error {
 	if err := tx.flushRevisions(ctx); err != nil { // the creation may be pending
 		return err
 	}
-	fields, _, a := diff(nil, before)
+	fields, _, a := diffMaps(nil, before)
 	_, err := tx.exec(ctx, `UPDATE revisions SET fields = ?, after_json = ?
 		WHERE entity = ? AND entity_id = ? AND before_json IS NULL AND after_json IS NULL`,
 		jsonText(fields), string(a), entity, entityID)
@@ -139,30 +141,24 @@ func (tx *Tx) fillCreations(ctx context.Context, revs []*hindsight.Revision) err
 	return tx.refillCreations(ctx, filled)
 }
 
-// eventsByID reads the timeline events of ids, by ID as text.
+// eventsByID reads the timeline events of ids (a page's: one statement
+// holds them), by ID as text.
 func (tx *Tx) eventsByID(ctx context.Context, ids []any) (map[string]*hindsight.TimelineEvent, error) {
 	out := make(map[string]*hindsight.TimelineEvent, len(ids))
-	for len(ids) > 0 {
-		n := min(len(ids), maxBatchRows)
-		rows, err := tx.query(ctx, "SELECT id, "+eventCols+" FROM timeline_events WHERE id IN ("+placeholders(n)+")", ids[:n]...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			e, err := scanEvent(rows)
-			if err != nil {
-				rows.Close()
-				return nil, err
-			}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := tx.query(ctx, "SELECT id, "+eventCols+" FROM timeline_events WHERE id IN ("+placeholders(len(ids))+")", ids...)
+	if err != nil {
+		return nil, err
+	}
+	return out, eachRow(tx, rows, func(sc scanner) error {
+		e, err := scanEvent(sc)
+		if err == nil {
 			out[strconv.FormatInt(e.ID, 10)] = e
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, tx.d.mapError(err)
-		}
-		ids = ids[n:]
-	}
-	return out, nil
+		return err
+	})
 }
 
 // refillCreations reads again, from the table, the creations among filled
@@ -172,7 +168,7 @@ func (tx *Tx) eventsByID(ctx context.Context, ids []any) (map[string]*hindsight.
 // rows, changes the row and materializes its creation together, so the row
 // read no longer shows the state created, and the table then has it.
 func (tx *Tx) refillCreations(ctx context.Context, filled []*hindsight.Revision) error {
-	if !tx.d.dollar {
+	if !tx.d.dollar || len(filled) == 0 {
 		return nil // a SQLite transaction reads one snapshot
 	}
 	byID := make(map[int64]*hindsight.Revision, len(filled))
@@ -181,34 +177,16 @@ func (tx *Tx) refillCreations(ctx context.Context, filled []*hindsight.Revision)
 		byID[r.ID] = r
 		ids = append(ids, r.ID)
 	}
-	for len(ids) > 0 {
-		n := min(len(ids), maxBatchRows)
-		rows, err := tx.query(ctx, `SELECT id, fields, after_json FROM revisions
-			WHERE after_json IS NOT NULL AND id IN (`+placeholders(n)+`)`, ids[:n]...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			var fields, after string
-			if err := rows.Scan(&id, &fields, &after); err != nil {
-				rows.Close()
-				return err
-			}
-			r := byID[id]
-			r.After = json.RawMessage(after)
-			if err := fromJSON(fields, &r.Fields); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		ids = ids[n:]
+	rows, err := tx.query(ctx, "SELECT "+revisionCols+" FROM revisions WHERE after_json IS NOT NULL AND id IN ("+placeholders(len(ids))+")", ids...)
+	if err != nil {
+		return err
 	}
-	return nil
+	stored, err := scanRevisions(rows)
+	for _, s := range stored {
+		r := byID[s.ID]
+		r.Fields, r.After = s.Fields, s.After
+	}
+	return err
 }
 
 // revisionArgs is the number of values record notes per revision.
