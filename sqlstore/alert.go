@@ -27,10 +27,12 @@ func (tx *Tx) RecordNotification(ctx context.Context, n *hindsight.AlertNotifica
 	return nil
 }
 
-const notificationCols = "fingerprint, group_key, body, received_at, incident_id"
+const notificationCols = "fingerprint, group_key, body, received_at, incident_id, body_encoding"
 
+// notificationArgs are n's values for notificationCols, its body encoded
+// (encodeBody).
 func notificationArgs(n *hindsight.AlertNotification) []any {
-	body := n.Body
+	body, encoding := encodeBody(n.Body)
 	if body == nil {
 		body = []byte{}
 	}
@@ -38,16 +40,16 @@ func notificationArgs(n *hindsight.AlertNotification) []any {
 	if n.IncidentID != "" {
 		incident = n.IncidentID
 	}
-	return []any{n.Fingerprint, n.GroupKey, body, ts(n.ReceivedAt), incident}
+	return []any{n.Fingerprint, n.GroupKey, body, ts(n.ReceivedAt), incident, encoding}
 }
 
 func (tx *Tx) insertNotification(ctx context.Context, n *hindsight.AlertNotification) error {
 	if n.ID != 0 {
-		_, err := tx.exec(ctx, "INSERT INTO alert_notifications (id, "+notificationCols+") VALUES (?, ?, ?, ?, ?, ?)",
+		_, err := tx.exec(ctx, "INSERT INTO alert_notifications (id, "+notificationCols+") VALUES (?, ?, ?, ?, ?, ?, ?)",
 			append([]any{n.ID}, notificationArgs(n)...)...)
 		return err
 	}
-	err := tx.queryRow(ctx, "INSERT INTO alert_notifications ("+notificationCols+") VALUES (?, ?, ?, ?, ?) RETURNING id",
+	err := tx.queryRow(ctx, "INSERT INTO alert_notifications ("+notificationCols+") VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
 		notificationArgs(n)...).Scan(&n.ID)
 	return tx.d.mapError(err)
 }

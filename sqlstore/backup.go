@@ -225,10 +225,17 @@ func scanNotification(sc scanner) (any, error) {
 	var n hindsight.AlertNotification
 	var received sql.NullInt64
 	var incident sql.NullString
-	if err := sc.Scan(&n.ID, &n.Fingerprint, &n.GroupKey, &n.Body, &received, &incident); err != nil {
+	var stored []byte
+	var encoding string
+	if err := sc.Scan(&n.ID, &n.Fingerprint, &n.GroupKey, &stored, &received, &incident, &encoding); err != nil {
 		return nil, err
 	}
 	n.ReceivedAt, n.IncidentID = fromTS(received), incident.String
+	body, err := decodeBody(stored, encoding)
+	if err != nil {
+		return nil, fmt.Errorf("notification %d: %w", n.ID, err)
+	}
+	n.Body = body
 	return &n, nil
 }
 

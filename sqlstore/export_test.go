@@ -108,3 +108,12 @@ func CompactCreations(ctx context.Context, s *Store, incidentID string) ([]*hind
 	})
 	return out, err
 }
+
+// StoredBody returns the body of the notification fingerprint as the store
+// keeps it, and its encoding.
+func StoredBody(ctx context.Context, s *Store, fingerprint string) (body []byte, encoding string, err error) {
+	err = s.view(ctx, func(tx *Tx) error {
+		return tx.queryRow(ctx, "SELECT body, body_encoding FROM alert_notifications WHERE fingerprint = ?", fingerprint).Scan(&body, &encoding)
+	})
+	return body, encoding, err
+}

@@ -30,6 +30,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("SearchService", func(t *testing.T) { testSearch(t, open) })
 	t.Run("SearchBounds", func(t *testing.T) { testSearchBounds(t, open) })
 	t.Run("AlertService", func(t *testing.T) { testAlerts(t, open) })
+	t.Run("NotificationBodies", func(t *testing.T) { testNotificationBodies(t, open) })
 	t.Run("TokenService", func(t *testing.T) { testTokens(t, open) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, open) })
 	t.Run("Backup", func(t *testing.T) { testBackup(t, open) })
