@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -260,6 +261,24 @@ func TestFindDashboardStats_HeldBudgetNotHeadline(t *testing.T) {
 		// 9850 (whole window) + 2 (time-based, for the held one).
 		if b := st.Budget[0]; b.N != 2 || !sameFloat(b.Percent, 9852) {
 			t.Errorf("Budget = %+v, want 9852%% over 2 incidents", b)
+		}
+	})
+}
+
+// TestDashboardUsesMilestoneIndex: the dashboard's query of first events
+// reads the partial index timeline_events_milestones on both engines,
+// which it can only if its condition implies the index's (migration
+// 00027): a change to hindsight.DashboardEventTypes without one to the
+// index would otherwise turn it into a scan of every timeline event.
+func TestDashboardUsesMilestoneIndex(t *testing.T) {
+	t.Parallel()
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		plan, err := sqlstore.DashboardEventsPlan(context.Background(), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(plan, "timeline_events_milestones") {
+			t.Fatalf("the dashboard's first events are read without the index timeline_events_milestones:\n%s", plan)
 		}
 	})
 }

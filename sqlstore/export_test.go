@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hindsight-sre/hindsight"
 )
@@ -116,4 +117,40 @@ func StoredBody(ctx context.Context, s *Store, fingerprint string) (body []byte,
 		return tx.queryRow(ctx, "SELECT body, body_encoding FROM alert_notifications WHERE fingerprint = ?", fingerprint).Scan(&body, &encoding)
 	})
 	return body, encoding, err
+}
+
+// DashboardEventsPlan returns the engine's plan of the dashboard's query of
+// first events (firstEventsSQL), one line per step. PostgreSQL plans it with
+// sequential scans disabled: on a test's few rows it would scan the table
+// whatever the indexes, and an index it cannot use it still does not.
+func DashboardEventsPlan(ctx context.Context, s *Store) (string, error) {
+	var plan []string
+	err := s.update(ctx, func(tx *Tx) error {
+		explain := "EXPLAIN QUERY PLAN "
+		if tx.d.dollar {
+			explain = "EXPLAIN "
+			if _, err := tx.exec(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.query(ctx, explain+firstEventsSQL, int64(0), int64(1))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			plan = append(plan, fmt.Sprint(vals...))
+		}
+		return rows.Err()
+	})
+	return strings.Join(plan, "\n"), err
 }

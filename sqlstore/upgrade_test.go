@@ -42,7 +42,8 @@ var upgradeValues = map[string]any{
 	"impacts.impact": `{}`, "follow_ups.data": `{"incident_id":"INCIDENT-20250101-0000-upgradecheck"}`,
 	"incidents.id": "INCIDENT-20250101-0000-upgradecheck", "period": "2025-01-01", "channel": "slack",
 	"timeline_events.type": "alert", "mentions": `["lead"]`, "lines": `["a line"]`,
-	"comments.kind": "comment", "person_events.kind": "mentioned", "hash": "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
+	"comments.kind": "comment", "alert_notifications.body_encoding": "",
+	"person_events.kind": "mentioned", "hash": "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
 }
 
 // upgradeTime is the value of every time column: 2025-01-01 in
