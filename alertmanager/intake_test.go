@@ -46,7 +46,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, f *intakeFixture)) {
 
 // newFixture opens the store at dsn with an intake that drafts at SEV2 and
 // above, its clock just after payload 1 was sent.
-func newFixture(t *testing.T, dsn string) *intakeFixture {
+func newFixture(t testing.TB, dsn string) *intakeFixture {
 	t.Helper()
 	store := teststore.Open(t, dsn)
 	c := testenv.NewClock(time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC))
