@@ -18,6 +18,9 @@ const (
 // Revision is one change in history: who changed which fields of which
 // record, when, and their values before and after.
 type Revision struct {
+	// ID orders nothing (history is ordered by time): the creation of a
+	// timeline event that has not changed since has the negative of the
+	// event's ID, and an ID of its own from the event's first change.
 	ID         int64  `json:"id"`
 	IncidentID string `json:"incident_id"`
 	// Entity is one of the Entity constants; EntityID is the record's ID.

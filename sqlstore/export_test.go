@@ -96,11 +96,15 @@ func FillCreations(ctx context.Context, s *Store, revs []*hindsight.Revision) er
 }
 
 // CompactCreations returns the revisions of incidentID still stored
-// compact, as they are stored.
+// compact, as they are stored, and the derived creations of its timeline
+// events, before FindRevisions fills them.
 func CompactCreations(ctx context.Context, s *Store, incidentID string) ([]*hindsight.Revision, error) {
 	var out []*hindsight.Revision
 	err := s.view(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, "SELECT "+revisionCols+" FROM revisions WHERE incident_id = ? AND before_json IS NULL AND after_json IS NULL ORDER BY id", incidentID)
+		derived, args := derivedCreations(hindsight.RevisionFilter{IncidentID: incidentID})
+		rows, err := tx.query(ctx, "SELECT "+revisionCols+" FROM (SELECT "+revisionCols+", "+revisionOrder+
+			" FROM revisions WHERE incident_id = ? AND before_json IS NULL AND after_json IS NULL UNION ALL "+derived+") u ORDER BY at, src, seq",
+			append([]any{incidentID}, args...)...)
 		if err != nil {
 			return err
 		}

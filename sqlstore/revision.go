@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,12 +21,16 @@ const revisionCols = "id, incident_id, entity, entity_id, version, actor, at, fi
 // and written with the transaction's others by flushRevisions, in as few
 // statements as possible, before the transaction commits or reads history.
 //
-// The creation of an incident, a document or a timeline event is recorded
-// compact (compactEntity): the row itself is the state it was created in
-// until its first change, which writes that state into the creation
-// revision first (materializeCreation).
+// The creation of an incident or a document is recorded compact
+// (compactEntity), that of a timeline event not at all (derived from its
+// row, see below): the row itself is the state it was created in until its
+// first change, which writes that state into the creation revision first
+// (materializeCreation).
 func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, version int, before, after any) error {
 	compact := compactEntity(entity)
+	if entity == hindsight.EntityTimeline && before == nil {
+		return nil // derived from the row
+	}
 	if compact && before == nil {
 		tx.pending = append(tx.pending, incidentID, entity, entityID, version, hindsight.ActorFromContext(ctx), ts(tx.now),
 			compactFields, nil, nil)
@@ -33,7 +38,7 @@ func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, v
 	}
 	bm, am := toMap(before), toMap(after)
 	if compact {
-		if err := tx.materializeCreation(ctx, entity, entityID, bm); err != nil {
+		if err := tx.materializeCreation(ctx, incidentID, entity, entityID, before, bm); err != nil {
 			return err
 		}
 	}
@@ -61,6 +66,17 @@ func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, v
 // fills the creations still compact from the rows (fillCreations), so that
 // readers see every creation whole. A backup carries them as stored, with
 // the rows they stand for.
+//
+// Derived creations. A timeline event, written by the hundred for a
+// notification of many alerts, has no creation revision at all until it
+// first changes: its row holds who created it and when (created_by,
+// created_at, the revision's actor and time), and FindRevisions lists a
+// creation for each event without a stored one (derivedCreations), whole,
+// with the negative of the event's ID as its revision ID. The first change
+// or the deletion stores it (materializeCreation), with its own ID from
+// then on. Every creation of an event, stored or derived, is listed by its
+// time, after the other revisions of that instant (a transaction's), in
+// the order of the events' IDs, so that storing one moves nothing.
 
 // compactFields is the fields column of a compact creation.
 const compactFields = "[]"
@@ -75,13 +91,23 @@ func compactEntity(entity string) bool {
 }
 
 // materializeCreation writes before, the state of entity as created, into
-// its creation revision if that is still compact: the change about to be
-// recorded is the entity's first. before is the entity's fields (toMap).
-func (tx *Tx) materializeCreation(ctx context.Context, entity, entityID string, before map[string]json.RawMessage) error {
+// its creation revision if that is still compact, or stores the derived
+// creation of a timeline event that has none: the change about to be
+// recorded is the entity's first. bm is before's fields (toMap).
+func (tx *Tx) materializeCreation(ctx context.Context, incidentID, entity, entityID string, before any, bm map[string]json.RawMessage) error {
 	if err := tx.flushRevisions(ctx); err != nil { // the creation may be pending
 		return err
 	}
-	fields, _, a := diffMaps(nil, before)
+	fields, _, a := diffMaps(nil, bm)
+	if e, ok := before.(*hindsight.TimelineEvent); ok {
+		_, err := tx.exec(ctx, `INSERT INTO revisions (incident_id, entity, entity_id, version, actor, at, fields, before_json, after_json)
+			SELECT ?, ?, ?, 0, ?, ?, ?, NULL, ? WHERE NOT EXISTS (SELECT 1 FROM revisions
+				WHERE entity = ? AND entity_id = ? AND before_json IS NULL)`,
+			incidentID, entity, entityID, e.CreatedBy, ts(e.CreatedAt), jsonText(fields), string(a), entity, entityID)
+		if err != nil {
+			return err
+		}
+	}
 	_, err := tx.exec(ctx, `UPDATE revisions SET fields = ?, after_json = ?
 		WHERE entity = ? AND entity_id = ? AND before_json IS NULL AND after_json IS NULL`,
 		jsonText(fields), string(a), entity, entityID)
@@ -166,25 +192,38 @@ func (tx *Tx) eventsByID(ctx context.Context, ids []any) (map[string]*hindsight.
 // PostgreSQL (READ COMMITTED) each statement sees its own snapshot: such a
 // change, committed between the read of the revisions and that of the
 // rows, changes the row and materializes its creation together, so the row
-// read no longer shows the state created, and the table then has it.
+// read no longer shows the state created, and the table then has it. A
+// derived creation (negative ID) is found by its event's ID.
 func (tx *Tx) refillCreations(ctx context.Context, filled []*hindsight.Revision) error {
 	if !tx.d.dollar || len(filled) == 0 {
 		return nil // a SQLite transaction reads one snapshot
 	}
 	byID := make(map[int64]*hindsight.Revision, len(filled))
-	ids := make([]any, 0, len(filled))
+	byEvent := make(map[string]*hindsight.Revision)
+	ids, events := []any{int64(0)}, []any{""}
 	for _, r := range filled {
-		byID[r.ID] = r
-		ids = append(ids, r.ID)
+		if r.ID < 0 {
+			byEvent[r.EntityID] = r
+			events = append(events, r.EntityID)
+		} else {
+			byID[r.ID] = r
+			ids = append(ids, r.ID)
+		}
 	}
-	rows, err := tx.query(ctx, "SELECT "+revisionCols+" FROM revisions WHERE after_json IS NOT NULL AND id IN ("+placeholders(len(ids))+")", ids...)
+	rows, err := tx.query(ctx, "SELECT "+revisionCols+" FROM revisions WHERE after_json IS NOT NULL AND (id IN ("+placeholders(len(ids))+
+		") OR (entity = "+sqlTimeline+" AND before_json IS NULL AND entity_id IN ("+placeholders(len(events))+")))", append(ids, events...)...)
 	if err != nil {
 		return err
 	}
 	stored, err := scanRevisions(rows)
 	for _, s := range stored {
 		r := byID[s.ID]
-		r.Fields, r.After = s.Fields, s.After
+		if s.Entity == hindsight.EntityTimeline && s.Before == nil && byEvent[s.EntityID] != nil {
+			r = byEvent[s.EntityID]
+		}
+		if r != nil {
+			r.Fields, r.After = s.Fields, s.After
+		}
 	}
 	return err
 }
@@ -204,23 +243,6 @@ func (tx *Tx) flushRevisions(ctx context.Context) error {
 		tx.pending = tx.pending[n*revisionArgs:]
 	}
 	tx.pending = nil
-	return nil
-}
-
-// revision is one change for recordAll, as record takes it.
-type revision struct {
-	incidentID, entity, entityID string
-	version                      int
-	before, after                any
-}
-
-// recordAll records the revisions of several changes, as record does.
-func (tx *Tx) recordAll(ctx context.Context, revs []revision) error {
-	for _, r := range revs {
-		if err := tx.record(ctx, r.incidentID, r.entity, r.entityID, r.version, r.before, r.after); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
@@ -275,13 +297,16 @@ func (tx *Tx) FindRevisions(ctx context.Context, f hindsight.RevisionFilter) ([]
 		where, args = append(where, "entity_id = ?"), append(args, f.EntityID)
 	}
 	cond := whereClause(where)
-	n, err := tx.count(ctx, "SELECT COUNT(*) FROM revisions"+cond, args...)
+	stored := "SELECT " + revisionCols + ", " + revisionOrder + " FROM revisions" + cond
+	derived, dargs := derivedCreations(f)
+	n, err := tx.count(ctx, "SELECT (SELECT COUNT(*) FROM revisions"+cond+") + (SELECT COUNT(*) FROM ("+derived+") d)",
+		append(slices.Clip(args), dargs...)...)
 	if err != nil {
 		return nil, 0, err
 	}
 	p := f.Page.Normalize()
-	rows, err := tx.query(ctx, "SELECT "+revisionCols+" FROM revisions"+cond+" ORDER BY id LIMIT ? OFFSET ?",
-		append(args, p.Limit, p.Offset)...)
+	rows, err := tx.query(ctx, "SELECT "+revisionCols+" FROM ("+stored+" UNION ALL "+derived+") u ORDER BY at, src, seq LIMIT ? OFFSET ?",
+		append(append(slices.Clip(args), dargs...), p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -290,6 +315,42 @@ func (tx *Tx) FindRevisions(ctx context.Context, f hindsight.RevisionFilter) ([]
 		return nil, 0, err
 	}
 	return revs, n, tx.fillCreations(ctx, revs)
+}
+
+// sqlTimeline is the entity of timeline events as an SQL literal.
+const sqlTimeline = "'" + hindsight.EntityTimeline + "'"
+
+// revisionOrder are the sort columns of a stored revision: by time, then
+// the creations of timeline events (src 1) by event ID after the other
+// revisions (src 0) by ID, as derivedCreations lists the derived ones.
+const revisionOrder = `CASE WHEN entity = ` + sqlTimeline + ` AND before_json IS NULL THEN 1 ELSE 0 END AS src,
+	CASE WHEN entity = ` + sqlTimeline + ` AND before_json IS NULL THEN CAST(entity_id AS BIGINT) ELSE id END AS seq`
+
+// derivedCreations returns the query of the creations of timeline events
+// that f selects and that have no stored creation revision, in
+// revisionCols and the sort columns of revisionOrder, with its arguments:
+// compact creations whose ID is the negative of the event's.
+func derivedCreations(f hindsight.RevisionFilter) (string, []any) {
+	where := []string{`NOT EXISTS (SELECT 1 FROM revisions r
+		WHERE r.entity = ` + sqlTimeline + ` AND r.entity_id = CAST(e.id AS TEXT) AND r.before_json IS NULL)`}
+	var args []any
+	if f.IncidentID != "" {
+		where, args = append(where, "e.incident_id = ?"), append(args, f.IncidentID)
+	}
+	if f.Entity != "" && f.Entity != hindsight.EntityTimeline {
+		where = append(where, "1 = 0")
+	}
+	if f.EntityID != "" {
+		id, err := strconv.ParseInt(f.EntityID, 10, 64)
+		if err != nil || strconv.FormatInt(id, 10) != f.EntityID {
+			where = append(where, "1 = 0")
+		} else {
+			where, args = append(where, "e.id = ?"), append(args, id)
+		}
+	}
+	return `SELECT -e.id AS id, e.incident_id AS incident_id, ` + sqlTimeline + ` AS entity, CAST(e.id AS TEXT) AS entity_id, 0 AS version,
+		e.created_by AS actor, e.created_at AS at, '[]' AS fields, NULL AS before_json, NULL AS after_json, 1 AS src, e.id AS seq
+		FROM timeline_events e` + whereClause(where), args
 }
 
 func scanRevisions(rows *sql.Rows) ([]*hindsight.Revision, error) {

@@ -59,7 +59,8 @@ func (tx *Tx) findEvent(ctx context.Context, id int64) (*hindsight.TimelineEvent
 	return e, tx.d.mapError(err)
 }
 
-// AddTimelineEvent appends an event to an incident's timeline.
+// AddTimelineEvent appends an event to an incident's timeline. Its creation
+// is derived from its row (revision.go), not written.
 func (tx *Tx) AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) error {
 	if err := e.Validate(); err != nil {
 		return err
@@ -72,14 +73,12 @@ func (tx *Tx) AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) 
 	if err := tx.insertEvent(ctx, e); err != nil {
 		return err
 	}
-	if err := tx.record(ctx, e.IncidentID, hindsight.EntityTimeline, strconv.FormatInt(e.ID, 10), 0, nil, e); err != nil {
-		return err
-	}
 	return tx.reindexLater(e.IncidentID)
 }
 
 // AddTimelineEvents appends events in order: per run of up to maxBatchRows,
-// one multi-row INSERT of the events and one of their revisions.
+// one multi-row INSERT. Their creations are derived from their rows
+// (revision.go), not written.
 func (tx *Tx) AddTimelineEvents(ctx context.Context, events []*hindsight.TimelineEvent) error {
 	for _, e := range events {
 		if err := e.Validate(); err != nil {
@@ -92,15 +91,7 @@ func (tx *Tx) AddTimelineEvents(ctx context.Context, events []*hindsight.Timelin
 		}
 	}
 	for start := 0; start < len(events); start += maxBatchRows {
-		run := events[start:min(start+maxBatchRows, len(events))]
-		if err := tx.insertEvents(ctx, run); err != nil {
-			return err
-		}
-		revs := make([]revision, len(run))
-		for i, e := range run {
-			revs[i] = revision{incidentID: e.IncidentID, entity: hindsight.EntityTimeline, entityID: strconv.FormatInt(e.ID, 10), after: e}
-		}
-		if err := tx.recordAll(ctx, revs); err != nil {
+		if err := tx.insertEvents(ctx, events[start:min(start+maxBatchRows, len(events))]); err != nil {
 			return err
 		}
 	}

@@ -27,6 +27,7 @@ func Run(t *testing.T, open OpenFunc) {
 	t.Run("SignOffService", func(t *testing.T) { testSignOffs(t, open) })
 	t.Run("RevisionService", func(t *testing.T) { testRevisions(t, open) })
 	t.Run("CreationRevisions", func(t *testing.T) { testCreationRevisions(t, open) })
+	t.Run("DerivedCreations", func(t *testing.T) { testDerivedCreations(t, open) })
 	t.Run("SearchService", func(t *testing.T) { testSearch(t, open) })
 	t.Run("SearchBounds", func(t *testing.T) { testSearchBounds(t, open) })
 	t.Run("AlertService", func(t *testing.T) { testAlerts(t, open) })
