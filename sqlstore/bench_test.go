@@ -55,7 +55,7 @@ func benchStore(b *testing.B, s *sqlstore.Store) {
 	historyRuns := 0
 	b.Run("FindRevisions", func(b *testing.B) {
 		// The history of an incident of 500 alerts, a page of 100 at a
-		// time: its creations are read from the rows (compact creations).
+		// time: its creations are derived from the event rows, not stored.
 		// Each run (-count) has an incident of its own.
 		historyRuns++
 		inc := storetest.NewIncident(90000+historyRuns, "HistoryBench")

@@ -103,7 +103,7 @@ func CompactCreations(ctx context.Context, s *Store, incidentID string) ([]*hind
 	err := s.view(ctx, func(tx *Tx) error {
 		derived, args := derivedCreations(hindsight.RevisionFilter{IncidentID: incidentID})
 		rows, err := tx.query(ctx, "SELECT "+revisionCols+" FROM (SELECT "+revisionCols+", "+revisionOrder+
-			" FROM revisions WHERE incident_id = ? AND before_json IS NULL AND after_json IS NULL UNION ALL "+derived+") u ORDER BY at, src, seq",
+			" FROM revisions WHERE incident_id = ? AND before_json IS NULL AND after_json IS NULL UNION ALL "+derived+") u ORDER BY at, src, seq, sub",
 			append([]any{incidentID}, args...)...)
 		if err != nil {
 			return err

@@ -74,9 +74,10 @@ func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, v
 // creation for each event without a stored one (derivedCreations), whole,
 // with the negative of the event's ID as its revision ID. The first change
 // or the deletion stores it (materializeCreation), with its own ID from
-// then on. Every creation of an event, stored or derived, is listed by its
-// time, after the other revisions of that instant (a transaction's), in
-// the order of the events' IDs, so that storing one moves nothing.
+// then on. History is ordered by time; within one instant (a
+// transaction's) the revisions of timeline events come after the others,
+// by event, each event's creation first, so that storing one moves
+// nothing (revisionOrder).
 
 // compactFields is the fields column of a compact creation.
 const compactFields = "[]"
@@ -305,7 +306,7 @@ func (tx *Tx) FindRevisions(ctx context.Context, f hindsight.RevisionFilter) ([]
 		return nil, 0, err
 	}
 	p := f.Page.Normalize()
-	rows, err := tx.query(ctx, "SELECT "+revisionCols+" FROM ("+stored+" UNION ALL "+derived+") u ORDER BY at, src, seq LIMIT ? OFFSET ?",
+	rows, err := tx.query(ctx, "SELECT "+revisionCols+" FROM ("+stored+" UNION ALL "+derived+") u ORDER BY at, src, seq, sub LIMIT ? OFFSET ?",
 		append(append(slices.Clip(args), dargs...), p.Limit, p.Offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -320,11 +321,13 @@ func (tx *Tx) FindRevisions(ctx context.Context, f hindsight.RevisionFilter) ([]
 // sqlTimeline is the entity of timeline events as an SQL literal.
 const sqlTimeline = "'" + hindsight.EntityTimeline + "'"
 
-// revisionOrder are the sort columns of a stored revision: by time, then
-// the creations of timeline events (src 1) by event ID after the other
-// revisions (src 0) by ID, as derivedCreations lists the derived ones.
-const revisionOrder = `CASE WHEN entity = ` + sqlTimeline + ` AND before_json IS NULL THEN 1 ELSE 0 END AS src,
-	CASE WHEN entity = ` + sqlTimeline + ` AND before_json IS NULL THEN CAST(entity_id AS BIGINT) ELSE id END AS seq`
+// revisionOrder are the sort columns of a stored revision (at, src, seq,
+// sub): by time, then within one instant the revisions of timeline events
+// (src 1) after the others (src 0, by ID), by event (seq), each event's in
+// the order stored (sub), after its derived creation (sub 0, as
+// derivedCreations lists it).
+const revisionOrder = `CASE WHEN entity = ` + sqlTimeline + ` THEN 1 ELSE 0 END AS src,
+	CASE WHEN entity = ` + sqlTimeline + ` THEN CAST(entity_id AS BIGINT) ELSE id END AS seq, id AS sub`
 
 // derivedCreations returns the query of the creations of timeline events
 // that f selects and that have no stored creation revision, in
@@ -349,7 +352,7 @@ func derivedCreations(f hindsight.RevisionFilter) (string, []any) {
 		}
 	}
 	return `SELECT -e.id AS id, e.incident_id AS incident_id, ` + sqlTimeline + ` AS entity, CAST(e.id AS TEXT) AS entity_id, 0 AS version,
-		e.created_by AS actor, e.created_at AS at, '[]' AS fields, NULL AS before_json, NULL AS after_json, 1 AS src, e.id AS seq
+		e.created_by AS actor, e.created_at AS at, '[]' AS fields, NULL AS before_json, NULL AS after_json, 1 AS src, e.id AS seq, 0 AS sub
 		FROM timeline_events e` + whereClause(where), args
 }
 

@@ -107,12 +107,25 @@ func testDerivedCreations(t *testing.T, open OpenFunc) {
 		t.Errorf("the stored creation of the edited event shows %s, want its action as created, %q", revs[3].After, "two")
 	}
 
+	// Created and changed in one transaction: the change follows.
+	once := NewEvent(inc.ID, T0, "five")
+	ok(t, s.WithTx(as("frank"), func(tx hindsight.Services) error {
+		if err := tx.AddTimelineEvent(as("frank"), once); err != nil {
+			return err
+		}
+		edited := *once
+		edited.Action = "five, edited at once"
+		return tx.UpdateTimelineEvent(as("frank"), &edited)
+	}))
+	want = append(want, ev(once, "frank", "created"), ev(once, "frank", "change"))
+	list("after an event created and changed at once", want)
+
 	for _, c := range []struct {
 		f    hindsight.RevisionFilter
 		want int
 	}{
 		{hindsight.RevisionFilter{Entity: hindsight.EntityTimeline, EntityID: strconv.FormatInt(late.ID, 10)}, 1},
-		{hindsight.RevisionFilter{IncidentID: inc.ID, Entity: hindsight.EntityTimeline}, 6},
+		{hindsight.RevisionFilter{IncidentID: inc.ID, Entity: hindsight.EntityTimeline}, 8},
 		{hindsight.RevisionFilter{Entity: hindsight.EntityTimeline, EntityID: strconv.FormatInt(events[1].ID, 10)}, 2},
 		{hindsight.RevisionFilter{IncidentID: inc.ID, Entity: hindsight.EntityIncident}, 2},
 		{hindsight.RevisionFilter{Entity: hindsight.EntityTimeline, EntityID: "0" + strconv.FormatInt(late.ID, 10)}, 0},
