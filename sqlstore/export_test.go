@@ -142,17 +142,19 @@ func DashboardEventsPlan(ctx context.Context, s *Store) (string, error) {
 			return err
 		}
 		defer rows.Close()
-		cols, _ := rows.Columns()
 		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
+			// SQLite's steps are (id, parent, notused, detail), PostgreSQL's
+			// one line of text.
+			var id, parent, notused int
+			var line string
+			dest := []any{&id, &parent, &notused, &line}
+			if tx.d.dollar {
+				dest = dest[3:]
 			}
-			if err := rows.Scan(ptrs...); err != nil {
+			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
-			plan = append(plan, fmt.Sprint(vals...))
+			plan = append(plan, line)
 		}
 		return rows.Err()
 	})
