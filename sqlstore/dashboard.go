@@ -18,8 +18,9 @@ var _ hindsight.FactsService = (*Store)(nil)
 
 // The dashboard is aggregated in SQL, in one snapshot: response times from
 // the first event of each type per incident (one GROUP BY over the covering
-// partial index timeline_events_milestones, joined once to the window's incidents),
-// action items and impacts grouped by month, repeat alerts grouped by name.
+// partial index timeline_events_milestones, joined once to the window's
+// incidents), action items and impacts grouped by month, repeat alerts
+// grouped by name.
 // Medians are computed by PostgreSQL (percentile_cont); SQLite has no
 // median, so it returns one row of three durations per incident and the
 // medians are taken in Go.
