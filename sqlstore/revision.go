@@ -22,15 +22,12 @@ const revisionCols = "id, incident_id, entity, entity_id, version, actor, at, fi
 // statements as possible, before the transaction commits or reads history.
 //
 // The creation of an incident or a document is recorded compact
-// (compactEntity), that of a timeline event not at all (derived from its
-// row, see below): the row itself is the state it was created in until its
+// (compactEntity): the row itself is the state it was created in until its
 // first change, which writes that state into the creation revision first
-// (materializeCreation).
+// (materializeCreation). That of a timeline event is not recorded at all
+// (its callers do not: it is derived from the row, see below).
 func (tx *Tx) record(ctx context.Context, incidentID, entity, entityID string, version int, before, after any) error {
 	compact := compactEntity(entity)
-	if entity == hindsight.EntityTimeline && before == nil {
-		return nil // derived from the row
-	}
 	if compact && before == nil {
 		tx.pending = append(tx.pending, incidentID, entity, entityID, version, hindsight.ActorFromContext(ctx), ts(tx.now),
 			compactFields, nil, nil)
@@ -201,6 +198,8 @@ func (tx *Tx) refillCreations(ctx context.Context, filled []*hindsight.Revision)
 	}
 	byID := make(map[int64]*hindsight.Revision, len(filled))
 	byEvent := make(map[string]*hindsight.Revision)
+	// Each IN list starts with a value that matches nothing, so that
+	// neither is empty.
 	ids, events := []any{int64(0)}, []any{""}
 	for _, r := range filled {
 		if r.ID < 0 {
