@@ -179,6 +179,11 @@ func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState
 		a.StartsAt, a.EndsAt, a.UpdatedAt = normalize(a.StartsAt), normalizePtr(a.EndsAt), tx.now
 		keys = append(keys, a.AlertKey)
 	}
+	// An incident this transaction created has no state to read or to
+	// update: its first states are plain INSERTs, which PostgreSQL does
+	// without the speculative insertion of ON CONFLICT (a quarter of the
+	// statement's time for 100 rows).
+	fresh := tx.fresh[incidentID]
 	old, err := tx.alertStatuses(ctx, keys)
 	if err != nil {
 		return err
@@ -190,9 +195,12 @@ func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState
 		changed[i] = !ok || prev != a.Status
 		args = append(args, alertStateArgs(a)...)
 	}
-	_, err = tx.exec(ctx, "INSERT INTO alert_states ("+alertStateCols+") VALUES "+valuesRows(7, len(states))+
-		` ON CONFLICT (incident_id, alert_key) DO UPDATE SET labels = excluded.labels, status = excluded.status,
-		starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = excluded.updated_at`, args...)
+	q := "INSERT INTO alert_states (" + alertStateCols + ") VALUES " + valuesRows(7, len(states))
+	if !fresh {
+		q += ` ON CONFLICT (incident_id, alert_key) DO UPDATE SET labels = excluded.labels, status = excluded.status,
+		starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = excluded.updated_at`
+	}
+	_, err = tx.exec(ctx, q, args...)
 	return err
 }
 

@@ -53,6 +53,17 @@ func SearchDocsAgree(ctx context.Context, s *Store, ids []string) error {
 	})
 }
 
+// SearchDocBody returns the body of an incident's search document as a
+// write's own rebuild builds it (searchDocOf).
+func SearchDocBody(ctx context.Context, s *Store, id string) (body string, err error) {
+	err = s.view(ctx, func(tx *Tx) error {
+		d, err := tx.searchDocOf(ctx, id)
+		body = d.body
+		return err
+	})
+	return body, err
+}
+
 // ExecInTx runs q in a write transaction of s, through the path every
 // store write takes (Tx.exec, with its prepared statements).
 func ExecInTx(ctx context.Context, s *Store, q string, args ...any) error {

@@ -143,14 +143,33 @@ func (tx *Tx) writeRecordsText(ctx context.Context, b *strings.Builder, incident
 		return err
 	}
 	defer rows.Close()
+	var seen recordLines
 	for rows.Next() {
 		var a, c string
 		if err := rows.Scan(&a, &c); err != nil {
 			return err
 		}
-		line(b, a, c)
+		seen.add(b, a, c)
 	}
 	return tx.d.mapError(rows.Err())
+}
+
+// recordLines writes a document's timeline and action-item lines, each
+// distinct line once. A notification of 100 alerts writes 100 events, 99
+// of them with the action "Alert firing": the repeats change no match, but
+// were a quarter of such an incident's words for the index to parse.
+type recordLines map[string]bool
+
+func (r *recordLines) add(b *strings.Builder, parts ...string) {
+	if *r == nil {
+		*r = recordLines{}
+	}
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" && !(*r)[p] {
+			(*r)[p] = true
+			line(b, p)
+		}
+	}
 }
 
 func line(b *strings.Builder, parts ...string) {

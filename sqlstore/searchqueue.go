@@ -140,7 +140,7 @@ func (tx *Tx) searchDocsOf(ctx context.Context, ids []string) ([]searchDoc, erro
 			return err
 		}
 		if d := docs[id]; d != nil {
-			line(&d.body, a, c)
+			d.records.add(&d.body, a, c)
 		}
 		return nil
 	}); err != nil {
@@ -155,9 +155,10 @@ func (tx *Tx) searchDocsOf(ctx context.Context, ids []string) ([]searchDoc, erro
 
 // partialDoc is a search document being built.
 type partialDoc struct {
-	seq   int64
-	title string
-	body  strings.Builder
+	seq     int64
+	title   string
+	body    strings.Builder
+	records recordLines
 }
 
 // incidentTexts starts the documents of the incidents whose IDs are args

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -411,6 +412,50 @@ func TestSearch_PlaceholdersNotIndexed(t *testing.T) {
 			if n := searchTotal(t, s, text); n != want {
 				t.Errorf("search %q finds %d, want %d", text, n, want)
 			}
+		}
+	})
+}
+
+// TestSearchDoc_RepeatedLinesOnce: a timeline line repeated across events
+// (99 of a 100-alert notification's events read "Alert firing") is indexed
+// once, and every distinct line still is; the queue's rebuild agrees.
+func TestSearchDoc_RepeatedLinesOnce(t *testing.T) {
+	t.Parallel()
+	teststore.ForEachEngine(t, func(t *testing.T, s *sqlstore.Store) {
+		ctx := context.Background()
+		inc := storetest.MustCreateIncident(t, s, storetest.NewIncident(1, "Narwhal"))
+		at := inc.StartedAt
+		var events []*hindsight.TimelineEvent
+		hosts := []string{"kestrel", "osprey", "merlin", "harrier", "falcon"}
+		for i, host := range hosts {
+			events = append(events, &hindsight.TimelineEvent{IncidentID: inc.ID, Type: hindsight.EventAlertFired,
+				Time: at.Add(time.Duration(i) * time.Second), Event: "Alert fired: Narwhal (instance=" + host + ":8080)",
+				Action: "Alert firing"})
+		}
+		events = append(events, &hindsight.TimelineEvent{IncidentID: inc.ID, Type: hindsight.EventAlertFired,
+			Time: at.Add(time.Minute), Event: "Alert firing", Action: "  Alert firing  "})
+		if err := s.WithTx(ctx, func(tx hindsight.Services) error { return tx.AddTimelineEvents(ctx, events) }); err != nil {
+			t.Fatal(err)
+		}
+		body, err := sqlstore.SearchDocBody(ctx, s, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(body, "Alert firing\n"); n != 1 {
+			t.Errorf("%q: \"Alert firing\" indexed %d times, want once", body, n)
+		}
+		for _, host := range hosts {
+			if l := "Alert fired: Narwhal (instance=" + host + ":8080)\n"; strings.Count(body, l) != 1 {
+				t.Errorf("%q: %q not indexed once", body, l)
+			}
+		}
+		for text, want := range map[string]int{"firing": 1, "falcon": 1, "kestrel narwhal": 1} {
+			if n := searchTotal(t, s, text); n != want {
+				t.Errorf("search %q finds %d, want %d", text, n, want)
+			}
+		}
+		if err := sqlstore.SearchDocsAgree(ctx, s, []string{inc.ID}); err != nil {
+			t.Error(err)
 		}
 	})
 }

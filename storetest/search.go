@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -163,6 +164,41 @@ func testAlerts(t *testing.T, open OpenFunc) {
 		}
 		_, err = s.UpsertAlertState(ctx, &hindsight.AlertState{IncidentID: inc.ID})
 		wantFields(t, err, "alert_key", "starts_at", "status")
+	})
+	t.Run("UpsertAlertStatesNewIncident", func(t *testing.T) {
+		// An incident created in the same transaction: its first states are
+		// inserted, later ones (a key repeated in the call, a second call)
+		// update them.
+		fresh := NewIncident(8, "Fresh")
+		st := func(key string, status hindsight.AlertStatus) *hindsight.AlertState {
+			return &hindsight.AlertState{IncidentID: fresh.ID, AlertKey: key, Status: status, StartsAt: T0}
+		}
+		var first, second []bool
+		ok(t, s.WithTx(ctx, func(tx hindsight.Services) error {
+			if err := tx.CreateIncident(ctx, fresh); err != nil {
+				return err
+			}
+			var err error
+			w := tx.(hindsight.AlertBatchWriter)
+			if first, err = w.UpsertAlertStates(ctx, []*hindsight.AlertState{st("a", hindsight.AlertFiring),
+				st("b", hindsight.AlertFiring), st("a", hindsight.AlertFiring), st("a", hindsight.AlertResolved)}); err != nil {
+				return err
+			}
+			second, err = w.UpsertAlertStates(ctx, []*hindsight.AlertState{st("b", hindsight.AlertFiring), st("c", hindsight.AlertFiring)})
+			return err
+		}))
+		if !slices.Equal(first, []bool{true, true, false, true}) || !slices.Equal(second, []bool{false, true}) {
+			t.Fatalf("changed %v then %v", first, second)
+		}
+		states, err := s.FindAlertStates(ctx, fresh.ID)
+		ok(t, err)
+		var got []string
+		for _, a := range states {
+			got = append(got, a.AlertKey+"="+string(a.Status))
+		}
+		if want := []string{"a=resolved", "b=firing", "c=firing"}; !slices.Equal(got, want) {
+			t.Fatalf("states %v, want %v", got, want)
+		}
 	})
 	t.Run("Prune", func(t *testing.T) {
 		ok(t, s.RecordNotification(ctx, &hindsight.AlertNotification{Fingerprint: "fp-2", ReceivedAt: T0.Add(48 * time.Hour)}))
