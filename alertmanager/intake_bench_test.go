@@ -6,11 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hindsight-sre/hindsight/alertmanager"
+	"github.com/hindsight-sre/hindsight/internal/testenv"
 	"github.com/hindsight-sre/hindsight/internal/teststore"
 )
 
@@ -40,7 +40,7 @@ func BenchmarkIntake(b *testing.B) {
 				ctx := context.Background()
 				alerts := 0
 				i := 0
-				cpu := processCPU()
+				cpu := testenv.ProcessCPU()
 				for b.Loop() {
 					raw, msg := benchNotification(b, i, c.alerts(i))
 					if _, err := f.intake.Ingest(ctx, raw, msg); err != nil {
@@ -50,7 +50,7 @@ func BenchmarkIntake(b *testing.B) {
 					i++
 				}
 				b.ReportMetric(float64(alerts)/b.Elapsed().Seconds(), "alerts/s")
-				b.ReportMetric(float64(processCPU()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+				b.ReportMetric(float64(testenv.ProcessCPU()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 			})
 		}
 	}
@@ -77,13 +77,4 @@ func benchNotification(tb testing.TB, group, n int) ([]byte, *alertmanager.Messa
 		tb.Fatal(err)
 	}
 	return raw, &msg
-}
-
-// processCPU is the CPU time (user and system) the process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
