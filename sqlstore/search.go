@@ -157,7 +157,7 @@ func (tx *Tx) writeRecordsText(ctx context.Context, b *strings.Builder, incident
 // recordLines writes a document's timeline and action-item lines, each
 // distinct line once. A notification of 100 alerts writes 100 events, 99
 // of them with the action "Alert firing": the repeats change no match, but
-// were a quarter of such an incident's words for the index to parse.
+// were a fifth of such an incident's text for the index to parse.
 type recordLines map[string]bool
 
 func (r *recordLines) add(b *strings.Builder, parts ...string) {
