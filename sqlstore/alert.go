@@ -179,16 +179,19 @@ func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState
 		a.StartsAt, a.EndsAt, a.UpdatedAt = normalize(a.StartsAt), normalizePtr(a.EndsAt), tx.now
 		keys = append(keys, a.AlertKey)
 	}
-	// An incident this transaction created has no state to read or to
-	// update: its first states are plain INSERTs, which PostgreSQL does
-	// without the speculative insertion of ON CONFLICT (a quarter of the
-	// statement's time for 100 rows).
+	// An incident this transaction created, and has written no alert
+	// state of, has none to read or to update: its first states are plain
+	// INSERTs, which PostgreSQL does without the speculative insertion of
+	// ON CONFLICT (a quarter of the statement's time for 100 rows).
 	fresh := tx.fresh[incidentID]
-	old, err := tx.alertStatuses(ctx, keys)
-	if err != nil {
-		return err
-	}
 	delete(tx.fresh, incidentID)
+	var old map[string]hindsight.AlertStatus
+	if !fresh {
+		var err error
+		if old, err = tx.alertStatuses(ctx, keys); err != nil {
+			return err
+		}
+	}
 	args := make([]any, 0, 7*len(states))
 	for i, a := range states {
 		prev, ok := old[a.AlertKey]
@@ -200,18 +203,14 @@ func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState
 		q += ` ON CONFLICT (incident_id, alert_key) DO UPDATE SET labels = excluded.labels, status = excluded.status,
 		starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = excluded.updated_at`
 	}
-	_, err = tx.exec(ctx, q, args...)
+	_, err := tx.exec(ctx, q, args...)
 	return err
 }
 
 // alertStatuses returns the stored statuses of an incident's alerts by key,
-// of keys[0]'s alerts keys[1:]; none for an incident this transaction
-// created and has written no alert state of.
+// of keys[0]'s alerts keys[1:].
 func (tx *Tx) alertStatuses(ctx context.Context, keys []any) (map[string]hindsight.AlertStatus, error) {
 	old := make(map[string]hindsight.AlertStatus, len(keys)-1)
-	if tx.fresh[keys[0].(string)] {
-		return old, nil
-	}
 	rows, err := tx.query(ctx, "SELECT alert_key, status FROM alert_states WHERE incident_id = ? AND alert_key IN ("+
 		placeholders(len(keys)-1)+")", keys...)
 	if err != nil {
