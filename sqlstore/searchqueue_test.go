@@ -434,6 +434,13 @@ func TestSearchDoc_RepeatedLinesOnce(t *testing.T) {
 		}
 		events = append(events, &hindsight.TimelineEvent{IncidentID: inc.ID, Type: hindsight.EventAlertFired,
 			Time: at.Add(time.Minute), Event: "Alert firing", Action: "  Alert firing  "})
+		// Lines that only look alike are kept apart: the composed and the
+		// decomposed form of one text, each written twice.
+		composed, decomposed := "Disque plein sur nœud-α 🔥 (é)", "Disque plein sur nœud-α 🔥 (e\u0301)"
+		for i, text := range []string{composed, decomposed, decomposed, composed} {
+			events = append(events, &hindsight.TimelineEvent{IncidentID: inc.ID, Type: hindsight.EventNote,
+				Time: at.Add(time.Duration(2+i) * time.Minute), Event: text})
+		}
 		if err := s.WithTx(ctx, func(tx hindsight.Services) error { return tx.AddTimelineEvents(ctx, events) }); err != nil {
 			t.Fatal(err)
 		}
@@ -443,6 +450,11 @@ func TestSearchDoc_RepeatedLinesOnce(t *testing.T) {
 		}
 		if n := strings.Count(body, "Alert firing\n"); n != 1 {
 			t.Errorf("%q: \"Alert firing\" indexed %d times, want once", body, n)
+		}
+		for _, l := range []string{composed + "\n", decomposed + "\n"} {
+			if strings.Count(body, l) != 1 {
+				t.Errorf("%q: %q not indexed once", body, l)
+			}
 		}
 		for _, host := range hosts {
 			if l := "Alert fired: Narwhal (instance=" + host + ":8080)\n"; strings.Count(body, l) != 1 {
