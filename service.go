@@ -305,6 +305,7 @@ type Services interface {
 	PersonEventService
 	Savepointer
 	IndexDeferrer
+	WriteDeferrer
 }
 
 // Savepointer runs a unit of work inside a savepoint of the current
@@ -346,6 +347,21 @@ type IndexDeferrer interface {
 	DeferIndex()
 }
 
+// WriteDeferrer holds the rows a transaction adds for the incidents it
+// creates (their service index rows, drafts and first alert states) and
+// its new timeline events, and writes each table's with one statement
+// when a later statement may need them, or at the commit. The webhook
+// intake defers: a batch of notifications that open incidents then pays a
+// few statements for those rows, not a few per notification. Outside a
+// transaction (on the Store) there is nothing to defer.
+type WriteDeferrer interface {
+	// DeferWrites makes the transaction hold those rows. A held row that
+	// the database refuses (a constraint only it checks) fails the
+	// transaction when it is written, not the call that added it, and new
+	// timeline events get no ID (it stays 0).
+	DeferWrites()
+}
+
 // AlertBatchWriter writes many alert states and timeline events in a few
 // statements, for the webhook intake.
 type AlertBatchWriter interface {
@@ -355,7 +371,8 @@ type AlertBatchWriter interface {
 	// reported and the caller must roll back.
 	UpsertAlertStates(ctx context.Context, states []*AlertState) (changed []bool, err error)
 	// AddTimelineEvents is AddTimelineEvent for each event in order: IDs are
-	// assigned in that order, and each event's creation is recorded in
+	// assigned in that order (and left 0 in a transaction that defers its
+	// writes, WriteDeferrer), and each event's creation is recorded in
 	// history. Errors as AddTimelineEvent's.
 	AddTimelineEvents(ctx context.Context, events []*TimelineEvent) error
 }

@@ -83,17 +83,27 @@ func (in *Intake) Ingest(ctx context.Context, raw []byte, msg *Message) (Result,
 }
 
 // apply applies one notification in tx, whose caller holds the group's lock.
+// The notification is recorded with its incident once that is known, in
+// one statement: a duplicate (the unique fingerprint) then fails the
+// notification, and the caller's savepoint or transaction rolls back what
+// it did before.
 func (in *Intake) apply(ctx context.Context, tx hindsight.Services, raw []byte, msg *Message, now time.Time, res *Result) error {
+	inc, known, err := in.incidentFor(ctx, tx, msg, now, res)
+	if err != nil {
+		return err
+	}
 	n := &hindsight.AlertNotification{Fingerprint: msg.Fingerprint(), GroupKey: msg.GroupKey, Body: raw, ReceivedAt: now}
+	if inc != nil {
+		n.IncidentID = inc.ID
+	}
 	if err := tx.RecordNotification(ctx, n); err != nil {
 		if hindsight.ErrorCode(err) == hindsight.ECONFLICT {
 			return errDuplicate
 		}
 		return err
 	}
-	inc, known, err := in.incidentFor(ctx, tx, msg, now, res)
-	if err != nil || inc == nil {
-		return err
+	if inc == nil {
+		return nil
 	}
 	if res.RecurrenceOf != "" {
 		// The resolved alerts belong to the closed incident, which
@@ -104,10 +114,7 @@ func (in *Intake) apply(ctx context.Context, tx hindsight.Services, raw []byte, 
 	if err := in.applyAlerts(ctx, tx, inc, known, msg, res); err != nil {
 		return err
 	}
-	if err := in.resolveIfDone(ctx, tx, inc, known, res); err != nil {
-		return err
-	}
-	return tx.AttachNotification(ctx, n.ID, inc.ID)
+	return in.resolveIfDone(ctx, tx, inc, known, res)
 }
 
 // incidentFor finds the group's open incident, reopens a recently resolved

@@ -139,7 +139,15 @@ func (in *Intake) commit(batch []*request) {
 	}
 	ctx, cancel := context.WithTimeout(hindsight.NewContextWithActor(context.Background(), "alertmanager"), batchTimeout)
 	defer cancel()
-	err := in.applyInTx(ctx, live)
+	err := in.applyInTx(ctx, live, true)
+	if err != nil && len(live) > 1 && hindsight.ErrorCode(err) != hindsight.EUNAVAILABLE && ctx.Err() == nil {
+		// A row held for the commit that the store refused fails the
+		// whole transaction: applied again with every write made at once,
+		// the notification it belongs to fails alone, in its savepoint.
+		slog.Warn("alertmanager: intake batch failed; applying it again without deferred writes",
+			"notifications", len(live), "err", err)
+		err = in.applyInTx(ctx, live, false)
+	}
 	for _, r := range live {
 		answer(r, err, len(live) == 1)
 		close(r.done)
@@ -148,13 +156,18 @@ func (in *Intake) commit(batch []*request) {
 
 // applyInTx applies the batch in one store transaction. A panic anywhere in
 // it (the store rolls its transaction back on the way out) becomes the
-// batch's error.
-func (in *Intake) applyInTx(ctx context.Context, batch []*request) (err error) {
+// batch's error. With deferWrites, the new incidents' rows and the
+// timeline events are written with one statement per table
+// (hindsight.WriteDeferrer), most of them at the commit.
+func (in *Intake) applyInTx(ctx context.Context, batch []*request, deferWrites bool) (err error) {
 	defer recoverBatch(&err, len(batch))
 	return in.Store.WithTx(ctx, func(tx hindsight.Services) error {
 		// Indexing is left to after the commit, from a queue written in
 		// this transaction: off the path the webhooks' answers wait for.
 		tx.DeferIndex()
+		if deferWrites {
+			tx.DeferWrites()
+		}
 		return in.applyBatch(ctx, tx, batch)
 	})
 }

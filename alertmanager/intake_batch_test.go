@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -29,6 +30,8 @@ type gatedStore struct {
 	txs        atomic.Int32
 	committed  atomic.Int32
 	failCommit error
+	// wrap, when set, wraps each transaction's services.
+	wrap func(hindsight.Services) hindsight.Services
 }
 
 // WriteParallelism is s.parallel, at least 1, whatever the engine.
@@ -45,6 +48,9 @@ func (s *gatedStore) WithTx(ctx context.Context, fn func(tx hindsight.Services) 
 	<-s.gate
 	s.txs.Add(1)
 	err := s.Store.WithTx(ctx, func(tx hindsight.Services) error {
+		if s.wrap != nil {
+			tx = s.wrap(tx)
+		}
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -267,6 +273,70 @@ func TestIntake_GroupCommitFailure(t *testing.T) {
 		}
 		if got := len(f.incidents(t)); got != 0 {
 			t.Errorf("%d incidents kept, want none", got)
+		}
+	})
+}
+
+// doublingTx creates the draft of an incident of the alert "Doubled" twice:
+// a conflict that a transaction deferring its writes meets only when it
+// writes the held drafts, at its commit. deferring counts its transactions
+// that deferred.
+type doublingTx struct {
+	hindsight.Services
+	deferring *atomic.Int32
+}
+
+func (tx doublingTx) CreateDocument(ctx context.Context, d *hindsight.Document) error {
+	if err := tx.Services.CreateDocument(ctx, d); err != nil || !strings.HasSuffix(d.IncidentID, "-doubled") {
+		return err
+	}
+	again := *d
+	return tx.Services.CreateDocument(ctx, &again)
+}
+
+func (tx doublingTx) DeferWrites() {
+	tx.deferring.Add(1)
+	tx.Services.DeferWrites()
+}
+
+func (tx doublingTx) Savepoint(ctx context.Context, fn func(tx hindsight.Services) error) error {
+	return tx.Services.Savepoint(ctx, func(inner hindsight.Services) error {
+		return fn(doublingTx{Services: inner, deferring: tx.deferring})
+	})
+}
+
+// TestIntake_GroupCommitHeldRowRefused: a row the store refuses only when
+// the batch's held rows are written (at the commit) fails the batch's
+// transaction; the intake applies the batch again with every write made at
+// once, and only the notification it belongs to fails.
+func TestIntake_GroupCommitHeldRowRefused(t *testing.T) {
+	t.Parallel()
+	forEachEngine(t, func(t *testing.T, f *intakeFixture) {
+		b := newBatchCase(f)
+		var deferring atomic.Int32
+		b.store.wrap = func(tx hindsight.Services) hindsight.Services { return doublingTx{Services: tx, deferring: &deferring} }
+		msgs := singleAlerts(t, 6, func(i int) string {
+			if i == 3 {
+				return "Doubled"
+			}
+			return fmt.Sprintf("Alert%02d", i)
+		})
+		out := b.send(t, msgs)
+		for i, o := range out {
+			switch {
+			case i == 3 && hindsight.ErrorCode(o.err) != hindsight.ECONFLICT:
+				t.Errorf("the doubled draft's request: %+v %v, want its conflict", o.res, o.err)
+			case i != 3 && (o.err != nil || !o.visible):
+				t.Errorf("request %d: %+v %v, want stored", i, o.res, o.err)
+			}
+		}
+		if got := len(f.incidents(t)); got != 5 {
+			t.Errorf("%d incidents, want 5", got)
+		}
+		// The lone first request and the batch deferred; the batch was
+		// applied again, without deferring, and committed.
+		if txs, committed, d := b.store.txs.Load(), b.store.committed.Load(), deferring.Load(); txs != 3 || committed != 2 || d != 2 {
+			t.Errorf("%d transactions, %d committed, %d deferring; want 3, 2 and 2", txs, committed, d)
 		}
 	})
 }

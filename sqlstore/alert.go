@@ -198,12 +198,12 @@ func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState
 		changed[i] = !ok || prev != a.Status
 		args = append(args, alertStateArgs(a)...)
 	}
-	q := "INSERT INTO alert_states (" + alertStateCols + ") VALUES " + valuesRows(7, len(states))
-	if !fresh {
-		q += ` ON CONFLICT (incident_id, alert_key) DO UPDATE SET labels = excluded.labels, status = excluded.status,
-		starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = excluded.updated_at`
+	if fresh {
+		return tx.addRows(ctx, heldAlertStates, args)
 	}
-	_, err := tx.exec(ctx, q, args...)
+	_, err := tx.exec(ctx, "INSERT INTO alert_states ("+alertStateCols+") VALUES "+valuesRows(7, len(states))+
+		` ON CONFLICT (incident_id, alert_key) DO UPDATE SET labels = excluded.labels, status = excluded.status,
+		starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = excluded.updated_at`, args...)
 	return err
 }
 

@@ -66,7 +66,15 @@ func (tx *Tx) CreateDocument(ctx context.Context, d *hindsight.Document) error {
 	d.ApprovedAt = normalizePtr(d.ApprovedAt)
 	d.Version, d.UpdatedAt, d.UpdatedBy = 1, tx.now, hindsight.ActorFromContext(ctx)
 	enc := encodeNarrative(d)
-	if err := tx.insertDocument(ctx, enc); err != nil {
+	insert := tx.insertDocument
+	if tx.fresh[d.IncidentID] {
+		// The incident is this transaction's, with no alert state yet:
+		// the intake's new incident, whose draft may be held (deferred.go).
+		insert = func(ctx context.Context, enc encodedDocument) error {
+			return tx.addRows(ctx, heldDocuments, documentArgs(enc))
+		}
+	}
+	if err := insert(ctx, enc); err != nil {
 		if hindsight.ErrorCode(err) == hindsight.ECONFLICT {
 			return hindsight.Errorf(hindsight.ECONFLICT, "incident %s already has a post-mortem", d.IncidentID)
 		}

@@ -139,9 +139,7 @@ func (tx *Tx) insertServices(ctx context.Context, seq int64, inc *hindsight.Inci
 	if len(args) == 0 {
 		return nil
 	}
-	_, err := tx.exec(ctx, "INSERT INTO incident_services (incident_seq, service, started_at, status, severity) VALUES "+
-		valuesRows(5, len(seen)), args...)
-	return err
+	return tx.addRows(ctx, heldServices, args)
 }
 
 // UpdateIncident replaces an incident still at expectedVersion.

@@ -234,16 +234,10 @@ const revisionArgs = 9
 // flushRevisions writes the revisions noted by record, in order, with one
 // multi-row INSERT per maxBatchRows.
 func (tx *Tx) flushRevisions(ctx context.Context) error {
-	for len(tx.pending) > 0 {
-		n := min(len(tx.pending)/revisionArgs, maxBatchRows)
-		if _, err := tx.exec(ctx, `INSERT INTO revisions (incident_id, entity, entity_id, version, actor, at, fields, before_json, after_json)
-		VALUES `+valuesRows(revisionArgs, n), tx.pending[:n*revisionArgs]...); err != nil {
-			return err
-		}
-		tx.pending = tx.pending[n*revisionArgs:]
-	}
+	pending := tx.pending
 	tx.pending = nil
-	return nil
+	return tx.insertMany(ctx, `INSERT INTO revisions (incident_id, entity, entity_id, version, actor, at, fields, before_json, after_json)
+		VALUES `, revisionArgs, pending)
 }
 
 // staleError is the ECONFLICT error for an update based on expected while

@@ -31,10 +31,15 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func(tx hindsight.Services) erro
 	}
 	// pending is capped so that fn's appends copy it: on rollback it is
 	// what to write still, even if fn flushed it inside the savepoint.
+	// The held rows alike (deferred.go).
 	pending := tx.pending[:len(tx.pending):len(tx.pending)]
+	var held [heldTables][]any
+	for t, args := range tx.held {
+		held[t] = args[:len(args):len(args)]
+	}
 	dirty, locked, fresh := maps.Clone(tx.dirty), maps.Clone(tx.locked), maps.Clone(tx.fresh)
 	if err := fn(tx); err != nil {
-		tx.dirty, tx.locked, tx.fresh, tx.pending = dirty, locked, fresh, pending
+		tx.dirty, tx.locked, tx.fresh, tx.pending, tx.held = dirty, locked, fresh, pending, held
 		if _, rerr := tx.exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
 			tx.broken = rerr
 			return errors.Join(err, rerr)

@@ -349,21 +349,11 @@ func (tx *Tx) insertRows(ctx context.Context, table, cols string, rows [][]any) 
 		return nil
 	}
 	width := len(rows[0])
-	per := max(1, 30000/width)
-	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
-	for len(rows) > 0 {
-		chunk := rows[:min(per, len(rows))]
-		rows = rows[len(chunk):]
-		args := make([]any, 0, len(chunk)*width)
-		for _, r := range chunk {
-			args = append(args, r...)
-		}
-		q := "INSERT INTO " + table + " (" + cols + ") VALUES " + strings.TrimSuffix(strings.Repeat(tuple+", ", len(chunk)), ", ")
-		if _, err := tx.exec(ctx, q, args...); err != nil {
-			return err
-		}
+	args := make([]any, 0, len(rows)*width)
+	for _, r := range rows {
+		args = append(args, r...)
 	}
-	return nil
+	return tx.insertMany(ctx, "INSERT INTO "+table+" ("+cols+") VALUES ", width, args)
 }
 
 // SampleIncidentIDs returns up to n incident IDs spread over the store, for

@@ -37,3 +37,7 @@ func (s *Store) Savepoint(ctx context.Context, fn func(tx hindsight.Services) er
 // DeferIndex does nothing: each write of the Store is its own transaction
 // and indexes as it commits.
 func (s *Store) DeferIndex() {}
+
+// DeferWrites does nothing: each write of the Store is its own transaction
+// and writes its rows as it goes.
+func (s *Store) DeferWrites() {}

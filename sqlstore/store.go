@@ -347,6 +347,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *
 		err = tx.broken
 	}
 	if err == nil {
+		err = tx.writeHeld(ctx)
+	}
+	if err == nil {
 		err = tx.flushRevisions(ctx)
 	}
 	queued := false
@@ -410,6 +413,10 @@ type Tx struct {
 	// detached says the transaction's statements run without their
 	// context's cancellation (statementContext).
 	detached bool
+	// deferWrites says the transaction holds new rows (DeferWrites), held
+	// the values of those it has yet to write, per table (deferred.go).
+	deferWrites bool
+	held        [heldTables][]any
 }
 
 // statementContext is the context a statement of tx runs under. In a
@@ -437,6 +444,9 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	if err := storableArgs(args); err != nil {
 		return nil, err
 	}
+	if err := tx.beforeStatement(ctx, q); err != nil {
+		return nil, err
+	}
 	ctx = tx.statementContext(ctx)
 	if st := tx.prepared(ctx, q); st != nil {
 		r, err := st.ExecContext(ctx, args...)
@@ -459,6 +469,9 @@ func (tx *Tx) execCount(ctx context.Context, q string, args ...any) (int64, erro
 // query is not served by prepared statements: rows left open while the
 // same query runs again (nested) would share the driver's statement.
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := tx.beforeStatement(ctx, q); err != nil {
+		return nil, err
+	}
 	ctx = tx.statementContext(ctx)
 	rows, err := tx.tx.QueryContext(ctx, tx.d.rebind(q), args...)
 	return rows, tx.d.mapError(err)
@@ -470,6 +483,9 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 // timeline event is an INSERT … RETURNING, parsed once per transaction
 // instead of once per notification).
 func (tx *Tx) queryDrained(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := tx.beforeStatement(ctx, q); err != nil {
+		return nil, err
+	}
 	if st := tx.prepared(ctx, q); st != nil {
 		rows, err := st.QueryContext(tx.statementContext(ctx), args...)
 		return rows, tx.d.mapError(err)
@@ -477,8 +493,11 @@ func (tx *Tx) queryDrained(ctx context.Context, q string, args ...any) (*sql.Row
 	return tx.query(ctx, q, args...)
 }
 
-// queryRow serves a single-row query; its caller scans it at once.
+// queryRow serves a single-row query; its caller scans it at once. Held
+// rows that cannot be written break the transaction (the row itself cannot
+// carry the error): it will not commit.
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	_ = tx.beforeStatement(ctx, q)
 	ctx = tx.statementContext(ctx)
 	if st := tx.prepared(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)

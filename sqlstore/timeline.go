@@ -77,7 +77,7 @@ func (tx *Tx) AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) 
 }
 
 // AddTimelineEvents appends events in order: per run of up to maxBatchRows,
-// one multi-row INSERT. Their creations are derived from their rows
+// one multi-row INSERT, held when the transaction defers its writes. Their creations are derived from their rows
 // (revision.go), not written.
 func (tx *Tx) AddTimelineEvents(ctx context.Context, events []*hindsight.TimelineEvent) error {
 	for _, e := range events {
@@ -90,9 +90,16 @@ func (tx *Tx) AddTimelineEvents(ctx context.Context, events []*hindsight.Timelin
 			return err
 		}
 	}
-	for start := 0; start < len(events); start += maxBatchRows {
-		if err := tx.insertEvents(ctx, events[start:min(start+maxBatchRows, len(events))]); err != nil {
+	if tx.deferWrites {
+		// Held until a statement needs them (deferred.go): no IDs.
+		if err := tx.addRows(ctx, heldEvents, tx.newEventArgs(ctx, events)); err != nil {
 			return err
+		}
+	} else {
+		for start := 0; start < len(events); start += maxBatchRows {
+			if err := tx.insertEvents(ctx, events[start:min(start+maxBatchRows, len(events))]); err != nil {
+				return err
+			}
 		}
 	}
 	for _, e := range events {
@@ -105,13 +112,8 @@ func (tx *Tx) AddTimelineEvents(ctx context.Context, events []*hindsight.Timelin
 // engines number the rows of one INSERT in the order of its VALUES list, so
 // the returned IDs, sorted, are the events' in order.
 func (tx *Tx) insertEvents(ctx context.Context, events []*hindsight.TimelineEvent) error {
-	args := make([]any, 0, 10*len(events))
-	for _, e := range events {
-		e.Time = normalize(e.Time)
-		e.CreatedAt, e.CreatedBy = tx.now, hindsight.ActorFromContext(ctx)
-		args = append(args, eventArgs(e)...)
-	}
-	rows, err := tx.queryDrained(ctx, "INSERT INTO timeline_events ("+eventCols+") VALUES "+valuesRows(10, len(events))+" RETURNING id", args...)
+	rows, err := tx.queryDrained(ctx, "INSERT INTO timeline_events ("+eventCols+") VALUES "+valuesRows(10, len(events))+" RETURNING id",
+		tx.newEventArgs(ctx, events)...)
 	if err != nil {
 		return err
 	}
@@ -136,6 +138,18 @@ func (tx *Tx) insertEvents(ctx context.Context, events []*hindsight.TimelineEven
 		e.ID = ids[i]
 	}
 	return nil
+}
+
+// newEventArgs stamps new events with the transaction's time and the
+// context's actor and returns their values, eventArgs each.
+func (tx *Tx) newEventArgs(ctx context.Context, events []*hindsight.TimelineEvent) []any {
+	args := make([]any, 0, 10*len(events))
+	for _, e := range events {
+		e.Time = normalize(e.Time)
+		e.CreatedAt, e.CreatedBy = tx.now, hindsight.ActorFromContext(ctx)
+		args = append(args, eventArgs(e)...)
+	}
+	return args
 }
 
 // insertEvent writes an event as it is; a zero ID is assigned by the store.

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -198,6 +199,108 @@ func testAlerts(t *testing.T, open OpenFunc) {
 		}
 		if want := []string{"a=resolved", "b=firing", "c=firing"}; !slices.Equal(got, want) {
 			t.Fatalf("states %v, want %v", got, want)
+		}
+	})
+	t.Run("DeferWrites", func(t *testing.T) {
+		// A deferring transaction holds its new incidents' rows until a
+		// statement needs them: what it reads sees them, a savepoint that
+		// rolls back drops only its own (even written inside it), and the
+		// commit writes the rest.
+		kept, dropped := NewIncident(9, "Held", "api", "db"), NewIncident(10, "Dropped")
+		event := func(inc *hindsight.Incident, what string) *hindsight.TimelineEvent {
+			return &hindsight.TimelineEvent{IncidentID: inc.ID, Time: inc.StartedAt, Type: hindsight.EventAlertFired, Event: what, Actor: "System"}
+		}
+		opened := func(tx hindsight.Services, inc *hindsight.Incident, events ...*hindsight.TimelineEvent) error {
+			if err := tx.CreateIncident(ctx, inc); err != nil {
+				return err
+			}
+			if err := tx.CreateDocument(ctx, newDocument(inc.ID)); err != nil {
+				return err
+			}
+			w := tx.(hindsight.AlertBatchWriter)
+			if _, err := w.UpsertAlertStates(ctx, []*hindsight.AlertState{{IncidentID: inc.ID, AlertKey: "k", Status: hindsight.AlertFiring, StartsAt: inc.StartedAt}}); err != nil {
+				return err
+			}
+			return w.AddTimelineEvents(ctx, events)
+		}
+		first, second := event(kept, "Initial trigger"), event(kept, "Alert firing")
+		rolledBack := errors.New("rolled back")
+		ok(t, s.WithTx(ctx, func(tx hindsight.Services) error {
+			tx.DeferWrites()
+			if err := opened(tx, kept, first, second); err != nil {
+				return err
+			}
+			if first.ID != 0 || second.ID != 0 {
+				t.Errorf("held events got IDs %d, %d", first.ID, second.ID)
+			}
+			err := tx.Savepoint(ctx, func(tx hindsight.Services) error {
+				if err := opened(tx, dropped, event(dropped, "Initial trigger")); err != nil {
+					return err
+				}
+				// A read writes every held row, the kept incident's too,
+				// inside the savepoint that then rolls back.
+				if _, err := tx.FindDocument(ctx, dropped.ID); err != nil {
+					return err
+				}
+				return rolledBack
+			})
+			if !errors.Is(err, rolledBack) {
+				return fmt.Errorf("savepoint: %v", err)
+			}
+			if _, err := tx.FindIncidentByID(ctx, dropped.ID); hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
+				return fmt.Errorf("the rolled back incident: %v", err)
+			}
+			return nil
+		}))
+		if _, err := s.FindIncidentByID(ctx, dropped.ID); hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
+			t.Fatalf("the rolled back incident after the commit: %v", err)
+		}
+		doc, err := s.FindDocument(ctx, kept.ID)
+		ok(t, err)
+		states, err := s.FindAlertStates(ctx, kept.ID)
+		ok(t, err)
+		events, err := s.FindTimeline(ctx, kept.ID)
+		ok(t, err)
+		if doc.Version != 1 || len(states) != 1 || len(events) != 2 || events[0].Event != "Initial trigger" || events[0].ID >= events[1].ID {
+			t.Fatalf("held rows after the commit: document %+v, %d states, events %+v", doc, len(states), events)
+		}
+		for _, svc := range []string{"api", "db"} {
+			found, _, err := s.FindIncidents(ctx, hindsight.IncidentFilter{Service: svc})
+			ok(t, err)
+			if !slices.ContainsFunc(found, func(i *hindsight.Incident) bool { return i.ID == kept.ID }) {
+				t.Errorf("service %s does not find the incident", svc)
+			}
+		}
+
+		// A held row the database refuses (a second draft) fails the
+		// transaction when it is written, and nothing of it is kept; not
+		// deferring, the call itself fails.
+		twice := NewIncident(11, "Twice")
+		for _, deferring := range []bool{true, false} {
+			var second error
+			err := s.WithTx(ctx, func(tx hindsight.Services) error {
+				if deferring {
+					tx.DeferWrites()
+				}
+				if err := tx.CreateIncident(ctx, twice); err != nil {
+					return err
+				}
+				if err := tx.CreateDocument(ctx, newDocument(twice.ID)); err != nil {
+					return err
+				}
+				second = tx.CreateDocument(ctx, newDocument(twice.ID))
+				if deferring {
+					return nil
+				}
+				return second
+			})
+			if deferring {
+				ok(t, second)
+			}
+			wantCode(t, err, hindsight.ECONFLICT)
+			if _, err := s.FindIncidentByID(ctx, twice.ID); hindsight.ErrorCode(err) != hindsight.ENOTFOUND {
+				t.Errorf("deferring %v: the refused transaction's incident: %v", deferring, err)
+			}
 		}
 	})
 	t.Run("Prune", func(t *testing.T) {
