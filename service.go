@@ -232,9 +232,6 @@ type AlertService interface {
 	// the same Fingerprint exists (a retry or the other HA member);
 	// EINVALID.
 	RecordNotification(ctx context.Context, n *AlertNotification) error
-	// AttachNotification links a recorded notification to the incident it
-	// opened or updated. Errors: ENOTFOUND.
-	AttachNotification(ctx context.Context, notificationID int64, incidentID string) error
 	// PruneNotifications deletes notifications received before cutoff and
 	// returns how many went. Errors: none beyond EUNAVAILABLE/EINTERNAL.
 	PruneNotifications(ctx context.Context, cutoff time.Time) (int64, error)
@@ -250,6 +247,11 @@ type AlertService interface {
 	// that is not resolved, or was resolved at or after reopenAfter (zero:
 	// unresolved only). Errors: ENOTFOUND.
 	FindOpenIncidentByGroupKey(ctx context.Context, groupKey string, reopenAfter time.Time) (*Incident, error)
+	// AlertGroupsWithIncidents reports which of the group keys have an
+	// incident, whatever its status, in one statement: a batch of
+	// notifications looks up only the groups that have one. Errors: none
+	// beyond EUNAVAILABLE/EINTERNAL.
+	AlertGroupsWithIncidents(ctx context.Context, groupKeys ...string) (map[string]bool, error)
 	// UpsertAlertState stores the state of one alert of an incident and
 	// reports whether its status changed (true for a new alert), which is
 	// when the intake writes a timeline event. Errors: EINVALID, ENOTFOUND

@@ -87,8 +87,9 @@ func (in *Intake) Ingest(ctx context.Context, raw []byte, msg *Message) (Result,
 // one statement: a duplicate (the unique fingerprint) then fails the
 // notification, and the caller's savepoint or transaction rolls back what
 // it did before.
-func (in *Intake) apply(ctx context.Context, tx hindsight.Services, raw []byte, msg *Message, now time.Time, res *Result) error {
-	inc, known, err := in.incidentFor(ctx, tx, msg, now, res)
+func (in *Intake) apply(ctx context.Context, tx hindsight.Services, r *request) error {
+	raw, msg, now, res := r.raw, r.msg, r.now, &r.res
+	inc, known, err := in.incidentFor(ctx, tx, msg, now, res, r.newGroup)
 	if err != nil {
 		return err
 	}
@@ -121,8 +122,9 @@ func (in *Intake) apply(ctx context.Context, tx hindsight.Services, raw []byte, 
 // one, or opens a new one, and returns it with its alert states by key, read
 // once: the group's lock keeps them current for the whole transaction. It
 // returns a nil incident for a resolved notification of a group with no
-// incident: there is nothing to open or close.
-func (in *Intake) incidentFor(ctx context.Context, tx hindsight.Services, msg *Message, now time.Time, res *Result) (*hindsight.Incident, map[string]*hindsight.AlertState, error) {
+// incident: there is nothing to open or close. newGroup says the group is
+// known to have no incident: it is not looked up.
+func (in *Intake) incidentFor(ctx context.Context, tx hindsight.Services, msg *Message, now time.Time, res *Result, newGroup bool) (*hindsight.Incident, map[string]*hindsight.AlertState, error) {
 	window := in.ReopenWindow
 	if window <= 0 {
 		window = DefaultReopenWindow
@@ -130,7 +132,11 @@ func (in *Intake) incidentFor(ctx context.Context, tx hindsight.Services, msg *M
 	// The group's latest incident, whatever its age: an open one, or one
 	// resolved within the window, takes the notification; an older one
 	// only says whether what fires now recurs an approved record.
-	inc, err := tx.FindOpenIncidentByGroupKey(ctx, msg.GroupKey, anyResolution)
+	var inc *hindsight.Incident
+	var err error = hindsight.Errorf(hindsight.ENOTFOUND, "alert group %s has no incident", msg.GroupKey)
+	if !newGroup {
+		inc, err = tx.FindOpenIncidentByGroupKey(ctx, msg.GroupKey, anyResolution)
+	}
 	switch {
 	case err == nil && inc.Status == hindsight.IncidentResolved && inc.ResolvedAt != nil && inc.ResolvedAt.Before(now.Add(-window)):
 		return in.openAfter(ctx, tx, inc, msg, res)

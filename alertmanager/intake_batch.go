@@ -49,6 +49,9 @@ type request struct {
 	raw []byte
 	msg *Message
 	now time.Time
+	// newGroup says that the batch found no incident of the group and
+	// that no notification before this one in the batch is of the group.
+	newGroup bool
 	// res and err are the answer, valid once done is closed. Before that,
 	// err is the notification's own failure (errDuplicate included).
 	res  Result
@@ -220,12 +223,23 @@ func (in *Intake) applyBatch(ctx context.Context, tx hindsight.Services, batch [
 	}
 	if len(batch) == 1 {
 		r := batch[0]
-		r.err = in.apply(ctx, tx, r.raw, r.msg, r.now, &r.res)
+		r.newGroup = false
+		r.err = in.apply(ctx, tx, r)
 		return r.err
+	}
+	// One statement says which groups have an incident: the first
+	// notification of each other group need not look its group up.
+	with, err := tx.AlertGroupsWithIncidents(ctx, keys...)
+	if err != nil {
+		return err
+	}
+	for _, r := range batch {
+		r.newGroup = !with[r.msg.GroupKey]
+		with[r.msg.GroupKey] = true
 	}
 	for _, r := range batch {
 		r.err = tx.Savepoint(ctx, func(tx hindsight.Services) error {
-			return in.apply(ctx, tx, r.raw, r.msg, r.now, &r.res)
+			return in.apply(ctx, tx, r)
 		})
 	}
 	// A savepoint that could not be rolled back leaves the transaction

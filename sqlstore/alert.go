@@ -54,25 +54,6 @@ func (tx *Tx) insertNotification(ctx context.Context, n *hindsight.AlertNotifica
 	return tx.d.mapError(err)
 }
 
-// AttachNotification links a notification to its incident.
-func (tx *Tx) AttachNotification(ctx context.Context, notificationID int64, incidentID string) error {
-	if !tx.locked[incidentID] { // otherwise this transaction locked or created it: it exists
-		if n, err := tx.count(ctx, "SELECT COUNT(*) FROM incidents WHERE id = ?", incidentID); err != nil {
-			return err
-		} else if n == 0 {
-			return notFound("incident", incidentID)
-		}
-	}
-	n, err := tx.execCount(ctx, "UPDATE alert_notifications SET incident_id = ? WHERE id = ?", incidentID, notificationID)
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return notFound("notification", notificationID)
-	}
-	return nil
-}
-
 // PruneNotifications deletes notifications received before cutoff.
 func (tx *Tx) PruneNotifications(ctx context.Context, cutoff time.Time) (int64, error) {
 	return tx.execCount(ctx, "DELETE FROM alert_notifications WHERE received_at < ?", ts(cutoff))
@@ -89,6 +70,38 @@ func (tx *Tx) LockAlertGroups(ctx context.Context, groupKeys ...string) error {
 	keys := slices.Compact(slices.Sorted(slices.Values(groupKeys)))
 	_, err := tx.exec(ctx, tx.d.lockGroups, keys)
 	return err
+}
+
+// AlertGroupsWithIncidents reports which of the groups have an incident,
+// one statement per maxBatchRows keys.
+func (tx *Tx) AlertGroupsWithIncidents(ctx context.Context, groupKeys ...string) (map[string]bool, error) {
+	with := map[string]bool{}
+	keys := slices.Compact(slices.Sorted(slices.Values(groupKeys)))
+	for len(keys) > 0 {
+		n := min(len(keys), maxBatchRows)
+		args := make([]any, n)
+		for i, k := range keys[:n] {
+			args[i] = k
+		}
+		keys = keys[n:]
+		rows, err := tx.query(ctx, "SELECT DISTINCT group_key FROM incidents WHERE group_key IN ("+placeholders(n)+") AND group_key <> ''", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, tx.d.mapError(err)
+			}
+			with[k] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, tx.d.mapError(err)
+		}
+	}
+	return with, nil
 }
 
 // FindOpenIncidentByGroupKey returns the group's latest open incident. The

@@ -28,6 +28,10 @@ type dialect struct {
 	// array, in the array's order; "" when the engine already serializes
 	// writers.
 	lockGroups string
+	// keepSavepoints leaves a savepoint whose work succeeded for the
+	// COMMIT to release (Tx.Savepoint): where every statement is a round
+	// trip, that is one fewer per savepoint.
+	keepSavepoints bool
 	// searchOn joins search_docs s to incidents i; searchMatch and
 	// searchRank are the condition and rank expression for one bound query.
 	searchOn    string
@@ -63,11 +67,12 @@ var sqliteDialect = &dialect{
 }
 
 var postgresDialect = &dialect{
-	name:       "postgres",
-	goose:      goose.DialectPostgres,
-	dollar:     true,
-	forUpdate:  " FOR UPDATE",
-	skipLocked: " FOR UPDATE SKIP LOCKED",
+	name:           "postgres",
+	goose:          goose.DialectPostgres,
+	dollar:         true,
+	forUpdate:      " FOR UPDATE",
+	skipLocked:     " FOR UPDATE SKIP LOCKED",
+	keepSavepoints: true,
 	// A function scan yields unnest's rows in the array's order, and the
 	// aggregate takes each row's lock as the row arrives: the locks are
 	// taken in the order given, which callers sort.

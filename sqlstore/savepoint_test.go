@@ -14,7 +14,7 @@ import (
 // TestSavepoint: inside one transaction, a savepoint whose work fails (an
 // error of its own, or a duplicate notification refused by the unique index,
 // or a nested savepoint's error) undoes only its own changes and stale-index
-// marks; the others commit, with
+// marks, those of the savepoints nested in it included; the others commit, with
 // their search documents rebuilt once at commit.
 func TestSavepoint(t *testing.T) {
 	t.Parallel()
@@ -25,6 +25,7 @@ func testSavepoint(t *testing.T, s *sqlstore.Store) {
 	ctx := context.Background()
 	a, b, c := storetest.NewIncident(1, "Kept"), storetest.NewIncident(2, "Undone"), storetest.NewIncident(3, "Later")
 	d := storetest.NewIncident(4, "Nested")
+	e, f := storetest.NewIncident(5, "Outer"), storetest.NewIncident(6, "Inner")
 	fail := errors.New("fail")
 	err := s.WithTx(ctx, func(tx hindsight.Services) error {
 		sp := tx // the outer transaction, which the closures below shadow
@@ -48,6 +49,19 @@ func testSavepoint(t *testing.T, s *sqlstore.Store) {
 		if hindsight.ErrorCode(err) != hindsight.ECONFLICT {
 			t.Errorf("duplicate in a savepoint: %v, want ECONFLICT", err)
 		}
+		// A nested savepoint that succeeded is undone with the one around
+		// it (on PostgreSQL it is left open until the commit).
+		if err := sp.Savepoint(ctx, func(tx hindsight.Services) error {
+			if err := tx.CreateIncident(ctx, e); err != nil {
+				return err
+			}
+			if err := tx.Savepoint(ctx, func(tx hindsight.Services) error { return tx.CreateIncident(ctx, f) }); err != nil {
+				return err
+			}
+			return fail
+		}); !errors.Is(err, fail) {
+			t.Errorf("savepoint around a nested one: %v, want its own error", err)
+		}
 		return sp.Savepoint(ctx, func(tx hindsight.Services) error {
 			if err := tx.CreateIncident(ctx, c); err != nil {
 				return err
@@ -66,7 +80,7 @@ func testSavepoint(t *testing.T, s *sqlstore.Store) {
 	if err != nil {
 		t.Fatalf("WithTx: %v", err)
 	}
-	checkSavepoints(t, s, []*hindsight.Incident{a, c}, []*hindsight.Incident{b, d})
+	checkSavepoints(t, s, []*hindsight.Incident{a, c}, []*hindsight.Incident{b, d, e, f})
 }
 
 // checkSavepoints checks that kept are stored and undone are not, and that

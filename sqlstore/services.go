@@ -136,11 +136,6 @@ func (s *Store) RecordNotification(ctx context.Context, n *hindsight.AlertNotifi
 	return s.update(ctx, func(tx *Tx) error { return tx.RecordNotification(ctx, n) })
 }
 
-// AttachNotification links a notification to its incident.
-func (s *Store) AttachNotification(ctx context.Context, notificationID int64, incidentID string) error {
-	return s.update(ctx, func(tx *Tx) error { return tx.AttachNotification(ctx, notificationID, incidentID) })
-}
-
 // PruneNotifications deletes notifications received before cutoff.
 func (s *Store) PruneNotifications(ctx context.Context, cutoff time.Time) (n int64, err error) {
 	err = s.update(ctx, func(tx *Tx) error { n, err = tx.PruneNotifications(ctx, cutoff); return err })
@@ -151,6 +146,12 @@ func (s *Store) PruneNotifications(ctx context.Context, cutoff time.Time) (n int
 // the Store offers every service.
 func (s *Store) LockAlertGroups(ctx context.Context, groupKeys ...string) error {
 	return s.update(ctx, func(tx *Tx) error { return tx.LockAlertGroups(ctx, groupKeys...) })
+}
+
+// AlertGroupsWithIncidents reports which of the groups have an incident.
+func (s *Store) AlertGroupsWithIncidents(ctx context.Context, groupKeys ...string) (with map[string]bool, err error) {
+	err = s.view(ctx, func(tx *Tx) error { with, err = tx.AlertGroupsWithIncidents(ctx, groupKeys...); return err })
+	return with, err
 }
 
 // FindOpenIncidentByGroupKey returns the group's latest open incident.

@@ -417,6 +417,9 @@ type Tx struct {
 	// the values of those it has yet to write, per table (deferred.go).
 	deferWrites bool
 	held        [heldTables][]any
+	// savepoints counts the savepoints taken, which name them where they
+	// are kept open (Savepoint).
+	savepoints int
 }
 
 // statementContext is the context a statement of tx runs under. In a

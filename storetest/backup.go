@@ -212,9 +212,8 @@ func Populate(tb testing.TB, s hindsight.Store) {
 	other.Labels, other.Links, other.Regions = nil, nil, []string{}
 	other.RecurrenceOf = inc.ID
 	ok(tb, s.CreateIncident(ctx, other))
-	n := &hindsight.AlertNotification{Fingerprint: "fp", GroupKey: "g", Body: []byte("{\"raw\":\"\xff\"}"), ReceivedAt: T0}
+	n := &hindsight.AlertNotification{Fingerprint: "fp", GroupKey: "g", Body: []byte("{\"raw\":\"\xff\"}"), ReceivedAt: T0, IncidentID: inc.ID}
 	ok(tb, s.RecordNotification(ctx, n))
-	ok(tb, s.AttachNotification(ctx, n.ID, inc.ID))
 	_, err := s.UpsertAlertState(ctx, &hindsight.AlertState{IncidentID: inc.ID, AlertKey: "k", Status: hindsight.AlertFiring, StartsAt: T0})
 	ok(tb, err)
 	token := &hindsight.APIToken{Name: "ci", Role: "admin", Hash: "sha256:1", Display: "CI pipeline", Handle: "ci-bot"}

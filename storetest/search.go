@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -127,8 +128,17 @@ func testAlerts(t *testing.T, open OpenFunc) {
 	inc := NewIncident(0, "X")
 	inc.GroupKey = n.GroupKey
 	MustCreateIncident(t, s, inc)
-	ok(t, s.AttachNotification(ctx, n.ID, inc.ID))
+	ok(t, s.RecordNotification(ctx, &hindsight.AlertNotification{Fingerprint: "fp-x", GroupKey: n.GroupKey, ReceivedAt: T0.Add(72 * time.Hour), IncidentID: inc.ID}))
+	groupsWith := func(t *testing.T) {
+		t.Helper()
+		with, err := s.AlertGroupsWithIncidents(ctx, "{}:{alertname=\"Y\"}", n.GroupKey, "", n.GroupKey)
+		ok(t, err)
+		if !maps.Equal(with, map[string]bool{n.GroupKey: true}) {
+			t.Fatalf("groups with incidents: %v", with)
+		}
+	}
 	t.Run("FindOpenByGroupKey", func(t *testing.T) {
+		groupsWith(t)
 		got, err := s.FindOpenIncidentByGroupKey(ctx, n.GroupKey, time.Time{})
 		ok(t, err)
 		if got.ID != inc.ID {
@@ -144,6 +154,7 @@ func testAlerts(t *testing.T, open OpenFunc) {
 		if got.ID != inc.ID {
 			t.Fatalf("reopen window: got %s", got.ID)
 		}
+		groupsWith(t) // resolved, it still counts
 	})
 	t.Run("UpsertAlertState", func(t *testing.T) {
 		a := &hindsight.AlertState{IncidentID: inc.ID, AlertKey: "abc", Labels: map[string]string{"job": "api"}, Status: hindsight.AlertFiring, StartsAt: T0}
