@@ -232,6 +232,11 @@ type AlertService interface {
 	// the same Fingerprint exists (a retry or the other HA member);
 	// EINVALID.
 	RecordNotification(ctx context.Context, n *AlertNotification) error
+	// RecordedNotifications reports which of the fingerprints belong to a
+	// recorded notification, in one statement: under the groups' locks, a
+	// batch knows its duplicates before it writes anything. Errors: none
+	// beyond EUNAVAILABLE/EINTERNAL.
+	RecordedNotifications(ctx context.Context, fingerprints ...string) (map[string]bool, error)
 	// PruneNotifications deletes notifications received before cutoff and
 	// returns how many went. Errors: none beyond EUNAVAILABLE/EINTERNAL.
 	PruneNotifications(ctx context.Context, cutoff time.Time) (int64, error)
@@ -350,17 +355,18 @@ type IndexDeferrer interface {
 }
 
 // WriteDeferrer holds the rows a transaction adds for the incidents it
-// creates (their service index rows, drafts and first alert states) and
-// its new timeline events, and writes each table's with one statement
+// creates (their service index rows, drafts and first alert states), its
+// new timeline events and the notifications it records, and writes each table's with one statement
 // when a later statement may need them, or at the commit. The webhook
 // intake defers: a batch of notifications that open incidents then pays a
 // few statements for those rows, not a few per notification. Outside a
 // transaction (on the Store) there is nothing to defer.
 type WriteDeferrer interface {
 	// DeferWrites makes the transaction hold those rows. A held row that
-	// the database refuses (a constraint only it checks) fails the
+	// the database refuses (a constraint only it checks, a duplicate
+	// notification: check RecordedNotifications first) fails the
 	// transaction when it is written, not the call that added it, and new
-	// timeline events get no ID (it stays 0).
+	// timeline events and notifications get no ID (it stays 0).
 	DeferWrites()
 }
 

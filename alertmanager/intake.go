@@ -79,12 +79,13 @@ func (in *Intake) Ingest(ctx context.Context, raw []byte, msg *Message) (Result,
 		// the alert name so that one alert still makes one incident.
 		msg.GroupKey = "{}:{alertname=" + fmt.Sprintf("%q", AlertName(msg)) + "}"
 	}
-	return in.submit(&request{ctx: ctx, raw: raw, msg: msg, now: in.now()})
+	return in.submit(&request{ctx: ctx, raw: raw, msg: msg, fingerprint: msg.Fingerprint(), now: in.now()})
 }
 
-// apply applies one notification in tx, whose caller holds the group's lock.
-// The notification is recorded with its incident once that is known, in
-// one statement: a duplicate (the unique fingerprint) then fails the
+// apply applies one notification in tx, whose caller holds the group's lock
+// and has found that it is not a duplicate. The notification is recorded
+// with its incident once that is known, in one statement; a duplicate that
+// the store still refuses (ECONFLICT on the unique fingerprint) fails the
 // notification, and the caller's savepoint or transaction rolls back what
 // it did before.
 func (in *Intake) apply(ctx context.Context, tx hindsight.Services, r *request) error {
@@ -93,7 +94,7 @@ func (in *Intake) apply(ctx context.Context, tx hindsight.Services, r *request) 
 	if err != nil {
 		return err
 	}
-	n := &hindsight.AlertNotification{Fingerprint: msg.Fingerprint(), GroupKey: msg.GroupKey, Body: raw, ReceivedAt: now}
+	n := &hindsight.AlertNotification{Fingerprint: r.fingerprint, GroupKey: msg.GroupKey, Body: raw, ReceivedAt: now}
 	if inc != nil {
 		n.IncidentID = inc.ID
 	}

@@ -48,7 +48,9 @@ type request struct {
 	ctx context.Context
 	raw []byte
 	msg *Message
-	now time.Time
+	// fingerprint is msg.Fingerprint(): what makes a repeat a duplicate.
+	fingerprint string
+	now         time.Time
 	// newGroup says that the batch found no incident of the group and
 	// that no notification before this one in the batch is of the group.
 	newGroup bool
@@ -142,14 +144,17 @@ func (in *Intake) commit(batch []*request) {
 	}
 	ctx, cancel := context.WithTimeout(hindsight.NewContextWithActor(context.Background(), "alertmanager"), batchTimeout)
 	defer cancel()
-	err := in.applyInTx(ctx, live, true)
-	if err != nil && len(live) > 1 && hindsight.ErrorCode(err) != hindsight.EUNAVAILABLE && ctx.Err() == nil {
-		// A row held for the commit that the store refused fails the
-		// whole transaction: applied again with every write made at once,
-		// the notification it belongs to fails alone, in its savepoint.
-		slog.Warn("alertmanager: intake batch failed; applying it again without deferred writes",
-			"notifications", len(live), "err", err)
-		err = in.applyInTx(ctx, live, false)
+	var err error
+	for i, a := range attempts {
+		var panicked bool
+		panicked, err = in.applyInTx(ctx, live, a)
+		if err == nil || len(live) == 1 || panicked || hindsight.ErrorCode(err) == hindsight.EUNAVAILABLE || ctx.Err() != nil {
+			break
+		}
+		if i > 0 && i+1 < len(attempts) {
+			slog.Warn("alertmanager: intake batch failed as a whole; applying it again without deferred writes",
+				"notifications", len(live), "err", err)
+		}
 	}
 	for _, r := range live {
 		answer(r, err, len(live) == 1)
@@ -157,21 +162,39 @@ func (in *Intake) commit(batch []*request) {
 	}
 }
 
-// applyInTx applies the batch in one store transaction. A panic anywhere in
-// it (the store rolls its transaction back on the way out) becomes the
-// batch's error. With deferWrites, the new incidents' rows and the
-// timeline events are written with one statement per table
-// (hindsight.WriteDeferrer), most of them at the commit.
-func (in *Intake) applyInTx(ctx context.Context, batch []*request, deferWrites bool) (err error) {
-	defer recoverBatch(&err, len(batch))
-	return in.Store.WithTx(ctx, func(tx hindsight.Services) error {
+// attempt is one way of applying a batch. The first is the cheapest, and
+// each later one is tried when the one before failed the batch as a whole:
+//
+//  1. writes held (hindsight.WriteDeferrer: a batch's new rows are written
+//     with one statement per table, most of them at the commit) and no
+//     savepoints, whose round trips would be a third of a new incident's
+//     on PostgreSQL: the first notification that fails ends the attempt;
+//  2. writes held, each notification in a savepoint of its own, so that
+//     one that fails (an invalid draft, a store error) fails alone;
+//  3. every write made at once, in savepoints: a held row that the store
+//     refuses only when it is written (at the commit) fails the whole
+//     transaction in 1 and 2, and here only its notification.
+//
+// A lone notification is applied once, as in 1: its failure is its answer.
+type attempt struct {
+	deferWrites, savepoints bool
+}
+
+var attempts = []attempt{{deferWrites: true}, {deferWrites: true, savepoints: true}, {savepoints: true}}
+
+// applyInTx applies the batch in one store transaction, as a says. A panic
+// anywhere in it (the store rolls its transaction back on the way out)
+// becomes the batch's error, and panicked is set.
+func (in *Intake) applyInTx(ctx context.Context, batch []*request, a attempt) (panicked bool, err error) {
+	defer recoverBatch(&err, &panicked, len(batch))
+	return false, in.Store.WithTx(ctx, func(tx hindsight.Services) error {
 		// Indexing is left to after the commit, from a queue written in
 		// this transaction: off the path the webhooks' answers wait for.
 		tx.DeferIndex()
-		if deferWrites {
+		if a.deferWrites {
 			tx.DeferWrites()
 		}
-		return in.applyBatch(ctx, tx, batch)
+		return in.applyBatch(ctx, tx, batch, a.savepoints)
 	})
 }
 
@@ -179,11 +202,12 @@ func (in *Intake) applyInTx(ctx context.Context, batch []*request, deferWrites b
 // error, logged with its stack: the transaction rolls back, every request
 // of the batch is answered 500 (Alertmanager retries), and the process and
 // the other batches go on. It must be deferred directly.
-func recoverBatch(err *error, n int) {
+func recoverBatch(err *error, panicked *bool, n int) {
 	p := recover()
 	if p == nil {
 		return
 	}
+	*panicked = true
 	slog.Error("alertmanager: intake batch failed on a panic; its notifications were not stored",
 		"panic", fmt.Sprint(p), "notifications", n, "stack", string(debug.Stack()))
 	*err = hindsight.Errorf(hindsight.EINTERNAL, "the notification could not be stored (internal fault, logged)")
@@ -206,43 +230,56 @@ func answer(r *request, txErr error, alone bool) {
 
 // applyBatch takes the locks of the batch's groups (LockAlertGroups: in
 // sorted order, so that two processes' batches that share groups wait for
-// each other without deadlocking), then applies every notification in tx.
-// A lone notification is applied directly: its failure rolls back the
-// transaction, which holds nothing else. Several are applied each in a
-// savepoint.
-func (in *Intake) applyBatch(ctx context.Context, tx hindsight.Services, batch []*request) error {
-	for _, r := range batch {
-		r.res, r.err = Result{}, nil
-	}
+// each other without deadlocking), finds the duplicates, then applies every
+// other notification in tx: each in a savepoint, or, without savepoints,
+// until one fails, whose error then ends the transaction.
+func (in *Intake) applyBatch(ctx context.Context, tx hindsight.Services, batch []*request, savepoints bool) error {
 	keys := make([]string, len(batch))
+	fingerprints := make([]string, len(batch))
 	for i, r := range batch {
-		keys[i] = r.msg.GroupKey
+		r.res, r.err = Result{}, nil
+		keys[i], fingerprints[i] = r.msg.GroupKey, r.fingerprint
 	}
 	if err := tx.LockAlertGroups(ctx, keys...); err != nil {
 		return err
 	}
-	if len(batch) == 1 {
-		r := batch[0]
-		r.newGroup = false
-		r.err = in.apply(ctx, tx, r)
-		return r.err
-	}
-	// One statement says which groups have an incident: the first
-	// notification of each other group need not look its group up.
-	with, err := tx.AlertGroupsWithIncidents(ctx, keys...)
+	// Under the groups' locks (a fingerprint belongs to one group), what
+	// is recorded stays so until the commit: one statement finds the
+	// duplicates, and the notifications are recorded without a check
+	// each (held, when the writes are).
+	recorded, err := tx.RecordedNotifications(ctx, fingerprints...)
 	if err != nil {
 		return err
 	}
+	// One statement says which groups have an incident: the first
+	// notification of each other group need not look its group up. A lone
+	// notification looks its group up directly.
+	with := map[string]bool{}
+	if len(batch) > 1 {
+		if with, err = tx.AlertGroupsWithIncidents(ctx, keys...); err != nil {
+			return err
+		}
+	}
 	for _, r := range batch {
-		r.newGroup = !with[r.msg.GroupKey]
+		r.newGroup = len(batch) > 1 && !with[r.msg.GroupKey]
 		with[r.msg.GroupKey] = true
 	}
 	for _, r := range batch {
-		r.err = tx.Savepoint(ctx, func(tx hindsight.Services) error {
-			return in.apply(ctx, tx, r)
-		})
+		if recorded[r.fingerprint] {
+			r.err = errDuplicate
+			continue
+		}
+		if !savepoints {
+			if r.err = in.apply(ctx, tx, r); r.err != nil {
+				return r.err
+			}
+		} else if r.err = tx.Savepoint(ctx, func(tx hindsight.Services) error { return in.apply(ctx, tx, r) }); r.err != nil {
+			// A savepoint that could not be rolled back leaves the
+			// transaction unable to commit: the commit then fails the
+			// whole batch.
+			continue
+		}
+		recorded[r.fingerprint] = true
 	}
-	// A savepoint that could not be rolled back leaves the transaction
-	// unable to commit: the commit then fails the whole batch.
 	return nil
 }

@@ -209,8 +209,9 @@ func TestIntake_GroupCommitDuplicate(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, f *intakeFixture) {
 		b := newBatchCase(f)
 		msgs := singleAlerts(t, 6, func(i int) string { return fmt.Sprintf("Alert%02d", i) })
-		dup := *msgs[3] // the other member of an HA pair, in the same batch
-		out := b.send(t, append(msgs, &dup))
+		dup := *msgs[3]   // the other member of an HA pair, in the same batch
+		again := *msgs[0] // a retry of the first, committed alone before the batch
+		out := b.send(t, append(msgs, &dup, &again))
 		dups := 0
 		for i, o := range out {
 			if o.err != nil {
@@ -220,8 +221,13 @@ func TestIntake_GroupCommitDuplicate(t *testing.T) {
 				dups++
 			}
 		}
-		if dups != 1 || len(f.incidents(t)) != 6 {
-			t.Errorf("%d duplicates and %d incidents, want 1 and 6", dups, len(f.incidents(t)))
+		if dups != 2 || len(f.incidents(t)) != 6 {
+			t.Errorf("%d duplicates and %d incidents, want 2 and 6", dups, len(f.incidents(t)))
+		}
+		// Found before anything is written: the batch needs no second
+		// attempt.
+		if txs := b.store.txs.Load(); txs != 2 {
+			t.Errorf("%d transactions, want 2", txs)
 		}
 	})
 }
@@ -252,6 +258,11 @@ func TestIntake_GroupCommitFailingNotification(t *testing.T) {
 		}
 		if got := len(f.incidents(t)); got != 5 {
 			t.Errorf("%d incidents, want 5", got)
+		}
+		// The lone first request; the batch without savepoints, ended by
+		// the broken notification; the batch again, one savepoint each.
+		if txs, committed := b.store.txs.Load(), b.store.committed.Load(); txs != 3 || committed != 2 {
+			t.Errorf("%d transactions, %d committed; want 3 and 2", txs, committed)
 		}
 	})
 }
@@ -333,10 +344,11 @@ func TestIntake_GroupCommitHeldRowRefused(t *testing.T) {
 		if got := len(f.incidents(t)); got != 5 {
 			t.Errorf("%d incidents, want 5", got)
 		}
-		// The lone first request and the batch deferred; the batch was
-		// applied again, without deferring, and committed.
-		if txs, committed, d := b.store.txs.Load(), b.store.committed.Load(), deferring.Load(); txs != 3 || committed != 2 || d != 2 {
-			t.Errorf("%d transactions, %d committed, %d deferring; want 3, 2 and 2", txs, committed, d)
+		// The lone first request deferred and committed; the batch
+		// deferred twice (without savepoints, then with them), failing at
+		// the commit, then was applied without deferring and committed.
+		if txs, committed, d := b.store.txs.Load(), b.store.committed.Load(), deferring.Load(); txs != 4 || committed != 2 || d != 3 {
+			t.Errorf("%d transactions, %d committed, %d deferring; want 4, 2 and 3", txs, committed, d)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -18,6 +19,11 @@ func (tx *Tx) RecordNotification(ctx context.Context, n *hindsight.AlertNotifica
 		return err
 	}
 	n.ReceivedAt = normalize(n.ReceivedAt)
+	if tx.deferWrites && n.ID == 0 {
+		// Held (deferred.go): a duplicate fails the transaction when the
+		// rows are written; the intake looks for duplicates first.
+		return tx.addRows(ctx, heldNotifications, notificationArgs(n))
+	}
 	if err := tx.insertNotification(ctx, n); err != nil {
 		if hindsight.ErrorCode(err) == hindsight.ECONFLICT {
 			return hindsight.Errorf(hindsight.ECONFLICT, "duplicate notification %s", n.Fingerprint)
@@ -72,11 +78,21 @@ func (tx *Tx) LockAlertGroups(ctx context.Context, groupKeys ...string) error {
 	return err
 }
 
-// AlertGroupsWithIncidents reports which of the groups have an incident,
-// one statement per maxBatchRows keys.
+// RecordedNotifications reports which fingerprints are recorded.
+func (tx *Tx) RecordedNotifications(ctx context.Context, fingerprints ...string) (map[string]bool, error) {
+	return tx.presentKeys(ctx, "SELECT fingerprint FROM alert_notifications WHERE fingerprint IN (%s)", fingerprints)
+}
+
+// AlertGroupsWithIncidents reports which of the groups have an incident.
 func (tx *Tx) AlertGroupsWithIncidents(ctx context.Context, groupKeys ...string) (map[string]bool, error) {
-	with := map[string]bool{}
-	keys := slices.Compact(slices.Sorted(slices.Values(groupKeys)))
+	return tx.presentKeys(ctx, "SELECT DISTINCT group_key FROM incidents WHERE group_key IN (%s) AND group_key <> ''", groupKeys)
+}
+
+// presentKeys runs query, whose %s takes a list of placeholders, for the
+// keys, one statement per maxBatchRows, and returns the keys it selected.
+func (tx *Tx) presentKeys(ctx context.Context, query string, keys []string) (map[string]bool, error) {
+	found := map[string]bool{}
+	keys = slices.Compact(slices.Sorted(slices.Values(keys)))
 	for len(keys) > 0 {
 		n := min(len(keys), maxBatchRows)
 		args := make([]any, n)
@@ -84,7 +100,7 @@ func (tx *Tx) AlertGroupsWithIncidents(ctx context.Context, groupKeys ...string)
 			args[i] = k
 		}
 		keys = keys[n:]
-		rows, err := tx.query(ctx, "SELECT DISTINCT group_key FROM incidents WHERE group_key IN ("+placeholders(n)+") AND group_key <> ''", args...)
+		rows, err := tx.query(ctx, fmt.Sprintf(query, placeholders(n)), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -94,14 +110,14 @@ func (tx *Tx) AlertGroupsWithIncidents(ctx context.Context, groupKeys ...string)
 				rows.Close()
 				return nil, tx.d.mapError(err)
 			}
-			with[k] = true
+			found[k] = true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, tx.d.mapError(err)
 		}
 	}
-	return with, nil
+	return found, nil
 }
 
 // FindOpenIncidentByGroupKey returns the group's latest open incident. The

@@ -9,8 +9,8 @@ import (
 
 // Deferred writes. A transaction that calls DeferWrites (the webhook
 // intake's batches) holds the rows it adds for the incidents it creates —
-// their service index rows, their drafts, their first alert states — and
-// every new timeline event, and writes each table's held rows with one
+// their service index rows, their drafts, their first alert states —,
+// every new timeline event and every notification it records, and writes each table's held rows with one
 // multi-row INSERT (per maxBatchRows) at the latest moment: just before a
 // statement that names the table, before any UPDATE or DELETE (a cascade
 // may reach the table without naming it), and before COMMIT. On PostgreSQL
@@ -32,7 +32,8 @@ import (
 type heldTable int
 
 const (
-	heldServices heldTable = iota
+	heldNotifications heldTable = iota
+	heldServices
 	heldDocuments
 	heldAlertStates
 	heldEvents
@@ -45,10 +46,11 @@ var heldInserts = [heldTables]struct {
 	table, insert string
 	cols          int
 }{
-	heldServices:    {"incident_services", "INSERT INTO incident_services (incident_seq, service, started_at, status, severity) VALUES ", 5},
-	heldDocuments:   {"documents", "INSERT INTO documents (" + documentCols + ") VALUES ", 14},
-	heldAlertStates: {"alert_states", "INSERT INTO alert_states (" + alertStateCols + ") VALUES ", 7},
-	heldEvents:      {"timeline_events", "INSERT INTO timeline_events (" + eventCols + ") VALUES ", 10},
+	heldNotifications: {"alert_notifications", "INSERT INTO alert_notifications (" + notificationCols + ") VALUES ", 6},
+	heldServices:      {"incident_services", "INSERT INTO incident_services (incident_seq, service, started_at, status, severity) VALUES ", 5},
+	heldDocuments:     {"documents", "INSERT INTO documents (" + documentCols + ") VALUES ", 14},
+	heldAlertStates:   {"alert_states", "INSERT INTO alert_states (" + alertStateCols + ") VALUES ", 7},
+	heldEvents:        {"timeline_events", "INSERT INTO timeline_events (" + eventCols + ") VALUES ", 10},
 }
 
 var _ hindsight.WriteDeferrer = (*Tx)(nil)

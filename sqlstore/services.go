@@ -148,6 +148,12 @@ func (s *Store) LockAlertGroups(ctx context.Context, groupKeys ...string) error 
 	return s.update(ctx, func(tx *Tx) error { return tx.LockAlertGroups(ctx, groupKeys...) })
 }
 
+// RecordedNotifications reports which fingerprints are recorded.
+func (s *Store) RecordedNotifications(ctx context.Context, fingerprints ...string) (found map[string]bool, err error) {
+	err = s.view(ctx, func(tx *Tx) error { found, err = tx.RecordedNotifications(ctx, fingerprints...); return err })
+	return found, err
+}
+
 // AlertGroupsWithIncidents reports which of the groups have an incident.
 func (s *Store) AlertGroupsWithIncidents(ctx context.Context, groupKeys ...string) (with map[string]bool, err error) {
 	err = s.view(ctx, func(tx *Tx) error { with, err = tx.AlertGroupsWithIncidents(ctx, groupKeys...); return err })

@@ -137,6 +137,13 @@ func testAlerts(t *testing.T, open OpenFunc) {
 			t.Fatalf("groups with incidents: %v", with)
 		}
 	}
+	t.Run("RecordedNotifications", func(t *testing.T) {
+		found, err := s.RecordedNotifications(ctx, "fp-x", "fp-none", "fp-1", "fp-x")
+		ok(t, err)
+		if !maps.Equal(found, map[string]bool{"fp-1": true, "fp-x": true}) {
+			t.Fatalf("recorded: %v", found)
+		}
+	})
 	t.Run("FindOpenByGroupKey", func(t *testing.T) {
 		groupsWith(t)
 		got, err := s.FindOpenIncidentByGroupKey(ctx, n.GroupKey, time.Time{})
