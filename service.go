@@ -356,8 +356,9 @@ type IndexDeferrer interface {
 
 // WriteDeferrer holds the rows a transaction adds for the incidents it
 // creates (their service index rows, drafts and first alert states), its
-// new timeline events and the notifications it records, and writes each table's with one statement
-// when a later statement may need them, or at the commit. The webhook
+// new timeline events and the notifications it records, and writes each
+// table's with one statement when a later statement may need them, or at
+// the commit. The webhook
 // intake defers: a batch of notifications that open incidents then pays a
 // few statements for those rows, not a few per notification. Outside a
 // transaction (on the Store) there is nothing to defer.

@@ -8,15 +8,16 @@ import (
 )
 
 // Deferred writes. A transaction that calls DeferWrites (the webhook
-// intake's batches) holds the rows it adds for the incidents it creates —
-// their service index rows, their drafts, their first alert states —,
-// every new timeline event and every notification it records, and writes each table's held rows with one
-// multi-row INSERT (per maxBatchRows) at the latest moment: just before a
+// intake's batches) holds the rows it adds for the incidents it creates
+// (their service index rows, their drafts, their first alert states),
+// every new timeline event and every notification it records, and writes
+// each table's held rows with one multi-row INSERT (per maxBatchRows) at
+// the latest moment: just before a
 // statement that names the table, before any UPDATE or DELETE (a cascade
 // may reach the table without naming it), and before COMMIT. On PostgreSQL
 // every statement is a round trip; a batch of 48 notifications that each
-// open an incident thus pays four statements for these rows instead of
-// 192.
+// open an incident thus pays five statements for these rows instead of
+// 240.
 //
 // The rows are the transaction's own: no other transaction sees them
 // before the commit either way, and every statement of this one that could
@@ -25,8 +26,8 @@ import (
 // if they were written inside it). The rows' values are checked as they
 // are held (storableArgs); what only the database checks (a constraint) is
 // refused when they are written, which fails the transaction rather than
-// the call that held them: the intake then applies its batch again without
-// deferring, so that such a notification fails alone.
+// the call that held them: the intake then applies its batch again, in the
+// end without deferring, so that such a notification fails alone.
 
 // heldTable is a table whose new rows a deferring transaction holds.
 type heldTable int
@@ -55,9 +56,10 @@ var heldInserts = [heldTables]struct {
 
 var _ hindsight.WriteDeferrer = (*Tx)(nil)
 
-// DeferWrites makes the transaction hold its new incidents' rows and its
-// new timeline events until a statement needs them, then write each
-// table's with one statement. New timeline events get no ID.
+// DeferWrites makes the transaction hold its new incidents' rows, its new
+// timeline events and its notifications until a statement needs them, then
+// write each table's with one statement. Held events and notifications get
+// no ID.
 func (tx *Tx) DeferWrites() { tx.deferWrites = true }
 
 // addRows inserts rows of t, their values flat in args: at once, or held
