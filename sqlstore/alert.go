@@ -92,32 +92,14 @@ func (tx *Tx) AlertGroupsWithIncidents(ctx context.Context, groupKeys ...string)
 // keys, one statement per maxBatchRows, and returns the keys it selected.
 func (tx *Tx) presentKeys(ctx context.Context, query string, keys []string) (map[string]bool, error) {
 	found := map[string]bool{}
-	keys = slices.Compact(slices.Sorted(slices.Values(keys)))
-	for len(keys) > 0 {
-		n := min(len(keys), maxBatchRows)
-		args := make([]any, n)
-		for i, k := range keys[:n] {
-			args[i] = k
-		}
-		keys = keys[n:]
-		rows, err := tx.query(ctx, fmt.Sprintf(query, placeholders(n)), args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
-				rows.Close()
-				return nil, tx.d.mapError(err)
-			}
+	err := inChunks(slices.Compact(slices.Sorted(slices.Values(keys))), func(args []any) error {
+		present, err := tx.queryStrings(ctx, fmt.Sprintf(query, placeholders(len(args))), args...)
+		for _, k := range present {
 			found[k] = true
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, tx.d.mapError(err)
-		}
-	}
-	return found, nil
+		return err
+	})
+	return found, err
 }
 
 // FindOpenIncidentByGroupKey returns the group's latest open incident. The

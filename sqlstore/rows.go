@@ -18,6 +18,23 @@ func eachRow(tx *Tx, rows *sql.Rows, fn func(sc scanner) error) error {
 	return tx.d.mapError(rows.Err())
 }
 
+// inChunks calls fn with keys, maxBatchRows at a time, as the arguments of
+// a statement's IN list (placeholders(len(args))).
+func inChunks[T any](keys []T, fn func(args []any) error) error {
+	for len(keys) > 0 {
+		n := min(len(keys), maxBatchRows)
+		args := make([]any, n)
+		for i, k := range keys[:n] {
+			args[i] = k
+		}
+		keys = keys[n:]
+		if err := fn(args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // queryStrings runs a query whose rows hold one text column, such as a
 // list of incident IDs, and returns the column's values in row order.
 func (tx *Tx) queryStrings(ctx context.Context, query string, args ...any) ([]string, error) {

@@ -213,28 +213,19 @@ func (s *Store) FindTrackerLinks(ctx context.Context, actionIDs []int64) (map[in
 		return out, nil
 	}
 	err := s.view(ctx, func(tx *Tx) error {
-		for len(actionIDs) > 0 {
-			n := min(len(actionIDs), maxBatchRows)
-			args := make([]any, n)
-			for i, id := range actionIDs[:n] {
-				args[i] = id
-			}
-			actionIDs = actionIDs[n:]
-			rows, err := tx.query(ctx, "SELECT "+trackerCols+" FROM tracker_sync WHERE action_id IN ("+placeholders(n)+")", args...)
+		return inChunks(actionIDs, func(args []any) error {
+			rows, err := tx.query(ctx, "SELECT "+trackerCols+" FROM tracker_sync WHERE action_id IN ("+placeholders(len(args))+")", args...)
 			if err != nil {
 				return err
 			}
-			if err := eachRow(tx, rows, func(sc scanner) error {
+			return eachRow(tx, rows, func(sc scanner) error {
 				l, err := scanTrackerLink(sc)
 				if err == nil {
 					out[l.ActionID] = l
 				}
 				return err
-			}); err != nil {
-				return err
-			}
-		}
-		return nil
+			})
+		})
 	})
 	return out, err
 }
