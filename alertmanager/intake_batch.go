@@ -145,13 +145,16 @@ func (in *Intake) commit(batch []*request) {
 	ctx, cancel := context.WithTimeout(hindsight.NewContextWithActor(context.Background(), "alertmanager"), batchTimeout)
 	defer cancel()
 	var err error
-	for i, a := range attempts {
+	for i := 0; i < len(attempts); i++ {
 		var panicked bool
-		panicked, err = in.applyInTx(ctx, live, a)
+		panicked, err = in.applyInTx(ctx, live, attempts[i])
 		if err == nil || len(live) == 1 || panicked || hindsight.ErrorCode(err) == hindsight.EUNAVAILABLE || ctx.Err() != nil {
 			break
 		}
-		if i > 0 && i+1 < len(attempts) {
+		if i == 0 && !slices.ContainsFunc(live, failedAlone) {
+			i++ // no notification failed, the transaction did: savepoints would not help
+		}
+		if i+1 < len(attempts) && !attempts[i+1].deferWrites {
 			slog.Warn("alertmanager: intake batch failed as a whole; applying it again without deferred writes",
 				"notifications", len(live), "err", err)
 		}
@@ -163,7 +166,8 @@ func (in *Intake) commit(batch []*request) {
 }
 
 // attempt is one way of applying a batch. The first is the cheapest, and
-// each later one is tried when the one before failed the batch as a whole:
+// each later one is tried when the one before failed the batch as a whole
+// (the second only when a notification failed in the first):
 //
 //  1. writes held (hindsight.WriteDeferrer: a batch's new rows are written
 //     with one statement per table, most of them at the commit) and no
@@ -196,6 +200,12 @@ func (in *Intake) applyInTx(ctx context.Context, batch []*request, a attempt) (p
 		}
 		return in.applyBatch(ctx, tx, batch, a.savepoints)
 	})
+}
+
+// failedAlone reports whether r's own notification failed (not as a
+// duplicate).
+func failedAlone(r *request) bool {
+	return r.err != nil && !errors.Is(r.err, errDuplicate)
 }
 
 // recoverBatch turns a panic while a batch is applied into the batch's
