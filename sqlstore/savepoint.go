@@ -14,8 +14,9 @@ var _ hindsight.Savepointer = (*Tx)(nil)
 // Savepoint runs fn inside a SAVEPOINT of the transaction (both engines
 // support SAVEPOINT, RELEASE and ROLLBACK TO). When fn fails, only its
 // changes are rolled back, including its marks of stale search documents,
-// its memos of the row locks it took and the incidents it created, and the
-// revisions it noted, and its error is returned; the transaction goes on.
+// its memos of the row locks it took and the incidents it created, the
+// revisions it noted and the rows it held (deferred.go), and its error is
+// returned; the transaction goes on.
 // When the savepoint itself cannot be taken or rolled back, the transaction
 // is broken: the error is returned and the transaction will not commit.
 func (tx *Tx) Savepoint(ctx context.Context, fn func(tx hindsight.Services) error) error {
@@ -28,7 +29,8 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func(tx hindsight.Services) erro
 	// statements stay prepared (stmtcache.go). On PostgreSQL, where each
 	// statement is a round trip, a savepoint whose fn succeeded is left
 	// for the COMMIT to release with the transaction (keepSavepoints): a
-	// batch of 48 notifications saves 48 round trips. Each savepoint then
+	// batch of 48 notifications, each in a savepoint, saves 48 round
+	// trips. Each savepoint then
 	// has a name of its own, since fn's may be left open too.
 	name := "hindsight_sp"
 	if tx.d.keepSavepoints {
