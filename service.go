@@ -358,10 +358,10 @@ type IndexDeferrer interface {
 // creates (their service index rows, drafts and first alert states), its
 // new timeline events and the notifications it records, and writes each
 // table's with one statement when a later statement may need them, or at
-// the commit. The webhook
-// intake defers: a batch of notifications that open incidents then pays a
-// few statements for those rows, not a few per notification. Outside a
-// transaction (on the Store) there is nothing to defer.
+// the commit. The webhook intake defers: a batch of notifications that
+// open incidents then pays a few statements for those rows, not a few per
+// notification. Outside a transaction (on the Store) there is nothing to
+// defer.
 type WriteDeferrer interface {
 	// DeferWrites makes the transaction hold those rows. A held row that
 	// the database refuses (a constraint only it checks, a duplicate

@@ -184,11 +184,8 @@ func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState
 	if err := tx.lockIncidentOnce(ctx, incidentID); err != nil {
 		return err
 	}
-	keys := make([]any, 0, len(states)+1)
-	keys = append(keys, incidentID)
 	for _, a := range states {
 		a.StartsAt, a.EndsAt, a.UpdatedAt = normalize(a.StartsAt), normalizePtr(a.EndsAt), tx.now
-		keys = append(keys, a.AlertKey)
 	}
 	// An incident this transaction created, and has written no alert
 	// state of, has none to read or to update: its first states are plain
@@ -199,7 +196,7 @@ func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState
 	var old map[string]hindsight.AlertStatus
 	if !fresh {
 		var err error
-		if old, err = tx.alertStatuses(ctx, keys); err != nil {
+		if old, err = tx.alertStatuses(ctx, incidentID, states); err != nil {
 			return err
 		}
 	}
@@ -212,18 +209,23 @@ func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState
 	if fresh {
 		return tx.addRows(ctx, heldAlertStates, args)
 	}
-	_, err := tx.exec(ctx, "INSERT INTO alert_states ("+alertStateCols+") VALUES "+valuesRows(7, len(states))+
+	_, err := tx.exec(ctx, heldInserts[heldAlertStates].insert+valuesRows(7, len(states))+
 		` ON CONFLICT (incident_id, alert_key) DO UPDATE SET labels = excluded.labels, status = excluded.status,
 		starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = excluded.updated_at`, args...)
 	return err
 }
 
-// alertStatuses returns the stored statuses of an incident's alerts by key,
-// of keys[0]'s alerts keys[1:].
-func (tx *Tx) alertStatuses(ctx context.Context, keys []any) (map[string]hindsight.AlertStatus, error) {
-	old := make(map[string]hindsight.AlertStatus, len(keys)-1)
+// alertStatuses returns the stored statuses of the states' alerts (of one
+// incident) by key.
+func (tx *Tx) alertStatuses(ctx context.Context, incidentID string, states []*hindsight.AlertState) (map[string]hindsight.AlertStatus, error) {
+	keys := make([]any, 0, len(states)+1)
+	keys = append(keys, incidentID)
+	for _, a := range states {
+		keys = append(keys, a.AlertKey)
+	}
+	old := make(map[string]hindsight.AlertStatus, len(states))
 	rows, err := tx.query(ctx, "SELECT alert_key, status FROM alert_states WHERE incident_id = ? AND alert_key IN ("+
-		placeholders(len(keys)-1)+")", keys...)
+		placeholders(len(states))+")", keys...)
 	if err != nil {
 		return nil, err
 	}

@@ -12,9 +12,9 @@ import (
 // (their service index rows, their drafts, their first alert states),
 // every new timeline event and every notification it records, and writes
 // each table's held rows with one multi-row INSERT (per maxBatchRows) at
-// the latest moment: just before a
-// statement that names the table, before any UPDATE or DELETE (a cascade
-// may reach the table without naming it), and before COMMIT. On PostgreSQL
+// the latest moment: just before a statement that names the table, before
+// any UPDATE or DELETE (a cascade may reach the table without naming it),
+// and before COMMIT. On PostgreSQL
 // every statement is a round trip; a batch of 48 notifications that each
 // open an incident thus pays five statements for these rows instead of
 // 240.
@@ -72,6 +72,11 @@ func (tx *Tx) addRows(ctx context.Context, t heldTable, args []any) error {
 		tx.held[t] = append(tx.held[t], args...)
 		return nil
 	}
+	return tx.insertNow(ctx, t, args)
+}
+
+// insertNow inserts rows of t, their values flat in args, at once.
+func (tx *Tx) insertNow(ctx context.Context, t heldTable, args []any) error {
 	return tx.insertMany(ctx, heldInserts[t].insert, heldInserts[t].cols, args)
 }
 
@@ -114,7 +119,7 @@ func (tx *Tx) writeHeld(ctx context.Context) error {
 	held := tx.held
 	tx.held = [heldTables][]any{}
 	for t, args := range held {
-		if err := tx.insertMany(ctx, heldInserts[t].insert, heldInserts[t].cols, args); err != nil {
+		if err := tx.insertNow(ctx, heldTable(t), args); err != nil {
 			return err
 		}
 	}

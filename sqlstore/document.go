@@ -66,15 +66,15 @@ func (tx *Tx) CreateDocument(ctx context.Context, d *hindsight.Document) error {
 	d.ApprovedAt = normalizePtr(d.ApprovedAt)
 	d.Version, d.UpdatedAt, d.UpdatedBy = 1, tx.now, hindsight.ActorFromContext(ctx)
 	enc := encodeNarrative(d)
-	insert := tx.insertDocument
+	var err error
 	if tx.fresh[d.IncidentID] {
 		// The incident is this transaction's, with no alert state yet:
 		// the intake's new incident, whose draft may be held (deferred.go).
-		insert = func(ctx context.Context, enc encodedDocument) error {
-			return tx.addRows(ctx, heldDocuments, documentArgs(enc))
-		}
+		err = tx.addRows(ctx, heldDocuments, documentArgs(enc))
+	} else {
+		err = tx.insertDocument(ctx, enc)
 	}
-	if err := insert(ctx, enc); err != nil {
+	if err != nil {
 		if hindsight.ErrorCode(err) == hindsight.ECONFLICT {
 			return hindsight.Errorf(hindsight.ECONFLICT, "incident %s already has a post-mortem", d.IncidentID)
 		}
@@ -87,8 +87,7 @@ func (tx *Tx) CreateDocument(ctx context.Context, d *hindsight.Document) error {
 }
 
 func (tx *Tx) insertDocument(ctx context.Context, enc encodedDocument) error {
-	_, err := tx.exec(ctx, "INSERT INTO documents ("+documentCols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", documentArgs(enc)...)
-	return err
+	return tx.insertNow(ctx, heldDocuments, documentArgs(enc))
 }
 
 // encodedDocument is a document whose narrative is already encoded: a

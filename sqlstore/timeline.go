@@ -77,8 +77,8 @@ func (tx *Tx) AddTimelineEvent(ctx context.Context, e *hindsight.TimelineEvent) 
 }
 
 // AddTimelineEvents appends events in order: per run of up to maxBatchRows,
-// one multi-row INSERT, held when the transaction defers its writes. Their creations are derived from their rows
-// (revision.go), not written.
+// one multi-row INSERT, held when the transaction defers its writes. Their
+// creations are derived from their rows (revision.go), not written.
 func (tx *Tx) AddTimelineEvents(ctx context.Context, events []*hindsight.TimelineEvent) error {
 	for _, e := range events {
 		if err := e.Validate(); err != nil {
