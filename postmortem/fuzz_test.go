@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -157,5 +158,62 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := postmortem.Parse(src); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestParse_AutolinkWithControlCharacter edits the Alert Source link of a
+// rendered document by hand so that a control character, a tab or a line
+// break of Unicode's sits between its brackets (FuzzParse found the first).
+// Rendering the parsed document must be a fixed point, and the link's text
+// must stay, once, under its label (as a link the reader keeps as written,
+// listed before the links Hindsight appends).
+func TestParse_AutolinkWithControlCharacter(t *testing.T) {
+	src := string(mustRead(t, "testdata/golden/alertmanager.md"))
+	const link = "<http://prometheus.example:9090/graph?g0.expr=rate%28kube_pod_restarts%5B5m%5D%29>"
+	if !strings.Contains(src, "- **Alert Source**: "+link+"\n") {
+		t.Fatal("the fixture's Alert Source line moved")
+	}
+	for _, c := range []string{"\v", "\f", "\t", "\x7f", "\x01", "\u2028", "\u0085"} {
+		t.Run(strconv.QuoteToASCII(c), func(t *testing.T) {
+			edited := strings.Replace(src, "prometheus.example:9090", "prometheus"+c+"example:9090", 1)
+			first := MustRender(t, MustParse(t, []byte(edited)))
+			second := MustRender(t, MustParse(t, []byte(first)))
+			if second != first {
+				t.Fatalf("Render(Parse(Render(Parse(x)))) differs from Render(Parse(x)):\n%s", firstDiff(first, second))
+			}
+			var found []string
+			for _, l := range strings.Split(first, "\n") {
+				if strings.HasPrefix(l, "- **Alert Source**: ") {
+					found = append(found, l)
+				}
+			}
+			if len(found) != 1 || !strings.Contains(found[0], "example:9090/graph?g0.expr=rate%28kube_pod_restarts%5B5m%5D%29") {
+				t.Fatalf("Alert Source lines %q, want one with the link's text", found)
+			}
+		})
+	}
+}
+
+// TestParse_MetadataValueWithSpaces puts a space other than " " or a tab
+// (FuzzParse found "\v") between a metadata label and its value: the value
+// is read without it, and rendering the parsed document is a fixed point.
+func TestParse_MetadataValueWithSpaces(t *testing.T) {
+	src := string(mustRead(t, "testdata/golden/alertmanager.md"))
+	want := MustParse(t, []byte(src)).Incident.ID
+	if !strings.Contains(src, "**Incident ID**: `"+want+"`") {
+		t.Fatalf("the fixture's Incident ID line moved (ID %q)", want)
+	}
+	for _, c := range []string{"\v", "\f", "\u0085", "\u00a0", "\u2028", "\u3000"} {
+		t.Run(strconv.QuoteToASCII(c), func(t *testing.T) {
+			edited := strings.Replace(src, "**Incident ID**: `"+want+"`", "**Incident ID**:"+c+"`"+want+"`"+c, 1)
+			pm := MustParse(t, []byte(edited))
+			if pm.Incident.ID != want {
+				t.Errorf("ID %q, want %q", pm.Incident.ID, want)
+			}
+			first := MustRender(t, pm)
+			if second := MustRender(t, MustParse(t, []byte(first))); second != first {
+				t.Fatalf("Render(Parse(Render(Parse(x)))) differs from Render(Parse(x)):\n%s", firstDiff(first, second))
+			}
+		})
 	}
 }

@@ -170,7 +170,7 @@ func (p *hsParser) metadata(b block) error {
 		if m == nil {
 			continue
 		}
-		v := m[2]
+		v := strings.TrimSpace(m[2]) // also \v, \f and Unicode's spaces, which the pattern leaves
 		switch m[1] {
 		case "Incident ID":
 			p.idText = strings.Trim(v, "`")
@@ -359,7 +359,7 @@ func (p *hsParser) relevantLinks(s section) error {
 
 // autolinkURL reads "<https://…>".
 func autolinkURL(v string) (string, bool) {
-	if len(v) > 2 && v[0] == '<' && v[len(v)-1] == '>' && !strings.ContainsAny(v[1:len(v)-1], " <>\n") {
+	if len(v) > 2 && v[0] == '<' && v[len(v)-1] == '>' && autolinkable(v[1:len(v)-1]) {
 		return v[1 : len(v)-1], true
 	}
 	return "", false

@@ -229,10 +229,21 @@ func links(inc hindsight.Incident, narrative []hindsight.Field, slack string) []
 // autolink wraps a URL in angle brackets so that Markdown links it and
 // linters do not flag a bare URL.
 func autolink(u string) string {
-	if strings.ContainsAny(u, " <>") {
+	if !autolinkable(u) {
 		return u
 	}
 	return "<" + u + ">"
+}
+
+// autolinkable reports whether u can stand between "<" and ">" as one
+// autolink, for the renderer (autolink) and the parser (autolinkURL)
+// alike: not empty, and no space, "<", ">", control character or line
+// break (inlineText turns the line breaks of Unicode into spaces, so a
+// URL read with one would be written without its brackets).
+func autolinkable(u string) bool {
+	return u != "" && !strings.ContainsFunc(u, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || r == '<' || r == '>' || strings.ContainsRune(lineBreakChars, r)
+	})
 }
 
 // signOffs lists one line per role: the recorded sign-off, or the draft's
