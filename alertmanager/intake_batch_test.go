@@ -121,6 +121,31 @@ func (b *batchCase) send(t *testing.T, msgs []*alertmanager.Message) []outcome {
 	return out
 }
 
+// sendOneFailing sends six one-alert notifications, each of a new group,
+// the fourth of the alert failing, and checks that the fourth alone failed,
+// with the error code want, and that the other five opened incidents that
+// were committed when they were answered.
+func (b *batchCase) sendOneFailing(t *testing.T, failing, want string) {
+	t.Helper()
+	msgs := singleAlerts(t, 6, func(i int) string {
+		if i == 3 {
+			return failing
+		}
+		return fmt.Sprintf("Alert%02d", i)
+	})
+	for i, o := range b.send(t, msgs) {
+		switch {
+		case i == 3 && hindsight.ErrorCode(o.err) != want:
+			t.Errorf("the %s request: %+v %v, want %s", failing, o.res, o.err, want)
+		case i != 3 && (o.err != nil || !o.visible):
+			t.Errorf("request %d: %+v %v, want stored", i, o.res, o.err)
+		}
+	}
+	if got := len(b.f.incidents(t)); got != 5 {
+		t.Errorf("%d incidents, want 5", got)
+	}
+}
+
 // waitFor polls cond for up to 10 seconds.
 func waitFor(cond func() bool) {
 	for deadline := time.Now().Add(10 * time.Second); !cond() && time.Now().Before(deadline); {
@@ -250,28 +275,11 @@ func TestIntake_GroupCommitFailingNotification(t *testing.T) {
 	t.Parallel()
 	forEachEngine(t, func(t *testing.T, f *intakeFixture) {
 		b := newBatchCase(f)
-		msgs := singleAlerts(t, 6, func(i int) string {
-			if i == 3 {
-				return "Broken"
-			}
-			return fmt.Sprintf("Alert%02d", i)
-		})
-		out := b.send(t, msgs)
-		for i, o := range out {
-			switch {
-			case i == 3 && hindsight.ErrorCode(o.err) != hindsight.EINVALID:
-				t.Errorf("broken request: %v, want EINVALID", o.err)
-			case i != 3 && (o.err != nil || !o.visible):
-				t.Errorf("request %d: %+v, want stored", i, o)
-			}
-		}
+		b.sendOneFailing(t, "Broken", hindsight.EINVALID)
 		for _, inc := range f.incidents(t) {
 			if inc.AlertName == "Broken" {
 				t.Errorf("the failed notification's incident %s was kept", inc.ID)
 			}
-		}
-		if got := len(f.incidents(t)); got != 5 {
-			t.Errorf("%d incidents, want 5", got)
 		}
 		// The lone first request; the batch without savepoints, ended by
 		// the broken notification; the batch again, one savepoint each.
@@ -340,24 +348,7 @@ func TestIntake_GroupCommitHeldRowRefused(t *testing.T) {
 		b := newBatchCase(f)
 		var deferring atomic.Int32
 		b.store.wrap = func(tx hindsight.Services) hindsight.Services { return doublingTx{Services: tx, deferring: &deferring} }
-		msgs := singleAlerts(t, 6, func(i int) string {
-			if i == 3 {
-				return "Doubled"
-			}
-			return fmt.Sprintf("Alert%02d", i)
-		})
-		out := b.send(t, msgs)
-		for i, o := range out {
-			switch {
-			case i == 3 && hindsight.ErrorCode(o.err) != hindsight.ECONFLICT:
-				t.Errorf("the doubled draft's request: %+v %v, want its conflict", o.res, o.err)
-			case i != 3 && (o.err != nil || !o.visible):
-				t.Errorf("request %d: %+v %v, want stored", i, o.res, o.err)
-			}
-		}
-		if got := len(f.incidents(t)); got != 5 {
-			t.Errorf("%d incidents, want 5", got)
-		}
+		b.sendOneFailing(t, "Doubled", hindsight.ECONFLICT)
 		// The lone first request deferred and committed; the batch
 		// deferred and failed at the commit, with no notification failing
 		// before, so it was applied at once without deferring (savepoints

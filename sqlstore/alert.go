@@ -209,7 +209,8 @@ func (tx *Tx) upsertAlertRun(ctx context.Context, states []*hindsight.AlertState
 	if fresh {
 		return tx.addRows(ctx, heldAlertStates, args)
 	}
-	_, err := tx.exec(ctx, heldInserts[heldAlertStates].insert+valuesRows(7, len(states))+
+	ins := heldInserts[heldAlertStates]
+	_, err := tx.exec(ctx, ins.insert+valuesRows(ins.cols, len(states))+
 		` ON CONFLICT (incident_id, alert_key) DO UPDATE SET labels = excluded.labels, status = excluded.status,
 		starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = excluded.updated_at`, args...)
 	return err

@@ -14,10 +14,9 @@ import (
 // each table's held rows with one multi-row INSERT (per maxBatchRows) at
 // the latest moment: just before a statement that names the table, before
 // any UPDATE or DELETE (a cascade may reach the table without naming it),
-// and before COMMIT. On PostgreSQL
-// every statement is a round trip; a batch of 48 notifications that each
-// open an incident thus pays five statements for these rows instead of
-// 240.
+// and before COMMIT. On PostgreSQL every statement is a round trip; a batch
+// of 48 notifications that each open an incident thus pays five statements
+// for these rows instead of 240.
 //
 // The rows are the transaction's own: no other transaction sees them
 // before the commit either way, and every statement of this one that could

@@ -30,8 +30,8 @@ func (tx *Tx) Savepoint(ctx context.Context, fn func(tx hindsight.Services) erro
 	// statement is a round trip, a savepoint whose fn succeeded is left
 	// for the COMMIT to release with the transaction (keepSavepoints): a
 	// batch of 48 notifications, each in a savepoint, saves 48 round
-	// trips. Each savepoint then
-	// has a name of its own, since fn's may be left open too.
+	// trips. Each savepoint then has a name of its own, since fn's may be
+	// left open too.
 	name := "hindsight_sp"
 	if tx.d.keepSavepoints {
 		tx.savepoints++
